@@ -1,0 +1,96 @@
+package org.deltaprop.backend;
+
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Loss;
+
+/**
+ * The operations one training step is made of, at the granularity a GPU kernel or a SIMD
+ * loop implements them. The training loop ({@code org.deltaprop.train}) is written once
+ * against this interface; a backend knows nothing about layers, optimizers or files.
+ *
+ * <p>Conventions, shared by every implementation:
+ * <ul>
+ *   <li>Matrices are row-major float32 and belong to the backend that allocated them;
+ *       passing another backend's matrix is an error.</li>
+ *   <li>Inputs come before outputs in argument lists. Only {@link #allocate} allocates.</li>
+ *   <li>Element-wise operations may write their output over one of their inputs
+ *       (the same matrix object); GEMM may not.</li>
+ *   <li>Operations may run asynchronously; {@link #copyOut} and {@link #synchronize}
+ *       wait for what was queued before them.</li>
+ *   <li>Shapes are checked and a mismatch names the tensors: {@link IllegalArgumentException}.</li>
+ * </ul>
+ * Notation as in MATH.md: a batch has B rows; a layer maps n_in inputs to n units.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The name {@code deltaprop.backend} selects this backend by: scalar, simd or opencl. */
+    String name();
+
+    /** One line on what this instance runs on, e.g. "Vector API, 256-bit, 2 threads". */
+    String description();
+
+    /** A new zero-filled rows × cols matrix. */
+    Matrix allocate(int rows, int cols);
+
+    /** dst ← src[offset .. offset + dst.size()), row-major. */
+    void copyIn(float[] src, int offset, Matrix dst);
+
+    /** dst[offset .. offset + src.size()) ← src, row-major; waits for queued work. */
+    void copyOut(Matrix src, float[] dst, int offset);
+
+    /**
+     * C ← α·op(A)·op(B) + β·C, where op(M) is M or Mᵀ. With β = 0, C's old contents are
+     * ignored (NaN in C does not leak). The training loop uses (false, true) forward,
+     * (false, false) for δ·W and (true, false) for δᵀ·X.
+     */
+    void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c);
+
+    /**
+     * Forward activation of a layer: S ← S + 1·biasᵀ in place (S is B × n, bias is 1 × n),
+     * then X ← f(S) (softmax: per row, with the row maximum subtracted first).
+     */
+    void biasActivation(Matrix bias, Activation f, Matrix s, Matrix x);
+
+    /**
+     * The δ step: δ ← g ⊙ f'(S), given S and X = f(S) (all B × n). Softmax has no
+     * element-wise derivative and is rejected.
+     */
+    void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta);
+
+    /**
+     * Output δ and loss: for every row n, δ_n ← scale·∂E_n/∂Sᴸ and rowLoss_n ← E_n
+     * (unscaled), given the output layer's S, Y = f(S) and the targets T (all B × n);
+     * rowLoss is B × 1.
+     */
+    void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t,
+                     Matrix delta, Matrix rowLoss);
+
+    /**
+     * out ← Σ_i A[i, :] + β·out: the bias gradient (Σ over the batch of δ), and the loss
+     * total. A is r × n, out is 1 × n. The order of summation is fixed, never timing-dependent.
+     */
+    void sumRows(Matrix a, float beta, Matrix out);
+
+    /** y ← y + α·x (same shapes): L2 regularisation adds (scale·λ)·W to a weight gradient. */
+    void axpy(float alpha, Matrix x, Matrix y);
+
+    /** Gradient descent: p ← p − η·g. */
+    void sgdUpdate(float learningRate, Matrix grad, Matrix param);
+
+    /** Momentum (PyTorch's form): v ← μ·v + g, then p ← p − η·v. */
+    void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param);
+
+    /**
+     * Adam: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², p ← p − η·(m / c₁) / (√(v / c₂) + ε)
+     * with the bias corrections c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ computed by the caller.
+     */
+    void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
+                    float correction2, Matrix grad, Matrix m, Matrix v, Matrix param);
+
+    /** Waits until every queued operation has finished. */
+    void synchronize();
+
+    /** Releases what the backend holds (threads, device memory); its matrices become invalid. */
+    @Override
+    void close();
+}

@@ -1,0 +1,117 @@
+package org.deltaprop.backend;
+
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Loss;
+
+/**
+ * Argument checks every backend runs before an operation, so that each one rejects a bad
+ * call with the same message naming the tensors and their shapes.
+ */
+public final class Shapes {
+
+    private Shapes() {
+    }
+
+    /** Throws unless {@code m} was allocated by {@code backend}. */
+    public static void owned(Backend backend, Matrix m, String name) {
+        if (m == null) {
+            throw new IllegalArgumentException(name + " is null");
+        }
+        if (m.backend() != backend) {
+            throw new IllegalArgumentException(name + " (" + m.shape() + ") belongs to backend "
+                    + m.backend().name() + ", not to " + backend.name() + ": allocate it with the backend that uses it");
+        }
+    }
+
+    public static void same(Matrix a, String aName, Matrix b, String bName) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException(aName + " is " + a.shape() + " but " + bName + " is " + b.shape()
+                    + "; they must have the same shape");
+        }
+    }
+
+    public static void copy(Backend backend, float[] array, int offset, Matrix m, String what) {
+        owned(backend, m, what);
+        if (offset < 0 || (long) offset + m.size() > array.length) {
+            throw new IllegalArgumentException(what + ": a " + m.shape() + " matrix needs " + m.size()
+                    + " floats from offset " + offset + ", but the array has " + array.length);
+        }
+    }
+
+    /** Checks C ← α·op(A)·op(B) + β·C. */
+    public static void gemm(Backend backend, boolean transA, boolean transB, Matrix a, Matrix b, Matrix c) {
+        owned(backend, a, "A");
+        owned(backend, b, "B");
+        owned(backend, c, "C");
+        int m = transA ? a.cols() : a.rows();
+        int ka = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (ka != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm: op(A) is " + m + "×" + ka + ", op(B) is " + kb + "×" + n
+                    + ", C is " + c.shape() + " (transA=" + transA + ", transB=" + transB
+                    + "): need op(A) m×k, op(B) k×n, C m×n");
+        }
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("gemm: C must not be A or B");
+        }
+    }
+
+    public static void biasActivation(Backend backend, Matrix bias, Matrix s, Matrix x) {
+        owned(backend, bias, "bias");
+        owned(backend, s, "S");
+        owned(backend, x, "X");
+        if (bias.rows() != 1 || bias.cols() != s.cols()) {
+            throw new IllegalArgumentException("bias is " + bias.shape() + " but S is " + s.shape()
+                    + ": bias must be 1×" + s.cols());
+        }
+        same(s, "S", x, "X");
+    }
+
+    public static void activationBackward(Backend backend, Activation f, Matrix s, Matrix x, Matrix g, Matrix d) {
+        if (!f.isElementwise()) {
+            throw new IllegalArgumentException("activationBackward: " + f + " has no element-wise derivative "
+                    + "(softmax belongs in the output layer, with categorical cross-entropy)");
+        }
+        owned(backend, s, "S");
+        owned(backend, x, "X");
+        owned(backend, g, "G");
+        owned(backend, d, "δ");
+        same(s, "S", x, "X");
+        same(s, "S", g, "G");
+        same(s, "S", d, "δ");
+    }
+
+    public static void outputDelta(Backend backend, Loss loss, Activation f, Matrix s, Matrix y, Matrix t,
+                                   Matrix delta, Matrix rowLoss) {
+        loss.checkOutput(f);
+        owned(backend, s, "S");
+        owned(backend, y, "Y");
+        owned(backend, t, "T");
+        owned(backend, delta, "δ");
+        owned(backend, rowLoss, "rowLoss");
+        same(s, "S", y, "Y");
+        same(s, "S", t, "T (targets)");
+        same(s, "S", delta, "δ");
+        if (rowLoss.rows() != s.rows() || rowLoss.cols() != 1) {
+            throw new IllegalArgumentException("rowLoss is " + rowLoss.shape() + " but must be " + s.rows() + "×1");
+        }
+    }
+
+    public static void sumRows(Backend backend, Matrix a, Matrix out) {
+        owned(backend, a, "A");
+        owned(backend, out, "out");
+        if (out.rows() != 1 || out.cols() != a.cols()) {
+            throw new IllegalArgumentException("sumRows: A is " + a.shape() + ", out is " + out.shape()
+                    + ": out must be 1×" + a.cols());
+        }
+    }
+
+    /** Checks an element-wise operation whose operands all have the shape of the first. */
+    public static void elementwise(Backend backend, String op, Matrix... operands) {
+        for (int i = 0; i < operands.length; i++) {
+            owned(backend, operands[i], op + " operand " + i);
+            same(operands[0], op + " operand 0", operands[i], op + " operand " + i);
+        }
+    }
+}

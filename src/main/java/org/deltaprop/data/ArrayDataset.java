@@ -1,0 +1,116 @@
+package org.deltaprop.data;
+
+import java.util.Arrays;
+
+/** A {@link Dataset} held in float arrays on the heap. */
+public final class ArrayDataset implements Dataset {
+
+    private final float[] x;
+    private final int rows;
+    private final int features;
+    private final int[] labels;     // classification, else null
+    private final int classes;
+    private final float[] targets;  // regression, else null
+    private final int targetWidth;
+
+    private ArrayDataset(float[] x, int rows, int features, int[] labels, int classes, float[] targets, int targetWidth) {
+        this.x = x;
+        this.rows = rows;
+        this.features = features;
+        this.labels = labels;
+        this.classes = classes;
+        this.targets = targets;
+        this.targetWidth = targetWidth;
+    }
+
+    /** Classification: row i of {@code x} (rows × features) has class {@code labels[i]} in [0, classes). */
+    public static ArrayDataset classification(float[] x, int features, int[] labels, int classes) {
+        int rows = rowCount(x, features);
+        if (labels.length != rows) {
+            throw new IllegalArgumentException(rows + " rows of features but " + labels.length + " labels");
+        }
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be at least 1, got " + classes);
+        }
+        for (int i = 0; i < rows; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("row " + i + ": label " + labels[i] + " is outside 0.." + (classes - 1));
+            }
+        }
+        return new ArrayDataset(x, rows, features, labels, classes, null, classes);
+    }
+
+    /** Regression: row i has the targets {@code targets[i * width .. (i + 1) * width)}. */
+    public static ArrayDataset regression(float[] x, int features, float[] targets, int width) {
+        int rows = rowCount(x, features);
+        if (width < 1 || targets.length != (long) rows * width) {
+            throw new IllegalArgumentException(rows + " rows need " + rows + "×" + width + " targets, got "
+                    + targets.length);
+        }
+        return new ArrayDataset(x, rows, features, null, 0, targets, width);
+    }
+
+    private static int rowCount(float[] x, int features) {
+        if (features < 1 || x.length % features != 0) {
+            throw new IllegalArgumentException(x.length + " feature values do not split into rows of " + features);
+        }
+        return x.length / features;
+    }
+
+    /** The rows {@code order[from .. from + count)}, copied: splits and subsets. */
+    public ArrayDataset subset(int[] order, int from, int count) {
+        float[] xs = new float[count * features];
+        float[] ts = new float[count * targetWidth];
+        gather(order, from, count, xs, ts);
+        if (labels == null) {
+            return regression(xs, features, ts, targetWidth);
+        }
+        int[] ls = new int[count];
+        for (int i = 0; i < count; i++) {
+            ls[i] = labels[order[from + i]];
+        }
+        return classification(xs, features, ls, classes);
+    }
+
+    @Override
+    public int size() {
+        return rows;
+    }
+
+    @Override
+    public int features() {
+        return features;
+    }
+
+    @Override
+    public int targetWidth() {
+        return targetWidth;
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public int label(int row) {
+        if (labels == null) {
+            throw new UnsupportedOperationException("a regression data set has no class labels");
+        }
+        return labels[row];
+    }
+
+    @Override
+    public void gather(int[] order, int from, int count, float[] xOut, float[] tOut) {
+        for (int i = 0; i < count; i++) {
+            int row = order[from + i];
+            System.arraycopy(x, row * features, xOut, i * features, features);
+            if (labels != null) {
+                Arrays.fill(tOut, i * classes, (i + 1) * classes, 0f);
+                tOut[i * classes + labels[row]] = 1f;
+            } else {
+                System.arraycopy(targets, row * targetWidth, tOut, i * targetWidth, targetWidth);
+            }
+        }
+    }
+}

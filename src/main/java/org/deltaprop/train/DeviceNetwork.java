@@ -1,0 +1,192 @@
+package org.deltaprop.train;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Matrix;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Network;
+
+/**
+ * A network resident on a backend: its weights and gradients, and the buffers of one
+ * batch, allocated once for batches of up to {@code capacity} rows. This is the one place
+ * the forward pass and backpropagation are written, as MATH.md derives them; every
+ * backend runs exactly this sequence of operations.
+ *
+ * <p>Shapes, with B the rows of the current batch and layer h = 1..L mapping nʰ⁻¹ to nʰ:
+ * X⁰ and T are B × n⁰ and B × nᴸ; Wʰ is nʰ × nʰ⁻¹ and bʰ is 1 × nʰ; Sʰ, Xʰ and δʰ are
+ * B × nʰ; the gradients have the shapes of what they differentiate.
+ */
+public final class DeviceNetwork {
+
+    private final Backend backend;
+    private final Architecture architecture;
+    private final int capacity;
+    private final int depth;
+
+    private final Matrix input;      // X⁰, capacity × n⁰
+    private final Matrix target;     // T, capacity × nᴸ
+    private final Matrix rowLoss;    // E_n per row, capacity × 1
+    private final Matrix[] weight;   // [h − 1] = Wʰ
+    private final Matrix[] bias;     // [h − 1] = bʰ
+    private final Matrix[] weightGrad;
+    private final Matrix[] biasGrad;
+    private final Matrix[] net;      // [h − 1] = Sʰ, capacity × nʰ
+    private final Matrix[] out;      // [h − 1] = Xʰ
+    private final Matrix[] delta;    // [h − 1] = δʰ
+
+    public DeviceNetwork(Backend backend, Network network, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity must be at least 1, got " + capacity);
+        }
+        this.backend = backend;
+        this.architecture = network.architecture();
+        this.capacity = capacity;
+        this.depth = architecture.depth();
+        input = backend.allocate(capacity, architecture.inputs());
+        target = backend.allocate(capacity, architecture.outputs());
+        rowLoss = backend.allocate(capacity, 1);
+        weight = new Matrix[depth];
+        bias = new Matrix[depth];
+        weightGrad = new Matrix[depth];
+        biasGrad = new Matrix[depth];
+        net = new Matrix[depth];
+        out = new Matrix[depth];
+        delta = new Matrix[depth];
+        for (int h = 1; h <= depth; h++) {
+            int n = architecture.units(h);
+            int nIn = architecture.units(h - 1);
+            weight[h - 1] = backend.allocate(n, nIn);
+            bias[h - 1] = backend.allocate(1, n);
+            weightGrad[h - 1] = backend.allocate(n, nIn);
+            biasGrad[h - 1] = backend.allocate(1, n);
+            net[h - 1] = backend.allocate(capacity, n);
+            out[h - 1] = backend.allocate(capacity, n);
+            delta[h - 1] = backend.allocate(capacity, n);
+        }
+        upload(network);
+    }
+
+    /** Copies the network's weights onto the backend. */
+    public void upload(Network network) {
+        if (!network.architecture().equals(architecture)) {
+            throw new IllegalArgumentException("network " + network.architecture() + " does not match " + architecture);
+        }
+        for (int h = 1; h <= depth; h++) {
+            backend.copyIn(network.weights(h), 0, weight[h - 1]);
+            backend.copyIn(network.bias(h), 0, bias[h - 1]);
+        }
+    }
+
+    /** Copies the backend's weights into {@code network} (same architecture). */
+    public void download(Network network) {
+        for (int h = 1; h <= depth; h++) {
+            backend.copyOut(weight[h - 1], network.weights(h), 0);
+            backend.copyOut(bias[h - 1], network.bias(h), 0);
+        }
+    }
+
+    /** Uploads a batch of {@code rows} samples: x is rows × n⁰, t is rows × nᴸ (t may be null for inference). */
+    public void loadBatch(float[] x, float[] t, int rows) {
+        checkRows(rows);
+        backend.copyIn(x, 0, input.topRows(rows));
+        if (t != null) {
+            backend.copyIn(t, 0, target.topRows(rows));
+        }
+    }
+
+    /** Forward pass over the loaded batch: Sʰ = Xʰ⁻¹·Wʰᵀ + bʰ, Xʰ = fʰ(Sʰ) for h = 1..L. */
+    public void forward(int rows) {
+        checkRows(rows);
+        Matrix previous = input.topRows(rows);
+        for (int h = 1; h <= depth; h++) {
+            Matrix s = net[h - 1].topRows(rows);
+            Matrix x = out[h - 1].topRows(rows);
+            backend.gemm(false, true, 1f, previous, weight[h - 1], 0f, s);
+            backend.biasActivation(bias[h - 1], architecture.activation(h), s, x);
+            previous = x;
+        }
+    }
+
+    /**
+     * Output δ and per-row loss after {@link #forward}: δᴸ = scale·∂E_n/∂Sᴸ, where scale is
+     * 1/B for the mean and 1 for the sum.
+     */
+    public void outputDelta(float scale, int rows) {
+        checkRows(rows);
+        backend.outputDelta(architecture.loss(), architecture.outputActivation(), scale,
+                net[depth - 1].topRows(rows), out[depth - 1].topRows(rows), target.topRows(rows),
+                delta[depth - 1].topRows(rows), rowLoss.topRows(rows));
+    }
+
+    /**
+     * Backpropagation after {@link #outputDelta}: for h = L..1, ∂E/∂Wʰ = δʰᵀ·Xʰ⁻¹ (plus
+     * {@code l2}·Wʰ when L2 regularisation is on), ∂E/∂bʰ = Σ_rows δʰ, and
+     * δʰ⁻¹ = (δʰ·Wʰ) ⊙ fʰ⁻¹'(Sʰ⁻¹).
+     *
+     * @param l2 the coefficient of W added to each weight gradient: scale·λ
+     */
+    public void backward(float l2, int rows) {
+        checkRows(rows);
+        for (int h = depth; h >= 1; h--) {
+            Matrix d = delta[h - 1].topRows(rows);
+            Matrix previous = h == 1 ? input.topRows(rows) : out[h - 2].topRows(rows);
+            backend.gemm(true, false, 1f, d, previous, 0f, weightGrad[h - 1]);
+            if (l2 != 0) {
+                backend.axpy(l2, weight[h - 1], weightGrad[h - 1]);
+            }
+            backend.sumRows(d, 0f, biasGrad[h - 1]);
+            if (h > 1) {
+                // δ·W lands in δʰ⁻¹'s buffer; the δ step then scales it in place by f'(S).
+                Matrix back = delta[h - 2].topRows(rows);
+                backend.gemm(false, false, 1f, d, weight[h - 1], 0f, back);
+                backend.activationBackward(architecture.activation(h - 1), net[h - 2].topRows(rows),
+                        out[h - 2].topRows(rows), back, back);
+            }
+        }
+    }
+
+    private void checkRows(int rows) {
+        if (rows < 1 || rows > capacity) {
+            throw new IllegalArgumentException("batch of " + rows + " rows; this network's buffers hold 1.."
+                    + capacity);
+        }
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Wʰ on the backend, h = 1..L. */
+    public Matrix weight(int h) {
+        return weight[h - 1];
+    }
+
+    public Matrix bias(int h) {
+        return bias[h - 1];
+    }
+
+    public Matrix weightGrad(int h) {
+        return weightGrad[h - 1];
+    }
+
+    public Matrix biasGrad(int h) {
+        return biasGrad[h - 1];
+    }
+
+    /** Xʰ of the last forward pass, h = 1..L (capacity rows; the first B are current). */
+    public Matrix activations(int h) {
+        return out[h - 1];
+    }
+
+    /** E_n per row of the last {@link #outputDelta} (capacity × 1; the first B are current). */
+    public Matrix rowLoss() {
+        return rowLoss;
+    }
+}

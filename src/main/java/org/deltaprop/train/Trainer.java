@@ -1,0 +1,136 @@
+package org.deltaprop.train;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Matrix;
+import org.deltaprop.data.Dataset;
+import org.deltaprop.nn.Network;
+
+import java.util.SplittableRandom;
+
+/**
+ * The training loop, written once against {@link Backend}: each epoch visits every
+ * training row once in an order drawn from the seed, in batches; each batch is uploaded,
+ * run forward, backpropagated and applied by the optimizer, all on the backend. The
+ * weights stay there for the whole run; the epoch's loss comes back once, at its end.
+ */
+public final class Trainer {
+
+    private final Backend backend;
+    private final Dataset data;
+    private final TrainingOptions options;
+    private final Network network;          // host copy, refreshed by network()
+    private final DeviceNetwork device;
+    private final OptimizerState optimizer;
+    private final Matrix epochLoss;         // 1 × 1, Σ E_n over the epoch so far
+    private final float[] batchX;
+    private final float[] batchT;
+    private final int[] order;
+    private final int batch;
+    private double learningRate;
+
+    /** One epoch's outcome: the mean per-sample data loss (without the L2 term). */
+    public record EpochStats(int epoch, double loss, int samples, double seconds) {
+        public double samplesPerSecond() {
+            return samples / seconds;
+        }
+    }
+
+    public Trainer(Backend backend, Network network, TrainingOptions options, Dataset data) {
+        if (data.size() < 1) {
+            throw new IllegalArgumentException("the training set is empty");
+        }
+        if (data.features() != network.architecture().inputs()) {
+            throw new IllegalArgumentException("the data has " + data.features() + " features per row but the network "
+                    + network.architecture().sizes() + " takes " + network.architecture().inputs() + " inputs");
+        }
+        if (data.targetWidth() != network.architecture().outputs()) {
+            throw new IllegalArgumentException("the data has " + data.targetWidth() + " targets per row but the network "
+                    + network.architecture().sizes() + " has " + network.architecture().outputs() + " outputs");
+        }
+        this.backend = backend;
+        this.data = data;
+        this.options = options;
+        this.network = network.copy();
+        this.batch = options.effectiveBatch(data.size());
+        this.device = new DeviceNetwork(backend, network, batch);
+        this.optimizer = new OptimizerState(options.optimizer(), device);
+        this.epochLoss = backend.allocate(1, 1);
+        this.batchX = new float[batch * data.features()];
+        this.batchT = new float[batch * data.targetWidth()];
+        this.order = new int[data.size()];
+        this.learningRate = options.optimizer().learningRate();
+    }
+
+    /**
+     * Trains one epoch; {@code epoch} (1-based) seeds its sample order, so an epoch is the
+     * same whether or not the run was resumed before it.
+     */
+    public EpochStats epoch(int epoch) {
+        long start = System.nanoTime();
+        fillOrder(epoch);
+        backend.copyIn(new float[1], 0, epochLoss);
+        for (int from = 0; from < order.length; from += batch) {
+            int rows = Math.min(batch, order.length - from);
+            data.gather(order, from, rows, batchX, batchT);
+            step(rows);
+        }
+        float[] total = new float[1];
+        backend.copyOut(epochLoss, total, 0);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EpochStats(epoch, total[0] / order.length, order.length, seconds);
+    }
+
+    /** One update from the batch staged in batchX/batchT. */
+    private void step(int rows) {
+        float scale = (float) options.reduction().scale(rows);
+        device.loadBatch(batchX, batchT, rows);
+        device.forward(rows);
+        device.outputDelta(scale, rows);
+        backend.sumRows(device.rowLoss().topRows(rows), 1f, epochLoss);
+        device.backward((float) (scale * options.l2()), rows);
+        optimizer.step(learningRate);
+    }
+
+    private void fillOrder(int epoch) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (options.shuffle()) {
+            // Fisher–Yates with a generator derived from (seed, epoch).
+            SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + epoch);
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+        }
+    }
+
+    /** The current weights, copied from the backend. */
+    public Network network() {
+        device.download(network);
+        return network.copy();
+    }
+
+    /** The network on the backend, for evaluation with the same buffers. */
+    public DeviceNetwork device() {
+        return device;
+    }
+
+    public OptimizerState optimizer() {
+        return optimizer;
+    }
+
+    public int batchSize() {
+        return batch;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public void setLearningRate(double rate) {
+        this.learningRate = rate;
+    }
+}

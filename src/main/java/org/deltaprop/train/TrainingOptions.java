@@ -1,0 +1,53 @@
+package org.deltaprop.train;
+
+import org.deltaprop.nn.Reduction;
+
+/**
+ * How to train: rows per update ({@link #FULL_BATCH} for full-batch gradient descent, 1
+ * for on-line learning), how per-sample errors combine, L2 strength λ, the optimizer, and
+ * the seed that orders each epoch's samples.
+ *
+ * <p>L2 regularisation adds scale·(λ/2)·Σ w² to the batch error, with scale = 1/B for the
+ * mean (seed 003's λ/2m) and 1 for the sum, so each weight gradient gains scale·λ·W.
+ * Biases are not regularised.
+ */
+public record TrainingOptions(int batchSize, Reduction reduction, double l2, Optimizer optimizer, long seed,
+                              boolean shuffle) {
+
+    /** Batch size meaning "the whole training set in every update". */
+    public static final int FULL_BATCH = Integer.MAX_VALUE;
+
+    public TrainingOptions {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (!(l2 >= 0) || !Double.isFinite(l2)) {
+            throw new IllegalArgumentException("L2 strength must be a finite number ≥ 0, got " + l2);
+        }
+        if (reduction == null || optimizer == null) {
+            throw new IllegalArgumentException("reduction and optimizer are required");
+        }
+    }
+
+    /** Mini-batches of {@code batchSize}, mean reduction, no L2, shuffled by {@code seed}. */
+    public static TrainingOptions of(int batchSize, Optimizer optimizer, long seed) {
+        return new TrainingOptions(batchSize, Reduction.MEAN, 0, optimizer, seed, true);
+    }
+
+    public TrainingOptions withL2(double lambda) {
+        return new TrainingOptions(batchSize, reduction, lambda, optimizer, seed, shuffle);
+    }
+
+    public TrainingOptions withReduction(Reduction r) {
+        return new TrainingOptions(batchSize, r, l2, optimizer, seed, shuffle);
+    }
+
+    public TrainingOptions withShuffle(boolean on) {
+        return new TrainingOptions(batchSize, reduction, l2, optimizer, seed, on);
+    }
+
+    /** The rows per update for a training set of {@code rows}. */
+    public int effectiveBatch(int rows) {
+        return Math.min(batchSize, rows);
+    }
+}
