@@ -32,6 +32,12 @@ public interface Backend extends AutoCloseable {
     /** A new zero-filled rows × cols matrix. */
     Matrix allocate(int rows, int cols);
 
+    /**
+     * Frees a matrix's storage now rather than at {@link #close}; the matrix (and every
+     * {@link Matrix#topRows} view of it) must not be used again. Heap backends may do nothing.
+     */
+    void release(Matrix m);
+
     /** dst ← src[offset .. offset + dst.size()), row-major. */
     void copyIn(float[] src, int offset, Matrix dst);
 

@@ -76,32 +76,34 @@ public final class UniversalApproximation {
         Network initial = Network.initialize(arch, seed);
         TrainingOptions options = new TrainingOptions(TrainingOptions.FULL_BATCH, Reduction.SUM, 0,
                 Optimizer.adam(0.01), seed, false);
-        Trainer trainer = new Trainer(backend, initial, options, data);
-        for (int step = 1; step <= steps; step++) {
-            trainer.epoch(step);
+        double error;
+        Network trained;
+        try (Trainer trainer = new Trainer(backend, initial, options, data)) {
+            for (int step = 1; step <= steps; step++) {
+                trainer.epoch(step);
+            }
+            error = Evaluator.evaluate(trainer.device(), data).loss() * POINTS;
+            trained = trainer.network();
         }
-        DeviceNetwork device = trainer.device();
-        double error = Evaluator.evaluate(device, data).loss() * POINTS;
 
         double[] gridX = new double[GRID];
         for (int i = 0; i < GRID; i++) {
             gridX[i] = -1 + 2.0 * i / (GRID - 1);
         }
-        DeviceNetwork probe = new DeviceNetwork(backend, trainer.network(), GRID);
-        float[] y = Evaluator.predict(probe, toFloat(gridX), GRID);
-        float[] h = new float[GRID * 3];
-        backend.copyOut(probe.activations(1).topRows(GRID), h, 0);
+        double[] gridY = new double[GRID];
         double[][] hidden = new double[3][GRID];
-        for (int i = 0; i < GRID; i++) {
-            for (int u = 0; u < 3; u++) {
-                hidden[u][i] = h[i * 3 + u];
+        try (DeviceNetwork probe = new DeviceNetwork(backend, trained, GRID)) {
+            float[] y = Evaluator.predict(probe, toFloat(gridX), GRID);
+            float[] h = new float[GRID * 3];
+            backend.copyOut(probe.activations(1).topRows(GRID), h, 0);
+            for (int i = 0; i < GRID; i++) {
+                gridY[i] = y[i];
+                for (int u = 0; u < 3; u++) {
+                    hidden[u][i] = h[i * 3 + u];
+                }
             }
         }
-        double[] gridY = new double[GRID];
-        for (int i = 0; i < GRID; i++) {
-            gridY[i] = y[i];
-        }
-        return new Fit(target, x, t, error, gridX, gridY, hidden, trainer.network());
+        return new Fit(target, x, t, error, gridX, gridY, hidden, trained);
     }
 
     private static float[] toFloat(double[] v) {

@@ -14,8 +14,10 @@ import org.deltaprop.nn.Network;
  * <p>Shapes, with B the rows of the current batch and layer h = 1..L mapping nʰ⁻¹ to nʰ:
  * X⁰ and T are B × n⁰ and B × nᴸ; Wʰ is nʰ × nʰ⁻¹ and bʰ is 1 × nʰ; Sʰ, Xʰ and δʰ are
  * B × nʰ; the gradients have the shapes of what they differentiate.
+ *
+ * <p>{@link #close} frees the backend memory; the backend's own close frees it too.
  */
-public final class DeviceNetwork {
+public final class DeviceNetwork implements AutoCloseable {
 
     private final Backend backend;
     private final Architecture architecture;
@@ -140,6 +142,19 @@ public final class DeviceNetwork {
                 backend.gemm(false, false, 1f, d, weight[h - 1], 0f, back);
                 backend.activationBackward(architecture.activation(h - 1), net[h - 2].topRows(rows),
                         out[h - 2].topRows(rows), back, back);
+            }
+        }
+    }
+
+    /** Releases every matrix this network allocated on the backend. */
+    @Override
+    public void close() {
+        backend.release(input);
+        backend.release(target);
+        backend.release(rowLoss);
+        for (Matrix[] perLayer : new Matrix[][] {weight, bias, weightGrad, biasGrad, net, out, delta}) {
+            for (Matrix m : perLayer) {
+                backend.release(m);
             }
         }
     }

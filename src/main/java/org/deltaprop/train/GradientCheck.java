@@ -56,12 +56,21 @@ public final class GradientCheck {
     public static Report check(Backend backend, Network network, float[] x, float[] t, int rows,
                                Reduction reduction, double l2, int maxPerTensor, long seed) {
         Architecture arch = network.architecture();
-        DeviceNetwork device = new DeviceNetwork(backend, network, rows);
         double scale = reduction.scale(rows);
-        device.loadBatch(x, t, rows);
-        device.forward(rows);
-        device.outputDelta((float) scale, rows);
-        device.backward((float) (scale * l2), rows);
+        float[][] weightGrads = new float[arch.depth()][];
+        float[][] biasGrads = new float[arch.depth()][];
+        try (DeviceNetwork device = new DeviceNetwork(backend, network, rows)) {
+            device.loadBatch(x, t, rows);
+            device.forward(rows);
+            device.outputDelta((float) scale, rows);
+            device.backward((float) (scale * l2), rows);
+            for (int h = 1; h <= arch.depth(); h++) {
+                weightGrads[h - 1] = new float[network.weights(h).length];
+                biasGrads[h - 1] = new float[network.bias(h).length];
+                backend.copyOut(device.weightGrad(h), weightGrads[h - 1], 0);
+                backend.copyOut(device.biasGrad(h), biasGrads[h - 1], 0);
+            }
+        }
 
         double[][] w = new double[arch.depth()][];
         double[][] b = new double[arch.depth()][];
@@ -72,13 +81,9 @@ public final class GradientCheck {
         SplittableRandom random = new SplittableRandom(seed);
         List<TensorReport> reports = new ArrayList<>();
         for (int h = 1; h <= arch.depth(); h++) {
-            float[] gw = new float[network.weights(h).length];
-            float[] gb = new float[network.bias(h).length];
-            backend.copyOut(device.weightGrad(h), gw, 0);
-            backend.copyOut(device.biasGrad(h), gb, 0);
-            reports.add(compare((h - 1) + ".weight", gw, w[h - 1], arch, w, b, x, t, rows, reduction, l2,
+            reports.add(compare((h - 1) + ".weight", weightGrads[h - 1], w[h - 1], arch, w, b, x, t, rows, reduction, l2,
                     maxPerTensor, random));
-            reports.add(compare((h - 1) + ".bias", gb, b[h - 1], arch, w, b, x, t, rows, reduction, l2,
+            reports.add(compare((h - 1) + ".bias", biasGrads[h - 1], b[h - 1], arch, w, b, x, t, rows, reduction, l2,
                     maxPerTensor, random));
         }
         return new Report(reports);

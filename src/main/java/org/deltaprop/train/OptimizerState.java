@@ -11,7 +11,7 @@ import java.util.List;
  * Adam's two moments) lives on the backend beside the weights, and {@link #step} applies
  * one update to every weight and bias from its gradient.
  */
-public final class OptimizerState {
+public final class OptimizerState implements AutoCloseable {
 
     private final Optimizer optimizer;
     private final Backend backend;
@@ -66,6 +66,13 @@ public final class OptimizerState {
                 }
             }
         }
+    }
+
+    /** Releases the optimizer's state on the backend. */
+    @Override
+    public void close() {
+        first.forEach(backend::release);
+        second.forEach(backend::release);
     }
 
     public Optimizer optimizer() {

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * run forward, backpropagated and applied by the optimizer, all on the backend. The
  * weights stay there for the whole run; the epoch's loss comes back once, at its end.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
 
     private final Backend backend;
     private final Dataset data;
@@ -105,6 +105,14 @@ public final class Trainer {
                 order[j] = tmp;
             }
         }
+    }
+
+    /** Releases the backend memory of the network, its optimizer state and the loss total. */
+    @Override
+    public void close() {
+        optimizer.close();
+        device.close();
+        backend.release(epochLoss);
     }
 
     /** The current weights, copied from the backend. */

@@ -32,6 +32,12 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void release(Matrix m) {
+        Shapes.owned(this, m, "release");
+        // Heap memory: the garbage collector frees it once the matrix is unreachable.
+    }
+
+    @Override
     public void copyIn(float[] src, int offset, Matrix dst) {
         Shapes.copy(this, src, offset, dst, "copyIn");
         System.arraycopy(src, offset, data(dst), 0, dst.size());

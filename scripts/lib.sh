@@ -1,0 +1,87 @@
+# Shared by the scripts in this folder: find a JDK 21+, install what is missing, build.
+# Source it; it defines functions and sets DELTAPROP_ROOT. Messages go to stderr.
+
+DELTAPROP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Every JVM that runs Deltaprop needs these: the Vector API is an incubator module, and
+# JOCL loads a native library (JDK 24+ warns without the second flag).
+DELTAPROP_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+
+say() { printf 'deltaprop: %s\n' "$*" >&2; }
+die() { printf 'deltaprop: error: %s\n' "$*" >&2; exit 1; }
+
+# The major version of the JDK at $1 (a JAVA_HOME), or nothing.
+jdk_major() {
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+# Sets JAVA_HOME to a JDK 21 or newer: $JAVA_HOME if it is one, else the java on PATH,
+# else the newest under /usr/lib/jvm.
+find_jdk() {
+  local candidates=() home best="" best_major=0 major
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v javac >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  fi
+  for home in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
+    [ -d "$home" ] && candidates+=("$home")
+  done
+  for home in "${candidates[@]}"; do
+    major=$(jdk_major "$home")
+    [ -n "$major" ] || continue
+    if [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
+      best="$home"; best_major="$major"
+      # Prefer an explicit JAVA_HOME that qualifies over a newer one found elsewhere.
+      [ "$home" = "${JAVA_HOME:-}" ] && break
+    fi
+  done
+  [ -n "$best" ] || die "no JDK 21 or newer found (looked at \$JAVA_HOME, the java on PATH and /usr/lib/jvm).
+  Install one (e.g. Temurin 21+ from adoptium.net) and set JAVA_HOME to it."
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+  if [ "$best_major" -ge 23 ]; then
+    # Maven's bundled Guava touches sun.misc.Unsafe, which JDK 23+ warns about at length.
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}
+
+# Installs Debian packages that are missing, when we are root; otherwise says how.
+apt_ensure() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    say "missing packages: ${missing[*]} (install them: sudo apt-get install ${missing[*]})"
+    return 1
+  fi
+  say "installing ${missing[*]} (apt-get)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/tmp/deltaprop-apt.log 2>&1; then
+    apt-get update -q >>/tmp/deltaprop-apt.log 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>/tmp/deltaprop-apt.log 2>&1 ||
+      { say "apt-get install ${missing[*]} failed; see /tmp/deltaprop-apt.log"; return 1; }
+  fi
+}
+
+find_maven() {
+  command -v mvn >/dev/null 2>&1 || apt_ensure maven || die "Apache Maven is needed: apt-get install maven"
+}
+
+# Builds target/deltaprop.jar unless it is newer than every source file.
+build_jar() {
+  local jar="$DELTAPROP_ROOT/target/deltaprop.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$DELTAPROP_ROOT/src/main" "$DELTAPROP_ROOT/kernels" "$DELTAPROP_ROOT/pom.xml" \
+        -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    return 0
+  fi
+  say "building target/deltaprop.jar (mvn package, about a minute the first time)"
+  (cd "$DELTAPROP_ROOT" && mvn -B -q -DskipTests package) >&2 || die "the build failed (output above)"
+}
+
+# Installs the OpenCL pieces the opencl backend needs on a machine without a GPU driver.
+ensure_opencl() {
+  apt_ensure ocl-icd-libopencl1 ocl-icd-opencl-dev pocl-opencl-icd clinfo ||
+    say "the opencl backend will be unavailable until an OpenCL driver is installed"
+}

@@ -1,0 +1,46 @@
+package org.deltaprop.conformance;
+
+import org.deltaprop.backend.scalar.ScalarBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.AssertionFailedError;
+
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The conformance suite is not a rubber stamp: it rejects each deliberate fault, and accepts the reference. */
+class ConformanceCatchesFaultsTest {
+
+    @ParameterizedTest
+    @EnumSource(FaultyBackend.Fault.class)
+    void everyFaultFailsTheSuite(FaultyBackend.Fault fault) {
+        ConformanceChecks checks = new ConformanceChecks(new FaultyBackend(fault));
+        Consumer<ConformanceChecks> check = switch (fault) {
+            case GEMM_DROPS_COLUMN_TAIL, GEMM_TRANSPOSED_IGNORES_BETA -> ConformanceChecks::gemm;
+            case GENERIC_SIGMOID_SIGN_SLIP -> ConformanceChecks::activationBackward;
+            case SOFTMAX_WITHOUT_MAX -> ConformanceChecks::biasActivation;
+            case OUTPUT_DELTA_UNSCALED -> ConformanceChecks::outputDelta;
+            case SUM_ROWS_SKIPS_LAST -> ConformanceChecks::sumRows;
+            case ADAM_NO_BIAS_CORRECTION -> ConformanceChecks::updates;
+        };
+        AssertionFailedError failure = assertThrows(AssertionFailedError.class, () -> check.accept(checks));
+        assertTrue(failure.getMessage().contains("reference"), failure.getMessage());
+        // The whole-step check catches each fault on its own too, except the two that ordinary
+        // training never triggers: training calls GEMM with β = 0, and its net inputs stay far
+        // below where e^S overflows (the operation checks above feed it |S| = 90).
+        if (fault != FaultyBackend.Fault.GEMM_TRANSPOSED_IGNORES_BETA && fault != FaultyBackend.Fault.SOFTMAX_WITHOUT_MAX) {
+            assertThrows(AssertionFailedError.class, checks::trainingSteps, "trainingSteps missed " + fault);
+        }
+    }
+
+    @Test
+    void theReferenceAgreesWithItself() {
+        ConformanceChecks checks = new ConformanceChecks(new ScalarBackend());
+        checks.gemm();
+        checks.outputDelta();
+        checks.trainingSteps();
+    }
+}

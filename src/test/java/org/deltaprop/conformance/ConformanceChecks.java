@@ -1,0 +1,508 @@
+package org.deltaprop.conformance;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.scalar.ScalarBackend;
+import org.deltaprop.data.ArrayDataset;
+import org.deltaprop.data.Dataset;
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Loss;
+import org.deltaprop.nn.Network;
+import org.deltaprop.nn.Reduction;
+import org.deltaprop.train.DeviceNetwork;
+import org.deltaprop.train.Optimizer;
+import org.deltaprop.train.Trainer;
+import org.deltaprop.train.TrainingOptions;
+import org.opentest4j.AssertionFailedError;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Every check of the conformance suite: a candidate backend against the scalar reference,
+ * operation by operation and then whole training steps, with the rule of {@link Tolerance}.
+ * Each check throws {@link AssertionFailedError} naming the operation, the case and the
+ * tensor. {@link BackendConformanceTest} runs them on every backend;
+ * {@link ConformanceCatchesFaultsTest} shows they reject deliberately broken ones.
+ *
+ * <p>Sizes are chosen to hit every tail and partial tile of a SIMD loop or a GPU tile:
+ * 1, 7, 13, 33, 127, 257.
+ */
+public final class ConformanceChecks {
+
+    /** Sizes that are not multiples of any vector width or tile: each exercises a tail. */
+    public static final int[] SIZES = {1, 7, 13, 33, 127, 257};
+
+    /** Every activation, with a generic sigmoid whose λ ≠ 0 (seed 000's sign slip shows only then). */
+    public static final List<Activation> ACTIVATIONS = List.of(Activation.SIGMOID, Activation.TANH,
+            Activation.genericSigmoid(1.7159, 0.6667, 0.3, -0.25), Activation.GUDERMANNIAN, Activation.RELU,
+            Activation.IDENTITY, Activation.SOFTMAX);
+
+    private final Backend candidate;
+    private final ScalarBackend reference = new ScalarBackend();
+
+    public ConformanceChecks(Backend candidate) {
+        this.candidate = candidate;
+    }
+
+    /** copyIn then copyOut returns the same bits, for whole matrices and for topRows views. */
+    public void copyRoundTrip() {
+        for (int rows : SIZES) {
+            for (int cols : new int[] {1, 7, 33}) {
+                float[] data = uniform(rows * 31L + cols, rows * cols, -1e6, 1e6);
+                data[0] = Float.MIN_VALUE;
+                Matrix m = candidate.allocate(rows, cols);
+                try {
+                    candidate.copyIn(data, 0, m);
+                    float[] back = new float[rows * cols];
+                    candidate.copyOut(m, back, 0);
+                    for (int i = 0; i < data.length; i++) {
+                        if (Float.floatToRawIntBits(back[i]) != Float.floatToRawIntBits(data[i])) {
+                            throw new AssertionFailedError("copy round trip " + rows + "×" + cols + ": element " + i
+                                    + " came back as " + back[i] + ", was " + data[i]);
+                        }
+                    }
+                    int top = (rows + 1) / 2;
+                    float[] head = new float[top * cols];
+                    candidate.copyOut(m.topRows(top), head, 0);
+                    for (int i = 0; i < head.length; i++) {
+                        if (head[i] != data[i]) {
+                            throw new AssertionFailedError("topRows(" + top + ") of " + rows + "×" + cols
+                                    + ": element " + i + " is " + head[i] + ", expected " + data[i]);
+                        }
+                    }
+                } finally {
+                    candidate.release(m);
+                }
+            }
+        }
+    }
+
+    /** The (m, n, k) shapes GEMM is checked on: every combination of small tails, plus large ragged ones. */
+    public static List<int[]> gemmShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        int[] small = {1, 7, 13, 33};
+        for (int m : small) {
+            for (int n : small) {
+                for (int k : small) {
+                    shapes.add(new int[] {m, n, k});
+                }
+            }
+        }
+        shapes.addAll(List.of(new int[] {127, 257, 33}, new int[] {257, 13, 127}, new int[] {33, 127, 257},
+                new int[] {257, 257, 257}, new int[] {1, 257, 127}, new int[] {127, 1, 257}, new int[] {257, 127, 1},
+                new int[] {128, 64, 96}, new int[] {256, 10, 128}));
+        return shapes;
+    }
+
+    /** C ← α·op(A)·op(B) + β·C for every transpose case, with β = 0 (C full of NaN must not leak) and β ≠ 0. */
+    public void gemm() {
+        int index = 0;
+        for (boolean transA : new boolean[] {false, true}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                for (int[] shape : gemmShapes()) {
+                    index++;
+                    float alpha = index % 3 == 0 ? -0.75f : 1f;
+                    float beta = index % 2 == 0 ? 0f : 0.5f;
+                    gemmCase(transA, transB, shape[0], shape[1], shape[2], alpha, beta, index);
+                }
+            }
+        }
+    }
+
+    public void gemmCase(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta, long seed) {
+        float[] a = uniform(seed * 3, m * k, -1, 1);
+        float[] b = uniform(seed * 3 + 1, k * n, -1, 1);
+        float[] c = beta == 0 ? filled(m * n, Float.NaN) : uniform(seed * 3 + 2, m * n, -1, 1);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        String name = String.format("gemm(transA=%b, transB=%b, α=%s, β=%s) m=%d n=%d k=%d",
+                transA, transB, alpha, beta, m, n, k);
+        float[][] results = new float[2][];
+        for (int side = 0; side < 2; side++) {
+            Backend backend = side == 0 ? reference : candidate;
+            try (Arena arena = new Arena(backend)) {
+                Matrix am = arena.matrix(aRows, aCols, a);
+                Matrix bm = arena.matrix(bRows, bCols, b);
+                Matrix cm = arena.matrix(m, n, c);
+                backend.gemm(transA, transB, alpha, am, bm, beta, cm);
+                results[side] = arena.read(cm);
+            }
+        }
+        Tolerance.assertMatches(name + ": C", n, results[1], results[0]);
+    }
+
+    /** S ← S + bias, X ← f(S) for every activation, with saturating inputs (|S| up to 90) in the mix. */
+    public void biasActivation() {
+        long seed = 1000;
+        for (Activation f : ACTIVATIONS) {
+            for (int rows : new int[] {1, 7, 33}) {
+                for (int cols : SIZES) {
+                    seed++;
+                    float[] s = withExtremes(uniform(seed, rows * cols, -4, 4), seed);
+                    float[] bias = uniform(seed + 7, cols, -1, 1);
+                    String name = "biasActivation(" + f + ") " + rows + "×" + cols;
+                    float[][] sOut = new float[2][];
+                    float[][] xOut = new float[2][];
+                    for (int side = 0; side < 2; side++) {
+                        Backend backend = side == 0 ? reference : candidate;
+                        try (Arena arena = new Arena(backend)) {
+                            Matrix sm = arena.matrix(rows, cols, s);
+                            Matrix bm = arena.matrix(1, cols, bias);
+                            Matrix xm = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                            backend.biasActivation(bm, f, sm, xm);
+                            sOut[side] = arena.read(sm);
+                            xOut[side] = arena.read(xm);
+                        }
+                    }
+                    Tolerance.assertMatches(name + ": S", cols, sOut[1], sOut[0]);
+                    Tolerance.assertMatches(name + ": X", cols, xOut[1], xOut[0]);
+                }
+            }
+        }
+    }
+
+    /** δ ← G ⊙ f'(S) for every element-wise activation, into a separate δ and in place over G. */
+    public void activationBackward() {
+        long seed = 2000;
+        for (Activation f : ACTIVATIONS) {
+            if (!f.isElementwise()) {
+                continue;
+            }
+            for (int rows : new int[] {1, 7, 33}) {
+                for (int cols : SIZES) {
+                    seed++;
+                    float[] s = withExtremes(uniform(seed, rows * cols, -4, 4), seed);
+                    float[] x = referenceActivation(f, s, rows, cols);
+                    float[] g = uniform(seed + 5, rows * cols, -1, 1);
+                    for (boolean inPlace : new boolean[] {false, true}) {
+                        String name = "activationBackward(" + f + ")" + (inPlace ? " in place" : "") + " "
+                                + rows + "×" + cols;
+                        float[][] d = new float[2][];
+                        for (int side = 0; side < 2; side++) {
+                            Backend backend = side == 0 ? reference : candidate;
+                            try (Arena arena = new Arena(backend)) {
+                                Matrix sm = arena.matrix(rows, cols, s);
+                                Matrix xm = arena.matrix(rows, cols, x);
+                                Matrix gm = arena.matrix(rows, cols, g);
+                                Matrix dm = inPlace ? gm : arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                backend.activationBackward(f, sm, xm, gm, dm);
+                                d[side] = arena.read(dm);
+                            }
+                        }
+                        Tolerance.assertMatches(name + ": δ", cols, d[1], d[0]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Output δ and per-row loss for every loss with every output activation it accepts, mean and sum scales. */
+    public void outputDelta() {
+        long seed = 3000;
+        for (Loss loss : Loss.values()) {
+            for (Activation f : ACTIVATIONS) {
+                if (!accepts(loss, f)) {
+                    continue;
+                }
+                for (int rows : new int[] {1, 7, 33, 257}) {
+                    for (int cols : new int[] {1, 7, 10, 13, 33}) {
+                        seed++;
+                        float[] s = withExtremes(uniform(seed, rows * cols, -6, 6), seed);
+                        float[] y = referenceActivation(f, s, rows, cols);
+                        float[] t = targets(loss, rows, cols, seed + 3);
+                        float scale = seed % 2 == 0 ? 1f / rows : 1f;
+                        String name = "outputDelta(" + loss + ", " + f + ", scale=" + scale + ") " + rows + "×" + cols;
+                        float[][] d = new float[2][];
+                        float[][] e = new float[2][];
+                        for (int side = 0; side < 2; side++) {
+                            Backend backend = side == 0 ? reference : candidate;
+                            try (Arena arena = new Arena(backend)) {
+                                Matrix sm = arena.matrix(rows, cols, s);
+                                Matrix ym = arena.matrix(rows, cols, y);
+                                Matrix tm = arena.matrix(rows, cols, t);
+                                Matrix dm = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                Matrix em = arena.matrix(rows, 1, filled(rows, Float.NaN));
+                                backend.outputDelta(loss, f, scale, sm, ym, tm, dm, em);
+                                d[side] = arena.read(dm);
+                                e[side] = arena.read(em);
+                            }
+                        }
+                        Tolerance.assertMatches(name + ": δ", cols, d[1], d[0]);
+                        Tolerance.assertMatches(name + ": rowLoss", 1, e[1], e[0]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** out ← Σ rows + β·out, with β = 0 over NaN and β = 1 (accumulating). */
+    public void sumRows() {
+        long seed = 4000;
+        for (int rows : new int[] {1, 7, 13, 33, 127, 257, 1000}) {
+            for (int cols : new int[] {1, 7, 13, 33, 257}) {
+                for (float beta : new float[] {0f, 1f}) {
+                    seed++;
+                    float[] a = uniform(seed, rows * cols, -1, 1);
+                    float[] out = beta == 0 ? filled(cols, Float.NaN) : uniform(seed + 1, cols, -1, 1);
+                    String name = "sumRows(β=" + beta + ") " + rows + "×" + cols;
+                    float[][] r = new float[2][];
+                    for (int side = 0; side < 2; side++) {
+                        Backend backend = side == 0 ? reference : candidate;
+                        try (Arena arena = new Arena(backend)) {
+                            Matrix am = arena.matrix(rows, cols, a);
+                            Matrix om = arena.matrix(1, cols, out);
+                            backend.sumRows(am, beta, om);
+                            r[side] = arena.read(om);
+                        }
+                    }
+                    Tolerance.assertMatches(name + ": out", cols, r[1], r[0]);
+                }
+            }
+        }
+    }
+
+    private static final int[][] UPDATE_SHAPES = {{1, 1}, {1, 7}, {13, 33}, {127, 13}, {257, 7}};
+
+    /** y ← y + αx, and three steps of each optimizer, comparing the parameters and the state. */
+    public void updates() {
+        long seed = 5000;
+        for (int[] shape : UPDATE_SHAPES) {
+            int rows = shape[0], cols = shape[1], size = rows * cols;
+            seed++;
+            float[] p = uniform(seed, size, -1, 1);
+            float[][] grads = {uniform(seed + 1, size, -1, 1), uniform(seed + 2, size, -0.1, 0.1),
+                    uniform(seed + 3, size, -10, 10)};
+            String where = " " + rows + "×" + cols;
+            for (String rule : new String[] {"axpy", "sgd", "momentum", "adam"}) {
+                float[][] param = new float[2][];
+                float[][] state1 = new float[2][];
+                float[][] state2 = new float[2][];
+                for (int side = 0; side < 2; side++) {
+                    Backend backend = side == 0 ? reference : candidate;
+                    try (Arena arena = new Arena(backend)) {
+                        Matrix pm = arena.matrix(rows, cols, p);
+                        Matrix m1 = arena.matrix(rows, cols, new float[size]);
+                        Matrix m2 = arena.matrix(rows, cols, new float[size]);
+                        for (int step = 1; step <= grads.length; step++) {
+                            Matrix gm = arena.matrix(rows, cols, grads[step - 1]);
+                            switch (rule) {
+                                case "axpy" -> backend.axpy(-0.37f, gm, pm);
+                                case "sgd" -> backend.sgdUpdate(0.05f, gm, pm);
+                                case "momentum" -> backend.momentumUpdate(0.05f, 0.9f, gm, m1, pm);
+                                default -> backend.adamUpdate(0.01f, 0.9f, 0.999f, 1e-8f,
+                                        (float) (1 - Math.pow(0.9, step)), (float) (1 - Math.pow(0.999, step)),
+                                        gm, m1, m2, pm);
+                            }
+                        }
+                        param[side] = arena.read(pm);
+                        state1[side] = arena.read(m1);
+                        state2[side] = arena.read(m2);
+                    }
+                }
+                Tolerance.assertMatches(rule + where + ": parameters", cols, param[1], param[0]);
+                Tolerance.assertMatches(rule + where + ": state 1 (velocity or m)", cols, state1[1], state1[0]);
+                Tolerance.assertMatches(rule + where + ": state 2 (Adam's v)", cols, state2[1], state2[0]);
+            }
+        }
+    }
+
+    /** A training case: architecture, batch size, optimizer, reduction and L2. */
+    public record TrainingCase(Architecture architecture, int batch, Optimizer optimizer, Reduction reduction,
+                               double l2) {
+        @Override
+        public String toString() {
+            return architecture + ", batch " + batch + ", " + optimizer + ", " + reduction + ", L2 " + l2;
+        }
+    }
+
+    /** Architectures of depth 1 to 4 that together use every activation and every loss. */
+    public static List<TrainingCase> trainingCases() {
+        Activation gsig = Activation.genericSigmoid(1.7159, 0.6667, 0.3, -0.25);
+        return List.of(
+                new TrainingCase(Architecture.of("13-7", Loss.SUM_OF_SQUARES, Activation.TANH), 1,
+                        Optimizer.sgd(0.1), Reduction.MEAN, 0),
+                new TrainingCase(Architecture.of("33-127-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.RELU,
+                        Activation.SOFTMAX), 33, Optimizer.adam(0.01), Reduction.MEAN, 1e-3),
+                new TrainingCase(Architecture.of("7-33-13-1", Loss.HALF_SUM_OF_SQUARES, Activation.GUDERMANNIAN,
+                        gsig, Activation.IDENTITY), 13, Optimizer.momentum(0.05, 0.9), Reduction.SUM, 0),
+                new TrainingCase(Architecture.of("13-257-33-7-13", Loss.BINARY_CROSS_ENTROPY, Activation.SIGMOID,
+                        Activation.TANH, Activation.RELU, Activation.SIGMOID), 7, Optimizer.sgd(0.5), Reduction.MEAN,
+                        0.01),
+                new TrainingCase(Architecture.of("127-13-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH,
+                        Activation.SOFTMAX), 1, Optimizer.adam(0.003), Reduction.SUM, 0));
+    }
+
+    /**
+     * Whole training: the gradients of one step tensor by tensor, then the weights after two
+     * epochs (several steps, the last batch shorter), candidate against reference.
+     */
+    public void trainingSteps() {
+        long seed = 6000;
+        for (TrainingCase c : trainingCases()) {
+            seed++;
+            Architecture arch = c.architecture();
+            Dataset data = randomData(arch, 40, seed);
+            Network initial = Network.initialize(arch, seed);
+            TrainingOptions options = new TrainingOptions(c.batch(), c.reduction(), c.l2(), c.optimizer(), seed, true);
+
+            float[][][] grads = new float[2][][];
+            Network[] trained = new Network[2];
+            for (int side = 0; side < 2; side++) {
+                Backend backend = side == 0 ? reference : candidate;
+                grads[side] = oneStepGradients(backend, initial, data, c);
+                try (Trainer trainer = new Trainer(backend, initial, options, data)) {
+                    trainer.epoch(1);
+                    trainer.epoch(2);
+                    trained[side] = trainer.network();
+                }
+            }
+            for (int h = 1; h <= arch.depth(); h++) {
+                Tolerance.assertMatches(c + ": gradient of " + (h - 1) + ".weight", arch.units(h - 1),
+                        grads[1][2 * h - 2], grads[0][2 * h - 2]);
+                Tolerance.assertMatches(c + ": gradient of " + (h - 1) + ".bias", arch.units(h),
+                        grads[1][2 * h - 1], grads[0][2 * h - 1]);
+            }
+            for (int h = 1; h <= arch.depth(); h++) {
+                Tolerance.assertMatches(c + ": " + (h - 1) + ".weight after 2 epochs", arch.units(h - 1),
+                        trained[1].weights(h), trained[0].weights(h));
+                Tolerance.assertMatches(c + ": " + (h - 1) + ".bias after 2 epochs", arch.units(h),
+                        trained[1].bias(h), trained[0].bias(h));
+            }
+        }
+    }
+
+    /** Weight and bias gradients of layers 1..L (interleaved) for the first batch of the data. */
+    private static float[][] oneStepGradients(Backend backend, Network network, Dataset data, TrainingCase c) {
+        Architecture arch = network.architecture();
+        int rows = Math.min(c.batch(), data.size());
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = i;
+        }
+        float[] x = new float[rows * arch.inputs()];
+        float[] t = new float[rows * arch.outputs()];
+        data.gather(order, 0, rows, x, t);
+        float[][] grads = new float[2 * arch.depth()][];
+        try (DeviceNetwork device = new DeviceNetwork(backend, network, rows)) {
+            double scale = c.reduction().scale(rows);
+            device.loadBatch(x, t, rows);
+            device.forward(rows);
+            device.outputDelta((float) scale, rows);
+            device.backward((float) (scale * c.l2()), rows);
+            for (int h = 1; h <= arch.depth(); h++) {
+                grads[2 * h - 2] = new float[arch.units(h) * arch.units(h - 1)];
+                grads[2 * h - 1] = new float[arch.units(h)];
+                backend.copyOut(device.weightGrad(h), grads[2 * h - 2], 0);
+                backend.copyOut(device.biasGrad(h), grads[2 * h - 1], 0);
+            }
+        }
+        return grads;
+    }
+
+    /** Random inputs in [−1, 1] and targets suited to the loss: class labels, or values in (0, 1). */
+    public static Dataset randomData(Architecture arch, int rows, long seed) {
+        float[] x = uniform(seed, rows * arch.inputs(), -1, 1);
+        if (arch.loss() == Loss.CATEGORICAL_CROSS_ENTROPY) {
+            SplittableRandom random = new SplittableRandom(seed + 1);
+            int[] labels = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                labels[i] = random.nextInt(arch.outputs());
+            }
+            return ArrayDataset.classification(x, arch.inputs(), labels, arch.outputs());
+        }
+        return ArrayDataset.regression(x, arch.inputs(), uniform(seed + 1, rows * arch.outputs(), 0.05, 0.95),
+                arch.outputs());
+    }
+
+    private static boolean accepts(Loss loss, Activation f) {
+        try {
+            loss.checkOutput(f);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static float[] targets(Loss loss, int rows, int cols, long seed) {
+        if (loss == Loss.CATEGORICAL_CROSS_ENTROPY) {
+            SplittableRandom random = new SplittableRandom(seed);
+            float[] t = new float[rows * cols];
+            for (int i = 0; i < rows; i++) {
+                t[i * cols + random.nextInt(cols)] = 1f;
+            }
+            return t;
+        }
+        if (loss == Loss.BINARY_CROSS_ENTROPY) {
+            return uniform(seed, rows * cols, 0, 1);
+        }
+        return uniform(seed, rows * cols, -1, 1);
+    }
+
+    /** X = f(S) as the reference computes it, so both sides of a backward check get the same inputs. */
+    private float[] referenceActivation(Activation f, float[] s, int rows, int cols) {
+        try (Arena arena = new Arena(reference)) {
+            Matrix sm = arena.matrix(rows, cols, s);
+            Matrix xm = arena.matrix(rows, cols, new float[rows * cols]);
+            reference.biasActivation(arena.matrix(1, cols, new float[cols]), f, sm, xm);
+            return arena.read(xm);
+        }
+    }
+
+    /** Sprinkles saturating values (±20, ±90) into a fifth of the entries. */
+    private static float[] withExtremes(float[] v, long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        float[] extremes = {20f, -20f, 90f, -90f};
+        for (int i = 0; i < v.length; i++) {
+            if (random.nextInt(5) == 0) {
+                v[i] = extremes[random.nextInt(extremes.length)];
+            }
+        }
+        return v;
+    }
+
+    public static float[] uniform(long seed, int n, double lo, double hi) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (lo + (hi - lo) * random.nextDouble());
+        }
+        return v;
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, value);
+        return v;
+    }
+
+    /** Matrices allocated for one case, released together. */
+    private static final class Arena implements AutoCloseable {
+        private final Backend backend;
+        private final List<Matrix> matrices = new ArrayList<>();
+
+        Arena(Backend backend) {
+            this.backend = backend;
+        }
+
+        Matrix matrix(int rows, int cols, float[] contents) {
+            Matrix m = backend.allocate(rows, cols);
+            matrices.add(m);
+            backend.copyIn(contents, 0, m);
+            return m;
+        }
+
+        float[] read(Matrix m) {
+            float[] v = new float[m.size()];
+            backend.copyOut(m, v, 0);
+            return v;
+        }
+
+        @Override
+        public void close() {
+            matrices.forEach(backend::release);
+        }
+    }
+}
