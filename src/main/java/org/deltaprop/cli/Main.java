@@ -1,6 +1,7 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.BackendUnavailableException;
+import org.deltaprop.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,8 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "deltaprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train multilayer perceptrons by error backpropagation on the JVM.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
+                GradcheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -31,6 +33,7 @@ public final class Main implements Runnable {
         System.setProperty("java.util.logging.SimpleFormatter.format", "deltaprop: %5$s%6$s%n");
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(Main::handle);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine.execute(args);
     }
 
@@ -42,7 +45,8 @@ public final class Main implements Runnable {
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         if (e instanceof IllegalArgumentException || e instanceof BackendUnavailableException
-                || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException) {
+                || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException
+                || e instanceof TrainingDivergedException) {
             err.println("deltaprop " + commandLine.getCommandName() + ": error: " + e.getMessage());
             err.flush();
             return 1;

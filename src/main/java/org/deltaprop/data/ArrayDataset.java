@@ -50,6 +50,11 @@ public final class ArrayDataset implements Dataset {
         return new ArrayDataset(x, rows, features, null, 0, targets, width);
     }
 
+    /** Features only, no targets: inputs for prediction. */
+    public static ArrayDataset unlabelled(float[] x, int features) {
+        return new ArrayDataset(x, rowCount(x, features), features, null, 0, null, 0);
+    }
+
     private static int rowCount(float[] x, int features) {
         if (features < 1 || x.length % features != 0) {
             throw new IllegalArgumentException(x.length + " feature values do not split into rows of " + features);
@@ -62,8 +67,11 @@ public final class ArrayDataset implements Dataset {
         float[] xs = new float[count * features];
         float[] ts = new float[count * targetWidth];
         gather(order, from, count, xs, ts);
-        if (labels == null) {
+        if (targets != null) {
             return regression(xs, features, ts, targetWidth);
+        }
+        if (labels == null) {
+            return unlabelled(xs, features);
         }
         int[] ls = new int[count];
         for (int i = 0; i < count; i++) {
@@ -108,7 +116,7 @@ public final class ArrayDataset implements Dataset {
             if (labels != null) {
                 Arrays.fill(tOut, i * classes, (i + 1) * classes, 0f);
                 tOut[i * classes + labels[row]] = 1f;
-            } else {
+            } else if (targets != null) {
                 System.arraycopy(targets, row * targetWidth, tOut, i * targetWidth, targetWidth);
             }
         }

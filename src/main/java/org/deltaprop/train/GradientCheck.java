@@ -1,6 +1,7 @@
 package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.io.ModelFile;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
@@ -30,7 +31,7 @@ public final class GradientCheck {
     private GradientCheck() {
     }
 
-    /** One tensor's comparison ("1.weight" style names, as in model files). */
+    /** One tensor's comparison, named as in model files (0.weight, 0.bias, 2.weight, ...). */
     public record TensorReport(String name, int checked, double maxAbsError, double maxGradient,
                                double[] backprop, double[] finiteDifference) {
         /** max|backprop − fd| / max|fd|, or the absolute error where every gradient is 0. */
@@ -81,9 +82,9 @@ public final class GradientCheck {
         SplittableRandom random = new SplittableRandom(seed);
         List<TensorReport> reports = new ArrayList<>();
         for (int h = 1; h <= arch.depth(); h++) {
-            reports.add(compare((h - 1) + ".weight", weightGrads[h - 1], w[h - 1], arch, w, b, x, t, rows, reduction, l2,
+            reports.add(compare(ModelFile.weightName(h), weightGrads[h - 1], w[h - 1], arch, w, b, x, t, rows, reduction, l2,
                     maxPerTensor, random));
-            reports.add(compare((h - 1) + ".bias", biasGrads[h - 1], b[h - 1], arch, w, b, x, t, rows, reduction, l2,
+            reports.add(compare(ModelFile.biasName(h), biasGrads[h - 1], b[h - 1], arch, w, b, x, t, rows, reduction, l2,
                     maxPerTensor, random));
         }
         return new Report(reports);

@@ -68,6 +68,40 @@ public final class OptimizerState implements AutoCloseable {
         }
     }
 
+    /**
+     * The state kept for parameter i (in the order weight 1, bias 1, weight 2, ...):
+     * nothing for SGD, the velocity for momentum, m and v for Adam. Checkpoints save and
+     * restore these with copyOut / copyIn.
+     */
+    public List<Matrix> state(int parameter) {
+        return switch (optimizer.kind()) {
+            case SGD -> List.of();
+            case MOMENTUM -> List.of(first.get(parameter));
+            case ADAM -> List.of(first.get(parameter), second.get(parameter));
+        };
+    }
+
+    /** Names of the state tensors, matching {@link #state}: "velocity", or "m" and "v". */
+    public List<String> stateNames() {
+        return switch (optimizer.kind()) {
+            case SGD -> List.of();
+            case MOMENTUM -> List.of("velocity");
+            case ADAM -> List.of("m", "v");
+        };
+    }
+
+    public int parameterCount() {
+        return params.size();
+    }
+
+    /** Sets the update count when resuming, so Adam's bias correction continues where it stopped. */
+    public void restoreSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("negative step count " + steps);
+        }
+        this.steps = steps;
+    }
+
     /** Releases the optimizer's state on the backend. */
     @Override
     public void close() {

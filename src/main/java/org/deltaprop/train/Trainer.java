@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
  * training row once in an order drawn from the seed, in batches; each batch is uploaded,
  * run forward, backpropagated and applied by the optimizer, all on the backend. The
  * weights stay there for the whole run; the epoch's loss comes back once, at its end.
+ * For classification each batch's outputs (B × classes) also come back, after its update
+ * is queued, to count the running accuracy.
  */
 public final class Trainer implements AutoCloseable {
 
@@ -24,12 +26,17 @@ public final class Trainer implements AutoCloseable {
     private final Matrix epochLoss;         // 1 × 1, Σ E_n over the epoch so far
     private final float[] batchX;
     private final float[] batchT;
+    private final float[] batchY;          // outputs, for the running accuracy; null for regression
     private final int[] order;
     private final int batch;
     private double learningRate;
 
-    /** One epoch's outcome: the mean per-sample data loss (without the L2 term). */
-    public record EpochStats(int epoch, double loss, int samples, double seconds) {
+    /**
+     * One epoch's outcome: the mean per-sample data loss (without the L2 term) and, for
+     * classification, the running accuracy (of each batch's predictions before its update;
+     * NaN for regression).
+     */
+    public record EpochStats(int epoch, double loss, double accuracy, int samples, double seconds) {
         public double samplesPerSecond() {
             return samples / seconds;
         }
@@ -57,8 +64,15 @@ public final class Trainer implements AutoCloseable {
         this.epochLoss = backend.allocate(1, 1);
         this.batchX = new float[batch * data.features()];
         this.batchT = new float[batch * data.targetWidth()];
+        this.batchY = data.classes() > 0 ? new float[batch * data.targetWidth()] : null;
         this.order = new int[data.size()];
         this.learningRate = options.optimizer().learningRate();
+    }
+
+    /** Told how far an epoch has got, after each batch (progress bars). */
+    @FunctionalInterface
+    public interface BatchListener {
+        void rowsDone(int rows, int total);
     }
 
     /**
@@ -66,18 +80,39 @@ public final class Trainer implements AutoCloseable {
      * same whether or not the run was resumed before it.
      */
     public EpochStats epoch(int epoch) {
+        return epoch(epoch, (rows, total) -> { });
+    }
+
+    public EpochStats epoch(int epoch, BatchListener listener) {
         long start = System.nanoTime();
         fillOrder(epoch);
         backend.copyIn(new float[1], 0, epochLoss);
+        long correct = 0;
         for (int from = 0; from < order.length; from += batch) {
             int rows = Math.min(batch, order.length - from);
             data.gather(order, from, rows, batchX, batchT);
             step(rows);
+            if (batchY != null) {
+                correct += countCorrect(from, rows);
+            }
+            listener.rowsDone(from + rows, order.length);
         }
         float[] total = new float[1];
         backend.copyOut(epochLoss, total, 0);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new EpochStats(epoch, total[0] / order.length, order.length, seconds);
+        double accuracy = batchY != null ? (double) correct / order.length : Double.NaN;
+        return new EpochStats(epoch, total[0] / order.length, accuracy, order.length, seconds);
+    }
+
+    /** Correct arg-max predictions in the batch just trained on (outputs of its forward pass). */
+    private int countCorrect(int from, int rows) {
+        int k = data.targetWidth();
+        backend.copyOut(device.activations(device.architecture().depth()).topRows(rows), batchY, 0);
+        int correct = 0;
+        for (int i = 0; i < rows; i++) {
+            correct += Evaluator.argMax(batchY, i * k, k) == data.label(order[from + i]) ? 1 : 0;
+        }
+        return correct;
     }
 
     /** One update from the batch staged in batchX/batchT. */

@@ -1,0 +1,72 @@
+package org.deltaprop.cli;
+
+import org.deltaprop.io.AtomicFiles;
+import org.deltaprop.train.TrainingRun;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/** The learning-curve PNG: loss per epoch (training and validation) and, for classifiers, accuracy. */
+final class LearningCurve {
+
+    private static final int WIDTH = 640;
+    private static final int HEIGHT = 440;
+
+    private LearningCurve() {
+    }
+
+    static void write(List<TrainingRun.EpochReport> history, String title, Path png) throws IOException {
+        boolean classification = !Double.isNaN(history.get(0).training().accuracy());
+        XYChart loss = chart(title + ": loss", "mean loss per sample");
+        add(loss, "training", history, r -> r.training().loss(), new Color(30, 90, 200));
+        add(loss, "validation", history, r -> r.validation() == null ? Double.NaN : r.validation().loss(),
+                new Color(210, 40, 40));
+        BufferedImage figure = new BufferedImage(classification ? 2 * WIDTH : WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = figure.createGraphics();
+        g.drawImage(BitmapEncoder.getBufferedImage(loss), 0, 0, null);
+        if (classification) {
+            XYChart accuracy = chart(title + ": accuracy", "accuracy");
+            add(accuracy, "training (running)", history, r -> r.training().accuracy(), new Color(30, 90, 200));
+            add(accuracy, "validation", history, r -> r.validation() == null ? Double.NaN : r.validation().accuracy(),
+                    new Color(210, 40, 40));
+            g.drawImage(BitmapEncoder.getBufferedImage(accuracy), WIDTH, 0, null);
+        }
+        g.dispose();
+        AtomicFiles.write(png, out -> ImageIO.write(figure, "png", out));
+    }
+
+    private static XYChart chart(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("#");
+        return chart;
+    }
+
+    private static void add(XYChart chart, String name, List<TrainingRun.EpochReport> history,
+                            ToDoubleFunction<TrainingRun.EpochReport> value, Color color) {
+        double[] x = history.stream().mapToDouble(r -> r.training().epoch()).toArray();
+        double[] y = history.stream().mapToDouble(value).toArray();
+        if (Arrays.stream(y).allMatch(Double::isNaN)) {
+            return;
+        }
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+        series.setMarker(SeriesMarkers.CIRCLE);
+    }
+}

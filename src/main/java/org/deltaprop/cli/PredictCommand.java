@@ -1,0 +1,126 @@
+package org.deltaprop.cli;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.data.ArrayDataset;
+import org.deltaprop.data.CsvReader;
+import org.deltaprop.data.DataFiles;
+import org.deltaprop.data.Dataset;
+import org.deltaprop.io.AtomicFiles;
+import org.deltaprop.io.Model;
+import org.deltaprop.io.ModelFile;
+import org.deltaprop.train.DeviceNetwork;
+import org.deltaprop.train.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+/** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a saved model on features (CSV without targets, or IDX samples) and write CSV: one row "
+                + "per input, the class and/or the outputs. The model's scaling is applied first.",
+                "",
+                "Example:  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv"})
+final class PredictCommand implements Callable<Integer> {
+
+    enum Columns { CLASS, OUTPUTS, BOTH }
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true, description = "The model file.")
+    Path model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
+            description = "Features to predict for: CSV (a label column, if present, is ignored when named with "
+                    + "--label-column) or IDX samples.")
+    Path input;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "CSV",
+            description = "Where to write (default: standard output); a file is written whole or not at all.")
+    Path out;
+
+    @Option(names = "--columns", paramLabel = "class|outputs|both",
+            description = "What to write per row (default: class for classifiers, outputs for regression).")
+    Columns columns;
+
+    @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",
+            description = "Whether the CSV input has a header line (default: ${DEFAULT-VALUE}).")
+    CsvReader.Header header;
+
+    @Option(names = "--label-column", paramLabel = "NAME|N", description = "A column of the CSV input to ignore.")
+    String labelColumn;
+
+    @Mixin
+    Threads threads;
+
+    @Mixin
+    BackendOption backend;
+
+    @Override
+    public Integer call() throws Exception {
+        threads.apply();
+        if (out != null) {
+            OutputPaths.checkWritable(out, "predictions");
+        }
+        Model m = ModelFile.read(model);
+        ArrayDataset rows = DataFiles.loadFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false));
+        Predictor.checkWidth(m, rows.features(), input);
+        int n = rows.size();
+        int inputs = rows.features();
+        int outputs = m.network().architecture().outputs();
+        Dataset scaled = m.scaling().applyTo(rows);
+        float[] x = new float[n * inputs];
+        scaled.gather(IntStream.range(0, n).toArray(), 0, n, x, new float[0]);
+        float[] y;
+        try (Backend b = backend.open().backend();
+             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n))) {
+            y = Evaluator.predict(net, x, n);
+        }
+        Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
+        if (what != Columns.OUTPUTS && m.classes() == 0) {
+            throw new Main.UserException("the model is a regression model: it has outputs, not classes (--columns outputs)");
+        }
+        if (out == null) {
+            PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+            write(stdout, what, y, n, outputs);
+            stdout.flush();
+        } else {
+            AtomicFiles.write(out, stream -> write(stream, what, y, n, outputs));
+            System.err.println("deltaprop: wrote " + n + " predictions to " + out);
+        }
+        return 0;
+    }
+
+    private static void write(OutputStream stream, Columns what, float[] y, int n, int outputs) {
+        PrintStream p = new PrintStream(stream, false, StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder();
+        if (what != Columns.OUTPUTS) {
+            head.append("class");
+        }
+        if (what != Columns.CLASS) {
+            for (int k = 0; k < outputs; k++) {
+                head.append(head.isEmpty() ? "" : ",").append("y").append(k);
+            }
+        }
+        p.println(head);
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            line.setLength(0);
+            if (what != Columns.OUTPUTS) {
+                line.append(Evaluator.argMax(y, i * outputs, outputs));
+            }
+            if (what != Columns.CLASS) {
+                for (int k = 0; k < outputs; k++) {
+                    line.append(line.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.7g", y[i * outputs + k]));
+                }
+            }
+            p.println(line);
+        }
+        p.flush();
+    }
+}

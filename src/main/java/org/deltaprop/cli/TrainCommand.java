@@ -1,0 +1,408 @@
+package org.deltaprop.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Backends;
+import org.deltaprop.data.ArrayDataset;
+import org.deltaprop.data.DataFiles;
+import org.deltaprop.data.Dataset;
+import org.deltaprop.data.Scaling;
+import org.deltaprop.data.Subset;
+import org.deltaprop.io.Model;
+import org.deltaprop.io.ModelFile;
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Layer;
+import org.deltaprop.nn.Loss;
+import org.deltaprop.nn.Network;
+import org.deltaprop.nn.Reduction;
+import org.deltaprop.train.Checkpoint;
+import org.deltaprop.train.DeviceNetwork;
+import org.deltaprop.train.Evaluator;
+import org.deltaprop.train.Optimizer;
+import org.deltaprop.train.TrainingOptions;
+import org.deltaprop.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code deltaprop train}: trains a network on a data set and saves it. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        description = {"Train a multilayer perceptron by backpropagation and save it as a safetensors model.",
+                "With no data options it trains on Fashion-MNIST (apt-get install dataset-fashion-mnist) and "
+                        + "reports the test accuracy.",
+                "",
+                "Examples:",
+                "  deltaprop train                                       # 784-256-128-10 on Fashion-MNIST",
+                "  deltaprop train --train iris.csv --hidden 8 --epochs 200 --validation 0.2",
+                "  deltaprop train --train data.csv --targets 1 --loss half-sse --hidden 32,32",
+                "  deltaprop train --resume model.ckpt.safetensors --epochs 20"})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    // ---- data ----
+    @Option(names = "--train", paramLabel = "FILE", defaultValue = "fashion-mnist",
+            description = "Training data: IDX samples (with labels beside them or --train-labels), CSV, or "
+                    + "'fashion-mnist' (default).")
+    String train;
+
+    @Option(names = "--train-labels", paramLabel = "FILE", description = "IDX labels for --train.")
+    Path trainLabels;
+
+    @Option(names = "--test", paramLabel = "FILE",
+            description = "Test data, evaluated once after training: a file, 'fashion-mnist', or 'none' "
+                    + "(default: Fashion-MNIST's test set when training on it, else none).")
+    String test;
+
+    @Option(names = "--test-labels", paramLabel = "FILE", description = "IDX labels for --test.")
+    Path testLabels;
+
+    @Option(names = "--validation", paramLabel = "N|FRACTION", defaultValue = "0",
+            description = "Hold out N training rows (or a fraction such as 0.1), drawn with the seed, to validate "
+                    + "after every epoch (default: ${DEFAULT-VALUE}, none).")
+    String validation;
+
+    @Option(names = "--scale", paramLabel = "auto|none|standardize|D", defaultValue = "auto",
+            description = "Feature scaling, stored in the model: divide by D, standardise with training "
+                    + "statistics, or auto (default: ÷255 for IDX images, standardize for CSV).")
+    String scale;
+
+    @Mixin
+    CsvOptions csv;
+
+    // ---- network ----
+    @Option(names = "--hidden", paramLabel = "N,N,...", defaultValue = "256,128", split = ",",
+            description = "Hidden layer sizes (default: ${DEFAULT-VALUE}); inputs and outputs come from the data.")
+    List<Integer> hidden;
+
+    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",",
+            description = "Hidden activation, one for all or one per layer: sigmoid, tanh, relu, gudermannian, "
+                    + "identity, gsigmoid(alpha,beta,gamma,lambda) (default: ${DEFAULT-VALUE}).")
+    List<String> activation;
+
+    @Option(names = "--loss", paramLabel = "NAME",
+            description = "cce, bce, half-sse or sse (default: cce for classes, half-sse for regression).")
+    String loss;
+
+    @Option(names = "--output", paramLabel = "F",
+            description = "Output activation (default: softmax for cce, sigmoid for bce, identity otherwise).")
+    String output;
+
+    @Option(names = "--init", paramLabel = "MODEL", description = "Start from the weights (and architecture) of a saved model.")
+    Path init;
+
+    // ---- optimisation ----
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam", defaultValue = "adam",
+            description = "Update rule (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate η (default: 0.001 for adam, 0.1 for sgd, 0.01 for momentum).")
+    Double learningRate;
+
+    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
+            description = "Momentum μ for --optimizer momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--batch", paramLabel = "B|all", defaultValue = "128",
+            description = "Rows per update: 1 is on-line learning, 'all' full-batch gradient descent "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String batch;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0",
+            description = "L2 regularisation λ: adds scale·(λ/2)·Σw² to the loss (default: ${DEFAULT-VALUE}).")
+    double l2;
+
+    @Option(names = "--reduction", paramLabel = "mean|sum", defaultValue = "mean",
+            description = "Batch error: mean or sum of per-sample errors (default: ${DEFAULT-VALUE}).")
+    String reduction;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed for the weights, the validation split and the sample order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
+            description = "Early stopping: stop after N epochs without a better validation loss and keep the best "
+                    + "weights (default: off).")
+    int patience;
+
+    // ---- files ----
+    @Option(names = {"-o", "--out"}, paramLabel = "MODEL", defaultValue = "model.safetensors",
+            description = "Where to save the model (default: ${DEFAULT-VALUE}); written only when training succeeds.")
+    Path out;
+
+    @Option(names = "--curve", paramLabel = "PNG",
+            description = "Learning-curve figure (default: the model's name with -curve.png; 'none' to skip).")
+    String curve;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Save a checkpoint every N epochs (default: off).")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Checkpoint file (default: the model's name with .ckpt.safetensors).")
+    Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue a run from a checkpoint up to --epochs (same data and options).")
+    Path resume;
+
+    @Option(names = "--no-progress", description = "No progress bar (it is only drawn on a terminal anyway).")
+    boolean noProgress;
+
+    @Mixin
+    Threads threads;
+
+    @Mixin
+    BackendOption backend;
+
+    @Override
+    public Integer call() throws IOException {
+        long wallStart = System.nanoTime();
+        threads.apply();
+        Checkpoint resumed = resume != null ? Checkpoint.read(resume) : null;
+        Model start = resumed != null ? resumed.model() : init != null ? ModelFile.read(init) : null;
+        if (start != null) {
+            for (String option : List.of("--hidden", "--activation", "--loss", "--output", "--scale")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new Main.UserException(option + " cannot be combined with --init/--resume: the network and "
+                            + "its scaling come from " + (resume != null ? resume : init));
+                }
+            }
+        }
+        Path modelOut = out;
+        Path curveOut = curve == null ? sibling(out, "-curve.png") : curve.equals("none") ? null : Path.of(curve);
+        Path checkpointOut = checkpoint != null ? checkpoint
+                : checkpointEvery > 0 || resume != null ? sibling(out, ".ckpt.safetensors") : null;
+        OutputPaths.checkWritable(modelOut, "model");
+        if (curveOut != null) {
+            OutputPaths.checkWritable(curveOut, "learning curve");
+        }
+        if (checkpointOut != null) {
+            OutputPaths.checkWritable(checkpointOut, "checkpoint");
+        }
+
+        // Data.
+        boolean fashion = train.equals("fashion-mnist");
+        int knownClasses = start != null ? start.classes() : 0;
+        Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
+        ArrayDataset all = DataFiles.load(trainFiles[0], trainFiles[1], csv.options(), knownClasses);
+        String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
+        ArrayDataset testSet = null;
+        if (!testSpec.equals("none")) {
+            Path[] testFiles = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
+                    : new Path[] {Path.of(testSpec), testLabels};
+            testSet = DataFiles.load(testFiles[0], testFiles[1], csv.options(),
+                    all.classes() > 0 ? all.classes() : 0);
+            if (testSet.features() != all.features() || testSet.targetWidth() != all.targetWidth()) {
+                throw new Main.UserException("the test data has " + testSet.features() + " features and "
+                        + testSet.targetWidth() + " targets per row, the training data " + all.features() + " and "
+                        + all.targetWidth());
+            }
+        }
+        int holdOut = validationRows(all.size());
+        Dataset trainRaw = all;
+        Dataset valRaw = null;
+        if (holdOut > 0) {
+            Subset.Split split = Subset.split(all, holdOut, seed);
+            trainRaw = split.training();
+            valRaw = split.validation();
+        }
+        Scaling scaling = start != null ? start.scaling() : chooseScaling(trainRaw, fashion || DataFiles.isIdx(trainFiles[0]));
+        Dataset trainSet = scaling.applyTo(trainRaw);
+        Dataset valSet = valRaw == null ? null : scaling.applyTo(valRaw);
+
+        // Network and options.
+        Network initial = start != null ? start.network() : Network.initialize(architecture(all), seed);
+        Architecture arch = initial.architecture();
+        if (arch.inputs() != all.features() || arch.outputs() != all.targetWidth()) {
+            throw new Main.UserException("the data has " + all.features() + " features and " + all.targetWidth()
+                    + " targets per row, but the network " + arch.sizes() + " takes " + arch.inputs() + " inputs and has "
+                    + arch.outputs() + " outputs" + (all.features() == arch.inputs() + 1
+                    ? " (is the label column counted as a feature? see --label-column)" : ""));
+        }
+        Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
+        int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
+        TrainingOptions options = new TrainingOptions(batchSize, Reduction.parse(reduction), l2, opt, seed, true);
+        TrainingRun.Settings settings = new TrainingRun.Settings(epochs, patience, checkpointOut, checkpointEvery);
+
+        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%n",
+                fashion ? "Fashion-MNIST" : train, trainSet.size(),
+                valSet != null ? ", " + valSet.size() + " validation" : "",
+                testSet != null ? ", " + testSet.size() + " test" : "", all.features(),
+                all.classes() > 0 ? all.classes() + " classes" : all.targetWidth() + " regression targets", scaling);
+        System.out.printf(Locale.ROOT, "network: %s, %,d parameters; %s, batch %s, %d epochs, seed %d%s%n", arch,
+                arch.parameterCount(), opt, batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
+                epochs, seed, l2 > 0 ? ", L2 " + l2 : "");
+        if (resumed != null) {
+            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", resume, resumed.epoch());
+        }
+
+        TrainingRun.Result result;
+        Evaluator.Evaluation testResult = null;
+        Backends.Selection selection = backend.open();
+        try (Backend b = selection.backend()) {
+            result = TrainingRun.run(b, initial, options, trainSet, valSet, scaling, all.classes(), settings, resumed,
+                    resume, new ConsoleListener(!noProgress && System.console() != null));
+            if (testSet != null) {
+                try (DeviceNetwork net = new DeviceNetwork(b, result.network(), Math.min(1024, testSet.size()))) {
+                    testResult = Evaluator.evaluate(net, scaling.applyTo(testSet));
+                }
+            }
+        }
+        Model model = new Model(result.network(), scaling, all.classes());
+        ModelFile.write(modelOut, model);
+        if (curveOut != null) {
+            LearningCurve.write(result.history(), arch.sizes(), curveOut);
+        }
+        if (result.stoppedEarly()) {
+            System.out.printf(Locale.ROOT, "early stop: no better validation loss for %d epochs; kept epoch %d%n",
+                    patience, result.bestEpoch());
+        }
+        if (testResult != null) {
+            System.out.printf(Locale.ROOT, "test: loss %.4f%s (%d rows)%n", testResult.loss(),
+                    Double.isNaN(testResult.accuracy()) ? "" : String.format(Locale.ROOT, ", accuracy %.4f",
+                            testResult.accuracy()), testResult.samples());
+        }
+        int epochsRun = result.history().size();
+        System.out.printf(Locale.ROOT, "time: %.1f s training (%.2f s per epoch), %.1f s in all%n",
+                result.trainingSeconds(), result.trainingSeconds() / epochsRun, (System.nanoTime() - wallStart) / 1e9);
+        System.out.println("wrote " + modelOut + (curveOut != null ? ", " + curveOut : "")
+                + (checkpointOut != null ? ", " + checkpointOut : ""));
+        return 0;
+    }
+
+    private Architecture architecture(ArrayDataset data) {
+        boolean classification = data.classes() > 0;
+        Loss l = loss != null ? Loss.parse(loss) : classification ? Loss.CATEGORICAL_CROSS_ENTROPY
+                : Loss.HALF_SUM_OF_SQUARES;
+        Activation out = output != null ? Activation.parse(output) : switch (l) {
+            case CATEGORICAL_CROSS_ENTROPY -> Activation.SOFTMAX;
+            case BINARY_CROSS_ENTROPY -> Activation.SIGMOID;
+            default -> Activation.IDENTITY;
+        };
+        if (activation.size() != 1 && activation.size() != hidden.size()) {
+            throw new Main.UserException("--activation gives " + activation.size() + " activations for "
+                    + hidden.size() + " hidden layers: give one for all, or one per layer");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < hidden.size(); i++) {
+            layers.add(new Layer(hidden.get(i), Activation.parse(activation.get(activation.size() == 1 ? 0 : i))));
+        }
+        layers.add(new Layer(data.targetWidth(), out));
+        return new Architecture(data.features(), layers, l);
+    }
+
+    private Optimizer optimizer() {
+        Optimizer.Kind kind = Optimizer.parseKind(optimizer);
+        return switch (kind) {
+            case SGD -> Optimizer.sgd(learningRate != null ? learningRate : 0.1);
+            case MOMENTUM -> Optimizer.momentum(learningRate != null ? learningRate : 0.01, momentum);
+            case ADAM -> Optimizer.adam(learningRate != null ? learningRate : 0.001);
+        };
+    }
+
+    private int parseBatch() {
+        try {
+            int b = Integer.parseInt(batch.trim());
+            if (b < 1) {
+                throw new NumberFormatException();
+            }
+            return b;
+        } catch (NumberFormatException e) {
+            throw new Main.UserException("--batch '" + batch + "': give a positive number of rows, or 'all'");
+        }
+    }
+
+    private int validationRows(int rows) {
+        double v;
+        try {
+            v = Double.parseDouble(validation.trim());
+        } catch (NumberFormatException e) {
+            throw new Main.UserException("--validation '" + validation + "': give a row count or a fraction like 0.1");
+        }
+        int n = v > 0 && v < 1 ? (int) Math.round(v * rows) : (int) v;
+        if (v < 0 || (v >= 1 && v != Math.rint(v)) || n >= rows) {
+            throw new Main.UserException("--validation " + validation + " does not leave training rows out of " + rows);
+        }
+        return n;
+    }
+
+    private Scaling chooseScaling(Dataset training, boolean idx) {
+        if (scale.equalsIgnoreCase("auto")) {
+            return idx ? Scaling.divideBy(255) : Scaling.standardize(training);
+        }
+        return Scaling.parse(scale, training);
+    }
+
+    /** The model path with its .safetensors suffix replaced. */
+    static Path sibling(Path model, String suffix) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return model.resolveSibling(stem + suffix);
+    }
+
+    /** Prints a line per epoch on stdout, and draws a progress bar on a terminal. */
+    private static final class ConsoleListener implements TrainingRun.Listener {
+        private final boolean bar;
+        private ProgressBar progress;
+
+        ConsoleListener(boolean bar) {
+            this.bar = bar;
+        }
+
+        @Override
+        public void epochStarted(int epoch, int lastEpoch, int rows) {
+            if (bar) {
+                progress = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + lastEpoch)
+                        .setInitialMax(rows).setStyle(ProgressBarStyle.ASCII).setUnit(" rows", 1)
+                        .setUpdateIntervalMillis(250).clearDisplayOnFinish().build();
+            }
+        }
+
+        @Override
+        public void rowsDone(int rows, int total) {
+            if (progress != null) {
+                progress.stepTo(rows);
+            }
+        }
+
+        @Override
+        public void epochFinished(TrainingRun.EpochReport r) {
+            if (progress != null) {
+                progress.close();
+                progress = null;
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %3d  loss %.4f",
+                    r.training().epoch(), r.training().loss()));
+            if (!Double.isNaN(r.training().accuracy())) {
+                line.append(String.format(Locale.ROOT, "  acc %.4f", r.training().accuracy()));
+            }
+            if (r.validation() != null) {
+                line.append(String.format(Locale.ROOT, "  val loss %.4f", r.validation().loss()));
+                if (!Double.isNaN(r.validation().accuracy())) {
+                    line.append(String.format(Locale.ROOT, "  val acc %.4f", r.validation().accuracy()));
+                }
+                line.append(r.best() ? " *" : "  ");
+            }
+            line.append(String.format(Locale.ROOT, "  %,9.0f samples/s  %6.2f s", r.training().samplesPerSecond(),
+                    r.training().seconds()));
+            System.out.println(line);
+        }
+    }
+}

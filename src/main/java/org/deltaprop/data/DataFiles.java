@@ -1,0 +1,104 @@
+package org.deltaprop.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Opens the data files the command line names: IDX sample files with their labels file
+ * (MNIST, Fashion-MNIST), or CSV; which one is told from the file's content. The name
+ * {@code fashion-mnist} stands for Debian's copy of Fashion-MNIST.
+ */
+public final class DataFiles {
+
+    /** Where Debian's dataset-fashion-mnist package installs the data set. */
+    public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+    private DataFiles() {
+    }
+
+    /** The training or test half of Fashion-MNIST, as IDX images and labels. */
+    public static Path[] fashionMnist(boolean training) throws BadDataException {
+        String prefix = training ? "train" : "t10k";
+        Path images = FASHION_MNIST.resolve(prefix + "-images-idx3-ubyte.gz");
+        Path labels = FASHION_MNIST.resolve(prefix + "-labels-idx1-ubyte.gz");
+        if (!Files.isReadable(images) || !Files.isReadable(labels)) {
+            throw new BadDataException(images, "Fashion-MNIST is not installed here; install it with "
+                    + "'apt-get install dataset-fashion-mnist' (scripts/train.sh does), or give --train/--test files");
+        }
+        return new Path[] {images, labels};
+    }
+
+    /**
+     * Loads labelled data. IDX samples need their labels file: {@code labels}, or the
+     * sibling named like MNIST's (…-images-idx3-ubyte → …-labels-idx1-ubyte). CSV takes
+     * its targets from its own columns.
+     *
+     * @param classes the number of classes when known (a model's outputs), else 0 to infer
+     */
+    public static ArrayDataset load(Path file, Path labels, CsvReader.Options csv, int classes) throws IOException {
+        if (!isIdx(file)) {
+            return CsvReader.read(file, classes > 0 ? csv.withClasses(classes) : csv);
+        }
+        Path labelFile = labels != null ? labels : idxLabelsFor(file);
+        IdxReader.Rows rows = IdxReader.readRows(file);
+        int[] y = IdxReader.readLabels(labelFile);
+        if (y.length != rows.rows()) {
+            throw new BadDataException(labelFile, "has " + y.length + " labels but " + file + " has " + rows.rows()
+                    + " samples; they must be a pair");
+        }
+        int max = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (classes > 0 && y[i] >= classes) {
+                throw new BadDataException(labelFile, "label " + i + " is " + y[i] + ", out of range for "
+                        + classes + " classes (0.." + (classes - 1) + ")");
+            }
+            max = Math.max(max, y[i]);
+        }
+        return ArrayDataset.classification(rows.values(), rows.features(), y, classes > 0 ? classes : max + 1);
+    }
+
+    /** Samples without targets, for prediction: IDX samples or CSV features. */
+    public static ArrayDataset loadFeatures(Path file, CsvReader.Options csv) throws IOException {
+        if (!isIdx(file)) {
+            return CsvReader.read(file, csv.featuresOnly());
+        }
+        IdxReader.Rows rows = IdxReader.readRows(file);
+        return ArrayDataset.unlabelled(rows.values(), rows.features());
+    }
+
+    /** MNIST's naming: train-images-idx3-ubyte.gz pairs with train-labels-idx1-ubyte.gz. */
+    public static Path idxLabelsFor(Path images) throws BadDataException {
+        String name = images.getFileName().toString();
+        String guess = name.replace("images-idx3", "labels-idx1").replace("images", "labels");
+        if (guess.equals(name)) {
+            throw new BadDataException(images, "is an IDX sample file; give its labels file too (--train-labels, "
+                    + "--test-labels or --labels)");
+        }
+        return images.resolveSibling(guess);
+    }
+
+    /** True when the file (after gunzip, if gzipped) starts like an IDX file: 00 00 08|0D. */
+    public static boolean isIdx(Path file) throws IOException {
+        InputStream in;
+        try {
+            in = new BufferedInputStream(Files.newInputStream(file));
+        } catch (NoSuchFileException e) {
+            throw new BadDataException(file, "no such file");
+        }
+        try (InputStream raw = in) {
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            InputStream body = gzip ? new GZIPInputStream(raw) : raw;
+            byte[] head = body.readNBytes(3);
+            return head.length == 3 && head[0] == 0 && head[1] == 0 && (head[2] == 0x08 || head[2] == 0x0D);
+        } catch (java.util.zip.ZipException e) {
+            throw new BadDataException(file, "is not a valid gzip file (" + e.getMessage() + ")");
+        }
+    }
+}

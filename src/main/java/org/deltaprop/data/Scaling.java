@@ -1,0 +1,192 @@
+package org.deltaprop.data;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Feature scaling, fitted on the training set and stored in the model so that
+ * {@code eval} and {@code predict} apply exactly the same transformation:
+ * none, division by a constant (255 for 8-bit pixels), or standardisation
+ * (x − mean) / std per feature with training statistics.
+ */
+public final class Scaling {
+
+    public enum Kind { NONE, DIVIDE, STANDARDIZE }
+
+    private final Kind kind;
+    private final float divisor;
+    private final float[] mean;
+    private final float[] inverseStd;
+
+    private Scaling(Kind kind, float divisor, float[] mean, float[] inverseStd) {
+        this.kind = kind;
+        this.divisor = divisor;
+        this.mean = mean;
+        this.inverseStd = inverseStd;
+    }
+
+    public static final Scaling NONE = new Scaling(Kind.NONE, 1, null, null);
+
+    public static Scaling divideBy(double divisor) {
+        if (!(divisor > 0) || !Double.isFinite(divisor)) {
+            throw new IllegalArgumentException("scaling divisor must be a positive number, got " + divisor);
+        }
+        return new Scaling(Kind.DIVIDE, (float) divisor, null, null);
+    }
+
+    /**
+     * Mean and standard deviation of every feature over {@code data}, in double precision.
+     * A constant feature (std 0) is only centred.
+     */
+    public static Scaling standardize(Dataset data) {
+        int d = data.features();
+        double[] sum = new double[d];
+        double[] sumSq = new double[d];
+        forEachRow(data, (row, offset, x) -> {
+            for (int j = 0; j < d; j++) {
+                double v = x[offset + j];
+                sum[j] += v;
+                sumSq[j] += v * v;
+            }
+        });
+        float[] mean = new float[d];
+        float[] inv = new float[d];
+        int n = data.size();
+        for (int j = 0; j < d; j++) {
+            double m = sum[j] / n;
+            double var = Math.max(0, sumSq[j] / n - m * m);
+            mean[j] = (float) m;
+            inv[j] = var > 1e-12 ? (float) (1 / Math.sqrt(var)) : 1f;
+        }
+        return new Scaling(Kind.STANDARDIZE, 1, mean, inv);
+    }
+
+    /** Parses the command line's {@code --scale}: none, standardize, or a divisor such as 255. */
+    public static Scaling parse(String spec, Dataset training) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        switch (s) {
+            case "none": return NONE;
+            case "standardize", "standardise", "std": return standardize(training);
+            default:
+                try {
+                    return divideBy(Double.parseDouble(s));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--scale '" + spec + "': use none, standardize or a divisor like 255");
+                }
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Scales {@code rows} rows of {@code features} values in place. */
+    public void apply(float[] x, int rows, int features) {
+        switch (kind) {
+            case NONE -> { }
+            case DIVIDE -> {
+                float inv = 1f / divisor;
+                for (int i = 0; i < rows * features; i++) {
+                    x[i] *= inv;
+                }
+            }
+            case STANDARDIZE -> {
+                if (features != mean.length) {
+                    throw new IllegalArgumentException("the scaling was fitted on " + mean.length
+                            + " features, the data has " + features);
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < features; j++) {
+                        int e = r * features + j;
+                        x[e] = (x[e] - mean[j]) * inverseStd[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The data as this scaling transforms it, batch by batch (nothing is copied). */
+    public Dataset applyTo(Dataset data) {
+        if (kind == Kind.NONE) {
+            return data;
+        }
+        if (kind == Kind.STANDARDIZE && data.features() != mean.length) {
+            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
+                    + data.features());
+        }
+        return new ScaledDataset(data, this);
+    }
+
+    /** The JSON stored in a model file's metadata. */
+    public String toJson() {
+        return new Gson().toJson(new Stored(kind.name().toLowerCase(Locale.ROOT), divisor, mean, inverseStd));
+    }
+
+    public static Scaling fromJson(String json) {
+        try {
+            Stored s = new Gson().fromJson(json, Stored.class);
+            return switch (s.kind) {
+                case "none" -> NONE;
+                case "divide" -> divideBy(s.divisor);
+                case "standardize" -> {
+                    if (s.mean == null || s.inverseStd == null || s.mean.length != s.inverseStd.length) {
+                        throw new IllegalArgumentException("standardize scaling without matching mean and inverseStd");
+                    }
+                    yield new Scaling(Kind.STANDARDIZE, 1, s.mean, s.inverseStd);
+                }
+                default -> throw new IllegalArgumentException("unknown scaling kind '" + s.kind + "'");
+            };
+        } catch (JsonParseException | NullPointerException e) {
+            throw new IllegalArgumentException("unreadable scaling " + json, e);
+        }
+    }
+
+    private record Stored(String kind, float divisor, float[] mean, float[] inverseStd) {
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Scaling s && s.kind == kind && s.divisor == divisor && Arrays.equals(s.mean, mean)
+                && Arrays.equals(s.inverseStd, inverseStd);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Float.hashCode(divisor);
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case NONE -> "none";
+            case DIVIDE -> "÷" + (divisor == Math.rint(divisor) ? Integer.toString((int) divisor) : Float.toString(divisor));
+            case STANDARDIZE -> "standardized (" + mean.length + " features)";
+        };
+    }
+
+    private interface RowVisitor {
+        void visit(int row, int offset, float[] x);
+    }
+
+    /** Visits every row of a data set through {@link Dataset#gather}, a chunk at a time. */
+    private static void forEachRow(Dataset data, RowVisitor visitor) {
+        int chunk = 1024;
+        int d = data.features();
+        float[] x = new float[chunk * d];
+        float[] t = new float[chunk * Math.max(1, data.targetWidth())];
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int from = 0; from < order.length; from += chunk) {
+            int count = Math.min(chunk, order.length - from);
+            data.gather(order, from, count, x, t);
+            for (int r = 0; r < count; r++) {
+                visitor.visit(from + r, r * d, x);
+            }
+        }
+    }
+}

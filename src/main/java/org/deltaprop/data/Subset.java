@@ -1,0 +1,85 @@
+package org.deltaprop.data;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Some rows of another data set, by index, without copying: validation splits. */
+public final class Subset implements Dataset {
+
+    private final Dataset data;
+    private final int[] rows;
+    private int[] scratch = new int[0];
+
+    public Subset(Dataset data, int[] rows) {
+        for (int r : rows) {
+            if (r < 0 || r >= data.size()) {
+                throw new IllegalArgumentException("row " + r + " is outside the data set's 0.." + (data.size() - 1));
+            }
+        }
+        this.data = data;
+        this.rows = rows.clone();
+    }
+
+    /** A training / validation split of the rows: {@code validation} rows drawn at random with {@code seed}. */
+    public record Split(Dataset training, Dataset validation) {
+    }
+
+    public static Split split(Dataset data, int validation, long seed) {
+        if (validation < 1 || validation >= data.size()) {
+            throw new IllegalArgumentException("a validation set of " + validation + " rows out of " + data.size()
+                    + " leaves nothing to train or validate on");
+        }
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ 0x7A11DA7EL);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        int[] val = Arrays.copyOf(order, validation);
+        int[] train = Arrays.copyOfRange(order, validation, order.length);
+        Arrays.sort(val);
+        Arrays.sort(train);
+        return new Split(new Subset(data, train), new Subset(data, val));
+    }
+
+    @Override
+    public int size() {
+        return rows.length;
+    }
+
+    @Override
+    public int features() {
+        return data.features();
+    }
+
+    @Override
+    public int targetWidth() {
+        return data.targetWidth();
+    }
+
+    @Override
+    public int classes() {
+        return data.classes();
+    }
+
+    @Override
+    public int label(int row) {
+        return data.label(rows[row]);
+    }
+
+    @Override
+    public void gather(int[] order, int from, int count, float[] x, float[] t) {
+        if (scratch.length < count) {
+            scratch = new int[count];
+        }
+        for (int i = 0; i < count; i++) {
+            scratch[i] = rows[order[from + i]];
+        }
+        data.gather(scratch, 0, count, x, t);
+    }
+}

@@ -1,0 +1,193 @@
+package org.deltaprop.io;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import org.deltaprop.data.BadDataException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format (Hugging Face), float32 only: an 8-byte little-endian header
+ * length, a JSON header mapping each tensor name to its dtype, shape and byte range plus
+ * an optional {@code __metadata__} map of strings, then the tensors' little-endian bytes.
+ * Reading checks every promise the header makes against the file.
+ */
+public final class SafeTensors {
+
+    /** Files claiming a larger header are corrupt, not models. */
+    private static final long MAX_HEADER = 100L << 20;
+
+    private SafeTensors() {
+    }
+
+    /** A named float32 tensor. */
+    public record Tensor(String name, long[] shape, float[] values) {
+        public Tensor {
+            long count = 1;
+            for (long d : shape) {
+                count *= d;
+            }
+            if (count != values.length) {
+                throw new IllegalArgumentException("tensor " + name + ": shape holds " + count + " values, got "
+                        + values.length);
+            }
+        }
+    }
+
+    /** What a file holds: string metadata and tensors in file order. */
+    public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {
+    }
+
+    /** Writes atomically: the old file stays intact if anything fails. */
+    public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
+        JsonObject header = new JsonObject();
+        JsonObject meta = new JsonObject();
+        metadata.forEach(meta::addProperty);
+        header.add("__metadata__", meta);
+        long offset = 0;
+        for (Tensor t : tensors) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", "F32");
+            entry.add("shape", new Gson().toJsonTree(t.shape()));
+            long end = offset + 4L * t.values().length;
+            entry.add("data_offsets", new Gson().toJsonTree(new long[] {offset, end}));
+            header.add(t.name(), entry);
+            offset = end;
+        }
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;  // the data then starts 8-byte aligned
+        AtomicFiles.write(file, out -> {
+            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(padded).put(json);
+            while (head.hasRemaining()) {
+                head.put((byte) ' ');
+            }
+            out.write(head.array());
+            for (Tensor t : tensors) {
+                ByteBuffer data = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
+                data.asFloatBuffer().put(t.values());
+                out.write(data.array());
+            }
+        });
+    }
+
+    public static Contents read(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < 8) {
+                throw corrupt(file, "it is " + size + " bytes long, shorter than a safetensors header");
+            }
+            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, lengthBytes, 0);
+            long headerLength = lengthBytes.getLong(0);
+            if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > size - 8) {
+                throw corrupt(file, "its header length field says " + headerLength + " bytes, but the file has "
+                        + size + " (truncated, or not a safetensors file)");
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+            readFully(channel, headerBytes, 8);
+            JsonObject header;
+            try {
+                JsonElement parsed = JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8));
+                if (!parsed.isJsonObject()) {
+                    throw corrupt(file, "its header is not a JSON object");
+                }
+                header = parsed.getAsJsonObject();
+            } catch (JsonParseException e) {
+                throw corrupt(file, "its header is not valid JSON (" + e.getMessage() + ")");
+            }
+            long dataStart = 8 + headerLength;
+            long dataLength = size - dataStart;
+
+            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            List<long[]> ranges = new ArrayList<>();
+            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+                try {
+                    if (e.getKey().equals("__metadata__")) {
+                        for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
+                            metadata.put(m.getKey(), m.getValue().getAsString());
+                        }
+                        continue;
+                    }
+                    JsonObject entry = e.getValue().getAsJsonObject();
+                    String dtype = entry.get("dtype").getAsString();
+                    if (!dtype.equals("F32")) {
+                        throw corrupt(file, "tensor " + e.getKey() + " has dtype " + dtype
+                                + "; Deltaprop models are float32 (F32)");
+                    }
+                    long[] shape = new Gson().fromJson(entry.get("shape"), long[].class);
+                    long[] range = new Gson().fromJson(entry.get("data_offsets"), long[].class);
+                    long count = 1;
+                    for (long d : shape) {
+                        if (d < 0) {
+                            throw corrupt(file, "tensor " + e.getKey() + " has a negative dimension");
+                        }
+                        count *= d;
+                    }
+                    if (range.length != 2 || range[0] < 0 || range[1] < range[0] || range[1] > dataLength
+                            || range[1] - range[0] != 4 * count) {
+                        throw corrupt(file, "tensor " + e.getKey() + " claims bytes " + Arrays.toString(range)
+                                + " for " + count + " floats, but the data section has " + dataLength
+                                + " bytes (truncated or corrupt)");
+                    }
+                    ByteBuffer bytes = ByteBuffer.allocate((int) (range[1] - range[0])).order(ByteOrder.LITTLE_ENDIAN);
+                    readFully(channel, bytes, dataStart + range[0]);
+                    float[] values = new float[(int) count];
+                    bytes.flip();
+                    bytes.asFloatBuffer().get(values);
+                    tensors.put(e.getKey(), new Tensor(e.getKey(), shape, values));
+                    ranges.add(range);
+                } catch (BadDataException bad) {
+                    throw bad;
+                } catch (RuntimeException bad) {
+                    throw corrupt(file, "header entry " + e.getKey() + " is malformed (" + bad.getMessage() + ")");
+                }
+            }
+            ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+            long expected = 0;
+            for (long[] r : ranges) {
+                if (r[0] != expected) {
+                    throw corrupt(file, "its tensors overlap or leave gaps at byte " + r[0]);
+                }
+                expected = r[1];
+            }
+            if (expected != dataLength) {
+                throw corrupt(file, "it has " + (dataLength - expected) + " bytes after its last tensor");
+            }
+            return new Contents(metadata, tensors);
+        } catch (NoSuchFileException e) {
+            throw new BadDataException(file, "no such file");
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at byte " + at);
+            }
+            at += n;
+        }
+    }
+
+    private static BadDataException corrupt(Path file, String why) {
+        return new BadDataException(file, "is not a usable model file: " + why);
+    }
+}

@@ -1,0 +1,148 @@
+package org.deltaprop.train;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Matrix;
+import org.deltaprop.data.BadDataException;
+import org.deltaprop.io.Model;
+import org.deltaprop.io.ModelFile;
+import org.deltaprop.io.SafeTensors;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Network;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training checkpoint: a model file (so any checkpoint is also a usable model) plus the
+ * optimizer's state tensors ({@code optimizer.0.weight.m}, ...) and, in the metadata, the
+ * epoch it was taken after, the optimizer, its step count and the early-stopping record
+ * (with the best weights so far as {@code best.0.weight}, ..., when they are not the current ones).
+ * Written atomically, so a crash while writing keeps the previous checkpoint.
+ */
+public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps, double bestValidationLoss,
+                         int bestEpoch, Network best, Map<String, float[]> optimizerState) {
+
+    private static final String PREFIX = "checkpoint.";
+
+    /**
+     * Takes a checkpoint of a trainer after {@code epoch}; {@code best} is the network of
+     * the best validation loss so far when it differs from the current one, else null.
+     */
+    public static void write(Path file, Trainer trainer, Model model, int epoch, double bestValidationLoss,
+                             int bestEpoch, Network best) throws IOException {
+        OptimizerState state = trainer.optimizer();
+        Backend backend = trainer.device().backend();
+        Architecture arch = model.network().architecture();
+        List<SafeTensors.Tensor> tensors = new ArrayList<>();
+        for (int p = 0; p < state.parameterCount(); p++) {
+            String param = parameterName(p);
+            List<Matrix> matrices = state.state(p);
+            for (int s = 0; s < matrices.size(); s++) {
+                Matrix m = matrices.get(s);
+                float[] values = new float[m.size()];
+                backend.copyOut(m, values, 0);
+                long[] shape = m.rows() == 1 ? new long[] {m.cols()} : new long[] {m.rows(), m.cols()};
+                tensors.add(new SafeTensors.Tensor("optimizer." + param + "." + state.stateNames().get(s), shape,
+                        values));
+            }
+        }
+        if (best != null) {
+            for (int h = 1; h <= arch.depth(); h++) {
+                tensors.add(new SafeTensors.Tensor("best." + ModelFile.weightName(h),
+                        new long[] {arch.units(h), arch.units(h - 1)}, best.weights(h)));
+                tensors.add(new SafeTensors.Tensor("best." + ModelFile.biasName(h), new long[] {arch.units(h)},
+                        best.bias(h)));
+            }
+        }
+        Optimizer o = state.optimizer();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(PREFIX + "epoch", Integer.toString(epoch));
+        meta.put(PREFIX + "optimizer", o.kind().name());
+        meta.put(PREFIX + "learning_rate", Double.toString(o.learningRate()));
+        meta.put(PREFIX + "momentum", Double.toString(o.momentum()));
+        meta.put(PREFIX + "beta1", Double.toString(o.beta1()));
+        meta.put(PREFIX + "beta2", Double.toString(o.beta2()));
+        meta.put(PREFIX + "epsilon", Double.toString(o.epsilon()));
+        meta.put(PREFIX + "steps", Long.toString(state.steps()));
+        meta.put(PREFIX + "best_validation_loss", Double.toString(bestValidationLoss));
+        meta.put(PREFIX + "best_epoch", Integer.toString(bestEpoch));
+        meta.put(PREFIX + "layers", Integer.toString(arch.depth()));
+        ModelFile.write(file, model, meta, tensors);
+    }
+
+    public static Checkpoint read(Path file) throws IOException {
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        Model model = ModelFile.fromContents(file, contents);
+        Map<String, String> meta = contents.metadata();
+        if (!meta.containsKey(PREFIX + "epoch")) {
+            throw new BadDataException(file, "is a model, not a checkpoint: use --init to start from its weights");
+        }
+        try {
+            Optimizer optimizer = new Optimizer(Optimizer.Kind.valueOf(meta.get(PREFIX + "optimizer")),
+                    Double.parseDouble(meta.get(PREFIX + "learning_rate")),
+                    Double.parseDouble(meta.get(PREFIX + "momentum")), Double.parseDouble(meta.get(PREFIX + "beta1")),
+                    Double.parseDouble(meta.get(PREFIX + "beta2")), Double.parseDouble(meta.get(PREFIX + "epsilon")));
+            Map<String, float[]> state = new LinkedHashMap<>();
+            contents.tensors().forEach((name, t) -> {
+                if (name.startsWith("optimizer.")) {
+                    state.put(name, t.values());
+                }
+            });
+            Network best = null;
+            if (contents.tensors().containsKey("best." + ModelFile.weightName(1))) {
+                Architecture arch = model.network().architecture();
+                float[][] w = new float[arch.depth()][];
+                float[][] b = new float[arch.depth()][];
+                for (int h = 1; h <= arch.depth(); h++) {
+                    w[h - 1] = contents.tensors().get("best." + ModelFile.weightName(h)).values();
+                    b[h - 1] = contents.tensors().get("best." + ModelFile.biasName(h)).values();
+                }
+                best = Network.of(arch, w, b);
+            }
+            return new Checkpoint(model, Integer.parseInt(meta.get(PREFIX + "epoch")), optimizer,
+                    Long.parseLong(meta.get(PREFIX + "steps")),
+                    Double.parseDouble(meta.get(PREFIX + "best_validation_loss")),
+                    Integer.parseInt(meta.get(PREFIX + "best_epoch")), best, state);
+        } catch (RuntimeException e) {
+            throw new BadDataException(file, "has unreadable checkpoint metadata: " + e.getMessage());
+        }
+    }
+
+    /** Copies the saved optimizer state into a trainer built with the same optimizer and network. */
+    public void restoreInto(Trainer trainer, Path file) throws BadDataException {
+        OptimizerState state = trainer.optimizer();
+        if (!state.optimizer().equals(optimizer)) {
+            throw new BadDataException(file, "was saved with optimizer " + optimizer + " but this run uses "
+                    + state.optimizer() + "; resume with the same optimizer settings");
+        }
+        Backend backend = trainer.device().backend();
+        for (int p = 0; p < state.parameterCount(); p++) {
+            List<Matrix> matrices = state.state(p);
+            for (int s = 0; s < matrices.size(); s++) {
+                String name = "optimizer." + parameterName(p) + "." + state.stateNames().get(s);
+                float[] values = optimizerState.get(name);
+                if (values == null || values.length != matrices.get(s).size()) {
+                    throw new BadDataException(file, "lacks optimizer tensor " + name + " of "
+                            + matrices.get(s).size() + " values");
+                }
+                backend.copyIn(values, 0, matrices.get(s));
+            }
+        }
+        state.restoreSteps(steps);
+    }
+
+    /** Parameter p in the optimizer's order (weight 1, bias 1, weight 2, ...) by its model tensor name. */
+    private static String parameterName(int p) {
+        int h = p / 2 + 1;
+        return p % 2 == 0 ? ModelFile.weightName(h) : ModelFile.biasName(h);
+    }
+
+    /** The network the checkpoint holds (its weights as of {@link #epoch}). */
+    public Network network() {
+        return model.network();
+    }
+}

@@ -1,0 +1,136 @@
+package org.deltaprop.train;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.data.Dataset;
+import org.deltaprop.data.Scaling;
+import org.deltaprop.io.Model;
+import org.deltaprop.nn.Network;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole training run over epochs, around the {@link Trainer}: validation after each
+ * epoch, early stopping on the validation loss (keeping the best weights), checkpoints
+ * every N epochs, resuming from one, and a stop with a clear message when the loss turns
+ * NaN or infinite (no checkpoint is ever written from a diverged network).
+ */
+public final class TrainingRun {
+
+    /**
+     * @param epochs          the last epoch to train (a resumed run continues up to it)
+     * @param patience        stop after this many epochs without a better validation loss; 0: never
+     * @param checkpoint      where checkpoints go (null: none)
+     * @param checkpointEvery take one after every N-th epoch (and after the last)
+     */
+    public record Settings(int epochs, int patience, Path checkpoint, int checkpointEvery) {
+        public Settings {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            }
+            if (patience < 0 || checkpointEvery < 0) {
+                throw new IllegalArgumentException("patience and checkpoint interval must not be negative");
+            }
+        }
+    }
+
+    /** One epoch: the training statistics and, when there is a validation set, its evaluation. */
+    public record EpochReport(Trainer.EpochStats training, Evaluator.Evaluation validation, boolean best) {
+    }
+
+    /** Hears about progress: batches within an epoch, and each finished epoch. */
+    public interface Listener {
+        default void epochStarted(int epoch, int lastEpoch, int rows) {
+        }
+
+        default void rowsDone(int rows, int total) {
+        }
+
+        void epochFinished(EpochReport report);
+    }
+
+    /**
+     * @param network the weights to keep: the best validation epoch's under early stopping, else the last
+     */
+    public record Result(Network network, List<EpochReport> history, boolean stoppedEarly, int bestEpoch,
+                         double trainingSeconds) {
+    }
+
+    private TrainingRun() {
+    }
+
+    public static Result run(Backend backend, Network initial, TrainingOptions options, Dataset training,
+                             Dataset validation, Scaling scaling, int classes, Settings settings, Checkpoint resume,
+                             Path resumeFile, Listener listener) throws IOException {
+        if (settings.patience() > 0 && validation == null) {
+            throw new IllegalArgumentException("early stopping (--patience) needs a validation set: add --validation");
+        }
+        Network start = resume != null ? resume.network() : initial;
+        int firstEpoch = resume != null ? resume.epoch() + 1 : 1;
+        if (firstEpoch > settings.epochs()) {
+            throw new IllegalArgumentException("the checkpoint is already at epoch " + resume.epoch()
+                    + "; ask for more --epochs to continue");
+        }
+        List<EpochReport> history = new ArrayList<>();
+        double bestLoss = resume != null ? resume.bestValidationLoss() : Double.POSITIVE_INFINITY;
+        int bestEpoch = resume != null ? resume.bestEpoch() : 0;
+        Network best = resume == null ? null : resume.best() != null ? resume.best()
+                : resume.bestEpoch() == resume.epoch() ? resume.network() : null;
+        int lastGoodCheckpoint = resume != null ? resume.epoch() : 0;
+        double seconds = 0;
+        boolean stoppedEarly = false;
+        Network current = start;
+
+        try (Trainer trainer = new Trainer(backend, start, options, training);
+             DeviceNetwork evaluation = validation == null ? null
+                     : new DeviceNetwork(backend, start, Math.min(1024, validation.size()))) {
+            if (resume != null) {
+                resume.restoreInto(trainer, resumeFile);
+            }
+            for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
+                listener.epochStarted(epoch, settings.epochs(), training.size());
+                Trainer.EpochStats stats = trainer.epoch(epoch, listener::rowsDone);
+                seconds += stats.seconds();
+                if (!Double.isFinite(stats.loss())) {
+                    throw new TrainingDivergedException("the training loss became " + stats.loss() + " in epoch "
+                            + epoch + "; stopped. " + (lastGoodCheckpoint > 0
+                            ? "The last good checkpoint, " + settings.checkpoint() + " (epoch " + lastGoodCheckpoint
+                            + "), is kept. " : "Nothing was written. ")
+                            + "Lower the learning rate (--lr) or scale the features (--scale).");
+                }
+                current = trainer.network();
+                Evaluator.Evaluation val = null;
+                boolean improved = false;
+                if (evaluation != null) {
+                    evaluation.upload(current);
+                    val = Evaluator.evaluate(evaluation, validation);
+                    if (val.loss() < bestLoss) {
+                        bestLoss = val.loss();
+                        bestEpoch = epoch;
+                        best = current;
+                        improved = true;
+                    }
+                }
+                EpochReport report = new EpochReport(stats, val, improved);
+                history.add(report);
+                listener.epochFinished(report);
+                boolean stop = settings.patience() > 0 && epoch - bestEpoch >= settings.patience();
+                boolean checkpointDue = settings.checkpoint() != null && (epoch == settings.epochs() || stop
+                        || (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0));
+                if (checkpointDue) {
+                    Checkpoint.write(settings.checkpoint(), trainer, new Model(current, scaling, classes), epoch,
+                            bestLoss, bestEpoch, best == current ? null : best);
+                    lastGoodCheckpoint = epoch;
+                }
+                if (stop) {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+        }
+        Network result = settings.patience() > 0 && best != null ? best : current;
+        return new Result(result, history, stoppedEarly, bestEpoch, seconds);
+    }
+}
