@@ -8,7 +8,7 @@ final class CsvOptions {
 
     @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",
             description = "Whether a CSV file's first line is a header (default: ${DEFAULT-VALUE}: a header if "
-                    + "any field of the first line is not a number).")
+                    + "a field of the first line is text where the second line has a number).")
     CsvReader.Header header;
 
     @Option(names = "--label-column", paramLabel = "NAME|N",

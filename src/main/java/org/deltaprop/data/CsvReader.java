@@ -77,7 +77,7 @@ public final class CsvReader {
         boolean header = switch (options.header()) {
             case YES -> true;
             case NO -> false;
-            case AUTO -> first.getFields().stream().anyMatch(f -> !isNumber(f));
+            case AUTO -> looksLikeHeader(first, records.size() > 1 ? records.get(1) : null);
         };
         List<String> names = header ? first.getFields() : null;
         int columns = first.getFieldCount();
@@ -228,6 +228,23 @@ public final class CsvReader {
                     + classes + " classes (0.." + (classes - 1) + ")");
         }
         return (int) v;
+    }
+
+    /**
+     * A header has a word where the data have numbers: some field of the first line is
+     * text (not empty, not a number) while the same field of the second line is a number
+     * (or there is no second line). A typo in the first data line is then not mistaken
+     * for a header unless the second line has a number in its place.
+     */
+    private static boolean looksLikeHeader(CsvRecord first, CsvRecord second) {
+        for (int c = 0; c < first.getFieldCount(); c++) {
+            String f = first.getField(c).trim();
+            if (!f.isEmpty() && !isNumber(f)
+                    && (second == null || (c < second.getFieldCount() && isNumber(second.getField(c))))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isNumber(String field) {

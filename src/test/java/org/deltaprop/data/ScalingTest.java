@@ -1,0 +1,63 @@
+package org.deltaprop.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ScalingTest {
+
+    private static final ArrayDataset DATA = ArrayDataset.classification(new float[] {1, 10, 3, 10, 5, 10}, 2,
+            new int[] {0, 1, 0}, 2);
+
+    private static float[] features(Dataset d) {
+        float[] x = new float[d.size() * d.features()];
+        d.gather(IntStream.range(0, d.size()).toArray(), 0, d.size(), x, new float[d.size() * d.targetWidth()]);
+        return x;
+    }
+
+    @Test
+    void standardisationUsesTrainingStatisticsAndSurvivesJson() {
+        Scaling s = Scaling.standardize(DATA);
+        float[] x = features(s.applyTo(DATA));
+        // Column 0: mean 3, std √(8/3); column 1 is constant: only centred.
+        double std = Math.sqrt(8.0 / 3);
+        assertArrayEquals(new float[] {(float) (-2 / std), 0, 0, 0, (float) (2 / std), 0}, x, 1e-6f);
+        assertEquals(s, Scaling.fromJson(s.toJson()));
+        assertNotEquals(s, Scaling.divideBy(255));
+    }
+
+    @Test
+    void divisionAndParsing() {
+        assertArrayEquals(new float[] {0.1f, 1, 0.3f, 1, 0.5f, 1}, features(Scaling.parse("10", DATA).applyTo(DATA)), 1e-7f);
+        assertEquals(Scaling.NONE, Scaling.parse("none", DATA));
+        assertEquals(Scaling.divideBy(255), Scaling.fromJson(Scaling.divideBy(255).toJson()));
+        assertThrows(IllegalArgumentException.class, () -> Scaling.parse("zscore", DATA));
+        assertThrows(IllegalArgumentException.class, () -> Scaling.divideBy(0));
+    }
+
+    @Test
+    void splitIsSeededDisjointAndComplete() {
+        float[] x = new float[100];
+        for (int i = 0; i < 100; i++) {
+            x[i] = i;
+        }
+        ArrayDataset d = ArrayDataset.regression(x, 1, x.clone(), 1);
+        Subset.Split a = Subset.split(d, 20, 5);
+        Subset.Split b = Subset.split(d, 20, 5);
+        float[] va = features(a.validation());
+        assertArrayEquals(va, features(b.validation()));
+        assertEquals(80, a.training().size());
+        float[] all = new float[100];
+        System.arraycopy(va, 0, all, 0, 20);
+        System.arraycopy(features(a.training()), 0, all, 20, 80);
+        Arrays.sort(all);
+        assertArrayEquals(x, all);
+        assertThrows(IllegalArgumentException.class, () -> Subset.split(d, 100, 1));
+    }
+}
