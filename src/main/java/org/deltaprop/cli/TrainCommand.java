@@ -22,6 +22,7 @@ import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Optimizer;
+import org.deltaprop.train.Schedule;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.TrainingRun;
 import picocli.CommandLine.Command;
@@ -74,9 +75,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "after every epoch (default: ${DEFAULT-VALUE}, none).")
     String validation;
 
-    @Option(names = "--scale", paramLabel = "auto|none|standardize|D", defaultValue = "auto",
-            description = "Feature scaling, stored in the model: divide by D, standardise with training "
-                    + "statistics, or auto (default: ÷255 for IDX images, standardize for CSV).")
+    @Option(names = "--scale", paramLabel = "standardize|none|D", defaultValue = "standardize",
+            description = "Feature scaling, fitted on the training rows and stored in the model: standardise each "
+                    + "feature with their mean and deviation, divide by D (e.g. 255 for pixels), or none "
+                    + "(default: ${DEFAULT-VALUE}).")
     String scale;
 
     @Mixin
@@ -115,6 +117,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
             description = "Momentum μ for --optimizer momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
+
+    @Option(names = "--schedule", paramLabel = "cosine|constant", defaultValue = "cosine",
+            description = "Learning rate over the run: cosine decay from --lr to 0, or constant (default: ${DEFAULT-VALUE}).")
+    String schedule;
 
     @Option(names = "--batch", paramLabel = "B|all", defaultValue = "128",
             description = "Rows per update: 1 is on-line learning, 'all' full-batch gradient descent "
@@ -223,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
             trainRaw = split.training();
             valRaw = split.validation();
         }
-        Scaling scaling = start != null ? start.scaling() : chooseScaling(trainRaw, fashion || DataFiles.isIdx(trainFiles[0]));
+        Scaling scaling = start != null ? start.scaling() : Scaling.parse(scale, trainRaw);
         Dataset trainSet = scaling.applyTo(trainRaw);
         Dataset valSet = valRaw == null ? null : scaling.applyTo(valRaw);
 
@@ -239,15 +245,17 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
         int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
         TrainingOptions options = new TrainingOptions(batchSize, Reduction.parse(reduction), l2, opt, seed, true);
-        TrainingRun.Settings settings = new TrainingRun.Settings(epochs, patience, checkpointOut, checkpointEvery);
+        TrainingRun.Settings settings = new TrainingRun.Settings(epochs, Schedule.parse(schedule), patience,
+                checkpointOut, checkpointEvery);
 
         System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%n",
                 fashion ? "Fashion-MNIST" : train, trainSet.size(),
                 valSet != null ? ", " + valSet.size() + " validation" : "",
                 testSet != null ? ", " + testSet.size() + " test" : "", all.features(),
                 all.classes() > 0 ? all.classes() + " classes" : all.targetWidth() + " regression targets", scaling);
-        System.out.printf(Locale.ROOT, "network: %s, %,d parameters; %s, batch %s, %d epochs, seed %d%s%n", arch,
-                arch.parameterCount(), opt, batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
+        System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
+        System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s%n", opt,
+                settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
                 epochs, seed, l2 > 0 ? ", L2 " + l2 : "");
         if (resumed != null) {
             System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", resume, resumed.epoch());
@@ -341,13 +349,6 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UserException("--validation " + validation + " does not leave training rows out of " + rows);
         }
         return n;
-    }
-
-    private Scaling chooseScaling(Dataset training, boolean idx) {
-        if (scale.equalsIgnoreCase("auto")) {
-            return idx ? Scaling.divideBy(255) : Scaling.standardize(training);
-        }
-        return Scaling.parse(scale, training);
     }
 
     /** The model path with its .safetensors suffix replaced. */

@@ -29,7 +29,8 @@ public final class Trainer implements AutoCloseable {
     private final float[] batchY;          // outputs, for the running accuracy; null for regression
     private final int[] order;
     private final int batch;
-    private double learningRate;
+    private Schedule schedule = Schedule.CONSTANT;
+    private long plannedSteps = 1;
 
     /**
      * One epoch's outcome: the mean per-sample data loss (without the L2 term) and, for
@@ -66,7 +67,6 @@ public final class Trainer implements AutoCloseable {
         this.batchT = new float[batch * data.targetWidth()];
         this.batchY = data.classes() > 0 ? new float[batch * data.targetWidth()] : null;
         this.order = new int[data.size()];
-        this.learningRate = options.optimizer().learningRate();
     }
 
     /** Told how far an epoch has got, after each batch (progress bars). */
@@ -123,7 +123,7 @@ public final class Trainer implements AutoCloseable {
         device.outputDelta(scale, rows);
         backend.sumRows(device.rowLoss().topRows(rows), 1f, epochLoss);
         device.backward((float) (scale * options.l2()), rows);
-        optimizer.step(learningRate);
+        optimizer.step(learningRate());
     }
 
     private void fillOrder(int epoch) {
@@ -169,11 +169,14 @@ public final class Trainer implements AutoCloseable {
         return batch;
     }
 
-    public double learningRate() {
-        return learningRate;
+    /** Follows {@code schedule} over a run of {@code epochs} epochs (the default is a constant rate). */
+    public void useSchedule(Schedule schedule, int epochs) {
+        this.schedule = schedule;
+        this.plannedSteps = (long) epochs * ((data.size() + batch - 1) / batch);
     }
 
-    public void setLearningRate(double rate) {
-        this.learningRate = rate;
+    /** The learning rate of the next update. */
+    public double learningRate() {
+        return schedule.rate(options.optimizer().learningRate(), optimizer.steps(), plannedSteps);
     }
 }

@@ -21,11 +21,12 @@ public final class TrainingRun {
 
     /**
      * @param epochs          the last epoch to train (a resumed run continues up to it)
+     * @param schedule        the learning-rate schedule over all the epochs
      * @param patience        stop after this many epochs without a better validation loss; 0: never
      * @param checkpoint      where checkpoints go (null: none)
      * @param checkpointEvery take one after every N-th epoch (and after the last)
      */
-    public record Settings(int epochs, int patience, Path checkpoint, int checkpointEvery) {
+    public record Settings(int epochs, Schedule schedule, int patience, Path checkpoint, int checkpointEvery) {
         public Settings {
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
@@ -86,6 +87,7 @@ public final class TrainingRun {
         try (Trainer trainer = new Trainer(backend, start, options, training);
              DeviceNetwork evaluation = validation == null ? null
                      : new DeviceNetwork(backend, start, Math.min(1024, validation.size()))) {
+            trainer.useSchedule(settings.schedule(), settings.epochs());
             if (resume != null) {
                 resume.restoreInto(trainer, resumeFile);
             }

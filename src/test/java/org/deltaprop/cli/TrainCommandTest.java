@@ -125,7 +125,7 @@ class TrainCommandTest {
     void divergedTrainingStopsAndKeepsTheLastGoodCheckpoint() throws IOException {
         Files.writeString(dir.resolve("one.csv"), "x,y\n1,1\n");
         Cli r = Cli.run("train", "--train", p("one.csv"), "--targets", "1", "--hidden", "1", "--activation",
-                "identity", "--optimizer", "sgd", "--lr", "3", "--batch", "all", "--epochs", "200", "--scale", "none",
+                "identity", "--optimizer", "sgd", "--lr", "3", "--batch", "all", "--epochs", "200", "--scale", "none", "--schedule", "constant",
                 "--checkpoint-every", "1", "--backend", "scalar", "-o", p("m.safetensors"));
         assertEquals(1, r.status(), r.toString());
         assertTrue(r.err().contains("the training loss became"), r.err());

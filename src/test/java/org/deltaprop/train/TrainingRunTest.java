@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checkpoints, resuming and early stopping around the trainer. */
@@ -32,24 +33,34 @@ class TrainingRunTest {
         return report -> { };
     }
 
-    /** Interrupted after epoch 2 and resumed to 4, a run ends with exactly the weights of an uninterrupted one. */
+    /**
+     * A run of 4 epochs that crashes in epoch 2, resumed from its epoch-1 checkpoint, ends
+     * with exactly the weights of an uninterrupted run (sample order, Adam's step count and
+     * the cosine schedule all continue where they were).
+     */
     @Test
     void resumedRunEqualsUninterruptedRun() throws IOException {
         Dataset data = ConformanceChecks.randomData(ARCH, 50, 4);
         TrainingOptions options = TrainingOptions.of(8, Optimizer.adam(0.01), 9);
         Network initial = Network.initialize(ARCH, 9);
+        TrainingRun.Settings settings = new TrainingRun.Settings(4, Schedule.COSINE, 0,
+                dir.resolve("run.ckpt.safetensors"), 1);
         try (Backend backend = new ScalarBackend()) {
             TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
-                    new TrainingRun.Settings(4, 0, null, 0), null, null, quiet());
-            Path ckpt = dir.resolve("run.ckpt.safetensors");
-            TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
-                    new TrainingRun.Settings(2, 0, ckpt, 1), null, null, quiet());
-            Checkpoint checkpoint = Checkpoint.read(ckpt);
-            assertEquals(2, checkpoint.epoch());
-            assertEquals(2 * 7, checkpoint.steps(), "7 batches of ≤ 8 rows per epoch");
+                    new TrainingRun.Settings(4, Schedule.COSINE, 0, null, 0), null, null, quiet());
+            TrainingRun.Listener crashInEpoch2 = report -> {
+                if (report.training().epoch() == 2) {
+                    throw new IllegalStateException("power cut");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> TrainingRun.run(backend, initial, options, data, null,
+                    Scaling.NONE, 3, settings, null, null, crashInEpoch2));
+            Checkpoint checkpoint = Checkpoint.read(settings.checkpoint());
+            assertEquals(1, checkpoint.epoch());
+            assertEquals(7, checkpoint.steps(), "7 batches of ≤ 8 rows per epoch");
             TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
-                    new TrainingRun.Settings(4, 0, ckpt, 1), checkpoint, ckpt, quiet());
-            assertEquals(2, resumed.history().size());
+                    settings, checkpoint, settings.checkpoint(), quiet());
+            assertEquals(3, resumed.history().size());
             assertTrue(straight.network().sameWeights(resumed.network()), "resume must continue exactly");
         }
     }
@@ -63,7 +74,7 @@ class TrainingRunTest {
         try (Backend backend = new ScalarBackend()) {
             TrainingRun.Result r = TrainingRun.run(backend, Network.initialize(big, 2),
                     TrainingOptions.of(4, Optimizer.adam(0.05), 2), split.training(), split.validation(), Scaling.NONE,
-                    3, new TrainingRun.Settings(100, 3, null, 0), null, null, quiet());
+                    3, new TrainingRun.Settings(100, Schedule.CONSTANT, 3, null, 0), null, null, quiet());
             assertTrue(r.stoppedEarly());
             int last = r.history().size();
             assertEquals(r.bestEpoch() + 3, r.history().get(last - 1).training().epoch());
