@@ -1,5 +1,7 @@
 package org.deltaprop.backend;
 
+import java.util.List;
+
 /**
  * Knows whether one backend can run in this JVM and on this machine, and makes it.
  *
@@ -17,6 +19,14 @@ public interface BackendProvider {
 
     /** A new backend; call only after {@link #probe} reported it usable. */
     Backend create();
+
+    /**
+     * Lines for {@code deltaprop info} beyond the probe's one line: the vector width in use,
+     * OpenCL platforms and devices with their limits. Must not throw when the backend is unusable.
+     */
+    default List<String> diagnostics() {
+        return List.of();
+    }
 
     /**
      * The outcome of a probe. {@code rank} orders usable backends for {@code auto} (higher
