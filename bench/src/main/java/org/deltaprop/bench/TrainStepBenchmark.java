@@ -1,0 +1,93 @@
+package org.deltaprop.bench;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Loss;
+import org.deltaprop.nn.Network;
+import org.deltaprop.train.DeviceNetwork;
+import org.deltaprop.train.Optimizer;
+import org.deltaprop.train.OptimizerState;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One whole training step of the Fashion-MNIST network (784-256-128-10, ReLU, softmax +
+ * cross-entropy, Adam) on one backend, exactly as the trainer runs it: upload the batch,
+ * forward, output δ, backpropagation, the optimizer's update, and a wait for the device.
+ * The batch is staged once: the data pipeline is not what this measures. scripts/bench.sh
+ * turns the median time into samples per second (batch / time).
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@State(Scope.Benchmark)
+public class TrainStepBenchmark {
+
+    static final Architecture FASHION_MNIST = Architecture.of("784-256-128-10", Loss.CATEGORICAL_CROSS_ENTROPY,
+            Activation.RELU, Activation.RELU, Activation.SOFTMAX);
+
+    @Param({"scalar", "simd"})
+    public String backend;
+
+    @Param({"1"})
+    public int threads;
+
+    @Param({"128", "1024"})
+    public int batch;
+
+    private Backend device;
+    private DeviceNetwork network;
+    private OptimizerState optimizer;
+    private float[] x;
+    private float[] t;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        device = BenchBackends.open(backend, threads);
+        network = new DeviceNetwork(device, Network.initialize(FASHION_MNIST, 1), batch);
+        optimizer = new OptimizerState(Optimizer.adam(1e-3), network);
+        SplittableRandom random = new SplittableRandom(2);
+        x = new float[batch * FASHION_MNIST.inputs()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        t = new float[batch * FASHION_MNIST.outputs()];
+        for (int i = 0; i < batch; i++) {
+            t[i * FASHION_MNIST.outputs() + random.nextInt(FASHION_MNIST.outputs())] = 1f;
+        }
+    }
+
+    @Benchmark
+    public void step() {
+        network.loadBatch(x, t, batch);
+        network.forward(batch);
+        network.outputDelta(1f / batch, batch);
+        network.backward(0f, batch);
+        optimizer.step(1e-3);
+        device.synchronize();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        optimizer.close();
+        network.close();
+        device.close();
+    }
+}
