@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The GPU figures of docs/BENCHMARKS.md, on a machine with an NVIDIA GPU, its driver and
+# PyTorch (CUDA) but no Java: run from the repository root with, in $CARRY (default
+# .carry), a jlink'd runtime jre.tgz (java.base, java.logging, java.management,
+# jdk.management, jdk.unsupported, jdk.incubator.vector), bench/target/benchmarks.jar,
+# target/test-classes as test-classes/ and junit-platform-console-standalone.jar.
+# Writes what it measured under $OUT (default out/gpu):
+#   info.txt          deltaprop info: platforms, devices, what auto picks
+#   conformance.txt   the conformance suite and the OpenCL tests on the GPU
+#   gemm.json, step.json   JMH, OpenCL backend
+#   torch.csv         cuBLAS FP32 (TF32 off) on the same shapes, PyTorch's training step
+set -euo pipefail
+CARRY=${CARRY:-.carry}
+OUT=${OUT:-out/gpu}
+mkdir -p "$OUT" /tmp/deltaprop-gpu
+tar -C /tmp/deltaprop-gpu -xzf "$CARRY/jre.tgz"
+java=(/tmp/deltaprop-gpu/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+
+# NVIDIA's OpenCL library comes with the driver; register it if no ICD file names it.
+if ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
+  lib=$(ls /usr/local/nvidia/lib64/libnvidia-opencl.so.1 /usr/lib/x86_64-linux-gnu/libnvidia-opencl.so.1 2>/dev/null | head -n 1)
+  [ -n "$lib" ] || { echo "no libnvidia-opencl.so.1 found" >&2; exit 1; }
+  mkdir -p /tmp/deltaprop-gpu/icd && echo "$lib" >/tmp/deltaprop-gpu/icd/nvidia.icd
+  export OCL_ICD_VENDORS=/tmp/deltaprop-gpu/icd
+fi
+export DELTAPROP_DEVICE_PROPS="-Ddeltaprop.opencl.device=${DEVICE:-nvidia}"
+
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$OUT/info.txt"
+"${java[@]}" $DELTAPROP_DEVICE_PROPS -cp "$CARRY/benchmarks.jar" org.deltaprop.cli.Main info 2>&1 | tee -a "$OUT/info.txt"
+
+"${java[@]}" $DELTAPROP_DEVICE_PROPS -Ddeltaprop.conformance.require=opencl -Djava.awt.headless=true \
+    -jar "$CARRY"/junit-platform-console-standalone*.jar execute --details=summary --disable-banner \
+    -cp "$CARRY/test-classes:$CARRY/benchmarks.jar" \
+    --select-class org.deltaprop.conformance.BackendConformanceTest --select-package org.deltaprop.backend.opencl \
+    2>&1 | tee "$OUT/conformance.txt"
+
+"${java[@]}" -jar "$CARRY/benchmarks.jar" GemmBenchmark -p backend=opencl -jvmArgsAppend "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED $DELTAPROP_DEVICE_PROPS" \
+    -p shape="${SHAPES:-nn-4096-4096-4096,nn-2048-2048-2048,nn-1024-1024-1024,nt-1024-256-784,nn-1024-784-256,tn-256-784-1024,nt-1024-128-256,nn-1024-256-128,tn-128-256-1024,nt-1024-10-128,nn-1024-128-10,tn-10-128-1024}" \
+    -rf json -rff "$OUT/gemm.json" 2>&1 | grep -E '^(Gemm|#)|p0.50' | tail -20
+"${java[@]}" -jar "$CARRY/benchmarks.jar" TrainStepBenchmark -p backend=opencl -jvmArgsAppend "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED $DELTAPROP_DEVICE_PROPS" \
+    -rf json -rff "$OUT/step.json" 2>&1 | grep -E 'p0.50' | tail -5
+PYTHONUNBUFFERED=1 python3 bench/torch_gemm_cuda.py nn-4096-4096-4096 nn-2048-2048-2048 nn-1024-1024-1024 \
+    nt-1024-256-784 nn-1024-784-256 tn-256-784-1024 nt-1024-128-256 nn-1024-256-128 tn-128-256-1024 \
+    nt-1024-10-128 nn-1024-128-10 tn-10-128-1024 | tee "$OUT/torch.csv"
