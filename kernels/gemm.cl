@@ -100,6 +100,7 @@ inline void load_tile(const __global float* restrict src, const int ld, const in
 #else
         const floatl v = XCAT(vload, VWL)(0, src + (row0 + r) * ld + col0 + c);
         const float* lanes = (const float*) &v;
+        #pragma unroll
         for (int e = 0; e < VWL; e++) {
             dst[transposed ? (c + e) * dst_ld + r : r * dst_ld + c + e] = lanes[e];
         }
@@ -122,7 +123,9 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
     const int j0 = get_group_id(0) * NWG;
 
     floatn acc[MWI][NVW];
+    #pragma unroll
     for (int wm = 0; wm < MWI; wm++) {
+        #pragma unroll
         for (int wn = 0; wn < NVW; wn++) {
             acc[wm][wn] = (floatn) 0.0f;
         }
@@ -145,11 +148,14 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
             // Work-items of one row read NVW neighbouring vectors of B each, NDIMC apart, so the
             // reads of a warp are contiguous; A's values are shared by the row (broadcast).
             floatn b[NVW];
+            #pragma unroll
             for (int wn = 0; wn < NVW; wn++) {
                 b[wn] = Blm[k * (NWG / VWN) + wn * NDIMC + tx];
             }
+            #pragma unroll
             for (int wm = 0; wm < MWI; wm++) {
                 const float a = Alm[k * LDA + wm * MDIMC + ty];
+                #pragma unroll
                 for (int wn = 0; wn < NVW; wn++) {
                     acc[wm][wn] = fma((floatn) a, b[wn], acc[wm][wn]);
                 }
@@ -158,13 +164,16 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
+    #pragma unroll
     for (int wm = 0; wm < MWI; wm++) {
         const int i = i0 + wm * MDIMC + ty;
+        #pragma unroll
         for (int wn = 0; wn < NVW; wn++) {
             const int j = j0 + (wn * NDIMC + tx) * VWN;
             __global float* c = C + i * N + j;
 #if EDGES
             const float* v = (const float*) &acc[wm][wn];
+            #pragma unroll
             for (int e = 0; e < VWN; e++) {
                 if (i < M && j + e < N) {
                     // beta = 0 overwrites: whatever C held (even NaN) must not leak.

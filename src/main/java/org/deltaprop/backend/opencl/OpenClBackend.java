@@ -39,13 +39,15 @@ import java.util.regex.Pattern;
  */
 public final class OpenClBackend implements Backend {
 
-    /** Which GEMM kernel runs a product; {@link #chooseGemm} picks by shape. */
+    /** Which GEMM kernel runs a product; {@link #chooseGemm} picks by shape and by the tuning's DIRECT knob. */
     enum GemmKernel {
         /** gemm.cl, every dimension a multiple of its tile: no bounds checks, vector loads. */
         TILED,
-        /** gemm.cl with EDGES=1: zero-padded tile loads and guarded stores for any shape. */
+        /** gemm.cl with EDGES=1: zero-padded tile loads and guarded stores, for any shape. */
         TILED_EDGES,
-        /** gemm_general.cl: one work-item per element of C, for products too small or skinny to tile. */
+        /** gemm_direct.cl: register blocks fed from cached global memory, for any shape (CPUs). */
+        DIRECT,
+        /** gemm_general.cl: one work-item per element of C, for products too small or skinny to block. */
         GENERAL
     }
 
@@ -70,6 +72,7 @@ public final class OpenClBackend implements Backend {
 
     // Kernel objects, made on first use and released by programs.close().
     private final cl_kernel[] gemmTiled = new cl_kernel[8];
+    private final cl_kernel[] gemmDirect = new cl_kernel[4];
     private cl_kernel gemmGeneral;
     private cl_kernel biasActivation;
     private cl_kernel biasSoftmax;
@@ -128,7 +131,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public String description() {
         return "OpenCL on #" + device.index() + " " + device.shortName() + ", " + device.platformName()
-                + ", GEMM " + tuning;
+                + ", " + tuning.summary();
     }
 
     OpenClDevices.Device device() {
@@ -236,19 +239,25 @@ public final class OpenClBackend implements Backend {
     public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         Shapes.gemm(this, transA, transB, a, b, c);
         int k = transA ? a.rows() : a.cols();
-        gemm(chooseGemm(c.rows(), c.cols(), k), transA, transB, alpha, a, b, beta, c);
+        gemm(chooseGemm(transA, transB, c.rows(), c.cols(), k), transA, transB, alpha, a, b, beta, c);
     }
 
     /**
-     * The tiled kernel where every dimension is a multiple of its tile; the tiled kernel with
-     * edges where the padding of partial tiles adds at most as much work again as the product
-     * itself; the general kernel for the rest (small or skinny products).
+     * With the direct kernel (CPUs): it, unless C is smaller than one work-item's block. With the
+     * tiled kernel (GPUs): it where every dimension is a multiple of its tile; with edges where
+     * the padding of partial tiles adds at most as much work again as the product itself; the
+     * general kernel for the rest (small or skinny products).
      */
-    GemmKernel chooseGemm(int m, int n, int k) {
-        if (m % tuning.mwg() == 0 && n % tuning.nwg() == 0 && k % tuning.kwg() == 0) {
+    GemmKernel chooseGemm(boolean transA, boolean transB, int m, int n, int k) {
+        if (tuning.direct()) {
+            int[] block = tuning.directBlock(transA, transB);
+            return m >= block[0] && n >= block[1] ? GemmKernel.DIRECT : GemmKernel.GENERAL;
+        }
+        int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), kwg = tuning.knob("KWG");
+        if (m % mwg == 0 && n % nwg == 0 && k % kwg == 0) {
             return GemmKernel.TILED;
         }
-        double padded = (double) roundUp(m, tuning.mwg()) * roundUp(n, tuning.nwg()) * roundUp(k, tuning.kwg());
+        double padded = (double) roundUp(m, mwg) * roundUp(n, nwg) * roundUp(k, kwg);
         return padded <= 2.0 * m * n * k ? GemmKernel.TILED_EDGES : GemmKernel.GENERAL;
     }
 
@@ -261,31 +270,51 @@ public final class OpenClBackend implements Backend {
         if (m == 0 || n == 0) {
             return;
         }
-        if (kernel == GemmKernel.GENERAL) {
-            cl_kernel general = gemmGeneral();
-            args(general, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b), mem(c));
-            launch(general, "gemm", new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
-                    new long[] {generalTile, generalTile});
-            return;
+        switch (kernel) {
+            case GENERAL -> {
+                cl_kernel general = gemmGeneral();
+                args(general, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b), mem(c));
+                launch(general, "gemm", new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
+                        new long[] {generalTile, generalTile});
+            }
+            case DIRECT -> {
+                int[] block = tuning.directBlock(transA, transB);
+                int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
+                cl_kernel direct = gemmDirect(transA, transB);
+                args(direct, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
+                launch(direct, "gemm", new long[] {roundUp(ceilDiv(n, block[1]), groupCols),
+                        roundUp(ceilDiv(m, block[0]), groupRows)}, new long[] {groupCols, groupRows});
+            }
+            case TILED, TILED_EDGES -> {
+                int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), kwg = tuning.knob("KWG");
+                int mdimc = tuning.knob("MDIMC"), ndimc = tuning.knob("NDIMC");
+                boolean edges = kernel == GemmKernel.TILED_EDGES;
+                if (!edges && (m % mwg != 0 || n % nwg != 0 || k % kwg != 0)) {
+                    throw new IllegalArgumentException("gemm: the tiled kernel needs m, n, k multiples of " + mwg
+                            + ", " + nwg + ", " + kwg + "; got " + m + ", " + n + ", " + k);
+                }
+                cl_kernel tiled = gemmTiled(transA, transB, edges);
+                args(tiled, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
+                launch(tiled, "gemm", new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
+                        new long[] {ndimc, mdimc});
+            }
         }
-        boolean edges = kernel == GemmKernel.TILED_EDGES;
-        if (!edges && (m % tuning.mwg() != 0 || n % tuning.nwg() != 0 || k % tuning.kwg() != 0)) {
-            throw new IllegalArgumentException("gemm: the tiled kernel needs m, n, k multiples of " + tuning.mwg()
-                    + ", " + tuning.nwg() + ", " + tuning.kwg() + "; got " + m + ", " + n + ", " + k);
-        }
-        cl_kernel tiled = gemmTiled(transA, transB, edges);
-        args(tiled, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
-        launch(tiled, "gemm", new long[] {(long) roundUp(n, tuning.nwg()) / tuning.nwg() * tuning.ndimc(),
-                        (long) roundUp(m, tuning.mwg()) / tuning.mwg() * tuning.mdimc()},
-                new long[] {tuning.ndimc(), tuning.mdimc()});
     }
 
     private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges) {
         int index = (transA ? 4 : 0) + (transB ? 2 : 0) + (edges ? 1 : 0);
         if (gemmTiled[index] == null) {
-            gemmTiled[index] = kernel("gemm", tuning.defines(transA, transB, edges));
+            gemmTiled[index] = kernel("gemm", tuning.tiledDefines(transA, transB, edges));
         }
         return gemmTiled[index];
+    }
+
+    private cl_kernel gemmDirect(boolean transA, boolean transB) {
+        int index = (transA ? 2 : 0) + (transB ? 1 : 0);
+        if (gemmDirect[index] == null) {
+            gemmDirect[index] = kernel("gemm_direct", tuning.directDefines(transA, transB));
+        }
+        return gemmDirect[index];
     }
 
     private cl_kernel gemmGeneral() {
@@ -544,12 +573,12 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    private static long roundUp(long value, long multiple) {
-        return (value + multiple - 1) / multiple * multiple;
+    private static int roundUp(int value, int multiple) {
+        return ceilDiv(value, multiple) * multiple;
     }
 
-    private static int roundUp(int value, int multiple) {
-        return (value + multiple - 1) / multiple * multiple;
+    private static int ceilDiv(int value, int divisor) {
+        return (value + divisor - 1) / divisor;
     }
 
     /** A driver error, turned into a message that says what to do where the status says memory ran out. */

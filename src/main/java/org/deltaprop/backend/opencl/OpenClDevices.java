@@ -32,7 +32,7 @@ final class OpenClDevices {
     /** One device and the limits that matter to Deltaprop, as the driver reports them. */
     record Device(int index, cl_platform_id platform, cl_device_id id, String platformName, String platformVersion,
                   String name, String vendor, String version, long type, int computeUnits, long maxWorkGroupSize,
-                  long localMemory, long globalMemory, long maxAllocation) {
+                  long localMemory, long globalMemory, long maxAllocation, int nativeFloatWidth) {
 
         boolean isGpu() {
             return (type & CL.CL_DEVICE_TYPE_GPU) != 0;
@@ -56,9 +56,9 @@ final class OpenClDevices {
         /** Every limit on one line, for {@code deltaprop info} and for error messages. */
         String describe() {
             return String.format(Locale.ROOT, "#%d %s: %s, vendor %s, %s, %d compute units, max work-group %d, "
-                            + "local memory %s, global memory %s, max allocation %s",
+                            + "local memory %s, global memory %s, max allocation %s, float vectors of %d",
                     index, name, typeName(), vendor, version, computeUnits, maxWorkGroupSize, bytes(localMemory),
-                    bytes(globalMemory), bytes(maxAllocation));
+                    bytes(globalMemory), bytes(maxAllocation), nativeFloatWidth);
         }
     }
 
@@ -101,7 +101,8 @@ final class OpenClDevices {
                         deviceString(id, CL.CL_DEVICE_VERSION).trim(), deviceLong(id, CL.CL_DEVICE_TYPE),
                         (int) deviceInt(id, CL.CL_DEVICE_MAX_COMPUTE_UNITS),
                         deviceSize(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE), deviceLong(id, CL.CL_DEVICE_LOCAL_MEM_SIZE),
-                        deviceLong(id, CL.CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(id, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE)));
+                        deviceLong(id, CL.CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(id, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE),
+                        (int) deviceInt(id, CL.CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT)));
             }
         }
         return List.copyOf(devices);
