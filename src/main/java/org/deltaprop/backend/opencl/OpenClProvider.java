@@ -81,12 +81,12 @@ public final class OpenClProvider implements BackendProvider {
             chosen = null;
             lines.add("OpenCL: " + e.getMessage());
         }
-        Object platform = null;
+        OpenClDevices.Device previous = null;
         for (OpenClDevices.Device d : all) {
-            if (d.platform() != platform) {
-                platform = d.platform();
+            if (previous == null || d.platform() != previous.platform()) {
                 lines.add("OpenCL platform " + d.platformName() + " (" + d.platformVersion() + ")");
             }
+            previous = d;
             lines.add("  device " + d.describe() + (d == chosen ? "  [selected]" : ""));
         }
         return lines;
