@@ -3,6 +3,7 @@
 //   p <- p - eta*(m / c1) / (sqrt(v / c2) + epsilon),
 // with the bias corrections c1 = 1 - beta1^t and c2 = 1 - beta2^t computed by the caller.
 // One work-item per element, NDRange size rounded up to WGS.
+// No pointer is restrict: the Backend contract lets an output be one of the inputs.
 
 #ifndef WGS
 #define WGS 256
@@ -11,8 +12,8 @@
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void adam_update(const int size, const float learning_rate, const float beta1, const float beta2,
                  const float epsilon, const float correction1, const float correction2,
-                 const __global float* restrict grad, __global float* restrict m, __global float* restrict v,
-                 __global float* restrict param) {
+                 const __global float* grad, __global float* m, __global float* v,
+                 __global float* param) {
     const int e = get_global_id(0);
     if (e >= size) {
         return;

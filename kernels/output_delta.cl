@@ -6,6 +6,7 @@
 // Cross-entropies are computed from S, never from a rounded probability: binary as
 // max(S, 0) - t*S + log1p(e^-|S|), categorical as t*(logsumexp(S) - S) with the row maximum
 // taken out of the exponentials. One work-item per row, NDRange rows rounded up to WGS.
+// No pointer is restrict: the Backend contract lets an output be one of the inputs.
 
 #ifndef WGS
 #define WGS 64
@@ -19,9 +20,9 @@
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void output_delta(const int rows, const int cols, const int loss, const float scale,
-                  const __global float* restrict S, const __global float* restrict Y,
-                  const __global float* restrict T, __global float* restrict D,
-                  __global float* restrict row_loss) {
+                  const __global float* S, const __global float* Y,
+                  const __global float* T, __global float* D,
+                  __global float* row_loss) {
     const int i = get_global_id(0);
     if (i >= rows) {
         return;

@@ -4,6 +4,7 @@
 // l, l + RL, l + 2*RL, ... in order, then the lanes are combined by a fixed binary tree in local
 // memory. Reads coalesce: neighbouring work-items read neighbouring columns of one row.
 // NDRange (ceil(cols/CW)*CW, RL) in work-groups of (CW, RL).
+// No pointer is restrict: the Backend contract lets an output be one of the inputs.
 
 #ifndef CW
 #define CW 16          // columns per work-group
@@ -18,7 +19,7 @@
 
 __kernel __attribute__((reqd_work_group_size(CW, RL, 1)))
 void sum_rows(const int rows, const int cols, const float beta,
-              const __global float* restrict A, __global float* restrict out) {
+              const __global float* A, __global float* out) {
     __local float partial[RL][CW];
     const int c = get_local_id(0);
     const int lane = get_local_id(1);

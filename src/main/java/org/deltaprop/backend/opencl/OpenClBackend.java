@@ -96,8 +96,8 @@ public final class OpenClBackend implements Backend {
         int groupLimit = Integer.highestOneBit((int) Math.min(device.maxWorkGroupSize(), 1 << 20));
         this.elementGroup = Math.min(256, groupLimit);
         this.rowGroup = Math.min(64, groupLimit);
-        // GPUs: 32 columns make a warp's reads one contiguous row segment; CPUs: PoCL vectorises
-        // the work-item loop across columns, and fewer lanes keep the tree short.
+        // GPUs: 32 columns make a warp's reads one contiguous row segment, and 8 lanes give 256
+        // work-items; CPUs: a work-group runs on one core, where a few lanes keep the tree short.
         this.sumColumns = Math.min(device.isGpu() ? 32 : 16, groupLimit);
         this.sumLanes = Math.max(1, Math.min(device.isGpu() ? 8 : 4, groupLimit / sumColumns));
         this.generalTile = Math.min(16, Integer.highestOneBit((int) Math.sqrt(groupLimit)));
@@ -136,10 +136,6 @@ public final class OpenClBackend implements Backend {
 
     OpenClDevices.Device device() {
         return device;
-    }
-
-    GemmTuning tuning() {
-        return tuning;
     }
 
     /** Device bytes held by matrices not yet released. */
