@@ -13,7 +13,9 @@
 //    contiguous along K, so a work-item owns MDOT x NDOT elements of C, each a VWD-wide partial
 //    sum along K, added up at the end.
 // Any M, N, K: a work-item whose block crosses the edge of C computes its part element by
-// element; the K loop has a scalar tail.
+// element; the K loop has a scalar tail. A launch sums over p_begin <= p < p_end only: the host
+// may split K into slices, one launch each (beta = 1 after the first), so that the rows of A and
+// B a slice touches stay in the cache while every work-item goes through them.
 //
 // The host prepends -D values for the knobs below and launches NDRange
 // (ceil(N/NWID) rounded up to NDIMCD, ceil(M/MWID) rounded up to MDIMCD) (MDOT, NDOT for the dot
@@ -84,7 +86,8 @@ inline void store(__global float* C, const int index, const float alpha, const f
 }
 
 __kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
-void gemm_direct(const int M, const int N, const int K, const float alpha, const float beta,
+void gemm_direct(const int M, const int N, const int K, const int p_begin, const int p_end,
+                 const float alpha, const float beta,
                  const __global float* restrict A, const __global float* restrict B, __global float* C) {
     const int i0 = get_global_id(1) * ROWS;
     const int j0 = get_global_id(0) * COLS;
@@ -97,7 +100,7 @@ void gemm_direct(const int M, const int N, const int K, const float alpha, const
         for (int i = i0; i < min(i0 + ROWS, M); i++) {
             for (int j = j0; j < min(j0 + COLS, N); j++) {
                 float sum = 0.0f;
-                for (int p = 0; p < K; p++) {
+                for (int p = p_begin; p < p_end; p++) {
                     sum = fma(OP_A(i, p), OP_B(p, j), sum);
                 }
                 store(C, i * N + j, alpha, beta, sum);
@@ -116,8 +119,8 @@ void gemm_direct(const int M, const int N, const int K, const float alpha, const
             acc[a][b] = (floatv) 0.0f;
         }
     }
-    const int k_vectors = K / VWD * VWD;
-    for (int p = 0; p < k_vectors; p += VWD) {
+    const int k_vectors = p_begin + (p_end - p_begin) / VWD * VWD;
+    for (int p = p_begin; p < k_vectors; p += VWD) {
         floatv av[MDOT];
         #pragma unroll
         for (int a = 0; a < MDOT; a++) {
@@ -142,7 +145,7 @@ void gemm_direct(const int M, const int N, const int K, const float alpha, const
             for (int e = 0; e < VWD; e++) {
                 sum += lanes[e];
             }
-            for (int p = k_vectors; p < K; p++) {
+            for (int p = k_vectors; p < p_end; p++) {
                 sum = fma(OP_A(i0 + a, p), OP_B(p, j0 + b), sum);
             }
             store(C, (i0 + a) * N + j0 + b, alpha, beta, sum);
@@ -158,7 +161,7 @@ void gemm_direct(const int M, const int N, const int K, const float alpha, const
             acc[a][v] = (floatv) 0.0f;
         }
     }
-    for (int p = 0; p < K; p++) {
+    for (int p = p_begin; p < p_end; p++) {
         floatv bv[NWID / VWD];
         #pragma unroll
         for (int v = 0; v < NWID / VWD; v++) {

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  *   <li>{@code DIRECT=0}: {@code kernels/gemm.cl}, tiles of A and B staged in local memory
  *       (MWG, NWG, KWG, MDIMC, NDIMC, VWN, VWL, PADA); the GPU default.</li>
  *   <li>{@code DIRECT=1}: {@code kernels/gemm_direct.cl}, register blocks fed straight from
- *       cached global memory (VWD, MWID, NWID, MDOT, NDOT, MDIMCD, NDIMCD); the CPU default.</li>
+ *       cached global memory (VWD, MWID, NWID, MDOT, NDOT, MDIMCD, NDIMCD), and KCD, the slice
+ *       of K per launch of its outer-product form (0: all of K in one launch); the CPU default.</li>
  * </ul>
  * The system property {@value #PROPERTY} overrides any of them, e.g.
  * {@code -Ddeltaprop.opencl.gemm=MWG=128,NWG=128,MDIMC=16,NDIMC=16}, to tune on a new device
@@ -26,7 +27,7 @@ record GemmTuning(SortedMap<String, Integer> knobs) {
     static final String PROPERTY = "deltaprop.opencl.gemm";
 
     private static final List<String> TILED_KNOBS = List.of("MWG", "NWG", "KWG", "MDIMC", "NDIMC", "VWN", "VWL", "PADA");
-    private static final List<String> DIRECT_KNOBS = List.of("VWD", "MWID", "NWID", "MDOT", "NDOT", "MDIMCD", "NDIMCD");
+    private static final List<String> DIRECT_KNOBS = List.of("VWD", "MWID", "NWID", "MDOT", "NDOT", "MDIMCD", "NDIMCD", "KCD");
     private static final List<String> ALL_KNOBS =
             Stream.of(List.of("DIRECT"), TILED_KNOBS, DIRECT_KNOBS).flatMap(List::stream).toList();
 
@@ -43,7 +44,7 @@ record GemmTuning(SortedMap<String, Integer> knobs) {
                 throw new IllegalArgumentException("GEMM tuning: unknown knob " + knob.getKey() + "; the knobs are "
                         + ALL_KNOBS);
             }
-            if (knob.getValue() < (knob.getKey().equals("PADA") || knob.getKey().equals("DIRECT") ? 0 : 1)) {
+            if (knob.getValue() < (List.of("PADA", "DIRECT", "KCD").contains(knob.getKey()) ? 0 : 1)) {
                 throw new IllegalArgumentException("GEMM tuning " + text + ": " + knob.getKey() + " is too small");
             }
         }
@@ -78,22 +79,24 @@ record GemmTuning(SortedMap<String, Integer> knobs) {
      */
     static GemmTuning gpu() {
         return new GemmTuning(map("DIRECT", 0, "MWG", 64, "NWG", 64, "KWG", 16, "MDIMC", 8, "NDIMC", 8, "VWN", 4,
-                "VWL", 4, "PADA", 1, "VWD", 4, "MWID", 4, "NWID", 8, "MDOT", 4, "NDOT", 2, "MDIMCD", 8, "NDIMCD", 8));
+                "VWL", 4, "PADA", 1, "VWD", 4, "MWID", 4, "NWID", 8, "MDOT", 4, "NDOT", 2, "MDIMCD", 8, "NDIMCD", 8, "KCD", 0));
     }
 
     /**
      * CPUs (PoCL): gemm_direct.cl with the device's native float vector width, 4 rows × 2 vectors
      * of C per work-item (8 of AVX2's 16 vector registers hold the accumulators), 4 × 2 dot
      * products for the forward pass, and work-groups of 16 work-items stacked along M, which share
-     * the rows of B they read through the cache. Work-groups wider than 1 along N measured 2× slower
-     * on PoCL 3.1 at 1024³, and the tiled kernel (DIRECT=0) 3× slower; its knobs here serve only
-     * when it is asked for.
+     * the rows of B they read through the cache. K is summed in slices of 256 by the outer-product
+     * form: at 1024³ that took (true, false) from 28 to 63 GFLOP/s and (false, false) from 67 to
+     * 76–83 on PoCL 3.1, while the dot form lost half its speed to slicing, so it never slices.
+     * Work-groups wider than 1 along N measured 2× slower, and the tiled kernel (DIRECT=0) 3× slower;
+     * its knobs here serve only when it is asked for.
      */
     static GemmTuning cpu(int nativeFloatWidth) {
         int vw = Math.max(2, Math.min(16, Integer.highestOneBit(Math.max(1, nativeFloatWidth))));
         return new GemmTuning(map("DIRECT", 1, "MWG", 64, "NWG", 64, "KWG", 32, "MDIMC", 8, "NDIMC", 8, "VWN", 8,
                 "VWL", 4, "PADA", 0, "VWD", vw, "MWID", 4, "NWID", 2 * vw, "MDOT", 4, "NDOT", 2, "MDIMCD", 16,
-                "NDIMCD", 1));
+                "NDIMCD", 1, "KCD", 256));
     }
 
     /** The defaults for the device's type, with the overrides of {@value #PROPERTY} applied. */

@@ -277,9 +277,15 @@ public final class OpenClBackend implements Backend {
                 int[] block = tuning.directBlock(transA, transB);
                 int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
                 cl_kernel direct = gemmDirect(transA, transB);
-                args(direct, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
-                launch(direct, "gemm", new long[] {roundUp(ceilDiv(n, block[1]), groupCols),
-                        roundUp(ceilDiv(m, block[0]), groupRows)}, new long[] {groupCols, groupRows});
+                long[] global = {roundUp(ceilDiv(n, block[1]), groupCols), roundUp(ceilDiv(m, block[0]), groupRows)};
+                // The outer-product form sums K in slices of KCD, one launch each, so that the rows
+                // of A and B one slice touches stay cached while all work-items go through them.
+                int slice = tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
+                for (int p = 0; p < Math.max(k, 1); p += slice) {
+                    args(direct, m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f, mem(a), mem(b),
+                            mem(c));
+                    launch(direct, "gemm", global, new long[] {groupCols, groupRows});
+                }
             }
             case TILED, TILED_EDGES -> {
                 int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), kwg = tuning.knob("KWG");
