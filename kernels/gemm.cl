@@ -1,9 +1,10 @@
 // gemm: the tiled matrix product C <- alpha*op(A)*op(B) + beta*C on row-major float matrices,
-// op(A) M x K, op(B) K x N, C M x N. The host (OpenClBackend) picks it on GPUs for large products;
-// small or skinny ones go to gemm_general.cl, and CPUs use gemm_direct.cl. Each work-group computes an MWG x NWG block of C, looping
-// over K in slices of KWG that it stages in local memory; each work-item keeps an MWI x NWI block
-// of C in registers (register blocking), so every value read from local memory feeds several
-// multiply-adds. The transposes are compile-time: one program per (TRANS_A, TRANS_B).
+// op(A) M x K, op(B) K x N, C M x N. The host (OpenClBackend) picks it on GPUs for large
+// products; small or skinny ones go to gemm_general.cl, and CPUs use gemm_direct.cl. Each
+// work-group computes an MWG x NWG block of C, looping over K in slices of KWG that it stages in
+// local memory; each work-item keeps an MWI x NWI block of C in registers (register blocking), so
+// every value read from local memory feeds several multiply-adds. The transposes are
+// compile-time: one program per (TRANS_A, TRANS_B).
 //
 // The host prepends -D values for the knobs below and launches NDRange
 // (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the defaults only
