@@ -1,0 +1,190 @@
+// gemm: the tiled matrix product C <- alpha*op(A)*op(B) + beta*C on row-major float matrices,
+// op(A) M x K, op(B) K x N, C M x N. The host (OpenClBackend) picks it on GPUs for large
+// products; small or skinny ones go to gemm_general.cl, and CPUs use gemm_direct.cl. Each
+// work-group computes an MWG x NWG block of C, looping over K in slices of KWG that it stages in
+// local memory; each work-item keeps an MWI x NWI block of C in registers (register blocking), so
+// every value read from local memory feeds several multiply-adds. The transposes are
+// compile-time: one program per (TRANS_A, TRANS_B).
+//
+// The host prepends -D values for the knobs below and launches NDRange
+// (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the defaults only
+// make the file compile on its own.
+
+#ifndef TRANS_A
+#define TRANS_A 0      // 1: A is stored K x M and op(A) = A^T
+#endif
+#ifndef TRANS_B
+#define TRANS_B 0      // 1: B is stored N x K and op(B) = B^T
+#endif
+#ifndef MWG
+#define MWG 64         // rows of C per work-group
+#endif
+#ifndef NWG
+#define NWG 64         // columns of C per work-group
+#endif
+#ifndef KWG
+#define KWG 16         // depth of the K slice staged in local memory
+#endif
+#ifndef MDIMC
+#define MDIMC 8        // work-items per work-group along M
+#endif
+#ifndef NDIMC
+#define NDIMC 8        // work-items per work-group along N
+#endif
+#ifndef VWN
+#define VWN 4          // vector width along N: local reads of B, loads and stores of C (1, 2, 4, 8 or 16)
+#endif
+#ifndef VWL
+#define VWL 4          // vector width of the global loads that fill the tiles (1, 2, 4, 8 or 16)
+#endif
+#ifndef PADA
+#define PADA 1         // floats of padding per row of the local A tile, against bank conflicts
+#endif
+#ifndef EDGES
+#define EDGES 0        // 1: any M, N, K (loads outside the matrix give 0, stores are guarded)
+#endif
+
+#define MWI (MWG / MDIMC)  // rows of C per work-item, MDIMC apart
+#define NWI (NWG / NDIMC)  // columns of C per work-item: NWI / VWN vectors, NDIMC * VWN apart
+#define NVW (NWI / VWN)
+#define WGS (MDIMC * NDIMC)
+#define LDA (MWG + PADA)
+
+#if MWG % MDIMC != 0 || NWG % NDIMC != 0 || NWI % VWN != 0
+#error "gemm: MWG must be a multiple of MDIMC, NWG of NDIMC, and NWG / NDIMC of VWN"
+#endif
+#if EDGES == 0 && (KWG % VWL != 0 || MWG % VWL != 0 || NWG % VWL != 0)
+#error "gemm: MWG, NWG and KWG must be multiples of VWL"
+#endif
+
+#define CAT(a, b) a##b
+#define XCAT(a, b) CAT(a, b)
+#if VWN == 1
+typedef float floatn;
+#define VLOADN(i, p) ((p)[i])
+#define VSTOREN(v, i, p) ((p)[i] = (v))
+#else
+typedef XCAT(float, VWN) floatn;
+#define VLOADN(i, p) XCAT(vload, VWN)(i, p)
+#define VSTOREN(v, i, p) XCAT(vstore, VWN)(v, i, p)
+#endif
+#if VWL == 1
+typedef float floatl;
+#else
+typedef XCAT(float, VWL) floatl;
+#endif
+
+// Copies the rows x cols block at (row0, col0) of a row-major height x width matrix with leading
+// dimension ld into local memory, element (r, c) going to dst[c * dst_ld + r] when transposed,
+// else to dst[r * dst_ld + c]. All WGS work-items share the copy; consecutive work-items read
+// consecutive addresses, so the global reads coalesce.
+inline void load_tile(const __global float* restrict src, const int ld, const int height, const int width,
+                      const int row0, const int col0, const int rows, const int cols, const int transposed,
+                      __local float* restrict dst, const int dst_ld, const int wi) {
+#if EDGES
+    for (int e = wi; e < rows * cols; e += WGS) {
+        const int r = e / cols;
+        const int c = e % cols;
+        const int gr = row0 + r;
+        const int gc = col0 + c;
+        const float v = (gr < height && gc < width) ? src[gr * ld + gc] : 0.0f;
+        dst[transposed ? c * dst_ld + r : r * dst_ld + c] = v;
+    }
+#else
+    const int per_row = cols / VWL;
+    for (int q = wi; q < rows * per_row; q += WGS) {
+        const int r = q / per_row;
+        const int c = (q % per_row) * VWL;
+#if VWL == 1
+        const float v = src[(row0 + r) * ld + col0 + c];
+        dst[transposed ? c * dst_ld + r : r * dst_ld + c] = v;
+#else
+        const floatl v = XCAT(vload, VWL)(0, src + (row0 + r) * ld + col0 + c);
+        const float* lanes = (const float*) &v;
+        #pragma unroll
+        for (int e = 0; e < VWL; e++) {
+            dst[transposed ? (c + e) * dst_ld + r : r * dst_ld + c + e] = lanes[e];
+        }
+#endif
+    }
+#endif
+}
+
+__kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
+void gemm(const int M, const int N, const int K, const float alpha, const float beta,
+          const __global float* restrict A, const __global float* restrict B, __global float* C) {
+    // Alm[k * LDA + i] = op(A)(i0 + i, p0 + k); Blm[k * NWG + j] = op(B)(p0 + k, j0 + j).
+    __local float Alm[KWG * LDA];
+    __local floatn Blm[KWG * NWG / VWN];
+
+    const int tx = get_local_id(0);
+    const int ty = get_local_id(1);
+    const int wi = ty * NDIMC + tx;
+    const int i0 = get_group_id(1) * MWG;
+    const int j0 = get_group_id(0) * NWG;
+
+    floatn acc[MWI][NVW];
+    #pragma unroll
+    for (int wm = 0; wm < MWI; wm++) {
+        #pragma unroll
+        for (int wn = 0; wn < NVW; wn++) {
+            acc[wm][wn] = (floatn) 0.0f;
+        }
+    }
+
+    for (int p0 = 0; p0 < K; p0 += KWG) {
+#if TRANS_A
+        load_tile(A, M, K, M, p0, i0, KWG, MWG, 0, Alm, LDA, wi);
+#else
+        load_tile(A, K, M, K, i0, p0, MWG, KWG, 1, Alm, LDA, wi);
+#endif
+#if TRANS_B
+        load_tile(B, K, N, K, j0, p0, NWG, KWG, 1, (__local float*) Blm, NWG, wi);
+#else
+        load_tile(B, N, K, N, p0, j0, KWG, NWG, 0, (__local float*) Blm, NWG, wi);
+#endif
+        barrier(CLK_LOCAL_MEM_FENCE);
+
+        for (int k = 0; k < KWG; k++) {
+            // Work-items of one row read NVW neighbouring vectors of B each, NDIMC apart, so the
+            // reads of a warp are contiguous; A's values are shared by the row (broadcast).
+            floatn b[NVW];
+            #pragma unroll
+            for (int wn = 0; wn < NVW; wn++) {
+                b[wn] = Blm[k * (NWG / VWN) + wn * NDIMC + tx];
+            }
+            #pragma unroll
+            for (int wm = 0; wm < MWI; wm++) {
+                const float a = Alm[k * LDA + wm * MDIMC + ty];
+                #pragma unroll
+                for (int wn = 0; wn < NVW; wn++) {
+                    acc[wm][wn] = fma((floatn) a, b[wn], acc[wm][wn]);
+                }
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+
+    #pragma unroll
+    for (int wm = 0; wm < MWI; wm++) {
+        const int i = i0 + wm * MDIMC + ty;
+        #pragma unroll
+        for (int wn = 0; wn < NVW; wn++) {
+            const int j = j0 + (wn * NDIMC + tx) * VWN;
+            __global float* c = C + i * N + j;
+#if EDGES
+            const float* v = (const float*) &acc[wm][wn];
+            #pragma unroll
+            for (int e = 0; e < VWN; e++) {
+                if (i < M && j + e < N) {
+                    // beta = 0 overwrites: whatever C held (even NaN) must not leak.
+                    c[e] = beta == 0.0f ? alpha * v[e] : alpha * v[e] + beta * c[e];
+                }
+            }
+#else
+            const floatn r = alpha * acc[wm][wn];
+            VSTOREN(beta == 0.0f ? r : r + beta * VLOADN(0, c), 0, c);
+#endif
+        }
+    }
+}

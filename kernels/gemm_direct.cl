@@ -1,0 +1,198 @@
+// gemm_direct: C <- alpha*op(A)*op(B) + beta*C on row-major float matrices (op(A) M x K,
+// op(B) K x N, C M x N), for CPU devices. Each work-item keeps a block of C in vector registers
+// and reads A and B straight from global memory, which on a CPU is cached memory: there is no
+// local memory and no barrier. That matters on PoCL, which runs a work-group as loops over its
+// work-items: in a kernel with barriers it keeps every value that lives across a barrier (the
+// accumulators of a tiled kernel like gemm.cl) in memory, not in registers.
+//
+// Two inner loops, chosen by the transposes (compile-time):
+//  - outer product (every case but TRANS_B && !TRANS_A): a work-item owns MWID rows x NWID
+//    columns; per step of K it loads NWID / VWD vectors of a row of op(B) and broadcasts MWID
+//    values of op(A) into them. op(B)'s rows are contiguous unless TRANS_B (gathered then).
+//  - dot product (TRANS_B && !TRANS_A, the forward pass S = X*W^T): rows of A and of B are both
+//    contiguous along K, so a work-item owns MDOT x NDOT elements of C, each a VWD-wide partial
+//    sum along K, added up at the end.
+// Any M, N, K: a work-item whose block crosses the edge of C computes its part element by
+// element; the K loop has a scalar tail. A launch sums over p_begin <= p < p_end only: the host
+// may split K into slices, one launch each (beta = 1 after the first), so that the rows of A and
+// B a slice touches stay in the cache while every work-item goes through them.
+//
+// The host prepends -D values for the knobs below and launches NDRange
+// (ceil(N/NWID) rounded up to NDIMCD, ceil(M/MWID) rounded up to MDIMCD) (MDOT, NDOT for the dot
+// form) in work-groups of (NDIMCD, MDIMCD); the defaults only make the file compile on its own.
+
+#ifndef TRANS_A
+#define TRANS_A 0      // 1: A is stored K x M and op(A) = A^T
+#endif
+#ifndef TRANS_B
+#define TRANS_B 0      // 1: B is stored N x K and op(B) = B^T
+#endif
+#ifndef VWD
+#define VWD 8          // vector width (2, 4, 8 or 16): the CPU's float lanes
+#endif
+#ifndef MWID
+#define MWID 4         // outer product: rows of C per work-item
+#endif
+#ifndef NWID
+#define NWID 16        // outer product: columns of C per work-item, a multiple of VWD
+#endif
+#ifndef MDOT
+#define MDOT 4         // dot product: rows of C per work-item
+#endif
+#ifndef NDOT
+#define NDOT 2         // dot product: columns of C per work-item
+#endif
+#ifndef MDIMCD
+#define MDIMCD 16      // work-items per work-group along M (they share the rows of op(B) they read)
+#endif
+#ifndef NDIMCD
+#define NDIMCD 1       // work-items per work-group along N
+#endif
+
+#if NWID % VWD != 0
+#error "gemm_direct: NWID must be a multiple of VWD"
+#endif
+
+#define CAT(a, b) a##b
+#define XCAT(a, b) CAT(a, b)
+typedef XCAT(float, VWD) floatv;
+#define VLOAD(i, p) XCAT(vload, VWD)(i, p)
+#define VSTORE(v, i, p) XCAT(vstore, VWD)(v, i, p)
+
+#define DOT_FORM (TRANS_B && !TRANS_A)
+#if DOT_FORM
+#define ROWS MDOT
+#define COLS NDOT
+#else
+#define ROWS MWID
+#define COLS NWID
+#endif
+
+// op(A)(i, p) and op(B)(p, j) of the stored matrices.
+#if TRANS_A
+#define OP_A(i, p) A[(p) * M + (i)]
+#else
+#define OP_A(i, p) A[(i) * K + (p)]
+#endif
+#if TRANS_B
+#define OP_B(p, j) B[(j) * K + (p)]
+#else
+#define OP_B(p, j) B[(p) * N + (j)]
+#endif
+
+// C(i, j) <- alpha*sum + beta*C(i, j); beta = 0 overwrites, so whatever C held (even NaN) is ignored.
+inline void store(__global float* C, const int index, const float alpha, const float beta, const float sum) {
+    C[index] = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[index];
+}
+
+__kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
+void gemm_direct(const int M, const int N, const int K, const int p_begin, const int p_end,
+                 const float alpha, const float beta,
+                 const __global float* restrict A, const __global float* restrict B, __global float* C) {
+    const int i0 = get_global_id(1) * ROWS;
+    const int j0 = get_global_id(0) * COLS;
+    if (i0 >= M || j0 >= N) {
+        return;  // a work-item of the rounded-up NDRange with nothing to do
+    }
+
+    if (i0 + ROWS > M || j0 + COLS > N) {
+        // The block crosses the edge of C: one element at a time, only those inside.
+        for (int i = i0; i < min(i0 + ROWS, M); i++) {
+            for (int j = j0; j < min(j0 + COLS, N); j++) {
+                float sum = 0.0f;
+                for (int p = p_begin; p < p_end; p++) {
+                    sum = fma(OP_A(i, p), OP_B(p, j), sum);
+                }
+                store(C, i * N + j, alpha, beta, sum);
+            }
+        }
+        return;
+    }
+
+#if DOT_FORM
+    // acc[a][b] holds VWD partial sums along K of C(i0 + a, j0 + b).
+    floatv acc[MDOT][NDOT];
+    #pragma unroll
+    for (int a = 0; a < MDOT; a++) {
+        #pragma unroll
+        for (int b = 0; b < NDOT; b++) {
+            acc[a][b] = (floatv) 0.0f;
+        }
+    }
+    const int k_vectors = p_begin + (p_end - p_begin) / VWD * VWD;
+    for (int p = p_begin; p < k_vectors; p += VWD) {
+        floatv av[MDOT];
+        #pragma unroll
+        for (int a = 0; a < MDOT; a++) {
+            av[a] = VLOAD(0, A + (i0 + a) * K + p);
+        }
+        #pragma unroll
+        for (int b = 0; b < NDOT; b++) {
+            const floatv bv = VLOAD(0, B + (j0 + b) * K + p);
+            #pragma unroll
+            for (int a = 0; a < MDOT; a++) {
+                acc[a][b] = fma(av[a], bv, acc[a][b]);
+            }
+        }
+    }
+    #pragma unroll
+    for (int a = 0; a < MDOT; a++) {
+        #pragma unroll
+        for (int b = 0; b < NDOT; b++) {
+            // Fold the VWD lanes, then add the K tail.
+            const float* lanes = (const float*) &acc[a][b];
+            float sum = 0.0f;
+            for (int e = 0; e < VWD; e++) {
+                sum += lanes[e];
+            }
+            for (int p = k_vectors; p < p_end; p++) {
+                sum = fma(OP_A(i0 + a, p), OP_B(p, j0 + b), sum);
+            }
+            store(C, (i0 + a) * N + j0 + b, alpha, beta, sum);
+        }
+    }
+#else
+    // acc[a][v] holds C(i0 + a, j0 + v*VWD .. j0 + v*VWD + VWD - 1).
+    floatv acc[MWID][NWID / VWD];
+    #pragma unroll
+    for (int a = 0; a < MWID; a++) {
+        #pragma unroll
+        for (int v = 0; v < NWID / VWD; v++) {
+            acc[a][v] = (floatv) 0.0f;
+        }
+    }
+    for (int p = p_begin; p < p_end; p++) {
+        floatv bv[NWID / VWD];
+        #pragma unroll
+        for (int v = 0; v < NWID / VWD; v++) {
+#if TRANS_B
+            float gathered[VWD];
+            #pragma unroll
+            for (int e = 0; e < VWD; e++) {
+                gathered[e] = OP_B(p, j0 + v * VWD + e);
+            }
+            bv[v] = VLOAD(0, gathered);
+#else
+            bv[v] = VLOAD(0, B + p * N + j0 + v * VWD);
+#endif
+        }
+        #pragma unroll
+        for (int a = 0; a < MWID; a++) {
+            const floatv av = (floatv) OP_A(i0 + a, p);
+            #pragma unroll
+            for (int v = 0; v < NWID / VWD; v++) {
+                acc[a][v] = fma(av, bv[v], acc[a][v]);
+            }
+        }
+    }
+    #pragma unroll
+    for (int a = 0; a < MWID; a++) {
+        #pragma unroll
+        for (int v = 0; v < NWID / VWD; v++) {
+            __global float* c = C + (i0 + a) * N + j0 + v * VWD;
+            const floatv r = alpha * acc[a][v];
+            VSTORE(beta == 0.0f ? r : r + beta * VLOAD(0, c), 0, c);
+        }
+    }
+#endif
+}

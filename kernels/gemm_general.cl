@@ -1,0 +1,33 @@
+// gemm_general: C <- alpha*op(A)*op(B) + beta*C for any shape, one work-item per element of C,
+// straight from global memory. The slow twin of gemm.cl: it serves small and skinny products
+// (where tiles would be mostly padding) and is what the tiled kernel is tested against.
+// Launched as NDRange (N, M) rounded up to work-groups of (TSN, TSM).
+
+#ifndef TSN
+#define TSN 16         // work-group width (columns of C)
+#endif
+#ifndef TSM
+#define TSM 16         // work-group height (rows of C)
+#endif
+
+__kernel __attribute__((reqd_work_group_size(TSN, TSM, 1)))
+void gemm_general(const int M, const int N, const int K, const int trans_a, const int trans_b,
+                  const float alpha, const float beta,
+                  const __global float* restrict A, const __global float* restrict B, __global float* C) {
+    const int j = get_global_id(0);
+    const int i = get_global_id(1);
+    if (i >= M || j >= N) {
+        return;
+    }
+    // op(A)(i, p) and op(B)(p, j) advance by these strides as p grows.
+    const int a_start = trans_a ? i : i * K;
+    const int a_step = trans_a ? M : 1;
+    const int b_start = trans_b ? j * K : j;
+    const int b_step = trans_b ? 1 : N;
+    float sum = 0.0f;
+    for (int p = 0; p < K; p++) {
+        sum = fma(A[a_start + p * a_step], B[b_start + p * b_step], sum);
+    }
+    // beta = 0 overwrites: whatever C held (even NaN) must not leak.
+    C[i * N + j] = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[i * N + j];
+}

@@ -1,0 +1,605 @@
+package org.deltaprop.backend.opencl;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.Shapes;
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Loss;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_queue_properties;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The OpenCL backend: every operation is a kernel of {@code kernels/*.cl} enqueued on one
+ * in-order command queue of one device, so operations return at once and run in the order they
+ * were called; {@link #copyOut} and {@link #synchronize} wait. Matrices live in device buffers
+ * for their whole life; {@link #copyIn} writes just the rows it is given. No operation allocates
+ * device memory; only {@link #allocate} does.
+ *
+ * <p>Programs are built on first use, once per set of defines ({@link ProgramCache}), and their
+ * kernel objects are kept, so an operation costs a few argument settings and one enqueue.
+ * Not thread-safe: one thread drives a backend (kernel arguments are state of the kernel object).
+ * {@link #close} releases every OpenCL object this backend made.
+ */
+public final class OpenClBackend implements Backend {
+
+    /** Which GEMM kernel runs a product; {@link #chooseGemm} picks by shape and by the tuning's DIRECT knob. */
+    enum GemmKernel {
+        /** gemm.cl, every dimension a multiple of its tile: no bounds checks, vector loads. */
+        TILED,
+        /** gemm.cl with EDGES=1: zero-padded tile loads and guarded stores, for any shape. */
+        TILED_EDGES,
+        /** gemm_direct.cl: register blocks fed from cached global memory, for any shape (CPUs). */
+        DIRECT,
+        /** gemm_general.cl: one work-item per element of C, for products too small or skinny to block. */
+        GENERAL
+    }
+
+    private static final String OUT_OF_MEMORY_FIX =
+            "use a smaller --batch or another device (-D" + OpenClDevices.PROPERTY + ")";
+
+    private final OpenClDevices.Device device;
+    private final GemmTuning tuning;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final ProgramCache programs;
+    private final Set<DeviceMatrix.Buffer> live = new LinkedHashSet<>();
+    private long liveBytes;
+    private boolean closed;
+
+    // Launch geometry of the small kernels, passed to them as WGS, CW, RL, TSN, TSM.
+    private final int elementGroup;
+    private final int rowGroup;
+    private final int sumColumns;
+    private final int sumLanes;
+    private final int generalTile;
+
+    // Kernel objects, made on first use and released by programs.close().
+    private final cl_kernel[] gemmTiled = new cl_kernel[8];
+    private final cl_kernel[] gemmDirect = new cl_kernel[4];
+    private cl_kernel gemmGeneral;
+    private cl_kernel biasActivation;
+    private cl_kernel biasSoftmax;
+    private cl_kernel activationBackward;
+    private cl_kernel outputDelta;
+    private cl_kernel sumRows;
+    private cl_kernel axpy;
+    private cl_kernel sgdUpdate;
+    private cl_kernel momentumUpdate;
+    private cl_kernel adamUpdate;
+
+    /** A backend on {@code device} with the GEMM tuning for its type (and {@value GemmTuning#PROPERTY}). */
+    OpenClBackend(OpenClDevices.Device device) {
+        this(device, GemmTuning.forDevice(device));
+    }
+
+    OpenClBackend(OpenClDevices.Device device, GemmTuning tuning) {
+        tuning.checkFits(device);
+        this.device = device;
+        this.tuning = tuning;
+        int groupLimit = Integer.highestOneBit((int) Math.min(device.maxWorkGroupSize(), 1 << 20));
+        this.elementGroup = Math.min(256, groupLimit);
+        this.rowGroup = Math.min(64, groupLimit);
+        // GPUs: 32 columns make a warp's reads one contiguous row segment, and 8 lanes give 256
+        // work-items; CPUs: a work-group runs on one core, where a few lanes keep the tree short.
+        this.sumColumns = Math.min(device.isGpu() ? 32 : 16, groupLimit);
+        this.sumLanes = Math.max(1, Math.min(device.isGpu() ? 8 : 4, groupLimit / sumColumns));
+        this.generalTile = Math.min(16, Integer.highestOneBit((int) Math.sqrt(groupLimit)));
+        CL.setExceptionsEnabled(true);
+        cl_device_id[] ids = {device.id()};
+        this.context = CL.clCreateContext(null, 1, ids, null, null, null);
+        try {
+            this.queue = createQueue(context, device);
+        } catch (RuntimeException e) {
+            CL.clReleaseContext(context);
+            throw e;
+        }
+        this.programs = new ProgramCache(context);
+    }
+
+    /** An in-order queue, made with the call the platform's OpenCL version has. */
+    @SuppressWarnings("deprecation")
+    private static cl_command_queue createQueue(cl_context context, OpenClDevices.Device device) {
+        Matcher version = Pattern.compile("OpenCL (\\d+)\\.").matcher(device.platformVersion());
+        if (version.find() && Integer.parseInt(version.group(1)) >= 2) {
+            return CL.clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null);
+        }
+        return CL.clCreateCommandQueue(context, device.id(), 0, null);
+    }
+
+    @Override
+    public String name() {
+        return "opencl";
+    }
+
+    @Override
+    public String description() {
+        return "OpenCL on #" + device.index() + " " + device.shortName() + ", " + device.platformName()
+                + ", " + tuning.summary();
+    }
+
+    OpenClDevices.Device device() {
+        return device;
+    }
+
+    /** Device bytes held by matrices not yet released. */
+    long liveBytes() {
+        return liveBytes;
+    }
+
+    /** Device buffers not yet released. */
+    int liveBuffers() {
+        return live.size();
+    }
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    @Override
+    public Matrix allocate(int rows, int cols) {
+        open();
+        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cannot allocate a " + rows + "×" + cols + " matrix: at most "
+                    + Integer.MAX_VALUE + " elements");
+        }
+        // A buffer cannot be empty; a 0-row matrix gets one float that no kernel touches.
+        long bytes = Math.max(1L, (long) rows * cols) * Sizeof.cl_float;
+        if (bytes > device.maxAllocation()) {
+            throw outOfMemory("allocate(" + rows + "×" + cols + ")", bytes, "the device allows at most "
+                    + OpenClDevices.bytes(device.maxAllocation()) + " in one buffer");
+        }
+        cl_mem mem;
+        try {
+            mem = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, bytes, null, null);
+        } catch (CLException e) {
+            throw failure("allocate(" + rows + "×" + cols + ")", bytes, e);
+        }
+        try {
+            // Zero-filled, as the contract says; waiting here also makes drivers that allocate
+            // lazily (NVIDIA) report a lack of memory now rather than at some later kernel.
+            CL.clEnqueueFillBuffer(queue, mem, Pointer.to(new float[] {0f}), Sizeof.cl_float, 0, bytes, 0, null, null);
+            CL.clFinish(queue);
+        } catch (CLException e) {
+            CL.clReleaseMemObject(mem);
+            throw failure("allocate(" + rows + "×" + cols + ")", bytes, e);
+        }
+        DeviceMatrix.Buffer buffer = new DeviceMatrix.Buffer(mem, bytes);
+        live.add(buffer);
+        liveBytes += bytes;
+        return new DeviceMatrix(this, buffer, rows, cols);
+    }
+
+    @Override
+    public void release(Matrix m) {
+        Shapes.owned(this, m, "release");
+        DeviceMatrix.Buffer buffer = ((DeviceMatrix) m).buffer();
+        cl_mem mem = buffer.take();
+        if (mem != null) {
+            // The driver keeps the buffer until the queued kernels that use it have finished.
+            live.remove(buffer);
+            liveBytes -= buffer.bytes;
+            CL.clReleaseMemObject(mem);
+        }
+    }
+
+    @Override
+    public void copyIn(float[] src, int offset, Matrix dst) {
+        Shapes.copy(this, src, offset, dst, "copyIn");
+        open();
+        if (dst.size() == 0) {
+            return;
+        }
+        // Blocking: the caller may refill src as soon as this returns (JOCL also refuses
+        // non-blocking transfers from Java arrays, which the garbage collector may move).
+        try {
+            CL.clEnqueueWriteBuffer(queue, mem(dst), CL.CL_TRUE, 0, (long) dst.size() * Sizeof.cl_float,
+                    Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_float), 0, null, null);
+        } catch (CLException e) {
+            throw failure("copyIn(" + dst.shape() + ")", 0, e);
+        }
+    }
+
+    @Override
+    public void copyOut(Matrix src, float[] dst, int offset) {
+        Shapes.copy(this, dst, offset, src, "copyOut");
+        open();
+        if (src.size() == 0) {
+            return;
+        }
+        try {
+            CL.clEnqueueReadBuffer(queue, mem(src), CL.CL_TRUE, 0, (long) src.size() * Sizeof.cl_float,
+                    Pointer.to(dst).withByteOffset((long) offset * Sizeof.cl_float), 0, null, null);
+        } catch (CLException e) {
+            throw failure("copyOut(" + src.shape() + ")", 0, e);
+        }
+    }
+
+    // ---- GEMM ---------------------------------------------------------------------------------
+
+    @Override
+    public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        Shapes.gemm(this, transA, transB, a, b, c);
+        int k = transA ? a.rows() : a.cols();
+        gemm(chooseGemm(transA, transB, c.rows(), c.cols(), k), transA, transB, alpha, a, b, beta, c);
+    }
+
+    /**
+     * With the direct kernel (CPUs): it, unless C is smaller than one work-item's block. With the
+     * tiled kernel (GPUs): it where every dimension is a multiple of its tile; with edges where
+     * the padding of partial tiles adds at most as much work again as the product itself; the
+     * general kernel for the rest (small or skinny products).
+     */
+    GemmKernel chooseGemm(boolean transA, boolean transB, int m, int n, int k) {
+        if (tuning.direct()) {
+            int[] block = tuning.directBlock(transA, transB);
+            return m >= block[0] && n >= block[1] ? GemmKernel.DIRECT : GemmKernel.GENERAL;
+        }
+        int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), kwg = tuning.knob("KWG");
+        if (m % mwg == 0 && n % nwg == 0 && k % kwg == 0) {
+            return GemmKernel.TILED;
+        }
+        double padded = (double) roundUp(m, mwg) * roundUp(n, nwg) * roundUp(k, kwg);
+        return padded <= 2.0 * m * n * k ? GemmKernel.TILED_EDGES : GemmKernel.GENERAL;
+    }
+
+    /** C ← α·op(A)·op(B) + β·C with the given kernel (tests compare the kernels through this). */
+    void gemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+              Matrix c) {
+        Shapes.gemm(this, transA, transB, a, b, c);
+        open();
+        int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        switch (kernel) {
+            case GENERAL -> {
+                cl_kernel general = gemmGeneral();
+                args(general, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b), mem(c));
+                launch(general, "gemm", new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
+                        new long[] {generalTile, generalTile});
+            }
+            case DIRECT -> {
+                int[] block = tuning.directBlock(transA, transB);
+                int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
+                cl_kernel direct = gemmDirect(transA, transB);
+                long[] global = {roundUp(ceilDiv(n, block[1]), groupCols), roundUp(ceilDiv(m, block[0]), groupRows)};
+                // The outer-product form sums K in slices of KCD, one launch each, so that the rows
+                // of A and B one slice touches stay cached while all work-items go through them.
+                int slice = tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
+                for (int p = 0; p < Math.max(k, 1); p += slice) {
+                    args(direct, m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f, mem(a), mem(b),
+                            mem(c));
+                    launch(direct, "gemm", global, new long[] {groupCols, groupRows});
+                }
+            }
+            case TILED, TILED_EDGES -> {
+                int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), kwg = tuning.knob("KWG");
+                int mdimc = tuning.knob("MDIMC"), ndimc = tuning.knob("NDIMC");
+                boolean edges = kernel == GemmKernel.TILED_EDGES;
+                if (!edges && (m % mwg != 0 || n % nwg != 0 || k % kwg != 0)) {
+                    throw new IllegalArgumentException("gemm: the tiled kernel needs m, n, k multiples of " + mwg
+                            + ", " + nwg + ", " + kwg + "; got " + m + ", " + n + ", " + k);
+                }
+                cl_kernel tiled = gemmTiled(transA, transB, edges);
+                args(tiled, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
+                launch(tiled, "gemm", new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
+                        new long[] {ndimc, mdimc});
+            }
+        }
+    }
+
+    private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges) {
+        int index = (transA ? 4 : 0) + (transB ? 2 : 0) + (edges ? 1 : 0);
+        if (gemmTiled[index] == null) {
+            gemmTiled[index] = kernel("gemm", tuning.tiledDefines(transA, transB, edges));
+        }
+        return gemmTiled[index];
+    }
+
+    private cl_kernel gemmDirect(boolean transA, boolean transB) {
+        int index = (transA ? 2 : 0) + (transB ? 1 : 0);
+        if (gemmDirect[index] == null) {
+            gemmDirect[index] = kernel("gemm_direct", tuning.directDefines(transA, transB));
+        }
+        return gemmDirect[index];
+    }
+
+    private cl_kernel gemmGeneral() {
+        if (gemmGeneral == null) {
+            gemmGeneral = kernel("gemm_general", ProgramCache.defines("TSN", generalTile, "TSM", generalTile));
+        }
+        return gemmGeneral;
+    }
+
+    // ---- layers -------------------------------------------------------------------------------
+
+    @Override
+    public void biasActivation(Matrix bias, Activation f, Matrix s, Matrix x) {
+        Shapes.biasActivation(this, bias, s, x);
+        open();
+        int rows = s.rows(), cols = s.cols();
+        if (rows * cols == 0) {
+            return;
+        }
+        if (!f.isElementwise()) {
+            if (biasSoftmax == null) {
+                biasSoftmax = kernel("bias_softmax", ProgramCache.defines("WGS", rowGroup));
+            }
+            args(biasSoftmax, rows, cols, mem(bias), mem(s), mem(x));
+            launch(biasSoftmax, "biasActivation(softmax)", rows, rowGroup);
+            return;
+        }
+        if (biasActivation == null) {
+            biasActivation = kernel("bias_activation", ProgramCache.defines("WGS", elementGroup));
+        }
+        args(biasActivation, rows, cols, activationCode(f), (float) f.alpha(), (float) f.beta(), (float) f.gamma(),
+                (float) f.lambda(), mem(bias), mem(s), mem(x));
+        launch(biasActivation, "biasActivation(" + f + ")", rows * cols, elementGroup);
+    }
+
+    @Override
+    public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
+        Shapes.activationBackward(this, f, s, x, g, delta);
+        open();
+        enqueueActivationBackward(f, s, x, g, delta);
+    }
+
+    private void enqueueActivationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
+        int size = s.size();
+        if (size == 0) {
+            return;
+        }
+        if (activationBackward == null) {
+            activationBackward = kernel("activation_backward", ProgramCache.defines("WGS", elementGroup));
+        }
+        args(activationBackward, size, activationCode(f), (float) f.alpha(), (float) f.beta(), (float) f.lambda(),
+                mem(s), mem(x), mem(g), mem(delta));
+        launch(activationBackward, "activationBackward(" + f + ")", size, elementGroup);
+    }
+
+    /** The numbers of the ACT_* macros in bias_activation.cl and activation_backward.cl. */
+    private static int activationCode(Activation f) {
+        return switch (f.kind()) {
+            case SIGMOID -> 0;
+            case TANH -> 1;
+            case GENERIC_SIGMOID -> 2;
+            case GUDERMANNIAN -> 3;
+            case RELU -> 4;
+            case IDENTITY -> 5;
+            case SOFTMAX -> throw new IllegalArgumentException("softmax is not element-wise");
+        };
+    }
+
+    @Override
+    public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                            Matrix rowLoss) {
+        Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
+        open();
+        int rows = s.rows(), cols = s.cols();
+        if (rows == 0) {
+            return;
+        }
+        if (outputDelta == null) {
+            outputDelta = kernel("output_delta", ProgramCache.defines("WGS", rowGroup));
+        }
+        // The numbers of the LOSS_* macros in output_delta.cl.
+        int code = switch (loss) {
+            case HALF_SUM_OF_SQUARES -> 0;
+            case SUM_OF_SQUARES -> 1;
+            case BINARY_CROSS_ENTROPY -> 2;
+            case CATEGORICAL_CROSS_ENTROPY -> 3;
+        };
+        args(outputDelta, rows, cols, code, scale, mem(s), mem(y), mem(t), mem(delta), mem(rowLoss));
+        launch(outputDelta, "outputDelta(" + loss + ")", rows, rowGroup);
+        boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
+        if (squared && f.kind() != Activation.Kind.IDENTITY) {
+            // output_delta left scale·∂E/∂Y in δ; the chain rule's f'(S) is the δ step's job.
+            enqueueActivationBackward(f, s, y, delta, delta);
+        }
+    }
+
+    @Override
+    public void sumRows(Matrix a, float beta, Matrix out) {
+        Shapes.sumRows(this, a, out);
+        open();
+        int rows = a.rows(), cols = a.cols();
+        if (cols == 0) {
+            return;
+        }
+        if (sumRows == null) {
+            sumRows = kernel("sum_rows", ProgramCache.defines("CW", sumColumns, "RL", sumLanes));
+        }
+        args(sumRows, rows, cols, beta, mem(a), mem(out));
+        launch(sumRows, "sumRows", new long[] {roundUp(cols, sumColumns), sumLanes},
+                new long[] {sumColumns, sumLanes});
+    }
+
+    // ---- updates ------------------------------------------------------------------------------
+
+    @Override
+    public void axpy(float alpha, Matrix x, Matrix y) {
+        Shapes.elementwise(this, "axpy", x, y);
+        open();
+        if (axpy == null) {
+            axpy = kernel("axpy", ProgramCache.defines("WGS", elementGroup));
+        }
+        elementwise(axpy, "axpy", x.size(), alpha, mem(x), mem(y));
+    }
+
+    @Override
+    public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
+        Shapes.elementwise(this, "sgdUpdate", grad, param);
+        open();
+        if (sgdUpdate == null) {
+            sgdUpdate = kernel("sgd_update", ProgramCache.defines("WGS", elementGroup));
+        }
+        elementwise(sgdUpdate, "sgdUpdate", grad.size(), learningRate, mem(grad), mem(param));
+    }
+
+    @Override
+    public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
+        Shapes.elementwise(this, "momentumUpdate", grad, velocity, param);
+        open();
+        if (momentumUpdate == null) {
+            momentumUpdate = kernel("momentum_update", ProgramCache.defines("WGS", elementGroup));
+        }
+        elementwise(momentumUpdate, "momentumUpdate", grad.size(), learningRate, momentum, mem(grad), mem(velocity),
+                mem(param));
+    }
+
+    @Override
+    public void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
+                           float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
+        Shapes.elementwise(this, "adamUpdate", grad, m, v, param);
+        open();
+        if (adamUpdate == null) {
+            adamUpdate = kernel("adam_update", ProgramCache.defines("WGS", elementGroup));
+        }
+        elementwise(adamUpdate, "adamUpdate", grad.size(), learningRate, beta1, beta2, epsilon, correction1,
+                correction2, mem(grad), mem(m), mem(v), mem(param));
+    }
+
+    /** Sets (size, rest...) as the arguments and launches one work-item per element. */
+    private void elementwise(cl_kernel kernel, String op, int size, Object... rest) {
+        if (size == 0) {
+            return;
+        }
+        Object[] all = new Object[rest.length + 1];
+        all[0] = size;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        args(kernel, all);
+        launch(kernel, op, size, elementGroup);
+    }
+
+    // ---- queue --------------------------------------------------------------------------------
+
+    @Override
+    public void synchronize() {
+        open();
+        try {
+            CL.clFinish(queue);
+        } catch (CLException e) {
+            throw failure("synchronize", 0, e);
+        }
+    }
+
+    /**
+     * Waits for queued work, then releases every buffer still held, every kernel and program,
+     * the queue and the context. A second call does nothing.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        attempt(() -> CL.clFinish(queue), failures);
+        for (DeviceMatrix.Buffer buffer : live) {
+            cl_mem mem = buffer.take();
+            attempt(() -> CL.clReleaseMemObject(mem), failures);
+        }
+        live.clear();
+        liveBytes = 0;
+        attempt(programs::close, failures);
+        attempt(() -> CL.clReleaseCommandQueue(queue), failures);
+        attempt(() -> CL.clReleaseContext(context), failures);
+        if (!failures.isEmpty()) {
+            RuntimeException first = new OpenClException("closing the OpenCL backend: " + failures.get(0).getMessage(),
+                    failures.get(0));
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private static void attempt(Runnable action, List<RuntimeException> failures) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the OpenCL backend is closed");
+        }
+    }
+
+    private cl_kernel kernel(String name, SortedMap<String, Integer> defines) {
+        return programs.kernel(device.id(), name + ".cl", KernelSource.load(name + ".cl"), defines, name);
+    }
+
+    private static cl_mem mem(Matrix m) {
+        return ((DeviceMatrix) m).mem();
+    }
+
+    /** Sets a kernel's arguments in order: Integer, Float or cl_mem. */
+    private static void args(cl_kernel kernel, Object... values) {
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            if (v instanceof Integer n) {
+                CL.clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {n}));
+            } else if (v instanceof Float x) {
+                CL.clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {x}));
+            } else {
+                CL.clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to((cl_mem) v));
+            }
+        }
+    }
+
+    private void launch(cl_kernel kernel, String op, int items, int group) {
+        launch(kernel, op, new long[] {roundUp(items, group)}, new long[] {group});
+    }
+
+    private void launch(cl_kernel kernel, String op, long[] global, long[] local) {
+        try {
+            CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+        } catch (CLException e) {
+            throw failure(op, 0, e);
+        }
+    }
+
+    private static int roundUp(int value, int multiple) {
+        return ceilDiv(value, multiple) * multiple;
+    }
+
+    private static int ceilDiv(int value, int divisor) {
+        return (value + divisor - 1) / divisor;
+    }
+
+    /** A driver error, turned into a message that says what to do where the status says memory ran out. */
+    private OpenClException failure(String op, long bytes, CLException e) {
+        int status = e.getStatus();
+        if (status == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL.CL_OUT_OF_RESOURCES
+                || status == CL.CL_OUT_OF_HOST_MEMORY) {
+            return outOfMemory(op, bytes, CL.stringFor_errorCode(status));
+        }
+        return new OpenClException(op + " failed on OpenCL device " + device.shortName() + ": "
+                + CL.stringFor_errorCode(status), e);
+    }
+
+    private OpenClException outOfMemory(String op, long bytes, String why) {
+        return new OpenClException(String.format(Locale.ROOT,
+                "%s: out of device memory (%s)%s; %s held in %d matrices, device %s has %s of global memory "
+                        + "and allows %s per buffer: %s",
+                op, why, bytes > 0 ? " asking for " + OpenClDevices.bytes(bytes) : "", OpenClDevices.bytes(liveBytes),
+                live.size(), device.name(), OpenClDevices.bytes(device.globalMemory()),
+                OpenClDevices.bytes(device.maxAllocation()), OUT_OF_MEMORY_FIX));
+    }
+}

@@ -1,0 +1,116 @@
+package org.deltaprop.backend.opencl;
+
+import org.deltaprop.backend.Matrix;
+import org.deltaprop.nn.Activation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The lifecycle of device memory: allocation zero-fills, release frees a buffer and every view
+ * of it, close frees the rest, and neither throws when repeated; a matrix used after its release
+ * or a backend used after close says so; an allocation the device cannot hold says what to do.
+ */
+class OpenClBackendTest {
+
+    private OpenClBackend backend;
+
+    @BeforeEach
+    void open() {
+        backend = new OpenClBackend(OpenClTestDevice.selected());
+    }
+
+    @AfterEach
+    void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void allocationIsZeroFilledAndCounted() {
+        Matrix m = backend.allocate(33, 7);
+        float[] out = new float[33 * 7];
+        java.util.Arrays.fill(out, Float.NaN);
+        backend.copyOut(m, out, 0);
+        assertArrayEquals(new float[33 * 7], out);
+        assertEquals(1, backend.liveBuffers());
+        assertEquals(33 * 7 * 4, backend.liveBytes());
+    }
+
+    @Test
+    void releaseFreesTheBufferOnceAndItsViewsWithIt() {
+        Matrix kept = backend.allocate(3, 3);
+        Matrix m = backend.allocate(100, 10);
+        Matrix sums = backend.allocate(1, 10);
+        Matrix view = m.topRows(40);
+        assertEquals(3, backend.liveBuffers());
+        backend.release(view);  // a view shares its matrix's buffer: releasing either frees both
+        assertEquals(2, backend.liveBuffers());
+        assertEquals((3 * 3 + 10) * 4, backend.liveBytes());
+        assertDoesNotThrow(() -> backend.release(m));
+        assertDoesNotThrow(() -> backend.release(view));
+        assertEquals(2, backend.liveBuffers());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> backend.copyIn(new float[1000], 0, m));
+        assertTrue(e.getMessage().contains("after release"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> backend.sumRows(view, 0f, sums));
+        backend.copyIn(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 0, kept);  // the other matrix is untouched
+        float[] out = new float[9];
+        backend.copyOut(kept, out, 0);
+        assertEquals(9f, out[8]);
+    }
+
+    @Test
+    void closeFreesEverythingAndIsSafeToRepeat() {
+        Matrix s = backend.allocate(7, 13);
+        Matrix x = backend.allocate(7, 13);
+        Matrix bias = backend.allocate(1, 13);
+        backend.biasActivation(bias, Activation.TANH, s, x);  // builds a program and a kernel to release
+        backend.close();
+        assertEquals(0, backend.liveBuffers());
+        assertEquals(0, backend.liveBytes());
+        assertDoesNotThrow(backend::close);
+        assertDoesNotThrow(() -> backend.release(s));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> backend.allocate(1, 1));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> backend.biasActivation(bias, Activation.TANH, s, x));
+        assertThrows(IllegalStateException.class, backend::synchronize);
+    }
+
+    @Test
+    void emptyMatricesAreAllowedAndCostNothingToUse() {
+        Matrix m = backend.allocate(0, 5);
+        Matrix out = backend.allocate(1, 5);
+        backend.copyIn(new float[0], 0, m);
+        backend.copyIn(new float[] {1, 2, 3, 4, 5}, 0, out);
+        backend.sumRows(m, 0f, out);  // the sum of no rows is 0
+        float[] back = new float[5];
+        backend.copyOut(out, back, 0);
+        assertArrayEquals(new float[5], back);
+        Matrix c = backend.allocate(3, 0);
+        backend.gemm(false, false, 1f, backend.allocate(3, 4), backend.allocate(4, 0), 0f, c);
+        backend.synchronize();
+    }
+
+    @Test
+    void anAllocationLargerThanTheDeviceAllowsSaysWhatToDo() {
+        long maxElements = backend.device().maxAllocation() / 4;
+        org.junit.jupiter.api.Assumptions.assumeTrue(maxElements < Integer.MAX_VALUE,
+                "this device allows buffers of 2³¹ floats and more, beyond what one matrix can hold");
+        int cols = 1 << 16;
+        int rows = (int) (maxElements / cols) + 1;
+        OpenClException e = assertThrows(OpenClException.class, () -> backend.allocate(rows, cols));
+        String message = e.getMessage();
+        assertTrue(message.contains("out of device memory") && message.contains("use a smaller --batch or another device"),
+                message);
+        assertTrue(message.contains(OpenClDevices.bytes(backend.device().maxAllocation())), message);
+        assertEquals(0, backend.liveBuffers());
+    }
+}
