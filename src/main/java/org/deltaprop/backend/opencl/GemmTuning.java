@@ -83,6 +83,17 @@ record GemmTuning(SortedMap<String, Integer> knobs) {
     }
 
     /**
+     * GPUs, large products: gemm.cl with 128×128 tiles of C per work-group of 16×16 work-items
+     * (8×8 of C each) and K slices of 32. Measured on an H100 at 4096³ (docs/BENCHMARKS.md): 34.7
+     * TFLOP/s against 27.7 for {@link #gpu()}'s 64×64 tiles; but a 128×128 tile leaves most of a
+     * big GPU idle on an MLP's products (1024×256 is 16 tiles), so the backend uses this only
+     * where the product makes at least two tiles per compute unit.
+     */
+    static GemmTuning gpuLarge() {
+        return gpu().with("MWG=128,NWG=128,KWG=32,MDIMC=16,NDIMC=16");
+    }
+
+    /**
      * CPUs (PoCL): gemm_direct.cl with the device's native float vector width, 4 rows × 2 vectors
      * of C per work-item (8 of AVX2's 16 vector registers hold the accumulators), 4 × 2 dot
      * products for the forward pass, and work-groups of 16 work-items stacked along M, which share
@@ -103,6 +114,14 @@ record GemmTuning(SortedMap<String, Integer> knobs) {
     static GemmTuning forDevice(OpenClDevices.Device device) {
         GemmTuning defaults = device.isGpu() ? gpu() : cpu(device.nativeFloatWidth());
         return defaults.with(System.getProperty(PROPERTY, ""));
+    }
+
+    /**
+     * The large-product tuning beside {@link #forDevice}'s: {@link #gpuLarge()} on a GPU, none on a
+     * CPU, and none when {@value #PROPERTY} is set, so that a user tuning sees only their knobs.
+     */
+    static GemmTuning largeForDevice(OpenClDevices.Device device) {
+        return device.isGpu() && System.getProperty(PROPERTY, "").isBlank() ? gpuLarge() : null;
     }
 
     /** These knobs with some replaced: {@code "MWG=128,NWG=128"} (case-insensitive names). */

@@ -43,6 +43,8 @@ public final class OpenClBackend implements Backend {
     enum GemmKernel {
         /** gemm.cl, every dimension a multiple of its tile: no bounds checks, vector loads. */
         TILED,
+        /** gemm.cl with the large-product tuning's bigger tiles (GPUs), for products that fill the device with them. */
+        TILED_LARGE,
         /** gemm.cl with EDGES=1: zero-padded tile loads and guarded stores, for any shape. */
         TILED_EDGES,
         /** gemm_direct.cl: register blocks fed from cached global memory, for any shape (CPUs). */
@@ -56,6 +58,7 @@ public final class OpenClBackend implements Backend {
 
     private final OpenClDevices.Device device;
     private final GemmTuning tuning;
+    private final GemmTuning large;     // bigger tiles for big products, or null
     private final cl_context context;
     private final cl_command_queue queue;
     private final ProgramCache programs;
@@ -72,6 +75,7 @@ public final class OpenClBackend implements Backend {
 
     // Kernel objects, made on first use and released by programs.close().
     private final cl_kernel[] gemmTiled = new cl_kernel[8];
+    private final cl_kernel[] gemmTiledLarge = new cl_kernel[4];
     private final cl_kernel[] gemmDirect = new cl_kernel[4];
     private cl_kernel gemmGeneral;
     private cl_kernel biasActivation;
@@ -86,13 +90,18 @@ public final class OpenClBackend implements Backend {
 
     /** A backend on {@code device} with the GEMM tuning for its type (and {@value GemmTuning#PROPERTY}). */
     OpenClBackend(OpenClDevices.Device device) {
-        this(device, GemmTuning.forDevice(device));
+        this(device, GemmTuning.forDevice(device), GemmTuning.largeForDevice(device));
     }
 
-    OpenClBackend(OpenClDevices.Device device, GemmTuning tuning) {
+    /** A backend with the given tunings; {@code large} (may be null) serves big products, see {@link #chooseGemm}. */
+    OpenClBackend(OpenClDevices.Device device, GemmTuning tuning, GemmTuning large) {
         tuning.checkFits(device);
+        if (large != null) {
+            large.checkFits(device);
+        }
         this.device = device;
         this.tuning = tuning;
+        this.large = large;
         int groupLimit = Integer.highestOneBit((int) Math.min(device.maxWorkGroupSize(), 1 << 20));
         this.elementGroup = Math.min(256, groupLimit);
         this.rowGroup = Math.min(64, groupLimit);
@@ -131,7 +140,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public String description() {
         return "OpenCL on #" + device.index() + " " + device.shortName() + ", " + device.platformName()
-                + ", " + tuning.summary();
+                + ", " + tuning.summary() + (large == null ? "" : "; big products " + large.summary());
     }
 
     OpenClDevices.Device device() {
@@ -242,19 +251,28 @@ public final class OpenClBackend implements Backend {
      * With the direct kernel (CPUs): it, unless C is smaller than one work-item's block. With the
      * tiled kernel (GPUs): it where every dimension is a multiple of its tile; with edges where
      * the padding of partial tiles adds at most as much work again as the product itself; the
-     * general kernel for the rest (small or skinny products).
+     * general kernel for the rest (small or skinny products). With a large-product tuning, its
+     * bigger tiles where they fit exactly and make at least two work-groups per compute unit.
      */
     GemmKernel chooseGemm(boolean transA, boolean transB, int m, int n, int k) {
         if (tuning.direct()) {
             int[] block = tuning.directBlock(transA, transB);
             return m >= block[0] && n >= block[1] ? GemmKernel.DIRECT : GemmKernel.GENERAL;
         }
+        if (large != null && tilesExactly(large, m, n, k)
+                && (long) (m / large.knob("MWG")) * (n / large.knob("NWG")) >= 2L * device.computeUnits()) {
+            return GemmKernel.TILED_LARGE;
+        }
         int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), kwg = tuning.knob("KWG");
-        if (m % mwg == 0 && n % nwg == 0 && k % kwg == 0) {
+        if (tilesExactly(tuning, m, n, k)) {
             return GemmKernel.TILED;
         }
         double padded = (double) roundUp(m, mwg) * roundUp(n, nwg) * roundUp(k, kwg);
         return padded <= 2.0 * m * n * k ? GemmKernel.TILED_EDGES : GemmKernel.GENERAL;
+    }
+
+    private static boolean tilesExactly(GemmTuning t, int m, int n, int k) {
+        return m % t.knob("MWG") == 0 && n % t.knob("NWG") == 0 && k % t.knob("KWG") == 0;
     }
 
     /** C ← α·op(A)·op(B) + β·C with the given kernel (tests compare the kernels through this). */
@@ -287,15 +305,20 @@ public final class OpenClBackend implements Backend {
                     launch(direct, "gemm", global, new long[] {groupCols, groupRows});
                 }
             }
-            case TILED, TILED_EDGES -> {
-                int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), kwg = tuning.knob("KWG");
-                int mdimc = tuning.knob("MDIMC"), ndimc = tuning.knob("NDIMC");
+            case TILED, TILED_EDGES, TILED_LARGE -> {
+                boolean bigTiles = kernel == GemmKernel.TILED_LARGE;
+                GemmTuning t = bigTiles ? large : tuning;
+                if (t == null) {
+                    throw new IllegalArgumentException("gemm: this backend has no large-product tuning");
+                }
+                int mwg = t.knob("MWG"), nwg = t.knob("NWG"), kwg = t.knob("KWG");
+                int mdimc = t.knob("MDIMC"), ndimc = t.knob("NDIMC");
                 boolean edges = kernel == GemmKernel.TILED_EDGES;
-                if (!edges && (m % mwg != 0 || n % nwg != 0 || k % kwg != 0)) {
+                if (!edges && !tilesExactly(t, m, n, k)) {
                     throw new IllegalArgumentException("gemm: the tiled kernel needs m, n, k multiples of " + mwg
                             + ", " + nwg + ", " + kwg + "; got " + m + ", " + n + ", " + k);
                 }
-                cl_kernel tiled = gemmTiled(transA, transB, edges);
+                cl_kernel tiled = bigTiles ? gemmTiledLarge(transA, transB) : gemmTiled(transA, transB, edges);
                 args(tiled, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
                 launch(tiled, "gemm", new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
                         new long[] {ndimc, mdimc});
@@ -309,6 +332,14 @@ public final class OpenClBackend implements Backend {
             gemmTiled[index] = kernel("gemm", tuning.tiledDefines(transA, transB, edges));
         }
         return gemmTiled[index];
+    }
+
+    private cl_kernel gemmTiledLarge(boolean transA, boolean transB) {
+        int index = (transA ? 2 : 0) + (transB ? 1 : 0);
+        if (gemmTiledLarge[index] == null) {
+            gemmTiledLarge[index] = kernel("gemm", large.tiledDefines(transA, transB, false));
+        }
+        return gemmTiledLarge[index];
     }
 
     private cl_kernel gemmDirect(boolean transA, boolean transB) {

@@ -33,8 +33,8 @@ class GemmKernelsTest {
     @BeforeAll
     void open() {
         OpenClDevices.Device device = OpenClTestDevice.selected();
-        gpuTuned = new OpenClBackend(device, GemmTuning.gpu());
-        cpuTuned = new OpenClBackend(device, GemmTuning.cpu(device.nativeFloatWidth()));
+        gpuTuned = new OpenClBackend(device, GemmTuning.gpu(), GemmTuning.gpuLarge());
+        cpuTuned = new OpenClBackend(device, GemmTuning.cpu(device.nativeFloatWidth()), null);
     }
 
     @AfterAll
@@ -58,6 +58,13 @@ class GemmKernelsTest {
         for (int[] shape : TILE_MULTIPLES) {
             assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(false, true, shape[0], shape[1], shape[2]));
             compare(gpuTuned, OpenClBackend.GemmKernel.TILED, shape);
+        }
+    }
+
+    @Test
+    void largeTiledKernelMatchesTheGeneralOneOnItsTileMultiples() {
+        for (int[] shape : List.of(new int[] {128, 128, 32}, new int[] {256, 128, 96})) {
+            compare(gpuTuned, OpenClBackend.GemmKernel.TILED_LARGE, shape);
         }
     }
 
@@ -89,6 +96,12 @@ class GemmKernelsTest {
         assertEquals(OpenClBackend.GemmKernel.TILED_EDGES, gpuTuned.chooseGemm(false, true, 257, 257, 257));
         assertEquals(OpenClBackend.GemmKernel.GENERAL, gpuTuned.chooseGemm(false, false, 256, 10, 128));
         assertEquals(OpenClBackend.GemmKernel.GENERAL, gpuTuned.chooseGemm(false, false, 1, 1, 1));
+        // The large tiles only where they fit exactly and make two work-groups per compute unit.
+        int units = gpuTuned.device().computeUnits();
+        int side = 128 * (int) Math.ceil(Math.sqrt(2.0 * units));
+        assertEquals(OpenClBackend.GemmKernel.TILED_LARGE, gpuTuned.chooseGemm(false, true, side, side, 64));
+        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(false, true, side, side, 48));
+        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(false, true, 128, 128, 64));
         // CPU tuning: the direct kernel unless C is smaller than one work-item's block.
         assertEquals(OpenClBackend.GemmKernel.DIRECT, cpuTuned.chooseGemm(false, false, 257, 17, 1));
         assertEquals(OpenClBackend.GemmKernel.DIRECT, cpuTuned.chooseGemm(false, true, 4, 2, 1000));
