@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  * The OpenCL backend: every operation is a kernel of {@code kernels/*.cl} enqueued on one
  * in-order command queue of one device, so operations return at once and run in the order they
  * were called; {@link #copyOut} and {@link #synchronize} wait. Matrices live in device buffers
- * for their whole life; {@link #copyIn} writes just the rows it is given. No operation allocates
- * device memory; only {@link #allocate} does.
+ * for their whole life; {@link #copyIn} writes just the rows it is given, through a staging
+ * buffer and without waiting ({@link StagedUploads}). No operation allocates device memory; only
+ * {@link #allocate} does.
  *
  * <p>Programs are built on first use, once per set of defines ({@link ProgramCache}), and their
  * kernel objects are kept, so an operation costs a few argument settings and one enqueue.
@@ -62,6 +63,7 @@ public final class OpenClBackend implements Backend {
     private final cl_context context;
     private final cl_command_queue queue;
     private final ProgramCache programs;
+    private final StagedUploads uploads = new StagedUploads();
     private final Set<DeviceMatrix.Buffer> live = new LinkedHashSet<>();
     private long liveBytes;
     private boolean closed;
@@ -213,11 +215,8 @@ public final class OpenClBackend implements Backend {
         if (dst.size() == 0) {
             return;
         }
-        // Blocking: the caller may refill src as soon as this returns (JOCL also refuses
-        // non-blocking transfers from Java arrays, which the garbage collector may move).
         try {
-            CL.clEnqueueWriteBuffer(queue, mem(dst), CL.CL_TRUE, 0, (long) dst.size() * Sizeof.cl_float,
-                    Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_float), 0, null, null);
+            uploads.write(queue, mem(dst), src, offset, dst.size());
         } catch (CLException e) {
             throw failure("copyIn(" + dst.shape() + ")", 0, e);
         }
@@ -541,6 +540,7 @@ public final class OpenClBackend implements Backend {
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
         attempt(() -> CL.clFinish(queue), failures);
+        attempt(uploads::finish, failures);
         for (DeviceMatrix.Buffer buffer : live) {
             cl_mem mem = buffer.take();
             attempt(() -> CL.clReleaseMemObject(mem), failures);

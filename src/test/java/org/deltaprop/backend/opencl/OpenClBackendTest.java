@@ -33,6 +33,49 @@ class OpenClBackendTest {
         }
     }
 
+    /**
+     * copyIn returns before the device has the data (it is staged and written without waiting),
+     * yet the caller may refill its array at once: more uploads in a row than there are staging
+     * buffers, the source rewritten after each, every matrix keeps what it was given — also
+     * the big ones, which bypass staging, and uploads interleaved with kernels.
+     */
+    @Test
+    void uploadsInARowKeepWhatEachWasGivenWhileTheSourceIsReused() {
+        int rows = 257, cols = 33;
+        float[] source = new float[(rows + 1) * cols];   // the rows start at offset cols
+        Matrix[] targets = new Matrix[7];
+        // A long product queued first holds the uploads back on a GPU's in-order queue, so a
+        // staging buffer reused before its write ran would show here as another upload's values
+        // (PoCL may complete a write as it is queued, so there this part proves less).
+        Matrix square = backend.allocate(1024, 1024);
+        Matrix product = backend.allocate(1024, 1024);
+        backend.gemm(false, false, 1f, square, square, 0f, product);
+        for (int u = 0; u < targets.length; u++) {
+            java.util.Arrays.fill(source, 0, cols, Float.NaN);
+            java.util.Arrays.fill(source, cols, source.length, u + 1);
+            targets[u] = backend.allocate(rows, cols);
+            backend.copyIn(source, cols, targets[u]);
+            backend.axpy(0f, targets[u], targets[u]);
+        }
+        int bigRows = (int) (StagedUploads.MAX_STAGED_BYTES / 4 / cols) + 1;
+        float[] bigSource = new float[bigRows * cols];
+        java.util.Arrays.fill(bigSource, -3f);
+        Matrix big = backend.allocate(bigRows, cols);
+        backend.copyIn(bigSource, 0, big);
+        java.util.Arrays.fill(bigSource, 0f);
+        float[] out = new float[rows * cols];
+        for (int u = 0; u < targets.length; u++) {
+            backend.copyOut(targets[u], out, 0);
+            for (float v : out) {
+                assertEquals(u + 1, v, "upload " + u);
+            }
+        }
+        float[] bigOut = new float[bigRows * cols];
+        backend.copyOut(big, bigOut, 0);
+        assertEquals(-3f, bigOut[bigOut.length - 1]);
+        assertEquals(-3f, bigOut[0]);
+    }
+
     @Test
     void allocationIsZeroFilledAndCounted() {
         Matrix m = backend.allocate(33, 7);
