@@ -77,6 +77,14 @@ public interface Backend extends AutoCloseable {
      */
     void sumRows(Matrix a, float beta, Matrix out);
 
+    /**
+     * Classification bookkeeping without reading the outputs back: count ← count + the number of
+     * rows whose arg-max in Y equals their arg-max in T (the first maximum on ties; T one-hot, so
+     * its arg-max is the label). Y and T are B × k, count is 1 × 1; integers are exact in it up
+     * to 2²⁴, so callers read and clear it before it could pass that.
+     */
+    void countCorrect(Matrix y, Matrix t, Matrix count);
+
     /** y ← y + α·x (same shapes): L2 regularisation adds (scale·λ)·W to a weight gradient. */
     void axpy(float alpha, Matrix x, Matrix y);
 

@@ -107,6 +107,16 @@ public final class Shapes {
         }
     }
 
+    public static void countCorrect(Backend backend, Matrix y, Matrix t, Matrix count) {
+        owned(backend, y, "Y");
+        owned(backend, t, "T");
+        owned(backend, count, "count");
+        same(y, "Y", t, "T (targets)");
+        if (count.rows() != 1 || count.cols() != 1) {
+            throw new IllegalArgumentException("countCorrect: count is " + count.shape() + " but must be 1×1");
+        }
+    }
+
     /** Checks an element-wise operation whose operands all have the shape of the first. */
     public static void elementwise(Backend backend, String op, Matrix... operands) {
         for (int i = 0; i < operands.length; i++) {

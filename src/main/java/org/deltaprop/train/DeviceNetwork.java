@@ -146,6 +146,15 @@ public final class DeviceNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * After {@link #forward}: count ← count + the rows whose largest output is their target's
+     * class (classification; count is 1 × 1 on this backend).
+     */
+    public void countCorrect(Matrix count, int rows) {
+        checkRows(rows);
+        backend.countCorrect(out[depth - 1].topRows(rows), target.topRows(rows), count);
+    }
+
     /** Releases every matrix this network allocated on the backend. */
     @Override
     public void close() {

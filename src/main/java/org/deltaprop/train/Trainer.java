@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * training row once in an order drawn from the seed, in batches; each batch is uploaded,
  * run forward, backpropagated and applied by the optimizer, all on the backend. The
  * weights stay there for the whole run; the epoch's loss comes back once, at its end.
- * For classification each batch's outputs (B × classes) also come back, after its update
- * is queued, to count the running accuracy.
+ * For classification the backend also counts each batch's correct predictions into a
+ * counter that is read at the end of the epoch too, so no step waits for the device.
  */
 public final class Trainer implements AutoCloseable {
 
@@ -26,7 +26,10 @@ public final class Trainer implements AutoCloseable {
     private final Matrix epochLoss;         // 1 × 1, Σ E_n over the epoch so far
     private final float[] batchX;
     private final float[] batchT;
-    private final float[] batchY;          // outputs, for the running accuracy; null for regression
+    /** The device counter is read before it passes this: float holds every integer up to 2²⁴. */
+    private static final int MAX_EXACT_COUNT = 1 << 24;
+
+    private final Matrix correctCount;      // 1 × 1, correct predictions so far; null for regression
     private final int[] order;
     private final int batch;
     private Schedule schedule = Schedule.CONSTANT;
@@ -65,7 +68,7 @@ public final class Trainer implements AutoCloseable {
         this.epochLoss = backend.allocate(1, 1);
         this.batchX = new float[batch * data.features()];
         this.batchT = new float[batch * data.targetWidth()];
-        this.batchY = data.classes() > 0 ? new float[batch * data.targetWidth()] : null;
+        this.correctCount = data.classes() > 0 ? backend.allocate(1, 1) : null;
         this.order = new int[data.size()];
     }
 
@@ -88,31 +91,34 @@ public final class Trainer implements AutoCloseable {
         fillOrder(epoch);
         backend.copyIn(new float[1], 0, epochLoss);
         long correct = 0;
+        int counted = 0;                    // rows in the device counter since it was last read
         for (int from = 0; from < order.length; from += batch) {
             int rows = Math.min(batch, order.length - from);
+            if (correctCount != null && counted + rows > MAX_EXACT_COUNT) {
+                correct += takeCount();
+                counted = 0;
+            }
             data.gather(order, from, rows, batchX, batchT);
             step(rows);
-            if (batchY != null) {
-                correct += countCorrect(from, rows);
-            }
+            counted += rows;
             listener.rowsDone(from + rows, order.length);
         }
         float[] total = new float[1];
         backend.copyOut(epochLoss, total, 0);
+        double accuracy = Double.NaN;
+        if (correctCount != null) {
+            accuracy = (double) (correct + takeCount()) / order.length;
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double accuracy = batchY != null ? (double) correct / order.length : Double.NaN;
         return new EpochStats(epoch, total[0] / order.length, accuracy, order.length, seconds);
     }
 
-    /** Correct arg-max predictions in the batch just trained on (outputs of its forward pass). */
-    private int countCorrect(int from, int rows) {
-        int k = data.targetWidth();
-        backend.copyOut(device.activations(device.architecture().depth()).topRows(rows), batchY, 0);
-        int correct = 0;
-        for (int i = 0; i < rows; i++) {
-            correct += Evaluator.argMax(batchY, i * k, k) == data.label(order[from + i]) ? 1 : 0;
-        }
-        return correct;
+    /** Reads the device's count of correct predictions and sets it back to 0. */
+    private long takeCount() {
+        float[] count = new float[1];
+        backend.copyOut(correctCount, count, 0);
+        backend.copyIn(new float[1], 0, correctCount);
+        return (long) count[0];
     }
 
     /** One update from the batch staged in batchX/batchT. */
@@ -120,6 +126,9 @@ public final class Trainer implements AutoCloseable {
         float scale = (float) options.reduction().scale(rows);
         device.loadBatch(batchX, batchT, rows);
         device.forward(rows);
+        if (correctCount != null) {
+            device.countCorrect(correctCount, rows);
+        }
         device.outputDelta(scale, rows);
         backend.sumRows(device.rowLoss().topRows(rows), 1f, epochLoss);
         device.backward((float) (scale * options.l2()), rows);
@@ -148,6 +157,9 @@ public final class Trainer implements AutoCloseable {
         optimizer.close();
         device.close();
         backend.release(epochLoss);
+        if (correctCount != null) {
+            backend.release(correctCount);
+        }
     }
 
     /** The current weights, copied from the backend. */

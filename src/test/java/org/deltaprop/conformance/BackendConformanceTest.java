@@ -104,6 +104,12 @@ class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void countCorrect(String backend) {
+        checks(backend).countCorrect();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void updates(String backend) {
         checks(backend).updates();
     }

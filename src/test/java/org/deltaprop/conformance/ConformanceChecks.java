@@ -264,6 +264,42 @@ public final class ConformanceChecks {
         }
     }
 
+    /**
+     * count ← count + rows whose arg-max in Y matches T's, twice into the same counter; Y takes
+     * few distinct values, so ties (first maximum wins) are common, and a counter that starts
+     * at 5 shows the count is added, not stored.
+     */
+    public void countCorrect() {
+        long seed = 4500;
+        for (int rows : new int[] {1, 7, 33, 257, 1000}) {
+            for (int cols : new int[] {1, 2, 10, 13}) {
+                seed++;
+                float[][] y = new float[2][];
+                float[][] t = new float[2][];
+                for (int batch = 0; batch < 2; batch++) {
+                    y[batch] = uniform(seed + batch, rows * cols, 0, 3);
+                    for (int i = 0; i < y[batch].length; i++) {
+                        y[batch][i] = (float) Math.floor(y[batch][i]);   // 0, 1 or 2: many ties
+                    }
+                    t[batch] = targets(Loss.CATEGORICAL_CROSS_ENTROPY, rows, cols, seed + 10 + batch);
+                }
+                String name = "countCorrect " + rows + "×" + cols;
+                float[][] count = new float[2][];
+                for (int side = 0; side < 2; side++) {
+                    Backend backend = side == 0 ? reference : candidate;
+                    try (Arena arena = new Arena(backend)) {
+                        Matrix cm = arena.matrix(1, 1, new float[] {5f});
+                        for (int batch = 0; batch < 2; batch++) {
+                            backend.countCorrect(arena.matrix(rows, cols, y[batch]), arena.matrix(rows, cols, t[batch]), cm);
+                        }
+                        count[side] = arena.read(cm);
+                    }
+                }
+                Tolerance.assertMatches(name + ": count", 1, count[1], count[0]);
+            }
+        }
+    }
+
     private static final int[][] UPDATE_SHAPES = {{1, 1}, {1, 7}, {13, 33}, {127, 13}, {257, 7}};
 
     /** y ← y + αx, and three steps of each optimizer, comparing the parameters and the state. */

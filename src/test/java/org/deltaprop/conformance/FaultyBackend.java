@@ -27,7 +27,9 @@ final class FaultyBackend implements Backend {
         /** Row sums skip the last row. */
         SUM_ROWS_SKIPS_LAST,
         /** Adam without bias correction. */
-        ADAM_NO_BIAS_CORRECTION
+        ADAM_NO_BIAS_CORRECTION,
+        /** The accuracy count takes the last maximum of a row on ties instead of the first. */
+        COUNT_CORRECT_LAST_MAXIMUM
     }
 
     private final ScalarBackend delegate = new ScalarBackend();
@@ -124,6 +126,28 @@ final class FaultyBackend implements Backend {
     @Override
     public void sumRows(Matrix a, float beta, Matrix out) {
         delegate.sumRows(fault == Fault.SUM_ROWS_SKIPS_LAST && a.rows() > 1 ? a.topRows(a.rows() - 1) : a, beta, out);
+    }
+
+    @Override
+    public void countCorrect(Matrix y, Matrix t, Matrix count) {
+        if (fault != Fault.COUNT_CORRECT_LAST_MAXIMUM) {
+            delegate.countCorrect(y, t, count);
+            return;
+        }
+        int rows = y.rows(), k = y.cols();
+        float[] Y = new float[rows * k], T = new float[rows * k], c = new float[1];
+        delegate.copyOut(y, Y, 0);
+        delegate.copyOut(t, T, 0);
+        delegate.copyOut(count, c, 0);
+        for (int i = 0; i < rows; i++) {
+            int best = 0, label = 0;
+            for (int j = 0; j < k; j++) {
+                best = Y[i * k + j] >= Y[i * k + best] ? j : best;
+                label = T[i * k + j] > T[i * k + label] ? j : label;
+            }
+            c[0] += best == label ? 1 : 0;
+        }
+        delegate.copyIn(c, 0, count);
     }
 
     @Override

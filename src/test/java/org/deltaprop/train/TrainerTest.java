@@ -183,4 +183,36 @@ class TrainerTest {
             assertArrayEquals(new long[] {0, 2}, e.confusion()[1]);
         }
     }
+
+    /**
+     * The running accuracy an epoch reports (counted on the backend) is, with weights that do
+     * not move (a learning rate of 1e-30 is below every weight's rounding), the share of rows
+     * whose label is the network's own prediction: every even row's. Batch 64 leaves a short
+     * last batch of 8 rows, which must be counted too.
+     */
+    @Test
+    void runningAccuracyIsCountedOverEveryRowOfTheEpoch() {
+        Architecture arch = Architecture.of("3-6-4", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH, Activation.SOFTMAX);
+        Network network = Network.initialize(arch, 5);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(12);
+        float[] x = new float[200 * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        float[] y;
+        try (DeviceNetwork host = new DeviceNetwork(new ScalarBackend(), network, 200)) {
+            y = Evaluator.predict(host, x, 200);
+        }
+        int[] labels = new int[200];
+        for (int n = 0; n < labels.length; n++) {
+            int predicted = Evaluator.argMax(y, 4 * n, 4);
+            labels[n] = n % 2 == 0 ? predicted : (predicted + 1) % 4;
+        }
+        ArrayDataset data = ArrayDataset.classification(x, 3, labels, 4);
+        try (Trainer trainer = new Trainer(new ScalarBackend(), network, TrainingOptions.of(64, Optimizer.sgd(1e-30), 1),
+                data)) {
+            assertEquals(0.5, trainer.epoch(1).accuracy());
+            assertEquals(0.5, trainer.epoch(2).accuracy(), "the count starts again each epoch");
+        }
+    }
 }

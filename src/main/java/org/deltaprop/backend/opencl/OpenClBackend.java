@@ -85,6 +85,7 @@ public final class OpenClBackend implements Backend {
     private cl_kernel activationBackward;
     private cl_kernel outputDelta;
     private cl_kernel sumRows;
+    private cl_kernel countCorrect;
     private cl_kernel axpy;
     private cl_kernel sgdUpdate;
     private cl_kernel momentumUpdate;
@@ -457,6 +458,20 @@ public final class OpenClBackend implements Backend {
         args(sumRows, rows, cols, beta, mem(a), mem(out));
         launch(sumRows, "sumRows", new long[] {roundUp(cols, sumColumns), sumLanes},
                 new long[] {sumColumns, sumLanes});
+    }
+
+    @Override
+    public void countCorrect(Matrix y, Matrix t, Matrix count) {
+        Shapes.countCorrect(this, y, t, count);
+        open();
+        if (y.rows() == 0 || y.cols() == 0) {
+            return;
+        }
+        if (countCorrect == null) {
+            countCorrect = kernel("count_correct", ProgramCache.defines("WGS", elementGroup));
+        }
+        args(countCorrect, y.rows(), y.cols(), mem(y), mem(t), mem(count));
+        launch(countCorrect, "countCorrect", new long[] {elementGroup}, new long[] {elementGroup});
     }
 
     // ---- updates ------------------------------------------------------------------------------
