@@ -1,0 +1,75 @@
+// A quick GEMM throughput probe for development (not a test, not the JMH benchmark):
+// times PackedGemm on the shapes docs/SIMD.md reports and prints the median GFLOP/s.
+package org.deltaprop.backend.simd;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Usage (after {@code mvn test-compile}):
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
+ *     org.deltaprop.backend.simd.GemmThroughput [threads] [bits] [transposes: nn,nt,tn,tt]
+ * </pre>
+ * Each shape is warmed up, then timed over repetitions of at least 0.2 s; the median of
+ * seven repetitions is reported, because other work on the machine adds noise.
+ */
+public final class GemmThroughput {
+
+    private static final int[][] SHAPES = {
+            {1024, 1024, 1024},     // m, n, k
+            {128, 256, 784},        // B×784 · 784×256 at B = 128
+            {128, 128, 256},        // B×256 · 256×128
+            {128, 10, 128},         // B×128 · 128×10
+    };
+
+    private GemmThroughput() {
+    }
+
+    public static void main(String[] args) {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
+        int bits = args.length > 1 ? Integer.parseInt(args[1]) : Specializer.preferredBits();
+        String[] cases = (args.length > 2 ? args[2] : "nn,nt,tn").split(",");
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            Gemm gemm = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
+            for (int[] shape : SHAPES) {
+                for (String t : cases) {
+                    double gflops = measure(gemm, t.charAt(0) == 't', t.charAt(1) == 't', shape[0], shape[1], shape[2]);
+                    System.out.printf(Locale.ROOT, "%d threads, %d-bit, %s  m=%d n=%d k=%d: %.1f GFLOP/s%n",
+                            threads, bits, t, shape[0], shape[1], shape[2], gflops);
+                }
+            }
+        }
+    }
+
+    static double measure(Gemm gemm, boolean transA, boolean transB, int m, int n, int k) {
+        SplittableRandom random = new SplittableRandom(42);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c = new float[m * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) random.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) random.nextDouble(-1, 1);
+        }
+        long start = System.nanoTime();
+        int calls = 0;
+        while (System.nanoTime() - start < 1_000_000_000L) {   // warm-up: let C2 compile everything
+            gemm.gemm(transA, transB, m, n, k, 1f, a, b, 0f, c);
+            calls++;
+        }
+        int perRep = Math.max(1, calls / 5);
+        double[] rates = new double[7];
+        for (int rep = 0; rep < rates.length; rep++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < perRep; i++) {
+                gemm.gemm(transA, transB, m, n, k, 1f, a, b, 0f, c);
+            }
+            rates[rep] = 2.0 * m * n * k * perRep / (System.nanoTime() - t0);
+        }
+        Arrays.sort(rates);
+        return rates[rates.length / 2];
+    }
+}
