@@ -16,8 +16,9 @@ import java.lang.invoke.MethodHandles;
  * is taller than wide); column blocks of {@value #NC}; k-blocks of at most {@value #KC_MAX}
  * (split evenly, so by k alone); B's block is packed into strips of NR = 2 vectors of
  * columns; row blocks of {@value #MC} of A are packed into strips of {@value #MR} rows; then
- * the micro-kernel runs over every (strip of B, strip of A) pair. Packed strips are
- * zero-padded, so edge tiles run the same kernel and only their stores are cut short.
+ * the micro-kernel runs over every (strip of B, strip of A) pair. An edge strip is padded
+ * with whatever its buffer held: padded rows and columns feed only accumulators that are never
+ * stored, so edge tiles run the same kernel and only their stores are cut short.
  *
  * <p>Micro-kernel: MR × NR of C in 10 vector registers (5 rows × 2 vectors), B's two vectors
  * loaded per step p, each A element broadcast, 10 FMAs. Why 5 × 2: x86 without AVX-512 has 16
@@ -176,12 +177,8 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
             } else if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int src = (pc + p) * ldb + j0;
-                    int to = dst + p * NR;
                     for (int j = 0; j < cols; j++) {
-                        pb[to + j] = b[src + j];
-                    }
-                    for (int j = cols; j < NR; j++) {
-                        pb[to + j] = 0f;
+                        pb[dst + p * NR + j] = b[src + j];
                     }
                 }
             } else {
@@ -190,11 +187,6 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
                     int src = (j0 + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) {
                         pb[dst + p * NR + j] = b[src + p];
-                    }
-                }
-                for (int j = cols; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) {
-                        pb[dst + p * NR + j] = 0f;
                     }
                 }
             }
@@ -220,11 +212,6 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
                     for (int r = 0; r < rows; r++) {
                         pa[dst + p * MR + r] = a[src + r];
                     }
-                }
-            }
-            for (int r = rows; r < MR; r++) {
-                for (int p = 0; p < kc; p++) {
-                    pa[dst + p * MR + r] = 0f;
                 }
             }
         }
