@@ -1,6 +1,7 @@
 // The simd backend's fast GEMM: packed panels, a register-blocked micro-kernel, cache
 // blocking and a fixed partition of C over threads. A template: Specializer makes one copy
-// per vector width, so it must not be initialized or referenced as an ordinary class.
+// per vector width, so it must not be initialized as an ordinary class (other classes may
+// read its compile-time constants, which javac copies into them).
 package org.deltaprop.backend.simd;
 
 import jdk.incubator.vector.FloatVector;
@@ -12,22 +13,30 @@ import java.lang.invoke.MethodHandles;
 /**
  * C ← α·op(A)·op(B) + β·C in the manner of BLIS/GotoBLAS.
  *
- * <p>Loops, outermost first: a part of C per thread (a range of columns, or of rows when C
- * is taller than wide); column blocks of {@value #NC}; k-blocks of at most {@value #KC_MAX}
- * (split evenly, so by k alone); B's block is packed into strips of NR = 2 vectors of
- * columns; row blocks of {@value #MC} of A are packed into strips of {@value #MR} rows; then
- * the micro-kernel runs over every (strip of B, strip of A) pair. An edge strip is padded
- * with whatever its buffer held: padded rows and columns feed only accumulators that are never
- * stored, so edge tiles run the same kernel and only their stores are cut short.
+ * <p>Loops, outermost first: a part of C per thread (a range of whole column strips, or of
+ * row strips, see {@link #splitByColumns}); column blocks of {@value #NC}; k-blocks of at most
+ * {@value #KC_MAX} (split evenly, so by k alone); B's block packed into strips of NR = 2
+ * vectors of columns, each strip p-major; row blocks of {@value #MC}; then the micro-kernel
+ * over every (strip of B, 4 rows of A) pair.
  *
- * <p>Micro-kernel: MR × NR of C in 10 vector registers (5 rows × 2 vectors), B's two vectors
- * loaded per step p, each A element broadcast, 10 FMAs. Why 5 × 2: x86 without AVX-512 has 16
- * vector registers; 6 × 2 (the BLIS Haswell shape) needs 12 accumulators + 2 B + broadcasts,
- * and C2 then spills an accumulator every iteration, which halves the speed (measured 42 vs
- * 93 GFLOP/s on one Zen 3 core with the panels in L1; 5 × 2 and 4 × 2 run at 93). 5 × 2 loads
- * less per FMA than 4 × 2. Blocking: a B strip (KC × NR floats, 16 KiB at 256 bits) stays in
- * L1 while A strips stream from the MC × KC block in L2 (120 KiB); the B block (KC × NC) lives
- * in L3.
+ * <p>A is not packed when it is stored m×k: the kernel reads 4 of its rows directly, each
+ * contiguous along k, which costs no more cache lines than a packed strip (measured: the same
+ * speed at 1024³, and 1.7× faster at 128×10×128 where packing A costs as much as the product).
+ * Stored k×m, A's block is transposed into a row-major buffer. B is always packed: the kernel
+ * needs its 2 vectors per step contiguous, and packing lets edge strips be padded. Padding
+ * (rows past m repeat the last row; columns past n hold stale values) feeds only accumulators
+ * that are never stored, so edge tiles run the same kernel and only their stores are cut short.
+ *
+ * <p>Micro-kernel: 4 × NR of C in 8 vector registers (4 rows × 2 vectors); per step p, B's two
+ * vectors are loaded, each of the 4 A elements broadcast, 8 FMAs. Why 4 × 2: x86 without
+ * AVX-512 has 16 vector registers; 6 × 2 (the BLIS Haswell shape) needs 12 accumulators, 2 B
+ * vectors and the broadcasts, and C2 then spills an accumulator every iteration, which halves
+ * the speed (measured on one Zen 3 core with the panels in L1: 42 GFLOP/s for 6 × 2, 93 for
+ * 5 × 2 and 4 × 2); 5 × 2 also spilled once inside the full GEMM, where C2 hoists all five
+ * broadcasts. Blocking: one B strip (KC × NR floats) and 4 rows of A stream from L2 per kernel
+ * call, the rows of the MC-row block of A stay in L2 across the B strips, and the packed B
+ * block (KC × NC) lives in L3. KC is large because every k-block costs a pass over C, whose
+ * loads miss the cache (measured at 1024³: KC 256 → 1024 lifted 71 to 84 GFLOP/s).
  *
  * <p>Determinism: each element of C is one FMA chain per k-block, in p order, whatever the
  * tile, thread or thread count; parts of C never share an element and k is never split across
@@ -42,11 +51,11 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     /** Columns of a micro-tile: two vectors. */
     private static final int NR = 2 * L;
     /** The longest k-block; k is split into ⌈k / KC_MAX⌉ blocks of nearly equal length. */
-    static final int KC_MAX = 256;
-    /** Rows of A packed at a time (24 strips). */
-    static final int MC = 32 * MR;
+    static final int KC_MAX = 1024;
+    /** Rows of A per block (8 kernel rows). */
+    static final int MC = 8 * MR;
     /** Columns of B packed at a time. */
-    static final int NC = 2048;
+    static final int NC = 1024;
     /** Below this many flops a product runs on one thread: waking the others costs more. */
     private static final long PARALLEL_FLOPS = 1L << 21;
 
@@ -55,7 +64,7 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     private static final int ACCUMULATE = 2;  // later k-blocks: C ← α·acc + C
 
     private final WorkerPool pool;
-    private final float[][] packedA;          // per part: MC × KC_MAX, strips of MR rows
+    private final float[][] packedA;          // per part: MC rows of op(A), when A is stored k×m
     private final float[][] packedB;          // per part: KC_MAX × NC, strips of NR columns
     private final float[][] tiles;            // per part: one MR × NR tile of accumulators
 
@@ -103,12 +112,9 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         this.a = a;
         this.b = b;
         this.c = c;
-        // Each thread packs its own share of the split operand and all of the other one, so
-        // split the larger side.
-        this.byColumns = n >= m;
-        int strips = byColumns ? ceilDiv(n, NR) : ceilDiv(m, MR);
-        long flops = 2L * m * n * k;
-        this.parts = flops < PARALLEL_FLOPS ? 1 : Math.min(pool.threads(), strips);
+        int threads = 2L * m * n * k < PARALLEL_FLOPS ? 1 : pool.threads();
+        this.byColumns = splitByColumns(transA, transB, m, n, threads);
+        this.parts = Math.min(threads, byColumns ? ceilDiv(n, NR) : ceilDiv(m, MR));
         try {
             pool.run(parts, this);
         } finally {
@@ -116,6 +122,25 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
             this.b = null;
             this.c = null;
         }
+    }
+
+    /**
+     * Whether to give each thread a range of columns of C rather than of rows. A thread packs
+     * its share of the split operand and all of the other one, so split the side whose packing
+     * costs more, counting an element copied by a gather as 4 vector-copied ones (B stored
+     * k×n is copied by vectors; A stored m×k is not packed at all).
+     */
+    private static boolean splitByColumns(boolean transA, boolean transB, int m, int n, int threads) {
+        if (threads == 1) {
+            return true;
+        }
+        long costA = transA ? 4L * m : 0;          // per unit of k
+        long costB = transB ? 4L * n : n;
+        long columns = costA + costB / threads;    // per thread, splitting the columns of C
+        long rows = costA / threads + costB;       // per thread, splitting the rows
+        boolean enoughColumns = ceilDiv(n, NR) >= threads;
+        boolean enoughRows = ceilDiv(m, MR) >= threads;
+        return enoughColumns && (columns <= rows || !enoughRows);
     }
 
     /** One part: a range of whole NR-column strips (or MR-row strips) of C. */
@@ -135,7 +160,7 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         if (r0 >= r1 || c0 >= c1) {
             return;
         }
-        float[] pa = buffer(packedA, part, MC * KC_MAX);
+        float[] pa = transA ? buffer(packedA, part, MC * packedRowStride(Math.min(k, KC_MAX))) : null;
         float[] pb = buffer(packedB, part, KC_MAX * Math.min(NC, ceilDiv(c1 - c0, NR) * NR));
         float[] tile = buffer(tiles, part, MR * NR);
         int blocks = ceilDiv(k, KC_MAX);
@@ -146,15 +171,27 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
                 int kc = (int) ((long) (block + 1) * k / blocks) - pc;
                 packB(pc, kc, jc, nc, pb);
                 int mode = block > 0 ? ACCUMULATE : beta == 0 ? OVERWRITE : SCALE;
+                int lda = transA ? m : k;
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
-                    packA(ic, mc, pc, kc, pa);
+                    // The kernel reads A as 4 rows, each contiguous along p: A itself when it
+                    // is stored m×k; when it is stored k×m, the block transposed into pa.
+                    float[] rowsOfA = transA ? pa : a;
+                    int rowStride = transA ? packedRowStride(kc) : lda;
+                    int first = transA ? 0 : ic * lda + pc;
+                    if (transA) {
+                        packTransposedA(ic, mc, pc, kc, pa);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int bOffset = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
-                            kernel(kc, pa, ir * kc, pb, bOffset, tile);
+                            int a0 = first + ir * rowStride;
+                            int last = rows - 1;   // rows past the edge repeat the last one; never stored
+                            kernel(kc, rowsOfA, a0, a0 + Math.min(1, last) * rowStride,
+                                    a0 + Math.min(2, last) * rowStride, a0 + Math.min(3, last) * rowStride,
+                                    pb, bOffset, tile);
                             update(tile, c, (ic + ir) * n + jc + jr, n, rows, cols, mode, alpha, beta);
                         }
                     }
@@ -193,25 +230,28 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         }
     }
 
-    /** Strips of MR rows of op(A)[ic .. ic+mc, pc .. pc+kc): element (r, p) of strip t at (t·kc + p)·MR + r. */
-    private void packA(int ic, int mc, int pc, int kc, float[] pa) {
-        int lda = transA ? m : k;
-        for (int i0 = ic, dst = 0; i0 < ic + mc; i0 += MR, dst += kc * MR) {
-            int rows = Math.min(MR, ic + mc - i0);
-            if (!transA) {
-                for (int r = 0; r < rows; r++) {
-                    int src = (i0 + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) {
-                        pa[dst + p * MR + r] = a[src + p];
-                    }
-                }
-            } else {
-                // A is k×m: column i of op(A) is contiguous along i within row p of A.
-                for (int p = 0; p < kc; p++) {
-                    int src = (pc + p) * lda + i0;
-                    for (int r = 0; r < rows; r++) {
-                        pa[dst + p * MR + r] = a[src + r];
-                    }
+    /**
+     * The row stride of A's packed block: kc rounded up to a cache line, plus one line when
+     * that is a multiple of 4 KiB, so the kernel's four row streams (and the packing stores)
+     * do not all fall into the same L1 set.
+     */
+    private static int packedRowStride(int kc) {
+        int stride = (kc + 15) & ~15;
+        return stride % 1024 == 0 ? stride + 16 : stride;
+    }
+
+    /** op(A)[ic .. ic+mc, pc .. pc+kc] into pa, row-major with {@link #packedRowStride}, from A stored k×m. */
+    private void packTransposedA(int ic, int mc, int pc, int kc, float[] pa) {
+        int stride = packedRowStride(kc);
+        // Row p of A holds column p of op(A). In chunks of 16 p's, so that the 16 source rows
+        // and the mc destination lines both stay in L1 while a chunk is copied.
+        for (int p0 = 0; p0 < kc; p0 += 16) {
+            int p1 = Math.min(kc, p0 + 16);
+            for (int i = 0; i < mc; i++) {
+                int src = (pc + p0) * m + ic + i;
+                int dst = i * stride + p0;
+                for (int p = p0; p < p1; p++, src += m, dst++) {
+                    pa[dst] = a[src];
                 }
             }
         }
@@ -224,24 +264,24 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
      * into this large method, and a vector passed to an outlined method is boxed (measured: 9%
      * of the time in a combine helper taking vectors).
      */
-    private static void kernel(int kc, float[] pa, int aOffset, float[] pb, int bOffset, float[] tile) {
+    private static void kernel(int kc, float[] a, int a0, int a1, int a2, int a3, float[] pb, int bOffset,
+                               float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int ai = aOffset + p * MR;
             int bi = bOffset + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
-            FloatVector x = FloatVector.broadcast(F, pa[ai]);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, pa[ai + 1]);
+            x = FloatVector.broadcast(F, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, pa[ai + 2]);
+            x = FloatVector.broadcast(F, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, pa[ai + 3]);
+            x = FloatVector.broadcast(F, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }

@@ -24,10 +24,11 @@ class SimdDeterminismTest {
 
     private static final int[] THREADS = {1, 2, 3, 4};
 
-    /** Each shape is over the parallel threshold; some cross the row block and several k-blocks. */
+    /** Each shape is over the parallel threshold; they cross the row and column blocks and k-blocks. */
     @Test
     void gemmIsBitIdenticalOnAnyThreadCount() {
-        int[][] shapes = {{300, 517, 263}, {37, 1100, 129}, {611, 45, 300}, {128, 256, 784}, {128, 10, 1000}};
+        int[][] shapes = {{300, 517, 263}, {37, 1100, 129}, {611, 45, 300}, {128, 256, 784}, {128, 10, 1000},
+                {70, 90, 2500}};
         List<float[]> first = new ArrayList<>();
         for (int threads : THREADS) {
             try (Backend backend = new SimdBackend(Specializer.preferredBits(), threads)) {
