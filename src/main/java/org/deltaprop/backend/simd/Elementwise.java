@@ -13,15 +13,19 @@ import org.deltaprop.nn.Loss;
  */
 interface Elementwise {
 
-    /** Rows [from, to): S ← S + bias, then X ← f(S) (softmax per row, row maximum subtracted). */
-    void biasActivation(float[] bias, Activation f, float[] s, float[] x, int cols, int from, int to);
+    /** Floats of scratch space each call of {@link #biasActivation} or {@link #outputDelta} needs, per thread. */
+    int SCRATCH = 512;
+
+    /** Rows [from, to): S ← S + bias, then X ← f(S) (softmax per row, row maximum subtracted); X may be S. */
+    void biasActivation(float[] bias, Activation f, float[] s, float[] x, int cols, int from, int to,
+                        float[] scratch);
 
     /** Elements [from, to): δ ← G ⊙ f'(S, X); δ may be G. */
     void activationBackward(Activation f, float[] s, float[] x, float[] g, float[] delta, int from, int to);
 
     /** Rows [from, to): δ ← scale·∂E_n/∂S and rowLoss_n ← E_n. */
     void outputDelta(Loss loss, Activation f, float scale, float[] s, float[] y, float[] t, float[] delta,
-                     float[] rowLoss, int cols, int from, int to);
+                     float[] rowLoss, int cols, int from, int to, float[] scratch);
 
     /** Columns [from, to) of out ← Σ_i A[i, :] + β·out, summed in double down each column. */
     void sumRows(float[] a, int rows, int cols, float beta, float[] out, int from, int to);

@@ -43,6 +43,7 @@ public final class SimdBackend implements Backend {
     private final Gemm packed;
     private final Gemm naive = new NaiveGemm();
     private final Elementwise kernels;
+    private final float[][] scratch;          // per thread, for the element-wise kernels
 
     /** A backend configured by {@value #BITS_PROPERTY} and {@value #THREADS_PROPERTY}. */
     public SimdBackend() {
@@ -62,7 +63,9 @@ public final class SimdBackend implements Backend {
         this.lanes = bits / Float.SIZE;
         this.pool = new WorkerPool(threads);
         this.packed = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
-        this.kernels = Specializer.create(VectorElementwise.class, Elementwise.class, bits);
+        ArrayMath math = Specializer.create(VectorMath.class, ArrayMath.class, bits);
+        this.kernels = Specializer.create(VectorElementwise.class, Elementwise.class, bits, math);
+        this.scratch = new float[threads][Elementwise.SCRATCH];
     }
 
     /** The vector width {@value #BITS_PROPERTY} asks for, or the preferred one when unset or empty. */
@@ -171,14 +174,15 @@ public final class SimdBackend implements Backend {
         Shapes.biasActivation(this, bias, s, x);
         float[] b = data(bias), S = data(s), X = data(x);
         int cols = s.cols();
-        split(s.rows(), 1, s.size(), (from, to) -> kernels.biasActivation(b, f, S, X, cols, from, to));
+        split(s.rows(), 1, s.size(), (part, from, to) -> kernels.biasActivation(b, f, S, X, cols, from, to,
+                scratch[part]));
     }
 
     @Override
     public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
         Shapes.activationBackward(this, f, s, x, g, delta);
         float[] S = data(s), X = data(x), G = data(g), D = data(delta);
-        split(s.size(), lanes, s.size(), (from, to) -> kernels.activationBackward(f, S, X, G, D, from, to));
+        split(s.size(), lanes, s.size(), (part, from, to) -> kernels.activationBackward(f, S, X, G, D, from, to));
     }
 
     @Override
@@ -187,7 +191,8 @@ public final class SimdBackend implements Backend {
         Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
         float[] S = data(s), Y = data(y), T = data(t), D = data(delta), E = data(rowLoss);
         int cols = s.cols();
-        split(s.rows(), 1, s.size(), (from, to) -> kernels.outputDelta(loss, f, scale, S, Y, T, D, E, cols, from, to));
+        split(s.rows(), 1, s.size(), (part, from, to) -> kernels.outputDelta(loss, f, scale, S, Y, T, D, E, cols,
+                from, to, scratch[part]));
     }
 
     @Override
@@ -195,28 +200,28 @@ public final class SimdBackend implements Backend {
         Shapes.sumRows(this, a, out);
         float[] A = data(a), O = data(out);
         int rows = a.rows(), cols = a.cols();
-        split(cols, lanes, a.size(), (from, to) -> kernels.sumRows(A, rows, cols, beta, O, from, to));
+        split(cols, lanes, a.size(), (part, from, to) -> kernels.sumRows(A, rows, cols, beta, O, from, to));
     }
 
     @Override
     public void axpy(float alpha, Matrix x, Matrix y) {
         Shapes.elementwise(this, "axpy", x, y);
         float[] X = data(x), Y = data(y);
-        split(x.size(), lanes, x.size(), (from, to) -> kernels.axpy(alpha, X, Y, from, to));
+        split(x.size(), lanes, x.size(), (part, from, to) -> kernels.axpy(alpha, X, Y, from, to));
     }
 
     @Override
     public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
         Shapes.elementwise(this, "sgdUpdate", grad, param);
         float[] G = data(grad), P = data(param);
-        split(grad.size(), lanes, grad.size(), (from, to) -> kernels.sgd(learningRate, G, P, from, to));
+        split(grad.size(), lanes, grad.size(), (part, from, to) -> kernels.sgd(learningRate, G, P, from, to));
     }
 
     @Override
     public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
         Shapes.elementwise(this, "momentumUpdate", grad, velocity, param);
         float[] G = data(grad), V = data(velocity), P = data(param);
-        split(grad.size(), lanes, grad.size(), (from, to) -> kernels.momentum(learningRate, momentum, G, V, P, from, to));
+        split(grad.size(), lanes, grad.size(), (part, from, to) -> kernels.momentum(learningRate, momentum, G, V, P, from, to));
     }
 
     @Override
@@ -224,7 +229,7 @@ public final class SimdBackend implements Backend {
                            float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
         Shapes.elementwise(this, "adamUpdate", grad, m, v, param);
         float[] G = data(grad), M = data(m), V = data(v), P = data(param);
-        split(grad.size(), lanes, grad.size(), (from, to) -> kernels.adam(learningRate, beta1, beta2, epsilon,
+        split(grad.size(), lanes, grad.size(), (part, from, to) -> kernels.adam(learningRate, beta1, beta2, epsilon,
                 correction1, correction2, G, M, V, P, from, to));
     }
 
@@ -238,9 +243,9 @@ public final class SimdBackend implements Backend {
         pool.close();
     }
 
-    /** A piece of an operation over [from, to) of its rows, columns or elements. */
+    /** Part {@code part} of an operation: [from, to) of its rows, columns or elements. */
     private interface Range {
-        void run(int from, int to);
+        void run(int part, int from, int to);
     }
 
     /**
@@ -253,7 +258,7 @@ public final class SimdBackend implements Backend {
         int parts = elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), units);
         if (parts <= 1) {
             if (count > 0) {
-                body.run(0, count);
+                body.run(0, 0, count);
             }
             return;
         }
@@ -261,7 +266,7 @@ public final class SimdBackend implements Backend {
             int from = (int) ((long) part * units / parts) * align;
             int to = (int) Math.min(count, (long) (part + 1) * units / parts * align);
             if (from < to) {
-                body.run(from, to);
+                body.run(part, from, to);
             }
         });
     }

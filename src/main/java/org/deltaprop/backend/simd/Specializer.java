@@ -10,12 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Loads the kernel classes ({@link PackedGemm}, {@link VectorElementwise}) as hidden classes,
+ * Loads the kernel classes ({@link PackedGemm}, {@link VectorElementwise}, {@link VectorMath}) as hidden classes,
  * one per vector width, each carrying its {@link VectorSpecies} as class data that its static
  * initializer stores in a {@code static final} field.
  *
@@ -44,21 +43,16 @@ final class Specializer {
     }
 
     /**
-     * A new instance of {@code template}'s copy for {@code bits}-bit vectors, made by its
-     * constructor whose parameter types are the classes of {@code args}.
+     * A new instance of {@code template}'s copy for {@code bits}-bit vectors, made by its one
+     * constructor with {@code args}.
      */
     static <T> T create(Class<? extends T> template, Class<T> as, int bits, Object... args) {
         Class<?> specialized = LOADED.computeIfAbsent(template.getName() + "@" + bits,
                 key -> define(template, species(bits)));
         try {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(specialized, MethodHandles.lookup());
-            Class<?>[] types = new Class<?>[args.length];
-            for (int i = 0; i < args.length; i++) {
-                types[i] = args[i].getClass();
-            }
-            Object instance = lookup.findConstructor(specialized, MethodType.methodType(void.class, types))
-                    .invokeWithArguments(args);
-            return as.cast(instance);
+            return as.cast(lookup.unreflectConstructor(specialized.getDeclaredConstructors()[0])
+                    .invokeWithArguments(args));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

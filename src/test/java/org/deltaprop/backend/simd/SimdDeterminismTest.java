@@ -1,4 +1,4 @@
-// The simd backend gives the same bits on 1, 2, 3 and 4 threads: for GEMM in every transpose
+// The simd backend gives the same bits on 1, 2, 3, 4 (and all) threads: for GEMM in every transpose
 // case, and for whole training runs whose operations are large enough to be split.
 package org.deltaprop.backend.simd;
 
@@ -19,10 +19,13 @@ import org.opentest4j.AssertionFailedError;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 class SimdDeterminismTest {
 
-    private static final int[] THREADS = {1, 2, 3, 4};
+    /** 1 to 4 threads, and every core when there are more. */
+    private static final int[] THREADS = IntStream.concat(IntStream.rangeClosed(1, 4),
+            IntStream.of(Runtime.getRuntime().availableProcessors()).filter(cores -> cores > 4)).toArray();
 
     /** Each shape is over the parallel threshold; they cross the row and column blocks and k-blocks. */
     @Test
