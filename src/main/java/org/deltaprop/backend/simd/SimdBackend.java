@@ -34,8 +34,12 @@ public final class SimdBackend implements Backend {
 
     /** Below this many multiply-adds, packing costs more than it saves: the naive loop runs. */
     private static final long NAIVE_GEMM_MACS = 4096;
-    /** Element-wise work below this many elements stays on the calling thread. */
-    private static final int PARALLEL_ELEMENTS = 1 << 15;
+    /**
+     * Element-wise work below this many units stays on the calling thread; a unit is about
+     * 0.1 ns (one element of an update or of ReLU), so this is some 10 µs of work, several
+     * times what handing parts to spinning workers costs.
+     */
+    private static final long PARALLEL_WORK = 1 << 17;
 
     private final int bits;
     private final int lanes;
@@ -174,7 +178,7 @@ public final class SimdBackend implements Backend {
         Shapes.biasActivation(this, bias, s, x);
         float[] b = data(bias), S = data(s), X = data(x);
         int cols = s.cols();
-        split(s.rows(), 1, s.size(), (part, from, to) -> kernels.biasActivation(b, f, S, X, cols, from, to,
+        split(s.rows(), 1, (long) s.size() * forwardCost(f), (part, from, to) -> kernels.biasActivation(b, f, S, X, cols, from, to,
                 scratch[part]));
     }
 
@@ -182,7 +186,8 @@ public final class SimdBackend implements Backend {
     public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
         Shapes.activationBackward(this, f, s, x, g, delta);
         float[] S = data(s), X = data(x), G = data(g), D = data(delta);
-        split(s.size(), lanes, s.size(), (part, from, to) -> kernels.activationBackward(f, S, X, G, D, from, to));
+        split(s.size(), lanes, (long) s.size() * (f.kind() == Activation.Kind.GUDERMANNIAN ? 200 : 2),
+                (part, from, to) -> kernels.activationBackward(f, S, X, G, D, from, to));
     }
 
     @Override
@@ -191,7 +196,7 @@ public final class SimdBackend implements Backend {
         Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
         float[] S = data(s), Y = data(y), T = data(t), D = data(delta), E = data(rowLoss);
         int cols = s.cols();
-        split(s.rows(), 1, s.size(), (part, from, to) -> kernels.outputDelta(loss, f, scale, S, Y, T, D, E, cols,
+        split(s.rows(), 1, s.size() * 20L, (part, from, to) -> kernels.outputDelta(loss, f, scale, S, Y, T, D, E, cols,
                 from, to, scratch[part]));
     }
 
@@ -221,7 +226,7 @@ public final class SimdBackend implements Backend {
     public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
         Shapes.elementwise(this, "momentumUpdate", grad, velocity, param);
         float[] G = data(grad), V = data(velocity), P = data(param);
-        split(grad.size(), lanes, grad.size(), (part, from, to) -> kernels.momentum(learningRate, momentum, G, V, P, from, to));
+        split(grad.size(), lanes, grad.size() * 2L, (part, from, to) -> kernels.momentum(learningRate, momentum, G, V, P, from, to));
     }
 
     @Override
@@ -229,7 +234,7 @@ public final class SimdBackend implements Backend {
                            float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
         Shapes.elementwise(this, "adamUpdate", grad, m, v, param);
         float[] G = data(grad), M = data(m), V = data(v), P = data(param);
-        split(grad.size(), lanes, grad.size(), (part, from, to) -> kernels.adam(learningRate, beta1, beta2, epsilon,
+        split(grad.size(), lanes, grad.size() * 6L, (part, from, to) -> kernels.adam(learningRate, beta1, beta2, epsilon,
                 correction1, correction2, G, M, V, P, from, to));
     }
 
@@ -248,14 +253,23 @@ public final class SimdBackend implements Backend {
         void run(int part, int from, int to);
     }
 
+    /** Work units per element of the forward activation (measured ns per element × 10). */
+    private static long forwardCost(Activation f) {
+        return switch (f.kind()) {
+            case RELU, IDENTITY -> 2;
+            case SIGMOID, TANH, GENERIC_SIGMOID, SOFTMAX -> 10;
+            case GUDERMANNIAN -> 400;   // scalar StrictMath
+        };
+    }
+
     /**
      * Runs {@code body} over [0, count), split into at most one part per thread with boundaries
-     * on multiples of {@code align} when {@code elements} is large enough to repay waking the
-     * pool; otherwise in one piece on the calling thread.
+     * on multiples of {@code align} when {@code work} is large enough to repay handing out
+     * parts; otherwise in one piece on the calling thread.
      */
-    private void split(int count, int align, int elements, Range body) {
+    private void split(int count, int align, long work, Range body) {
         int units = (count + align - 1) / align;
-        int parts = elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), units);
+        int parts = work < PARALLEL_WORK ? 1 : Math.min(pool.threads(), units);
         if (parts <= 1) {
             if (count > 0) {
                 body.run(0, 0, count);

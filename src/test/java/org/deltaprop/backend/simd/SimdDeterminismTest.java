@@ -60,23 +60,24 @@ class SimdDeterminismTest {
     }
 
     /**
-     * Two epochs of training; batches of 128 rows and layers of 300 units put the GEMMs and
-     * the element-wise operations above their parallel thresholds.
+     * Two epochs of training; batches of 256 rows and layers of 257 to 600 units put the GEMMs,
+     * the activations, the δ steps, the output δ of the second case, the row sums and the
+     * updates above their parallel thresholds.
      */
     @Test
     void trainingIsBitIdenticalOnAnyThreadCount() {
         Activation gsig = Activation.genericSigmoid(1.7159, 0.6667, 0.3, -0.25);
         Object[][] cases = {
-                {Architecture.of("64-300-200-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.RELU, Activation.TANH,
-                        Activation.SOFTMAX), Optimizer.adam(0.01), 128},
+                {Architecture.of("64-600-300-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.RELU, Activation.TANH,
+                        Activation.SOFTMAX), Optimizer.adam(0.01), 256},
                 {Architecture.of("40-257-300-33", Loss.BINARY_CROSS_ENTROPY, gsig, Activation.GUDERMANNIAN,
-                        Activation.SIGMOID), Optimizer.momentum(0.05, 0.9), 200},
+                        Activation.SIGMOID), Optimizer.momentum(0.05, 0.9), 256},
         };
         long seed = 90;
         for (Object[] c : cases) {
             seed++;
             Architecture arch = (Architecture) c[0];
-            Dataset data = ConformanceChecks.randomData(arch, 300, seed);
+            Dataset data = ConformanceChecks.randomData(arch, 512, seed);
             Network initial = Network.initialize(arch, seed);
             TrainingOptions options = new TrainingOptions((Integer) c[2], Reduction.MEAN, 1e-3, (Optimizer) c[1],
                     seed, true);
