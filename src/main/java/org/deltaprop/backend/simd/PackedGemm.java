@@ -90,9 +90,10 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         this.tiles = new float[threads][];
     }
 
+    /** Synchronized: the product's arguments live in fields that the parts read. */
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
-                     float beta, float[] c) {
+    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                  float[] b, float beta, float[] c) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -164,6 +165,7 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         float[] pb = buffer(packedB, part, KC_MAX * Math.min(NC, ceilDiv(c1 - c0, NR) * NR));
         float[] tile = buffer(tiles, part, MR * NR);
         int blocks = ceilDiv(k, KC_MAX);
+        int lda = transA ? m : k;
         for (int jc = c0; jc < c1; jc += NC) {
             int nc = Math.min(NC, c1 - jc);
             for (int block = 0; block < blocks; block++) {
@@ -171,7 +173,6 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
                 int kc = (int) ((long) (block + 1) * k / blocks) - pc;
                 packB(pc, kc, jc, nc, pb);
                 int mode = block > 0 ? ACCUMULATE : beta == 0 ? OVERWRITE : SCALE;
-                int lda = transA ? m : k;
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
                     // The kernel reads A as 4 rows, each contiguous along p: A itself when it

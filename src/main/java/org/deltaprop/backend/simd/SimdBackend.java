@@ -25,7 +25,8 @@ import java.util.Locale;
  * <p>Results are bit-identical for every thread count: work is split by a fixed rule into
  * parts that never share an output element, each element is computed by the same sequence of
  * float operations wherever it falls (see {@link Gemm} and {@link Elementwise}), and no
- * reduction is split across threads. Operations run synchronously, one caller at a time.
+ * reduction is split across threads. Operations run synchronously; concurrent callers are
+ * served one at a time, because the GEMM buffers and the scratch space are shared.
  */
 public final class SimdBackend implements Backend {
 
@@ -265,9 +266,9 @@ public final class SimdBackend implements Backend {
     /**
      * Runs {@code body} over [0, count), split into at most one part per thread with boundaries
      * on multiples of {@code align} when {@code work} is large enough to repay handing out
-     * parts; otherwise in one piece on the calling thread.
+     * parts; otherwise in one piece on the calling thread (synchronized: parts use scratch[part]).
      */
-    private void split(int count, int align, long work, Range body) {
+    private synchronized void split(int count, int align, long work, Range body) {
         int units = (count + align - 1) / align;
         int parts = work < PARALLEL_WORK ? 1 : Math.min(pool.threads(), units);
         if (parts <= 1) {
