@@ -10,8 +10,11 @@ import java.util.SplittableRandom;
  * Usage (after {@code mvn test-compile}):
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
- *     org.deltaprop.backend.simd.GemmThroughput [threads] [bits] [transposes: nn,nt,tn,tt]
+ *     org.deltaprop.backend.simd.GemmThroughput [threads] [bits] [nn,nt,tn,tt | training]
  * </pre>
+ * The transposes run on 1024³ and the three MLP shapes of issue 3 (m = B = 128); {@code training}
+ * runs instead the three products of the first layer of a 784-256 layer at B = 128, each with
+ * the transposes the training loop uses.
  * Each shape is warmed up for a second, then timed in 15 repetitions of about 0.1 s; the
  * median and the best are reported, because other work on a shared machine adds noise.
  */
@@ -24,24 +27,41 @@ public final class GemmThroughput {
             {128, 10, 128},         // B×128 · 128×10
     };
 
+    /** The first layer's products in one training step: forward X·Wᵀ, back δ·W, gradient δᵀ·X. */
+    private static final Object[][] TRAINING = {
+            {"nt", new int[] {128, 256, 784}},
+            {"nn", new int[] {128, 784, 256}},
+            {"tn", new int[] {256, 784, 128}},
+    };
+
     private GemmThroughput() {
     }
 
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
         int bits = args.length > 1 ? Integer.parseInt(args[1]) : Specializer.preferredBits();
-        String[] cases = (args.length > 2 ? args[2] : "nn,nt,tn").split(",");
+        String cases = args.length > 2 ? args[2] : "nn,nt,tn";
         try (WorkerPool pool = new WorkerPool(threads)) {
             Gemm gemm = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
+            if (cases.equals("training")) {
+                for (Object[] product : TRAINING) {
+                    report(gemm, threads, bits, (String) product[0], (int[]) product[1]);
+                }
+                return;
+            }
             for (int[] shape : SHAPES) {
-                for (String t : cases) {
-                    double[] gflops = measure(gemm, t.charAt(0) == 't', t.charAt(1) == 't', shape[0], shape[1],
-                            shape[2]);
-                    System.out.printf(Locale.ROOT, "%d threads, %d-bit, %s  m=%d n=%d k=%d: median %.1f GFLOP/s, "
-                            + "best %.1f%n", threads, bits, t, shape[0], shape[1], shape[2], gflops[0], gflops[1]);
+                for (String t : cases.split(",")) {
+                    report(gemm, threads, bits, t, shape);
                 }
             }
         }
+    }
+
+    private static void report(Gemm gemm, int threads, int bits, String transposes, int[] shape) {
+        double[] gflops = measure(gemm, transposes.charAt(0) == 't', transposes.charAt(1) == 't', shape[0], shape[1],
+                shape[2]);
+        System.out.printf(Locale.ROOT, "%d threads, %d-bit, %s  m=%d n=%d k=%d: median %.1f GFLOP/s, best %.1f%n",
+                threads, bits, transposes, shape[0], shape[1], shape[2], gflops[0], gflops[1]);
     }
 
     /** {median, best} GFLOP/s over 15 repetitions of about 0.1 s each, after 1 s of warm-up. */
