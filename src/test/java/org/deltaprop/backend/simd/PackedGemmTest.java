@@ -1,0 +1,105 @@
+// The fast GEMM against the naive one on ragged shapes, every transpose case, two thread
+// counts and every vector width this CPU runs.
+package org.deltaprop.backend.simd;
+
+import org.deltaprop.conformance.Tolerance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opentest4j.AssertionFailedError;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+class PackedGemmTest {
+
+    static IntStream widths() {
+        return SimdWidths.supported();
+    }
+
+    /**
+     * Every small m, n (around the 4-row and 2-vector tile edges) and k: for k ≤ KC_MAX both
+     * compute each element as one FMA chain and the same combine, so they agree bit for bit.
+     */
+    @ParameterizedTest(name = "{0}-bit")
+    @MethodSource("widths")
+    void agreesBitForBitWithTheNaiveGemmWhenKFitsOneBlock(int bits) {
+        int[] ms = {1, 2, 3, 4, 5, 7, 9, 16, 17, 33};
+        int[] ns = {1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 65};
+        int[] ks = {1, 2, 8, 13, 300};
+        try (WorkerPool one = new WorkerPool(1); WorkerPool three = new WorkerPool(3)) {
+            Gemm[] fast = {Specializer.create(PackedGemm.class, Gemm.class, bits, one),
+                    Specializer.create(PackedGemm.class, Gemm.class, bits, three)};
+            long seed = 0;
+            for (int m : ms) {
+                for (int n : ns) {
+                    for (int k : ks) {
+                        for (int t = 0; t < 4; t++) {
+                            seed++;
+                            compare(fast[(int) (seed % 2)], t >= 2, t % 2 == 1, m, n, k, seed, true);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Shapes that cross the row block (MC), the column block (NC) and several k-blocks, in parallel. */
+    @ParameterizedTest(name = "{0}-bit")
+    @MethodSource("widths")
+    void agreesWithTheNaiveGemmAcrossBlocks(int bits) {
+        int[][] shapes = {{PackedGemm.MC + 5, 41, 257}, {3, PackedGemm.NC + 19, 9}, {131, 67, 600},
+                {2 * PackedGemm.MC + 1, 3, 2 * PackedGemm.KC_MAX + 1}, {1, 300, PackedGemm.KC_MAX + 1}};
+        try (WorkerPool pool = new WorkerPool(2)) {
+            Gemm fast = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
+            long seed = 1000;
+            for (int[] s : shapes) {
+                for (int t = 0; t < 4; t++) {
+                    seed++;
+                    compare(fast, t >= 2, t % 2 == 1, s[0], s[1], s[2], seed, s[2] <= PackedGemm.KC_MAX);
+                }
+            }
+        }
+    }
+
+    private static void compare(Gemm fast, boolean transA, boolean transB, int m, int n, int k, long seed,
+                                boolean bitwise) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] a = random(random, m * k);
+        float[] b = random(random, k * n);
+        float alpha = seed % 3 == 0 ? -0.75f : 1f;
+        float beta = seed % 2 == 0 ? 0f : 0.5f;
+        // β = 0 must ignore C, so start it as NaN there.
+        float[] c0 = beta == 0 ? filled(m * n, Float.NaN) : random(random, m * n);
+        float[] expected = c0.clone();
+        float[] actual = c0.clone();
+        new NaiveGemm().gemm(transA, transB, m, n, k, alpha, a, b, beta, expected);
+        fast.gemm(transA, transB, m, n, k, alpha, a, b, beta, actual);
+        String name = String.format("gemm(transA=%b, transB=%b, α=%s, β=%s) m=%d n=%d k=%d", transA, transB,
+                alpha, beta, m, n, k);
+        if (bitwise) {
+            for (int i = 0; i < expected.length; i++) {
+                if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
+                    throw new AssertionFailedError(name + ": C(" + i / n + ", " + i % n + ") is " + actual[i]
+                            + ", the naive GEMM gives " + expected[i]);
+                }
+            }
+        } else {
+            Tolerance.assertMatches(name + ": C", n, actual, expected);
+        }
+    }
+
+    private static float[] random(SplittableRandom random, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = (float) random.nextDouble(-1, 1);
+        }
+        return v;
+    }
+
+    private static float[] filled(int size, float value) {
+        float[] v = new float[size];
+        Arrays.fill(v, value);
+        return v;
+    }
+}
