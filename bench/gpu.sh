@@ -2,11 +2,11 @@
 # The GPU figures of docs/BENCHMARKS.md, on a machine with an NVIDIA GPU, its driver and
 # PyTorch (CUDA) but no Java: run from the repository root with, in $CARRY (default
 # .carry), a jlink'd runtime jre.tgz (java.base, java.logging, java.management,
-# jdk.management, jdk.unsupported, jdk.incubator.vector), bench/target/benchmarks.jar,
+# jdk.management, jdk.unsupported, jdk.incubator.vector, jdk.zipfs), bench/target/benchmarks.jar,
 # target/test-classes as test-classes/ and junit-platform-console-standalone.jar.
 # Writes what it measured under $OUT (default out/gpu):
 #   info.txt          deltaprop info: platforms, devices, what auto picks
-#   conformance.txt   the conformance suite and the OpenCL tests on the GPU
+#   conformance.txt   the conformance suite (every backend required) and the OpenCL and SIMD tests
 #   gemm.json, step.json   JMH, OpenCL backend
 #   torch.csv         cuBLAS FP32 (TF32 off) on the same shapes, PyTorch's training step
 # TUNE="MWG=128,NWG=128;KWG=32" first times GEMM at 4096³ with each set of -Ddeltaprop.opencl.gemm
@@ -40,10 +40,10 @@ done
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$OUT/info.txt"
 "${java[@]}" $DELTAPROP_DEVICE_PROPS -cp "$CARRY/benchmarks.jar" org.deltaprop.cli.Main info 2>&1 | tee -a "$OUT/info.txt"
 
-"${java[@]}" $DELTAPROP_DEVICE_PROPS -Ddeltaprop.conformance.require=opencl -Djava.awt.headless=true \
-    -jar "$CARRY"/junit-platform-console-standalone*.jar execute --details=summary --disable-banner \
+"${java[@]}" $DELTAPROP_DEVICE_PROPS -Ddeltaprop.conformance.require=scalar,simd,opencl -Djava.awt.headless=true \
+    -jar "$CARRY"/junit-platform-console-standalone*.jar execute --details=tree --disable-banner \
     -cp "$CARRY/test-classes:$CARRY/benchmarks.jar" \
-    --select-class org.deltaprop.conformance.BackendConformanceTest --select-package org.deltaprop.backend.opencl \
+    --select-class org.deltaprop.conformance.BackendConformanceTest --select-package org.deltaprop.backend.opencl --select-package org.deltaprop.backend.simd \
     2>&1 | tee "$OUT/conformance.txt" || echo "CONFORMANCE FAILED on the GPU (see conformance.txt)"
 
 "${java[@]}" -jar "$CARRY/benchmarks.jar" GemmBenchmark -p backend=opencl -jvmArgsAppend "$jvm_args" \
