@@ -89,7 +89,7 @@ class SimdProviderTest {
     @Test
     void aJvmWithoutTheModuleFallsBackAndSaysWhy() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", childClassPath(),
                 AutoSelection.class.getName()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
@@ -99,6 +99,25 @@ class SimdProviderTest {
         assertFalse(line.startsWith("backend auto → simd"), line);
         assertTrue(line.contains("simd unusable: " + SimdProvider.missingModule()), line);
         assertTrue(output.contains("module present: false"), output);
+    }
+
+    /**
+     * Where this test, Deltaprop and JOCL were loaded from: java.class.path is not enough when a
+     * launcher (JUnit's console launcher, say) loads the tests through a class loader of its own.
+     */
+    private static String childClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (Class<?> type : List.of(AutoSelection.class, Backends.class, org.jocl.CL.class)) {
+            try {
+                String entry = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+                if (!entries.contains(entry)) {
+                    entries.add(entry);
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException("cannot locate the classes of " + type, e);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** What the child JVM runs: the auto selection, printed. */
