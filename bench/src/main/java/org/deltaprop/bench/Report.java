@@ -215,10 +215,10 @@ public final class Report {
                 return match == null ? 0.0 : gflops(s, match.medianMicros());
             }).toList());
         }
-        CategoryChart chart = new CategoryChartBuilder().width(1600).height(700)
+        CategoryChart chart = new CategoryChartBuilder().width(1700).height(700)
                 .title("GEMM, median GFLOP/s (Deltaprop backends vs OpenBLAS sgemm, same run)")
                 .xAxisTitle("shape: op-m-n-k").yAxisTitle("GFLOP/s").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLabelRotation(60);
         chart.getStyler().setOverlapped(false);
         series.forEach((name, values) -> chart.addSeries(name, shapes, values));
