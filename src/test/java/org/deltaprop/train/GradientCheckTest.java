@@ -61,7 +61,9 @@ class GradientCheckTest {
     @MethodSource("cases")
     void backpropMatchesFiniteDifferences(Case c) {
         Architecture arch = c.architecture();
-        SplittableRandom random = new SplittableRandom(arch.hashCode());
+        // Seeded by the case's text: a record's hashCode mixes in enum identity hashes, which
+        // change from one JVM to the next (that once drew data on which a ReLU layer was dead).
+        SplittableRandom random = new SplittableRandom(c.toString().hashCode());
         float[] x = new float[c.rows() * arch.inputs()];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (2 * random.nextDouble() - 1);
