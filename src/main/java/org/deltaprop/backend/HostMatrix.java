@@ -57,6 +57,30 @@ public final class HostMatrix implements Matrix {
         return rows == this.rows ? this : new HostMatrix(owner, data, rows, cols);
     }
 
+    /**
+     * How many rows of {@code y} have their first maximum in the same column as the same row of
+     * {@code t} (same shapes): the correct predictions of a batch, for the CPU backends' countCorrect.
+     */
+    public static int rowsWithSameArgMax(HostMatrix y, HostMatrix t) {
+        int same = 0;
+        for (int i = 0; i < y.rows; i++) {
+            same += y.argMaxOfRow(i) == t.argMaxOfRow(i) ? 1 : 0;
+        }
+        return same;
+    }
+
+    /** The column of the first maximum in {@code row} (NaN never wins): a row's predicted class. */
+    public int argMaxOfRow(int row) {
+        int start = row * cols;
+        int best = 0;
+        for (int j = 1; j < cols; j++) {
+            if (data[start + j] > data[start + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
     @Override
     public String toString() {
         return "HostMatrix[" + shape() + "]";

@@ -160,24 +160,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void countCorrect(Matrix y, Matrix t, Matrix count) {
         Shapes.countCorrect(this, y, t, count);
-        float[] Y = data(y), T = data(t), C = data(count);
-        int k = y.cols();
-        int correct = 0;
-        for (int i = 0; i < y.rows(); i++) {
-            correct += argMax(Y, i * k, k) == argMax(T, i * k, k) ? 1 : 0;
-        }
-        C[0] += correct;
-    }
-
-    /** The index of the first maximum of v[start .. start + n). */
-    private static int argMax(float[] v, int start, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (v[start + j] > v[start + best]) {
-                best = j;
-            }
-        }
-        return best;
+        data(count)[0] += HostMatrix.rowsWithSameArgMax((HostMatrix) y, (HostMatrix) t);
     }
 
     @Override

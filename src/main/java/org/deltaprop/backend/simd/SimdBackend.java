@@ -209,28 +209,11 @@ public final class SimdBackend implements Backend {
         split(cols, lanes, a.size(), (part, from, to) -> kernels.sumRows(A, rows, cols, beta, O, from, to));
     }
 
-    /** A plain loop: B × classes comparisons per batch are nothing beside the step's products. */
+    /** Not vectorised: B × classes comparisons per batch are nothing beside the step's products. */
     @Override
     public synchronized void countCorrect(Matrix y, Matrix t, Matrix count) {
         Shapes.countCorrect(this, y, t, count);
-        float[] Y = data(y), T = data(t);
-        int k = y.cols();
-        int correct = 0;
-        for (int i = 0; i < y.rows(); i++) {
-            correct += argMax(Y, i * k, k) == argMax(T, i * k, k) ? 1 : 0;
-        }
-        data(count)[0] += correct;
-    }
-
-    /** The index of the first maximum of v[start .. start + n). */
-    private static int argMax(float[] v, int start, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (v[start + j] > v[start + best]) {
-                best = j;
-            }
-        }
-        return best;
+        data(count)[0] += HostMatrix.rowsWithSameArgMax((HostMatrix) y, (HostMatrix) t);
     }
 
     @Override
