@@ -30,7 +30,8 @@ final class LearningCurve {
 
     static void write(List<TrainingRun.EpochReport> history, String title, Path png) throws IOException {
         boolean classification = !Double.isNaN(history.get(0).training().accuracy());
-        XYChart loss = chart(title + ": loss", "mean loss per sample");
+        // Legends in the corner the curves move away from: losses fall, accuracies rise.
+        XYChart loss = chart(title + ": loss", "mean loss per sample", Styler.LegendPosition.InsideNE);
         add(loss, "training", history, r -> r.training().loss(), new Color(30, 90, 200));
         add(loss, "validation", history, r -> r.validation() == null ? Double.NaN : r.validation().loss(),
                 new Color(210, 40, 40));
@@ -38,7 +39,7 @@ final class LearningCurve {
         Graphics2D g = figure.createGraphics();
         g.drawImage(BitmapEncoder.getBufferedImage(loss), 0, 0, null);
         if (classification) {
-            XYChart accuracy = chart(title + ": accuracy", "accuracy");
+            XYChart accuracy = chart(title + ": accuracy", "accuracy", Styler.LegendPosition.InsideSE);
             add(accuracy, "training (running)", history, r -> r.training().accuracy(), new Color(30, 90, 200));
             add(accuracy, "validation", history, r -> r.validation() == null ? Double.NaN : r.validation().accuracy(),
                     new Color(210, 40, 40));
@@ -48,10 +49,10 @@ final class LearningCurve {
         AtomicFiles.write(png, out -> ImageIO.write(figure, "png", out));
     }
 
-    private static XYChart chart(String title, String yTitle) {
+    private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(legend);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("#");
         return chart;
