@@ -47,12 +47,13 @@ out="$DELTAPROP_ROOT/out/bench"
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 
 # Only the backends that can run here take part; the others are named with the reason.
+info=$("${java[@]}" -cp "$jar" org.deltaprop.cli.Main info 2>/dev/null)
 usable=()
 for b in $backends; do
-  if line=$("${java[@]}" -cp "$jar" org.deltaprop.cli.Main info 2>/dev/null | grep -E "^  $b +usable"); then
+  if grep -qE "^  $b +usable" <<<"$info"; then
     usable+=("$b")
   else
-    say "leaving out backend $b: $("${java[@]}" -cp "$jar" org.deltaprop.cli.Main info 2>/dev/null | grep -E "^  $b " | sed 's/^ *//')"
+    say "leaving out backend $b: $(grep -E "^  $b " <<<"$info" | sed 's/^ *//')"
   fi
 done
 [ ${#usable[@]} -gt 0 ] || die "none of the backends ($backends) can run here"

@@ -16,9 +16,7 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SortedMap;
@@ -553,31 +551,21 @@ public final class OpenClBackend implements Backend {
             return;
         }
         closed = true;
-        List<RuntimeException> failures = new ArrayList<>();
-        attempt(() -> CL.clFinish(queue), failures);
-        attempt(uploads::finish, failures);
+        Releases releases = new Releases();
+        releases.attempt(() -> CL.clFinish(queue));
+        releases.attempt(uploads::finish);
         for (DeviceMatrix.Buffer buffer : live) {
             cl_mem mem = buffer.take();
-            attempt(() -> CL.clReleaseMemObject(mem), failures);
+            releases.attempt(() -> CL.clReleaseMemObject(mem));
         }
         live.clear();
         liveBytes = 0;
-        attempt(programs::close, failures);
-        attempt(() -> CL.clReleaseCommandQueue(queue), failures);
-        attempt(() -> CL.clReleaseContext(context), failures);
-        if (!failures.isEmpty()) {
-            RuntimeException first = new OpenClException("closing the OpenCL backend: " + failures.get(0).getMessage(),
-                    failures.get(0));
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-    }
-
-    private static void attempt(Runnable action, List<RuntimeException> failures) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
+        releases.attempt(programs::close);
+        releases.attempt(() -> CL.clReleaseCommandQueue(queue));
+        releases.attempt(() -> CL.clReleaseContext(context));
+        RuntimeException failure = releases.failure();
+        if (failure != null) {
+            throw new OpenClException("closing the OpenCL backend: " + failure.getMessage(), failure);
         }
     }
 

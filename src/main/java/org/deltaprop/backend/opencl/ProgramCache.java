@@ -9,9 +9,7 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_program;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -109,29 +107,20 @@ final class ProgramCache implements AutoCloseable {
     /** Releases every kernel, then every program. */
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
+        Releases releases = new Releases();
         for (Map<String, cl_kernel> made : kernels.values()) {
             for (cl_kernel kernel : made.values()) {
-                release(() -> CL.clReleaseKernel(kernel), failures);
+                releases.attempt(() -> CL.clReleaseKernel(kernel));
             }
         }
         kernels.clear();
         for (cl_program program : programs.values()) {
-            release(() -> CL.clReleaseProgram(program), failures);
+            releases.attempt(() -> CL.clReleaseProgram(program));
         }
         programs.clear();
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-    }
-
-    private static void release(Runnable release, List<RuntimeException> failures) {
-        try {
-            release.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
+        RuntimeException failure = releases.failure();
+        if (failure != null) {
+            throw failure;
         }
     }
 
