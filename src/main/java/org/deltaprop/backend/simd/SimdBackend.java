@@ -67,7 +67,7 @@ public final class SimdBackend implements Backend {
         this.bits = bits;
         this.lanes = bits / Float.SIZE;
         this.pool = new WorkerPool(threads);
-        this.packed = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
+        this.packed = Specializer.create(PackedGemm.class, Gemm.class, bits, pool, gemmTileRows());
         ArrayMath math = Specializer.create(VectorMath.class, ArrayMath.class, bits);
         this.kernels = Specializer.create(VectorElementwise.class, Elementwise.class, bits, math);
         this.scratch = new float[threads][Elementwise.SCRATCH];
@@ -116,6 +116,11 @@ public final class SimdBackend implements Backend {
                     + "-bit vectors, which the Vector API would emulate slowly: use " + preferred
                     + (preferred > 128 ? " or less" : "") + ", or leave " + BITS_PROPERTY + " unset");
         }
+    }
+
+    /** The rows of the GEMM's register tile on this CPU: more where there are more vector registers. */
+    static int gemmTileRows() {
+        return Specializer.vectorRegisters() >= 32 ? PackedGemm.MR_WIDE : PackedGemm.MR_NARROW;
     }
 
     /** Vector width in bits. */
