@@ -61,12 +61,28 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     static final int MR_WIDE = 12;
     /** Rows of a micro-tile with 16 vector registers. */
     static final int MR_NARROW = 4;
-    /** The longest k-block; k is split into ⌈k / KC_MAX⌉ blocks of nearly equal length. */
-    static final int KC_MAX = 256;
+    /**
+     * The longest k-block with the {@value #MR_WIDE}-row tile; k is split into ⌈k / KC⌉ blocks of
+     * nearly equal length. Longer blocks mean fewer passes over C; the strip of B they stream
+     * (KC × NR floats) must still come from L2 quickly.
+     */
+    static final int KC_MAX = 512;
+    /** The longest k-block with the {@value #MR_NARROW}-row tile (CPUs with smaller caches, AVX2). */
+    static final int KC_NARROW = 256;
     /** Columns of op(B) per column block. */
     static final int NC = 2048;
-    /** Floats of A per row block: MC·kc ≤ this, so the block stays in L2 while the strips pass. */
-    private static final int A_BLOCK_FLOATS = 64 * 1024;
+    /**
+     * The row stride of a panel of A's rows: a constant, so that the kernel addresses its MR rows
+     * as one index plus fixed displacements (MR row pointers would not fit x86's 16 general
+     * registers beside the loop's own, and the spills cost 20% at 512 bits), and not a multiple of
+     * 4 KiB, so that the rows do not share an L1 set.
+     */
+    static final int PANEL_STRIDE = KC_MAX + 16;
+    /**
+     * Floats of A per row block (MC·kc ≤ this), so that the block stays in L2 while the strips of
+     * B pass; for the {@value #MR_NARROW}-row tile, half as many.
+     */
+    private static final int A_BLOCK_FLOATS = 48 * 1024;
     /** Below this many flops a product runs on one thread: waking the others costs more. */
     private static final long PARALLEL_FLOPS = 1L << 21;
     /** B stored k×n is packed when C has at least this many rows (the copy is then amortized). */
@@ -75,12 +91,11 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     private static final int OVERWRITE = 0;   // first k-block, β = 0: C ← α·acc
     private static final int SCALE = 1;       // first k-block, β ≠ 0: C ← α·acc + β·C
     private static final int ACCUMULATE = 2;  // later k-blocks: C ← α·acc + C
-    private static final int PARK = 3;        // the kernel leaves its accumulators in the tile buffer
 
     private final WorkerPool pool;
     private final int mr;
-    private final int devKc = Integer.getInteger("dev.kc", KC_MAX);
-    private final int devABlock = Integer.getInteger("dev.ablock", A_BLOCK_FLOATS);
+    private final int kcLimit;
+    private final int aBlock;
     private final int devPackB = Integer.getInteger("dev.packb", PACK_B_MIN_ROWS);
     private final float[][] packedA;          // per part
     private final float[][] packedB;          // per part
@@ -110,6 +125,8 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         }
         this.pool = pool;
         this.mr = mr;
+        this.kcLimit = mr == MR_WIDE ? KC_MAX : KC_NARROW;
+        this.aBlock = mr == MR_WIDE ? A_BLOCK_FLOATS : A_BLOCK_FLOATS / 2;
         int threads = pool.threads();
         this.packedA = new float[threads][];
         this.packedB = new float[threads][];
@@ -117,9 +134,9 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         this.gatherIndex = new int[threads][L];
     }
 
-    /** Rows of this instance's micro-tile. */
-    int tileRows() {
-        return mr;
+    /** The longest k-block of this instance: one FMA chain per element when k is at most this. */
+    int kBlock() {
+        return kcLimit;
     }
 
     /** Synchronized: the product's arguments live in fields that the parts read. */
@@ -146,7 +163,7 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         this.b = b;
         this.c = c;
         int lda = transA ? m : k;
-        this.packA = m < mr || lda % 1024 == 0;
+        this.packA = !transA || m < mr || lda % 1024 == 0;
         this.packB = transB || n < NR || m >= devPackB;
         int threads = 2L * m * n * k < PARALLEL_FLOPS ? 1 : pool.threads();
         int strips = ceilDiv(n, NR), groups = ceilDiv(m, mr);
@@ -179,11 +196,11 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     /** One part: a range of whole column strips (or row groups) of C. */
     @Override
     public void run(int part) {
-        int strips = ceilDiv(n, NR), groups = ceilDiv(m, mr);
-        int units = byColumns ? strips : groups;
+        int allStrips = ceilDiv(n, NR), allGroups = ceilDiv(m, mr);
+        int units = byColumns ? allStrips : allGroups;
         int u0 = (int) ((long) part * units / parts);
         int u1 = (int) ((long) (part + 1) * units / parts);
-        int s0 = 0, s1 = strips, g0 = 0, g1 = groups;
+        int s0 = 0, s1 = allStrips, g0 = 0, g1 = allGroups;
         if (byColumns) {
             s0 = u0;
             s1 = u1;
@@ -195,13 +212,17 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
             return;
         }
         float[] tile = tiles[part];
-        int blocks = ceilDiv(k, devKc);
+        int blocks = ceilDiv(k, kcLimit);
         int kcMax = ceilDiv(k, blocks);
-        int stripsPerBlock = NC / NR;
-        int groupsPerBlock = Math.max(1, devABlock / (kcMax * mr));
+        // Column and row blocks of nearly equal size, so that no block is a small remainder that
+        // would reload every strip of B for one or two row groups.
+        int strips = s1 - s0, groups = g1 - g0;
+        int columnBlocks = ceilDiv(strips, NC / NR);
+        int rowBlocks = ceilDiv(groups, Math.max(1, aBlock / (kcMax * mr)));
+        int stripsPerBlock = ceilDiv(strips, columnBlocks);
+        int groupsPerBlock = ceilDiv(groups, rowBlocks);
         float[] pb = packB ? buffer(packedB, part, kcMax * NR * Math.min(stripsPerBlock, s1 - s0)) : null;
-        float[] pa = packA ? buffer(packedA, part, packedAStride(kcMax) * mr * Math.min(groupsPerBlock, g1 - g0))
-                : null;
+        float[] pa = packA ? buffer(packedA, part, PANEL_STRIDE * mr * Math.min(groupsPerBlock, g1 - g0)) : null;
         int lda = transA ? m : k;
         for (int sc = s0; sc < s1; sc += stripsPerBlock) {
             int sEnd = Math.min(s1, sc + stripsPerBlock);
@@ -227,25 +248,14 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
                         for (int g = gc; g < gEnd; g++) {
                             int row = groupStart(g);
                             int rowFrom = Math.max(0, g * mr - row), rowTo = Math.min(mr, m - row);
-                            boolean whole = rowFrom == 0 && rowTo == mr && colFrom == 0 && colTo == NR;
-                            int kernelMode = whole && mode != SCALE ? mode : PARK;
-                            int ci = row * n + col;
-                            if (packA) {
-                                int a0 = (g - gc) * mr * packedAStride(kc);
-                                if (transA) {
-                                    kernelColumns(kc, pa, a0, mr, bs, b0, ldb, c, ci, n, alpha, kernelMode, tile);
-                                } else {
-                                    kernelRows(kc, pa, a0, packedAStride(kc), bs, b0, ldb, c, ci, n, alpha, kernelMode,
-                                            tile);
-                                }
-                            } else if (transA) {
-                                kernelColumns(kc, a, pc * lda + row, lda, bs, b0, ldb, c, ci, n, alpha, kernelMode, tile);
+                            if (!transA) {
+                                kernelRows(kc, pa, (g - gc) * mr * PANEL_STRIDE, bs, b0, ldb, tile);
+                            } else if (packA) {
+                                kernelColumns(kc, pa, (g - gc) * mr * PANEL_STRIDE, mr, bs, b0, ldb, tile);
                             } else {
-                                kernelRows(kc, a, row * lda + pc, lda, bs, b0, ldb, c, ci, n, alpha, kernelMode, tile);
+                                kernelColumns(kc, a, pc * lda + row, lda, bs, b0, ldb, tile);
                             }
-                            if (kernelMode == PARK) {
-                                update(tile, c, ci, n, rowFrom, rowTo, colFrom, colTo, mode, alpha, beta);
-                            }
+                            update(tile, c, row * n + col, n, rowFrom, rowTo, colFrom, colTo, mode, alpha, beta);
                         }
                     }
                 }
@@ -555,66 +565,70 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         r7.intoArray(pb, dst + 7 * NR);
     }
 
-    /** The row stride of a packed row of A (stored m×k): kc rounded up to a cache line, plus one line. */
-    private static int packedAStride(int kc) {
-        return ((kc + 15) & ~15) + 16;
-    }
-
     /**
-     * Row groups g0 .. g1 of op(A)[·, pc .. pc+kc] into pa, each group MR rows (rows past m,
-     * only when m < MR, repeat the last): A stored m×k as rows of {@link #packedAStride}; A
-     * stored k×m p-major, the MR elements of one p consecutive.
+     * Row groups g0 .. g1 of op(A)[·, pc .. pc+kc] into pa, one panel of MR × {@value #PANEL_STRIDE}
+     * floats per group (rows past m, only when m < MR, repeat the last). A stored m×k: its rows,
+     * at the panel's constant row stride. A stored k×m (copied only to pad it or to leave a row
+     * stride that is a multiple of 4 KiB): p-major, the MR elements of one p consecutive.
      */
     private void packA(int pc, int kc, int g0, int g1, float[] pa) {
-        int stride = packedAStride(kc);
         for (int g = g0; g < g1; g++) {
             int row = groupStart(g);
-            int dst = (g - g0) * mr * stride;
+            int dst = (g - g0) * mr * PANEL_STRIDE;
             for (int r = 0; r < mr; r++) {
                 int i = Math.min(row + r, m - 1);
                 if (transA) {
-                    for (int p = 0; p < kc; p++) {
-                        pa[dst + p * mr + r] = a[(pc + p) * m + i];
+                    for (int p = 0, src = pc * m + i; p < kc; p++, src += m) {
+                        pa[dst + p * mr + r] = a[src];
                     }
                 } else {
-                    System.arraycopy(a, i * k + pc, pa, dst + r * stride, kc);
+                    // By vectors: rows of an MLP's products can be short (k = 10), where a call of
+                    // System.arraycopy per row costs more than the copy.
+                    int src = i * k + pc, to = dst + r * PANEL_STRIDE, p = 0;
+                    for (; p <= kc - L; p += L) {
+                        FloatVector.fromArray(F, a, src + p).intoArray(pa, to + p);
+                    }
+                    if (p < kc) {
+                        VectorMask<Float> tail = F.indexInRange(p, kc);
+                        FloatVector.fromArray(F, a, src + p, tail).intoArray(pa, to + p, tail);
+                    }
                 }
             }
         }
     }
 
     /**
-     * An MR × NR tile over one k-block, A by rows: row r of op(A) at a0 + r·lda, contiguous
-     * along p; row p of the strip of op(B) at b0 + p·ldb. Combined with C at ci in {@code mode}.
+     * An MR × NR tile over one k-block into {@code tile}, A by rows from a panel: row r of op(A)
+     * at a0 + r·{@value #PANEL_STRIDE}, contiguous along p; row p of the strip of op(B) at b0 + p·ldb.
      */
-    private void kernelRows(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci, int ldc,
-                            float alpha, int mode, float[] tile) {
+    private void kernelRows(int kc, float[] a, int a0, float[] b, int b0, int ldb,
+                            float[] tile) {
         if (mr == MR_WIDE) {
-            kernelRows12(kc, a, a0, lda, b, b0, ldb, c, ci, ldc, alpha, mode, tile);
+            kernelRows12(kc, a, a0, b, b0, ldb, tile);
         } else {
-            kernelRows4(kc, a, a0, lda, b, b0, ldb, c, ci, ldc, alpha, mode, tile);
+            kernelRows4(kc, a, a0, b, b0, ldb, tile);
         }
     }
 
     /** As {@link #kernelRows}, with A by columns: element (r, p) of op(A) at a0 + p·lda + r. */
-    private void kernelColumns(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci,
-                               int ldc, float alpha, int mode, float[] tile) {
+    private void kernelColumns(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                               float[] tile) {
         if (mr == MR_WIDE) {
-            kernelColumns12(kc, a, a0, lda, b, b0, ldb, c, ci, ldc, alpha, mode, tile);
+            kernelColumns12(kc, a, a0, lda, b, b0, ldb, tile);
         } else {
-            kernelColumns4(kc, a, a0, lda, b, b0, ldb, c, ci, ldc, alpha, mode, tile);
+            kernelColumns4(kc, a, a0, lda, b, b0, ldb, tile);
         }
     }
 
     // The kernels below are written out row by row: accumulators must be locals for C2 to keep
-    // them in registers, and a vector must not cross a method call (it would be boxed). A whole
-    // tile in the modes OVERWRITE and ACCUMULATE is combined with C right here; in any other
-    // case (PARK) the accumulators are parked in `tile` for update() to combine.
+    // them in registers, and a vector must not cross a method call (it would be boxed). Each
+    // parks its accumulators in `tile` for update() to combine with C. Combining in the kernel
+    // itself tripled its bytecode, past what C1 can compile ("out of virtual registers"): the
+    // kernel then ran interpreted until C2 compiled it from a thin profile, with its vector
+    // operations left as virtual calls, a hundred times slower.
 
-    private static void kernelRows12(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci,
-            int ldc, float alpha, int mode, float[] tile) {
-        int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda;
-        int r7 = r6 + lda, r8 = r7 + lda, r9 = r8 + lda, r10 = r9 + lda, r11 = r10 + lda;
+    private static void kernelRows12(int kc, float[] a, int a0, float[] b, int b0, int ldb,
+            float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
@@ -625,122 +639,68 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
             FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
             c00 = x.fma(y0, c00);
             c01 = x.fma(y1, c01);
-            x = FloatVector.broadcast(F, a[r1 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + PANEL_STRIDE]);
             c10 = x.fma(y0, c10);
             c11 = x.fma(y1, c11);
-            x = FloatVector.broadcast(F, a[r2 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 2 * PANEL_STRIDE]);
             c20 = x.fma(y0, c20);
             c21 = x.fma(y1, c21);
-            x = FloatVector.broadcast(F, a[r3 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 3 * PANEL_STRIDE]);
             c30 = x.fma(y0, c30);
             c31 = x.fma(y1, c31);
-            x = FloatVector.broadcast(F, a[r4 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 4 * PANEL_STRIDE]);
             c40 = x.fma(y0, c40);
             c41 = x.fma(y1, c41);
-            x = FloatVector.broadcast(F, a[r5 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 5 * PANEL_STRIDE]);
             c50 = x.fma(y0, c50);
             c51 = x.fma(y1, c51);
-            x = FloatVector.broadcast(F, a[r6 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 6 * PANEL_STRIDE]);
             c60 = x.fma(y0, c60);
             c61 = x.fma(y1, c61);
-            x = FloatVector.broadcast(F, a[r7 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 7 * PANEL_STRIDE]);
             c70 = x.fma(y0, c70);
             c71 = x.fma(y1, c71);
-            x = FloatVector.broadcast(F, a[r8 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 8 * PANEL_STRIDE]);
             c80 = x.fma(y0, c80);
             c81 = x.fma(y1, c81);
-            x = FloatVector.broadcast(F, a[r9 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 9 * PANEL_STRIDE]);
             c90 = x.fma(y0, c90);
             c91 = x.fma(y1, c91);
-            x = FloatVector.broadcast(F, a[r10 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 10 * PANEL_STRIDE]);
             ca0 = x.fma(y0, ca0);
             ca1 = x.fma(y1, ca1);
-            x = FloatVector.broadcast(F, a[r11 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 11 * PANEL_STRIDE]);
             cb0 = x.fma(y0, cb0);
             cb1 = x.fma(y1, cb1);
         }
-        if (mode == OVERWRITE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.mul(av).intoArray(c, ci);
-            c01.mul(av).intoArray(c, ci + L);
-            c10.mul(av).intoArray(c, ci + ldc);
-            c11.mul(av).intoArray(c, ci + ldc + L);
-            c20.mul(av).intoArray(c, ci + 2 * ldc);
-            c21.mul(av).intoArray(c, ci + 2 * ldc + L);
-            c30.mul(av).intoArray(c, ci + 3 * ldc);
-            c31.mul(av).intoArray(c, ci + 3 * ldc + L);
-            c40.mul(av).intoArray(c, ci + 4 * ldc);
-            c41.mul(av).intoArray(c, ci + 4 * ldc + L);
-            c50.mul(av).intoArray(c, ci + 5 * ldc);
-            c51.mul(av).intoArray(c, ci + 5 * ldc + L);
-            c60.mul(av).intoArray(c, ci + 6 * ldc);
-            c61.mul(av).intoArray(c, ci + 6 * ldc + L);
-            c70.mul(av).intoArray(c, ci + 7 * ldc);
-            c71.mul(av).intoArray(c, ci + 7 * ldc + L);
-            c80.mul(av).intoArray(c, ci + 8 * ldc);
-            c81.mul(av).intoArray(c, ci + 8 * ldc + L);
-            c90.mul(av).intoArray(c, ci + 9 * ldc);
-            c91.mul(av).intoArray(c, ci + 9 * ldc + L);
-            ca0.mul(av).intoArray(c, ci + 10 * ldc);
-            ca1.mul(av).intoArray(c, ci + 10 * ldc + L);
-            cb0.mul(av).intoArray(c, ci + 11 * ldc);
-            cb1.mul(av).intoArray(c, ci + 11 * ldc + L);
-        } else if (mode == ACCUMULATE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.fma(av, FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
-            c01.fma(av, FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
-            c10.fma(av, FloatVector.fromArray(F, c, ci + ldc)).intoArray(c, ci + ldc);
-            c11.fma(av, FloatVector.fromArray(F, c, ci + ldc + L)).intoArray(c, ci + ldc + L);
-            c20.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
-            c30.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
-            c40.fma(av, FloatVector.fromArray(F, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c41.fma(av, FloatVector.fromArray(F, c, ci + 4 * ldc + L)).intoArray(c, ci + 4 * ldc + L);
-            c50.fma(av, FloatVector.fromArray(F, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-            c51.fma(av, FloatVector.fromArray(F, c, ci + 5 * ldc + L)).intoArray(c, ci + 5 * ldc + L);
-            c60.fma(av, FloatVector.fromArray(F, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
-            c61.fma(av, FloatVector.fromArray(F, c, ci + 6 * ldc + L)).intoArray(c, ci + 6 * ldc + L);
-            c70.fma(av, FloatVector.fromArray(F, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
-            c71.fma(av, FloatVector.fromArray(F, c, ci + 7 * ldc + L)).intoArray(c, ci + 7 * ldc + L);
-            c80.fma(av, FloatVector.fromArray(F, c, ci + 8 * ldc)).intoArray(c, ci + 8 * ldc);
-            c81.fma(av, FloatVector.fromArray(F, c, ci + 8 * ldc + L)).intoArray(c, ci + 8 * ldc + L);
-            c90.fma(av, FloatVector.fromArray(F, c, ci + 9 * ldc)).intoArray(c, ci + 9 * ldc);
-            c91.fma(av, FloatVector.fromArray(F, c, ci + 9 * ldc + L)).intoArray(c, ci + 9 * ldc + L);
-            ca0.fma(av, FloatVector.fromArray(F, c, ci + 10 * ldc)).intoArray(c, ci + 10 * ldc);
-            ca1.fma(av, FloatVector.fromArray(F, c, ci + 10 * ldc + L)).intoArray(c, ci + 10 * ldc + L);
-            cb0.fma(av, FloatVector.fromArray(F, c, ci + 11 * ldc)).intoArray(c, ci + 11 * ldc);
-            cb1.fma(av, FloatVector.fromArray(F, c, ci + 11 * ldc + L)).intoArray(c, ci + 11 * ldc + L);
-        } else {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-            c40.intoArray(tile, 4 * NR);
-            c41.intoArray(tile, 4 * NR + L);
-            c50.intoArray(tile, 5 * NR);
-            c51.intoArray(tile, 5 * NR + L);
-            c60.intoArray(tile, 6 * NR);
-            c61.intoArray(tile, 6 * NR + L);
-            c70.intoArray(tile, 7 * NR);
-            c71.intoArray(tile, 7 * NR + L);
-            c80.intoArray(tile, 8 * NR);
-            c81.intoArray(tile, 8 * NR + L);
-            c90.intoArray(tile, 9 * NR);
-            c91.intoArray(tile, 9 * NR + L);
-            ca0.intoArray(tile, 10 * NR);
-            ca1.intoArray(tile, 10 * NR + L);
-            cb0.intoArray(tile, 11 * NR);
-            cb1.intoArray(tile, 11 * NR + L);
-        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c80.intoArray(tile, 8 * NR);
+        c81.intoArray(tile, 8 * NR + L);
+        c90.intoArray(tile, 9 * NR);
+        c91.intoArray(tile, 9 * NR + L);
+        ca0.intoArray(tile, 10 * NR);
+        ca1.intoArray(tile, 10 * NR + L);
+        cb0.intoArray(tile, 11 * NR);
+        cb1.intoArray(tile, 11 * NR + L);
     }
 
-    private static void kernelColumns12(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci,
-            int ldc, float alpha, int mode, float[] tile) {
+    private static void kernelColumns12(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+            float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
@@ -785,89 +745,34 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
             cb0 = x.fma(y0, cb0);
             cb1 = x.fma(y1, cb1);
         }
-        if (mode == OVERWRITE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.mul(av).intoArray(c, ci);
-            c01.mul(av).intoArray(c, ci + L);
-            c10.mul(av).intoArray(c, ci + ldc);
-            c11.mul(av).intoArray(c, ci + ldc + L);
-            c20.mul(av).intoArray(c, ci + 2 * ldc);
-            c21.mul(av).intoArray(c, ci + 2 * ldc + L);
-            c30.mul(av).intoArray(c, ci + 3 * ldc);
-            c31.mul(av).intoArray(c, ci + 3 * ldc + L);
-            c40.mul(av).intoArray(c, ci + 4 * ldc);
-            c41.mul(av).intoArray(c, ci + 4 * ldc + L);
-            c50.mul(av).intoArray(c, ci + 5 * ldc);
-            c51.mul(av).intoArray(c, ci + 5 * ldc + L);
-            c60.mul(av).intoArray(c, ci + 6 * ldc);
-            c61.mul(av).intoArray(c, ci + 6 * ldc + L);
-            c70.mul(av).intoArray(c, ci + 7 * ldc);
-            c71.mul(av).intoArray(c, ci + 7 * ldc + L);
-            c80.mul(av).intoArray(c, ci + 8 * ldc);
-            c81.mul(av).intoArray(c, ci + 8 * ldc + L);
-            c90.mul(av).intoArray(c, ci + 9 * ldc);
-            c91.mul(av).intoArray(c, ci + 9 * ldc + L);
-            ca0.mul(av).intoArray(c, ci + 10 * ldc);
-            ca1.mul(av).intoArray(c, ci + 10 * ldc + L);
-            cb0.mul(av).intoArray(c, ci + 11 * ldc);
-            cb1.mul(av).intoArray(c, ci + 11 * ldc + L);
-        } else if (mode == ACCUMULATE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.fma(av, FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
-            c01.fma(av, FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
-            c10.fma(av, FloatVector.fromArray(F, c, ci + ldc)).intoArray(c, ci + ldc);
-            c11.fma(av, FloatVector.fromArray(F, c, ci + ldc + L)).intoArray(c, ci + ldc + L);
-            c20.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
-            c30.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
-            c40.fma(av, FloatVector.fromArray(F, c, ci + 4 * ldc)).intoArray(c, ci + 4 * ldc);
-            c41.fma(av, FloatVector.fromArray(F, c, ci + 4 * ldc + L)).intoArray(c, ci + 4 * ldc + L);
-            c50.fma(av, FloatVector.fromArray(F, c, ci + 5 * ldc)).intoArray(c, ci + 5 * ldc);
-            c51.fma(av, FloatVector.fromArray(F, c, ci + 5 * ldc + L)).intoArray(c, ci + 5 * ldc + L);
-            c60.fma(av, FloatVector.fromArray(F, c, ci + 6 * ldc)).intoArray(c, ci + 6 * ldc);
-            c61.fma(av, FloatVector.fromArray(F, c, ci + 6 * ldc + L)).intoArray(c, ci + 6 * ldc + L);
-            c70.fma(av, FloatVector.fromArray(F, c, ci + 7 * ldc)).intoArray(c, ci + 7 * ldc);
-            c71.fma(av, FloatVector.fromArray(F, c, ci + 7 * ldc + L)).intoArray(c, ci + 7 * ldc + L);
-            c80.fma(av, FloatVector.fromArray(F, c, ci + 8 * ldc)).intoArray(c, ci + 8 * ldc);
-            c81.fma(av, FloatVector.fromArray(F, c, ci + 8 * ldc + L)).intoArray(c, ci + 8 * ldc + L);
-            c90.fma(av, FloatVector.fromArray(F, c, ci + 9 * ldc)).intoArray(c, ci + 9 * ldc);
-            c91.fma(av, FloatVector.fromArray(F, c, ci + 9 * ldc + L)).intoArray(c, ci + 9 * ldc + L);
-            ca0.fma(av, FloatVector.fromArray(F, c, ci + 10 * ldc)).intoArray(c, ci + 10 * ldc);
-            ca1.fma(av, FloatVector.fromArray(F, c, ci + 10 * ldc + L)).intoArray(c, ci + 10 * ldc + L);
-            cb0.fma(av, FloatVector.fromArray(F, c, ci + 11 * ldc)).intoArray(c, ci + 11 * ldc);
-            cb1.fma(av, FloatVector.fromArray(F, c, ci + 11 * ldc + L)).intoArray(c, ci + 11 * ldc + L);
-        } else {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-            c40.intoArray(tile, 4 * NR);
-            c41.intoArray(tile, 4 * NR + L);
-            c50.intoArray(tile, 5 * NR);
-            c51.intoArray(tile, 5 * NR + L);
-            c60.intoArray(tile, 6 * NR);
-            c61.intoArray(tile, 6 * NR + L);
-            c70.intoArray(tile, 7 * NR);
-            c71.intoArray(tile, 7 * NR + L);
-            c80.intoArray(tile, 8 * NR);
-            c81.intoArray(tile, 8 * NR + L);
-            c90.intoArray(tile, 9 * NR);
-            c91.intoArray(tile, 9 * NR + L);
-            ca0.intoArray(tile, 10 * NR);
-            ca1.intoArray(tile, 10 * NR + L);
-            cb0.intoArray(tile, 11 * NR);
-            cb1.intoArray(tile, 11 * NR + L);
-        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c80.intoArray(tile, 8 * NR);
+        c81.intoArray(tile, 8 * NR + L);
+        c90.intoArray(tile, 9 * NR);
+        c91.intoArray(tile, 9 * NR + L);
+        ca0.intoArray(tile, 10 * NR);
+        ca1.intoArray(tile, 10 * NR + L);
+        cb0.intoArray(tile, 11 * NR);
+        cb1.intoArray(tile, 11 * NR + L);
     }
 
-    private static void kernelRows4(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci,
-            int ldc, float alpha, int mode, float[] tile) {
-        int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+    private static void kernelRows4(int kc, float[] a, int a0, float[] b, int b0, int ldb,
+            float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00;
         for (int p = 0, bi = b0; p < kc; p++, bi += ldb) {
@@ -876,50 +781,28 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
             FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
             c00 = x.fma(y0, c00);
             c01 = x.fma(y1, c01);
-            x = FloatVector.broadcast(F, a[r1 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + PANEL_STRIDE]);
             c10 = x.fma(y0, c10);
             c11 = x.fma(y1, c11);
-            x = FloatVector.broadcast(F, a[r2 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 2 * PANEL_STRIDE]);
             c20 = x.fma(y0, c20);
             c21 = x.fma(y1, c21);
-            x = FloatVector.broadcast(F, a[r3 + p]);
+            x = FloatVector.broadcast(F, a[a0 + p + 3 * PANEL_STRIDE]);
             c30 = x.fma(y0, c30);
             c31 = x.fma(y1, c31);
         }
-        if (mode == OVERWRITE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.mul(av).intoArray(c, ci);
-            c01.mul(av).intoArray(c, ci + L);
-            c10.mul(av).intoArray(c, ci + ldc);
-            c11.mul(av).intoArray(c, ci + ldc + L);
-            c20.mul(av).intoArray(c, ci + 2 * ldc);
-            c21.mul(av).intoArray(c, ci + 2 * ldc + L);
-            c30.mul(av).intoArray(c, ci + 3 * ldc);
-            c31.mul(av).intoArray(c, ci + 3 * ldc + L);
-        } else if (mode == ACCUMULATE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.fma(av, FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
-            c01.fma(av, FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
-            c10.fma(av, FloatVector.fromArray(F, c, ci + ldc)).intoArray(c, ci + ldc);
-            c11.fma(av, FloatVector.fromArray(F, c, ci + ldc + L)).intoArray(c, ci + ldc + L);
-            c20.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
-            c30.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
-        } else {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
-    private static void kernelColumns4(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci,
-            int ldc, float alpha, int mode, float[] tile) {
+    private static void kernelColumns4(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+            float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00;
         for (int p = 0, ai = a0, bi = b0; p < kc; p++, ai += lda, bi += ldb) {
@@ -938,36 +821,14 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
             c30 = x.fma(y0, c30);
             c31 = x.fma(y1, c31);
         }
-        if (mode == OVERWRITE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.mul(av).intoArray(c, ci);
-            c01.mul(av).intoArray(c, ci + L);
-            c10.mul(av).intoArray(c, ci + ldc);
-            c11.mul(av).intoArray(c, ci + ldc + L);
-            c20.mul(av).intoArray(c, ci + 2 * ldc);
-            c21.mul(av).intoArray(c, ci + 2 * ldc + L);
-            c30.mul(av).intoArray(c, ci + 3 * ldc);
-            c31.mul(av).intoArray(c, ci + 3 * ldc + L);
-        } else if (mode == ACCUMULATE) {
-            FloatVector av = FloatVector.broadcast(F, alpha);
-            c00.fma(av, FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
-            c01.fma(av, FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
-            c10.fma(av, FloatVector.fromArray(F, c, ci + ldc)).intoArray(c, ci + ldc);
-            c11.fma(av, FloatVector.fromArray(F, c, ci + ldc + L)).intoArray(c, ci + ldc + L);
-            c20.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc)).intoArray(c, ci + 2 * ldc);
-            c21.fma(av, FloatVector.fromArray(F, c, ci + 2 * ldc + L)).intoArray(c, ci + 2 * ldc + L);
-            c30.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc)).intoArray(c, ci + 3 * ldc);
-            c31.fma(av, FloatVector.fromArray(F, c, ci + 3 * ldc + L)).intoArray(c, ci + 3 * ldc + L);
-        } else {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     /**
@@ -978,6 +839,24 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     private static void update(float[] tile, float[] c, int cOffset, int ldc, int rowFrom, int rowTo, int colFrom,
                                int colTo, int mode, float alpha, float beta) {
         FloatVector av = FloatVector.broadcast(F, alpha);
+        if (colFrom == 0 && colTo == NR) {
+            // Whole rows of the tile (every tile but those at C's edges): no masks, no tests per vector.
+            for (int r = rowFrom, ci = cOffset + rowFrom * ldc, ti = rowFrom * NR; r < rowTo; r++, ci += ldc, ti += NR) {
+                FloatVector acc0 = FloatVector.fromArray(F, tile, ti);
+                FloatVector acc1 = FloatVector.fromArray(F, tile, ti + L);
+                if (mode == OVERWRITE) {
+                    acc0.mul(av).intoArray(c, ci);
+                    acc1.mul(av).intoArray(c, ci + L);
+                } else if (mode == ACCUMULATE) {
+                    acc0.fma(av, FloatVector.fromArray(F, c, ci)).intoArray(c, ci);
+                    acc1.fma(av, FloatVector.fromArray(F, c, ci + L)).intoArray(c, ci + L);
+                } else {
+                    acc0.fma(av, FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
+                    acc1.fma(av, FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
+                }
+            }
+            return;
+        }
         for (int r = rowFrom; r < rowTo; r++) {
             for (int j = 0; j < NR; j += L) {
                 if (j >= colTo || j + L <= colFrom) {

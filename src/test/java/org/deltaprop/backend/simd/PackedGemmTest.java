@@ -26,7 +26,7 @@ class PackedGemmTest {
     void agreesBitForBitWithTheNaiveGemmWhenKFitsOneBlock(int bits) {
         int[] ms = {1, 2, 3, 4, 5, 7, 9, 11, 12, 13, 16, 17, 25, 33};
         int[] ns = {1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 65};
-        int[] ks = {1, 2, 8, 13, PackedGemm.KC_MAX};
+        int[] ks = {1, 2, 8, 13, PackedGemm.KC_NARROW};
         try (WorkerPool one = new WorkerPool(1); WorkerPool three = new WorkerPool(3)) {
             Gemm[] fast = {Specializer.create(PackedGemm.class, Gemm.class, bits, one, PackedGemm.MR_NARROW),
                     Specializer.create(PackedGemm.class, Gemm.class, bits, three, PackedGemm.MR_NARROW),
@@ -59,7 +59,7 @@ class PackedGemmTest {
             for (int[] s : shapes) {
                 for (int t = 0; t < 4; t++) {
                     seed++;
-                    compare(fast, t >= 2, t % 2 == 1, s[0], s[1], s[2], seed, s[2] <= PackedGemm.KC_MAX);
+                    compare(fast, t >= 2, t % 2 == 1, s[0], s[1], s[2], seed, s[2] <= PackedGemm.KC_NARROW);
                 }
             }
           }
