@@ -26,7 +26,8 @@ final class OpenClLibrary {
 
     /** Throws {@link UnsatisfiedLinkError} with the loader's words when {@code name} cannot be loaded. */
     static void requireLoadable(String name) {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+        if (Runtime.version().feature() < 22
+                || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             return;
         }
         Method libraryLookup;
@@ -37,7 +38,7 @@ final class OpenClLibrary {
                     .getMethod("libraryLookup", String.class, arenaType);
             arena = arenaType.getMethod("ofConfined").invoke(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return;  // JDK 21 without --enable-preview: leave it to JOCL
+            return;  // a JDK without java.lang.foreign: leave it to JOCL
         }
         try (AutoCloseable closing = (AutoCloseable) arena) {
             libraryLookup.invoke(null, name, arena);  // loads it, and unloads it when the arena closes
