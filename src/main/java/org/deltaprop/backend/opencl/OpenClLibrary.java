@@ -40,8 +40,8 @@ final class OpenClLibrary {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return;  // a JDK without java.lang.foreign: leave it to JOCL
         }
-        try (AutoCloseable closing = (AutoCloseable) arena) {
-            libraryLookup.invoke(null, name, arena);  // loads it, and unloads it when the arena closes
+        try (AutoCloseable confined = (AutoCloseable) arena) {
+            libraryLookup.invoke(null, name, confined);  // loads it, and unloads it as the arena closes
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof IllegalArgumentException missing) {
                 throw new UnsatisfiedLinkError(missing.getMessage());
