@@ -5,7 +5,6 @@ import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.conformance.ConformanceChecks;
 import org.deltaprop.conformance.Tolerance;
-import org.jocl.CL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are multiples of its tiles, and with edges on ragged ones; the direct kernel (the CPU tuning)
  * on both, at every vector width the CPU tuning takes, whatever this device's own; and the
  * host's choice among them by shape, with every expectation derived from the tuning and the
- * device rather than from one machine's numbers.
+ * device rather than from one machine's numbers (GemmTuningTest: which tuning a device gets).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GemmKernelsTest {
@@ -168,30 +166,6 @@ class GemmKernelsTest {
                         backend.chooseGemm(transA, transB, 1000, block[1] - 1, k), what);
             }
         }
-    }
-
-    /**
-     * The backend takes the CPU tuning at a CPU device's native float width (at least 2, at most
-     * 16) and the GPU tunings on a GPU; stand-in devices, so every case runs on any machine.
-     */
-    @Test
-    void theTuningFollowsTheDevice() {
-        for (int width : new int[] {1, 2, 4, 8, 16, 32}) {
-            OpenClDevices.Device cpu = standIn(CL.CL_DEVICE_TYPE_CPU, width);
-            GemmTuning tuning = GemmTuning.forDevice(cpu);
-            assertTrue(tuning.direct());
-            assertEquals(Math.max(2, Math.min(16, width)), tuning.knob("VWD"), "native width " + width);
-            assertEquals(GemmTuning.cpu(width), tuning);
-            assertNull(GemmTuning.largeForDevice(cpu));
-        }
-        OpenClDevices.Device gpu = standIn(CL.CL_DEVICE_TYPE_GPU, 1);
-        assertEquals(GemmTuning.gpu(), GemmTuning.forDevice(gpu));
-        assertEquals(GemmTuning.gpuLarge(), GemmTuning.largeForDevice(gpu));
-    }
-
-    private static OpenClDevices.Device standIn(long type, int nativeFloatWidth) {
-        return new OpenClDevices.Device(0, null, null, "platform", "OpenCL 3.0", "stand-in", "vendor", "OpenCL 3.0",
-                type, 8, 1024, 48 << 10, 8L << 30, 2L << 30, nativeFloatWidth);
     }
 
     @Test
