@@ -67,6 +67,9 @@ apt_ensure() {
 
 find_maven() {
   command -v mvn >/dev/null 2>&1 || apt_ensure maven || die "Apache Maven is needed: apt-get install maven"
+  # Maven's console library (jansi 2) writes the colour reset ESC[0m when it starts and when it
+  # stops, even in batch mode and into a pipe; -B and -Dstyle.color=never do not stop it.
+  export MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true"
 }
 
 # Builds target/deltaprop.jar unless it is newer than every source file.

@@ -2,12 +2,12 @@ package org.deltaprop.backend;
 
 import org.deltaprop.backend.scalar.ScalarProvider;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Chooses a backend by the system property {@value #PROPERTY}: {@code auto} (the default),
@@ -41,12 +41,7 @@ public final class Backends {
 
     /** Every backend this build knows, probed: what {@code deltaprop info} prints. */
     public static List<BackendProvider.Availability> survey() {
-        List<BackendProvider.Availability> all = new ArrayList<>();
-        for (String name : NAMES) {
-            all.add(provider(name).map(Backends::safeProbe)
-                    .orElseGet(() -> BackendProvider.Availability.unusable(name, "not part of this build")));
-        }
-        return all;
+        return survey(Backends::provider);
     }
 
     /** The backend named by {@value #PROPERTY} (default {@code auto}). */
@@ -56,15 +51,34 @@ public final class Backends {
 
     /** The backend named {@code requested}: auto, scalar, simd or opencl. */
     public static Selection select(String requested) {
+        return select(requested, Backends::provider);
+    }
+
+    /** Each of {@link #NAMES} probed with the provider {@code providers} gives for it, if any. */
+    static List<BackendProvider.Availability> survey(Function<String, Optional<BackendProvider>> providers) {
+        List<BackendProvider.Availability> all = new ArrayList<>();
+        for (String name : NAMES) {
+            all.add(providers.apply(name).map(Backends::safeProbe)
+                    .orElseGet(() -> BackendProvider.Availability.unusable(name, "not part of this build")));
+        }
+        return all;
+    }
+
+    /**
+     * {@link #select(String)} with the providers {@code providers} gives by name instead of this
+     * build's ({@link #provider}): the same rules, so that tests can choose among stand-ins that
+     * are usable or not and ranked as they like.
+     */
+    static Selection select(String requested, Function<String, Optional<BackendProvider>> providers) {
         String name = requested == null ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
         if (name.equals("auto") || name.isEmpty()) {
-            return selectAuto();
+            return selectAuto(providers);
         }
         if (!NAMES.contains(name)) {
             throw new BackendUnavailableException("unknown backend '" + requested
                     + "': use auto, scalar, simd or opencl (-D" + PROPERTY + "=... or --backend)");
         }
-        BackendProvider provider = provider(name).orElseThrow(() -> new BackendUnavailableException(
+        BackendProvider provider = providers.apply(name).orElseThrow(() -> new BackendUnavailableException(
                 "backend " + name + " is not part of this build"));
         BackendProvider.Availability availability = safeProbe(provider);
         if (!availability.usable()) {
@@ -76,13 +90,13 @@ public final class Backends {
         return new Selection(backend, explanation);
     }
 
-    private static Selection selectAuto() {
-        List<BackendProvider.Availability> all = survey();
+    private static Selection selectAuto(Function<String, Optional<BackendProvider>> providers) {
+        List<BackendProvider.Availability> all = survey(providers);
         BackendProvider.Availability best = all.stream()
                 .filter(BackendProvider.Availability::usable)
                 .max(Comparator.comparingInt(BackendProvider.Availability::rank))
                 .orElseThrow();  // scalar is always usable
-        Backend backend = create(provider(best.name()).orElseThrow());
+        Backend backend = create(providers.apply(best.name()).orElseThrow());
         StringBuilder line = new StringBuilder("backend auto → ").append(best.name())
                 .append(" (").append(backend.description()).append(")");
         for (BackendProvider.Availability other : all) {
@@ -131,8 +145,7 @@ public final class Backends {
         } catch (BackendUnavailableException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
-            Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-            throw new BackendUnavailableException("backend " + provider.name() + " failed to start: " + cause, cause);
+            throw new BackendUnavailableException("backend " + provider.name() + " failed to start: " + e, e);
         }
     }
 }

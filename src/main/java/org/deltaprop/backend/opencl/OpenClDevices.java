@@ -68,6 +68,7 @@ final class OpenClDevices {
      * list when the loader finds no platform (no driver installed).
      */
     static List<Device> enumerate() {
+        OpenClLibrary.requireLoadable(OpenClLibrary.NAME);  // before JOCL, which would print the failure
         CL.setExceptionsEnabled(true);
         int[] count = new int[1];
         try {

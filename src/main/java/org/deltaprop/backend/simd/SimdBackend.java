@@ -60,7 +60,21 @@ public final class SimdBackend implements Backend {
      * width) on {@code threads} threads.
      */
     public SimdBackend(int bits, int threads) {
-        checkBits(bits, BITS_PROPERTY + "=" + bits);
+        this(bits, threads, Specializer.preferredBits());
+    }
+
+    /**
+     * For tests: a backend at any of the three widths, also one wider than this CPU's vectors,
+     * which the Vector API then runs in plain Java (the same results, many times more slowly).
+     * The tests use it to run the 512-bit code paths on AVX2 machines too; users cannot ask for
+     * it, since both the public constructor and {@value #BITS_PROPERTY} refuse such a width.
+     */
+    static SimdBackend emulatingWiderVectors(int bits, int threads) {
+        return new SimdBackend(bits, threads, 512);
+    }
+
+    private SimdBackend(int bits, int threads, int widest) {
+        checkBits(bits, widest, BITS_PROPERTY + "=" + bits);
         if (threads < 1) {
             throw new IllegalArgumentException("the simd backend needs at least 1 thread, got " + threads);
         }
@@ -85,7 +99,7 @@ public final class SimdBackend implements Backend {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(BITS_PROPERTY + "=" + value + " is not a number: use 128, 256 or 512");
         }
-        checkBits(bits, BITS_PROPERTY + "=" + value);
+        checkBits(bits, Specializer.preferredBits(), BITS_PROPERTY + "=" + value);
         return bits;
     }
 
@@ -106,15 +120,19 @@ public final class SimdBackend implements Backend {
         throw new IllegalArgumentException(THREADS_PROPERTY + "=" + value + " is not a thread count: use 1 or more");
     }
 
-    private static void checkBits(int bits, String setting) {
+    /**
+     * Throws unless {@code bits} is 128, 256 or 512 and at most {@code widest}, the CPU's preferred
+     * width (512 for {@link #emulatingWiderVectors}; tests pass others to check the message).
+     * {@code setting} names the request in the message.
+     */
+    static void checkBits(int bits, int widest, String setting) {
         if (bits != 128 && bits != 256 && bits != 512) {
             throw new IllegalArgumentException(setting + ": the vector width must be 128, 256 or 512 bits");
         }
-        int preferred = Specializer.preferredBits();
-        if (bits > preferred) {
-            throw new IllegalArgumentException(setting + " is wider than this CPU's " + preferred
-                    + "-bit vectors, which the Vector API would emulate slowly: use " + preferred
-                    + (preferred > 128 ? " or less" : "") + ", or leave " + BITS_PROPERTY + " unset");
+        if (bits > widest) {
+            throw new IllegalArgumentException(setting + " is wider than this CPU's " + widest
+                    + "-bit vectors, which the Vector API would emulate slowly: use " + widest
+                    + (widest > 128 ? " or less" : "") + ", or leave " + BITS_PROPERTY + " unset");
         }
     }
 

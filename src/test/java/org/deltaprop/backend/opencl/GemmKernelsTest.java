@@ -9,9 +9,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,28 +26,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every GEMM kernel against the general one and against the scalar reference, for all four
  * transpose cases: the tiled kernel (with the GPU tuning, as a GPU would run it) on shapes that
  * are multiples of its tiles, and with edges on ragged ones; the direct kernel (the CPU tuning)
- * on both; and the host's choice among them by shape.
+ * on both, at every vector width the CPU tuning takes, whatever this device's own; and the
+ * host's choice among them by shape, with every expectation derived from the tuning and the
+ * device rather than from one machine's numbers (GemmTuningTest: which tuning a device gets).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GemmKernelsTest {
 
+    private OpenClDevices.Device device;
     private OpenClBackend gpuTuned;
-    private OpenClBackend cpuTuned;
+    /** The CPU tuning by vector width, made on first use. */
+    private final Map<Integer, OpenClBackend> cpuTuned = new TreeMap<>();
     private final ScalarBackend reference = new ScalarBackend();
 
     @BeforeAll
     void open() {
-        OpenClDevices.Device device = OpenClTestDevice.selected();
+        device = OpenClTestDevice.selected();
         gpuTuned = new OpenClBackend(device, GemmTuning.gpu(), GemmTuning.gpuLarge());
-        cpuTuned = new OpenClBackend(device, GemmTuning.cpu(device.nativeFloatWidth()), null);
     }
 
     @AfterAll
     void close() {
         if (gpuTuned != null) {
             gpuTuned.close();
-            cpuTuned.close();
         }
+        cpuTuned.values().forEach(OpenClBackend::close);
+    }
+
+    /**
+     * The float vector widths of the CPU tuning (gemm_direct.cl's VWD): 2 (a GPU's native width of
+     * 1 is raised to it), 4 (SSE, NEON), 8 (AVX2) and 16 (AVX-512). Each compiles on any device.
+     */
+    static IntStream vectorWidths() {
+        return IntStream.of(2, 4, 8, 16);
+    }
+
+    private OpenClBackend cpuTuned(int width) {
+        return cpuTuned.computeIfAbsent(width, w -> new OpenClBackend(device, GemmTuning.cpu(w), null));
     }
 
     /** (m, n, k) multiples of the GPU tiling's 64 × 64 × 16 tiles. */
@@ -78,34 +98,74 @@ class GemmKernelsTest {
         }
     }
 
-    @Test
-    void directKernelMatchesTheGeneralOneOnAllShapes() {
+    @ParameterizedTest(name = "float{0}")
+    @MethodSource("vectorWidths")
+    void directKernelMatchesTheGeneralOneOnAllShapes(int width) {
+        GemmTuning tuning = GemmTuning.cpu(width);
+        assertEquals(width, tuning.knob("VWD"));
+        // The ragged shapes reach every edge at this width: a partial block of C on both sides in
+        // each form, a K tail shorter than a vector, and K split into more than one slice.
+        for (boolean dot : new boolean[] {false, true}) {
+            int[] block = tuning.directBlock(false, dot);
+            String what = "ragged shapes with blocks of " + Arrays.toString(block) + " at float" + width;
+            assertTrue(RAGGED.stream().anyMatch(s -> s[0] % block[0] != 0), what);
+            assertTrue(RAGGED.stream().anyMatch(s -> s[1] % block[1] != 0), what);
+        }
+        assertTrue(RAGGED.stream().anyMatch(s -> s[2] % width != 0), "a K tail at float" + width);
+        assertTrue(RAGGED.stream().anyMatch(s -> s[2] > tuning.knob("KCD")), "K in slices");
         for (int[] shape : RAGGED) {
-            compare(cpuTuned, OpenClBackend.GemmKernel.DIRECT, shape);
+            compare(cpuTuned(width), OpenClBackend.GemmKernel.DIRECT, shape);
         }
         for (int[] shape : TILE_MULTIPLES) {
-            compare(cpuTuned, OpenClBackend.GemmKernel.DIRECT, shape);
+            compare(cpuTuned(width), OpenClBackend.GemmKernel.DIRECT, shape);
         }
     }
 
+    /**
+     * GPU tuning: tiles where they fit exactly, tiles with edges where padding at most doubles the
+     * work, the general kernel for small or skinny products; the large tiles only where they fit
+     * exactly and make at least two work-groups per compute unit of this device.
+     */
     @Test
-    void theHostChoosesByShape() {
-        // GPU tuning: tiles where they fit exactly, tiles with edges where padding at most doubles
-        // the work, the general kernel for small or skinny products.
-        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(true, false, 256, 128, 64));
+    void onTheGpuTuningTheHostChoosesByShape() {
+        // 192 rows: a multiple of the small tiles but not of the large ones, whatever the compute units.
+        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(true, false, 192, 128, 64));
         assertEquals(OpenClBackend.GemmKernel.TILED_EDGES, gpuTuned.chooseGemm(false, true, 257, 257, 257));
         assertEquals(OpenClBackend.GemmKernel.GENERAL, gpuTuned.chooseGemm(false, false, 256, 10, 128));
         assertEquals(OpenClBackend.GemmKernel.GENERAL, gpuTuned.chooseGemm(false, false, 1, 1, 1));
-        // The large tiles only where they fit exactly and make two work-groups per compute unit.
-        int units = gpuTuned.device().computeUnits();
-        int side = 128 * (int) Math.ceil(Math.sqrt(2.0 * units));
-        assertEquals(OpenClBackend.GemmKernel.TILED_LARGE, gpuTuned.chooseGemm(false, true, side, side, 64));
-        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(false, true, side, side, 48));
-        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(false, true, 128, 128, 64));
-        // CPU tuning: the direct kernel unless C is smaller than one work-item's block.
-        assertEquals(OpenClBackend.GemmKernel.DIRECT, cpuTuned.chooseGemm(false, false, 257, 17, 1));
-        assertEquals(OpenClBackend.GemmKernel.DIRECT, cpuTuned.chooseGemm(false, true, 4, 2, 1000));
-        assertEquals(OpenClBackend.GemmKernel.GENERAL, cpuTuned.chooseGemm(false, false, 3, 1000, 1000));
+        int tile = GemmTuning.gpuLarge().knob("MWG");
+        assertEquals(tile, GemmTuning.gpuLarge().knob("NWG"));
+        int enough = 2 * device.computeUnits();
+        assertEquals(OpenClBackend.GemmKernel.TILED_LARGE, gpuTuned.chooseGemm(false, true, tile * enough, tile, 64));
+        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(false, true, tile * (enough - 1), tile, 64));
+        assertEquals(OpenClBackend.GemmKernel.TILED, gpuTuned.chooseGemm(false, true, tile * enough, tile, 48),
+                "K not a multiple of the large tiles' slices");
+    }
+
+    /**
+     * CPU tuning: the direct kernel for any C of at least one work-item's block (which depends on
+     * the vector width and, for the dot form, on the transposes), the general kernel below it.
+     */
+    @ParameterizedTest(name = "float{0}")
+    @MethodSource("vectorWidths")
+    void onTheCpuTuningTheHostChoosesTheDirectKernelFromOneBlockUp(int width) {
+        GemmTuning tuning = GemmTuning.cpu(width);
+        OpenClBackend backend = cpuTuned(width);
+        for (int t = 0; t < 4; t++) {
+            boolean transA = t >= 2, transB = t % 2 == 1;
+            int[] block = tuning.directBlock(transA, transB);
+            String what = "gemm(transA=" + transA + ", transB=" + transB + ") with blocks of " + Arrays.toString(block);
+            for (int k : new int[] {1, 1000}) {
+                assertEquals(OpenClBackend.GemmKernel.DIRECT, backend.chooseGemm(transA, transB, block[0], block[1], k),
+                        what);
+                assertEquals(OpenClBackend.GemmKernel.DIRECT,
+                        backend.chooseGemm(transA, transB, 3 * block[0] + 1, 5 * block[1] + 1, k), what);
+                assertEquals(OpenClBackend.GemmKernel.GENERAL,
+                        backend.chooseGemm(transA, transB, block[0] - 1, 1000, k), what);
+                assertEquals(OpenClBackend.GemmKernel.GENERAL,
+                        backend.chooseGemm(transA, transB, 1000, block[1] - 1, k), what);
+            }
+        }
     }
 
     @Test

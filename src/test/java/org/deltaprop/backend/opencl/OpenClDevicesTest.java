@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Locale;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -92,6 +93,22 @@ class OpenClDevicesTest {
         assertTrue(e.getMessage().contains("apt-get install pocl-opencl-icd"), e.getMessage());
     }
 
+    /**
+     * A library the dynamic loader cannot find is reported by an exception before JOCL is asked
+     * (whose native loader would print the failure on standard output); on JDK 21, without
+     * java.lang.foreign, and off Linux the check leaves it to JOCL.
+     */
+    @Test
+    void aLibraryTheLoaderCannotFindIsReportedBeforeJoclIsAsked() {
+        String absent = "libDeltapropNoSuchLibrary.so";
+        if (Runtime.version().feature() >= 22 && System.getProperty("os.name").startsWith("Linux")) {
+            UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> OpenClLibrary.requireLoadable(absent));
+            assertTrue(e.getMessage().contains(absent), e.getMessage());
+        } else {
+            assertDoesNotThrow(() -> OpenClLibrary.requireLoadable(absent));
+        }
+    }
+
     @Test
     void withoutAnyDeviceTheProbeSaysWhatToInstall() {
         BackendProvider.Availability a = new OpenClProvider(List::of).probe();
@@ -160,6 +177,12 @@ class OpenClDevicesTest {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> Backends.select("opencl"));
         assertTrue(e.getMessage().contains("matches no OpenCL device") && e.getMessage().contains(last.name()),
                 e.getMessage());
+    }
+
+    @Test
+    void realLibOpenClPassesTheCheckMadeBeforeJocl() {
+        OpenClTestDevice.devices();
+        assertDoesNotThrow(() -> OpenClLibrary.requireLoadable(OpenClLibrary.NAME));
     }
 
     @Test

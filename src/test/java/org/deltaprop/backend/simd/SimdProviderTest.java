@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimdProviderTest {
@@ -73,11 +74,28 @@ class SimdProviderTest {
             assertFalse(a.usable());
             assertTrue(a.detail().contains("deltaprop.threads=none is not a thread count"), a.detail());
         });
-        if (Specializer.preferredBits() < 512) {
-            withProperties("512", "", () -> {
+    }
+
+    /**
+     * deltaprop.simd.bits takes every width up to this CPU's preferred one; a wider one makes the
+     * backend unusable with the rule's message (SimdConformanceTest checks that message for
+     * CPUs of every width).
+     */
+    @Test
+    void theWidthPropertyIsHeldToThisCpusWidth() {
+        int preferred = Specializer.preferredBits();
+        for (int bits : new int[] {128, 256, 512}) {
+            withProperties(Integer.toString(bits), "1", () -> {
                 BackendProvider.Availability a = new SimdProvider().probe();
-                assertFalse(a.usable());
-                assertTrue(a.detail().contains("wider than this CPU's"), a.detail());
+                if (bits <= preferred) {
+                    assertTrue(a.usable(), a.detail());
+                    assertEquals(SimdBackend.describe(bits, 1), a.detail());
+                } else {
+                    IllegalArgumentException rule = assertThrows(IllegalArgumentException.class,
+                            () -> SimdBackend.checkBits(bits, preferred, SimdBackend.BITS_PROPERTY + "=" + bits));
+                    assertFalse(a.usable());
+                    assertEquals(rule.getMessage(), a.detail());
+                }
             });
         }
     }
