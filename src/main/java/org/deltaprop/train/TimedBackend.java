@@ -49,6 +49,11 @@ final class TimedBackend implements Backend {
     }
 
     @Override
+    public int hostThreads() {
+        return inner.hostThreads();
+    }
+
+    @Override
     public Matrix allocate(int rows, int cols) {
         return inner.allocate(rows, cols);
     }

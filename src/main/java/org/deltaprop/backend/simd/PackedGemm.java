@@ -1,8 +1,7 @@
-// The simd backend's fast GEMM: a register-blocked micro-kernel over cache blocks, operands
-// read in place where their layout allows and packed where it does not, and a fixed
-// partition of C over threads. A template: Specializer makes one copy per vector width, so it
-// must not be initialized as an ordinary class (other classes may read its compile-time
-// constants, which javac copies into them).
+// The simd backend's fast GEMM: a register-blocked micro-kernel over cache blocks, op(B) read
+// in place where its layout allows, and a fixed partition of C over threads. A template:
+// Specializer makes one copy per vector width, so it must not be initialized as an ordinary
+// class (other classes may read its compile-time constants, which javac copies into them).
 package org.deltaprop.backend.simd;
 
 import jdk.incubator.vector.FloatVector;
@@ -17,39 +16,43 @@ import java.lang.invoke.MethodHandles;
  *
  * <p><b>Tiles.</b> The micro-kernel computes an MR × NR tile of C, NR = 2 vectors of columns,
  * MR = {@value #MR_WIDE} rows on CPUs with 32 vector registers (AVX-512: 24 accumulators, 2
- * vectors of B, 1 broadcast) and {@value #MR_NARROW} on CPUs with 16 (AVX2: 8 + 2 + 1; the
- * next larger shapes make C2 spill accumulators every step). Per step p it loads 2 vectors of
- * op(B), broadcasts MR elements of op(A) and issues 2·MR FMAs. Every kernel call is a whole
- * tile: the last row group of C is shifted back to end at row m (and the last column strip to
- * end at column n), recomputing some elements of its neighbour but storing only its own; a
- * dimension smaller than one tile is padded in a packed copy instead.
+ * vectors of B, 1 broadcast) and {@value #MR_NARROW} on CPUs with 16 (AVX2: 8 + 2 + 1; 6 rows
+ * make C2 spill accumulators every step, which halves the speed). Per step p it loads 2
+ * vectors of op(B), broadcasts MR elements of op(A) and issues 2·MR FMAs, then parks its
+ * accumulators for {@code update} to combine with C. Every kernel call is a whole tile: the
+ * last row group of C is shifted back to end at row m (and the last column strip to end at
+ * column n), recomputing some elements of its neighbour but storing only its own; a dimension
+ * smaller than one tile is padded in a packed copy instead.
  *
- * <p><b>Operands in place.</b> The kernel reads op(A) as it is stored: rows of A (stored m×k,
- * each row contiguous along p) or columns (stored k×m: the MR elements of one p are
- * contiguous). It reads op(B) in place when B is stored k×n (the two vectors of one p are
- * contiguous in row p). Packing is a copy, and at the sizes of an MLP's products a copy of
- * the operand costs a sizeable fraction of the product, so it is done only where it pays:
+ * <p><b>Operands.</b> Copies cost a sizeable fraction of the product at an MLP's sizes, so
+ * only what pays is copied:
  * <ul>
- *   <li>B stored n×k (the forward pass X·Wᵀ) is gathered into strips of NR columns, p-major,
- *       once per block and reused by every row group;</li>
- *   <li>B stored k×n is copied into strips when C has many row groups, so that the strips sit
- *       at consecutive addresses instead of at B's row stride;</li>
- *   <li>A is copied when its row stride is a multiple of 4 KiB (the MR row streams would
- *       otherwise share one L1 set);</li>
- *   <li>a dimension smaller than one tile is copied with padding.</li>
+ *   <li>A stored m×k: its rows, MR at a time, into a panel of constant row stride, so that the
+ *       kernel addresses them as one index plus fixed displacements (see {@link #PANEL_STRIDE});
+ *       vector copies.</li>
+ *   <li>A stored k×m (the weight gradient δᵀ·X): read in place, the MR elements of one p are
+ *       consecutive; copied only to pad m &lt; MR or when its row stride is a multiple of 4 KiB.</li>
+ *   <li>B stored k×n: read in place, row p holds the strip's 2 vectors; copied into strips
+ *       only to pad n &lt; NR or when its row stride is a multiple of 4 KiB (the strip's rows
+ *       would share a cache set: at 1024³ packing is 10% faster, at the MLP's shapes reading in
+ *       place is 3–15% faster).</li>
+ *   <li>B stored n×k (the forward pass X·Wᵀ): transposed into strips, L × L blocks in
+ *       registers, once per block and reused by every row group.</li>
  * </ul>
  *
  * <p><b>Loops</b>, outermost first: a part of C per thread (whole column strips or whole row
  * groups, see {@link #splitByColumns}); column blocks of at most {@value #NC}; k-blocks of
- * at most {@value #KC_MAX} (k split evenly, so by k alone); row blocks of at most MC rows; then
- * every column strip, and inside it every row group: the strip of B (KC × NR floats) stays in
- * L1 while the row groups of A stream from L2.
+ * at most {@value #KC_MAX} ({@value #KC_NARROW} with the narrow tile; k split evenly, so by k
+ * alone); row blocks whose panels of A fill about {@value #A_BLOCK_FLOATS} floats; then every
+ * column strip, and inside it every row group. The blocks are sized by measurement at 1 thread
+ * on a Zen 5 core (KC 256 → 512 lifted 1024³ from 148 to 181 GFLOP/s) and split evenly, so
+ * that no block is a small remainder.
  *
  * <p><b>Determinism.</b> Each element of C is one FMA chain per k-block, in p order, combined
  * with C the same way, whatever tile, part or thread computes it; parts of C never share an
- * element and k is never split across threads. The kernel's shape, the packing decisions and
- * the blocks depend on the shape (and the CPU's register count) only, and none of them
- * changes an element's chain.
+ * element and k is never split across threads. The kernel's shape, the copies and the blocks
+ * depend on the shape and the CPU's register count only, and none of them changes an
+ * element's chain.
  */
 final class PackedGemm implements Gemm, WorkerPool.Task {
 
@@ -79,14 +82,12 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
      */
     static final int PANEL_STRIDE = KC_MAX + 16;
     /**
-     * Floats of A per row block (MC·kc ≤ this), so that the block stays in L2 while the strips of
-     * B pass; for the {@value #MR_NARROW}-row tile, half as many.
+     * Floats of A's panels per row block, so that the block stays in L2 while the strips of B
+     * pass; for the {@value #MR_NARROW}-row tile, half as many.
      */
     private static final int A_BLOCK_FLOATS = 48 * 1024;
     /** Below this many flops a product runs on one thread: waking the others costs more. */
     private static final long PARALLEL_FLOPS = 1L << 21;
-    /** B stored k×n is packed when C has at least this many rows (the copy is then amortized). */
-    private static final int PACK_B_MIN_ROWS = 64;
 
     private static final int OVERWRITE = 0;   // first k-block, β = 0: C ← α·acc
     private static final int SCALE = 1;       // first k-block, β ≠ 0: C ← α·acc + β·C
@@ -96,7 +97,6 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     private final int mr;
     private final int kcLimit;
     private final int aBlock;
-    private final int devPackB = Integer.getInteger("dev.packb", PACK_B_MIN_ROWS);
     private final float[][] packedA;          // per part
     private final float[][] packedB;          // per part
     private final float[][] tiles;            // per part: one MR × NR tile of accumulators
@@ -164,7 +164,7 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         this.c = c;
         int lda = transA ? m : k;
         this.packA = !transA || m < mr || lda % 1024 == 0;
-        this.packB = transB || n < NR || m >= devPackB;
+        this.packB = transB || n < NR || n % 1024 == 0;
         int threads = 2L * m * n * k < PARALLEL_FLOPS ? 1 : pool.threads();
         int strips = ceilDiv(n, NR), groups = ceilDiv(m, mr);
         this.byColumns = splitByColumns(strips, groups, packB, threads);

@@ -155,6 +155,12 @@ public final class SimdBackend implements Backend {
         return "simd";
     }
 
+    /** Every thread of the pool computes, and idle workers spin between the operations of a step. */
+    @Override
+    public int hostThreads() {
+        return pool.threads();
+    }
+
     @Override
     public String description() {
         return describe(bits, pool.threads());
