@@ -19,7 +19,10 @@ import java.lang.invoke.MethodHandles;
  * vectors of B, 1 broadcast) and {@value #MR_NARROW} on CPUs with 16 (AVX2: 8 + 2 + 1; 6 rows
  * make C2 spill accumulators every step, which halves the speed). Per step p it loads 2
  * vectors of op(B), broadcasts MR elements of op(A) and issues 2·MR FMAs, then parks its
- * accumulators for {@code update} to combine with C. Every kernel call is a whole tile: the
+ * accumulators for {@code update} to combine with C. With the wide tile, two variants serve
+ * the skinny products of an output layer: a whole tile with β = 0 in a single k-block is
+ * stored straight into C (k = 10: 86 → 106 GFLOP/s), and when n ≤ L one vector of columns
+ * holds all of C's, half the work of two (n = 10: 44 → 59). Every kernel call is a whole tile: the
  * last row group of C is shifted back to end at row m (and the last column strip to end at
  * column n), recomputing some elements of its neighbour but storing only its own; a dimension
  * smaller than one tile is padded in a packed copy instead.
@@ -248,12 +251,31 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
                         for (int g = gc; g < gEnd; g++) {
                             int row = groupStart(g);
                             int rowFrom = Math.max(0, g * mr - row), rowTo = Math.min(mr, m - row);
-                            if (!transA) {
-                                kernelRows(kc, pa, (g - gc) * mr * PANEL_STRIDE, bs, b0, ldb, tile);
-                            } else if (packA) {
-                                kernelColumns(kc, pa, (g - gc) * mr * PANEL_STRIDE, mr, bs, b0, ldb, tile);
+                            // op(A) from a panel (rows, or padded columns) or in place (columns).
+                            float[] as = transA && !packA ? a : pa;
+                            int a0 = transA && !packA ? pc * lda + row : (g - gc) * mr * PANEL_STRIDE;
+                            int aStride = transA ? (packA ? mr : lda) : PANEL_STRIDE;
+                            boolean whole = rowFrom == 0 && rowTo == mr && colFrom == 0 && colTo == NR;
+                            if (mr == MR_WIDE && whole && mode == OVERWRITE) {
+                                // The common case, β = 0 in one k-block: straight into C.
+                                if (transA) {
+                                    kernelColumns12Store(kc, as, a0, aStride, bs, b0, ldb, c, row * n + col, n, alpha);
+                                } else {
+                                    kernelRows12Store(kc, as, a0, bs, b0, ldb, c, row * n + col, n, alpha);
+                                }
+                                continue;
+                            }
+                            if (mr == MR_WIDE && n <= L) {
+                                // One vector of columns holds all of C's: half the work of two.
+                                if (transA) {
+                                    kernelColumns12x1(kc, as, a0, aStride, bs, b0, ldb, tile);
+                                } else {
+                                    kernelRows12x1(kc, as, a0, bs, b0, ldb, tile);
+                                }
+                            } else if (transA) {
+                                kernelColumns(kc, as, a0, aStride, bs, b0, ldb, tile);
                             } else {
-                                kernelColumns(kc, a, pc * lda + row, lda, bs, b0, ldb, tile);
+                                kernelRows(kc, as, a0, bs, b0, ldb, tile);
                             }
                             update(tile, c, row * n + col, n, rowFrom, rowTo, colFrom, colTo, mode, alpha, beta);
                         }
@@ -622,10 +644,11 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
 
     // The kernels below are written out row by row: accumulators must be locals for C2 to keep
     // them in registers, and a vector must not cross a method call (it would be boxed). Each
-    // parks its accumulators in `tile` for update() to combine with C. Combining in the kernel
-    // itself tripled its bytecode, past what C1 can compile ("out of virtual registers"): the
-    // kernel then ran interpreted until C2 compiled it from a thin profile, with its vector
-    // operations left as virtual calls, a hundred times slower.
+    // parks its accumulators in `tile` for update() to combine with C, except the Store
+    // variants, which overwrite C themselves. They are separate methods because one kernel with
+    // every mode of combining grew past what C1 can compile ("out of virtual registers"): it
+    // then ran interpreted until C2 compiled it from a thin profile, with its vector operations
+    // left as virtual calls, a hundred times slower.
 
     private static void kernelRows12(int kc, float[] a, int a0, float[] b, int b0, int ldb,
             float[] tile) {
@@ -829,6 +852,218 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
+    }
+
+    private static void kernelRows12x1(int kc, float[] a, int a0, float[] b, int b0, int ldb,
+            float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, ca = c0, cb = c0;
+        for (int p = 0, bi = b0; p < kc; p++, bi += ldb) {
+            FloatVector y = FloatVector.fromArray(F, b, bi);
+            c0 = FloatVector.broadcast(F, a[a0 + p]).fma(y, c0);
+            c1 = FloatVector.broadcast(F, a[a0 + p + PANEL_STRIDE]).fma(y, c1);
+            c2 = FloatVector.broadcast(F, a[a0 + p + 2 * PANEL_STRIDE]).fma(y, c2);
+            c3 = FloatVector.broadcast(F, a[a0 + p + 3 * PANEL_STRIDE]).fma(y, c3);
+            c4 = FloatVector.broadcast(F, a[a0 + p + 4 * PANEL_STRIDE]).fma(y, c4);
+            c5 = FloatVector.broadcast(F, a[a0 + p + 5 * PANEL_STRIDE]).fma(y, c5);
+            c6 = FloatVector.broadcast(F, a[a0 + p + 6 * PANEL_STRIDE]).fma(y, c6);
+            c7 = FloatVector.broadcast(F, a[a0 + p + 7 * PANEL_STRIDE]).fma(y, c7);
+            c8 = FloatVector.broadcast(F, a[a0 + p + 8 * PANEL_STRIDE]).fma(y, c8);
+            c9 = FloatVector.broadcast(F, a[a0 + p + 9 * PANEL_STRIDE]).fma(y, c9);
+            ca = FloatVector.broadcast(F, a[a0 + p + 10 * PANEL_STRIDE]).fma(y, ca);
+            cb = FloatVector.broadcast(F, a[a0 + p + 11 * PANEL_STRIDE]).fma(y, cb);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        ca.intoArray(tile, 10 * NR);
+        cb.intoArray(tile, 11 * NR);
+    }
+
+    private static void kernelColumns12x1(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+            float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, ca = c0, cb = c0;
+        for (int p = 0, ai = a0, bi = b0; p < kc; p++, ai += lda, bi += ldb) {
+            FloatVector y = FloatVector.fromArray(F, b, bi);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(y, c0);
+            c1 = FloatVector.broadcast(F, a[ai + 1]).fma(y, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2]).fma(y, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3]).fma(y, c3);
+            c4 = FloatVector.broadcast(F, a[ai + 4]).fma(y, c4);
+            c5 = FloatVector.broadcast(F, a[ai + 5]).fma(y, c5);
+            c6 = FloatVector.broadcast(F, a[ai + 6]).fma(y, c6);
+            c7 = FloatVector.broadcast(F, a[ai + 7]).fma(y, c7);
+            c8 = FloatVector.broadcast(F, a[ai + 8]).fma(y, c8);
+            c9 = FloatVector.broadcast(F, a[ai + 9]).fma(y, c9);
+            ca = FloatVector.broadcast(F, a[ai + 10]).fma(y, ca);
+            cb = FloatVector.broadcast(F, a[ai + 11]).fma(y, cb);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        ca.intoArray(tile, 10 * NR);
+        cb.intoArray(tile, 11 * NR);
+    }
+
+    private static void kernelRows12Store(int kc, float[] a, int a0, float[] b, int b0, int ldb, float[] c, int ci,
+            int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        for (int p = 0, bi = b0; p < kc; p++, bi += ldb) {
+            FloatVector y0 = FloatVector.fromArray(F, b, bi);
+            FloatVector y1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            x = FloatVector.broadcast(F, a[a0 + p + PANEL_STRIDE]);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            x = FloatVector.broadcast(F, a[a0 + p + 2 * PANEL_STRIDE]);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            x = FloatVector.broadcast(F, a[a0 + p + 3 * PANEL_STRIDE]);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
+            x = FloatVector.broadcast(F, a[a0 + p + 4 * PANEL_STRIDE]);
+            c40 = x.fma(y0, c40);
+            c41 = x.fma(y1, c41);
+            x = FloatVector.broadcast(F, a[a0 + p + 5 * PANEL_STRIDE]);
+            c50 = x.fma(y0, c50);
+            c51 = x.fma(y1, c51);
+            x = FloatVector.broadcast(F, a[a0 + p + 6 * PANEL_STRIDE]);
+            c60 = x.fma(y0, c60);
+            c61 = x.fma(y1, c61);
+            x = FloatVector.broadcast(F, a[a0 + p + 7 * PANEL_STRIDE]);
+            c70 = x.fma(y0, c70);
+            c71 = x.fma(y1, c71);
+            x = FloatVector.broadcast(F, a[a0 + p + 8 * PANEL_STRIDE]);
+            c80 = x.fma(y0, c80);
+            c81 = x.fma(y1, c81);
+            x = FloatVector.broadcast(F, a[a0 + p + 9 * PANEL_STRIDE]);
+            c90 = x.fma(y0, c90);
+            c91 = x.fma(y1, c91);
+            x = FloatVector.broadcast(F, a[a0 + p + 10 * PANEL_STRIDE]);
+            ca0 = x.fma(y0, ca0);
+            ca1 = x.fma(y1, ca1);
+            x = FloatVector.broadcast(F, a[a0 + p + 11 * PANEL_STRIDE]);
+            cb0 = x.fma(y0, cb0);
+            cb1 = x.fma(y1, cb1);
+        }
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        c00.mul(av).intoArray(c, ci);
+        c01.mul(av).intoArray(c, ci + L);
+        c10.mul(av).intoArray(c, ci + ldc);
+        c11.mul(av).intoArray(c, ci + ldc + L);
+        c20.mul(av).intoArray(c, ci + 2 * ldc);
+        c21.mul(av).intoArray(c, ci + 2 * ldc + L);
+        c30.mul(av).intoArray(c, ci + 3 * ldc);
+        c31.mul(av).intoArray(c, ci + 3 * ldc + L);
+        c40.mul(av).intoArray(c, ci + 4 * ldc);
+        c41.mul(av).intoArray(c, ci + 4 * ldc + L);
+        c50.mul(av).intoArray(c, ci + 5 * ldc);
+        c51.mul(av).intoArray(c, ci + 5 * ldc + L);
+        c60.mul(av).intoArray(c, ci + 6 * ldc);
+        c61.mul(av).intoArray(c, ci + 6 * ldc + L);
+        c70.mul(av).intoArray(c, ci + 7 * ldc);
+        c71.mul(av).intoArray(c, ci + 7 * ldc + L);
+        c80.mul(av).intoArray(c, ci + 8 * ldc);
+        c81.mul(av).intoArray(c, ci + 8 * ldc + L);
+        c90.mul(av).intoArray(c, ci + 9 * ldc);
+        c91.mul(av).intoArray(c, ci + 9 * ldc + L);
+        ca0.mul(av).intoArray(c, ci + 10 * ldc);
+        ca1.mul(av).intoArray(c, ci + 10 * ldc + L);
+        cb0.mul(av).intoArray(c, ci + 11 * ldc);
+        cb1.mul(av).intoArray(c, ci + 11 * ldc + L);
+    }
+
+    private static void kernelColumns12Store(int kc, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int ci,
+            int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        for (int p = 0, ai = a0, bi = b0; p < kc; p++, ai += lda, bi += ldb) {
+            FloatVector y0 = FloatVector.fromArray(F, b, bi);
+            FloatVector y1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector x = FloatVector.broadcast(F, a[ai]);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            x = FloatVector.broadcast(F, a[ai + 1]);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            x = FloatVector.broadcast(F, a[ai + 2]);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            x = FloatVector.broadcast(F, a[ai + 3]);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
+            x = FloatVector.broadcast(F, a[ai + 4]);
+            c40 = x.fma(y0, c40);
+            c41 = x.fma(y1, c41);
+            x = FloatVector.broadcast(F, a[ai + 5]);
+            c50 = x.fma(y0, c50);
+            c51 = x.fma(y1, c51);
+            x = FloatVector.broadcast(F, a[ai + 6]);
+            c60 = x.fma(y0, c60);
+            c61 = x.fma(y1, c61);
+            x = FloatVector.broadcast(F, a[ai + 7]);
+            c70 = x.fma(y0, c70);
+            c71 = x.fma(y1, c71);
+            x = FloatVector.broadcast(F, a[ai + 8]);
+            c80 = x.fma(y0, c80);
+            c81 = x.fma(y1, c81);
+            x = FloatVector.broadcast(F, a[ai + 9]);
+            c90 = x.fma(y0, c90);
+            c91 = x.fma(y1, c91);
+            x = FloatVector.broadcast(F, a[ai + 10]);
+            ca0 = x.fma(y0, ca0);
+            ca1 = x.fma(y1, ca1);
+            x = FloatVector.broadcast(F, a[ai + 11]);
+            cb0 = x.fma(y0, cb0);
+            cb1 = x.fma(y1, cb1);
+        }
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        c00.mul(av).intoArray(c, ci);
+        c01.mul(av).intoArray(c, ci + L);
+        c10.mul(av).intoArray(c, ci + ldc);
+        c11.mul(av).intoArray(c, ci + ldc + L);
+        c20.mul(av).intoArray(c, ci + 2 * ldc);
+        c21.mul(av).intoArray(c, ci + 2 * ldc + L);
+        c30.mul(av).intoArray(c, ci + 3 * ldc);
+        c31.mul(av).intoArray(c, ci + 3 * ldc + L);
+        c40.mul(av).intoArray(c, ci + 4 * ldc);
+        c41.mul(av).intoArray(c, ci + 4 * ldc + L);
+        c50.mul(av).intoArray(c, ci + 5 * ldc);
+        c51.mul(av).intoArray(c, ci + 5 * ldc + L);
+        c60.mul(av).intoArray(c, ci + 6 * ldc);
+        c61.mul(av).intoArray(c, ci + 6 * ldc + L);
+        c70.mul(av).intoArray(c, ci + 7 * ldc);
+        c71.mul(av).intoArray(c, ci + 7 * ldc + L);
+        c80.mul(av).intoArray(c, ci + 8 * ldc);
+        c81.mul(av).intoArray(c, ci + 8 * ldc + L);
+        c90.mul(av).intoArray(c, ci + 9 * ldc);
+        c91.mul(av).intoArray(c, ci + 9 * ldc + L);
+        ca0.mul(av).intoArray(c, ci + 10 * ldc);
+        ca1.mul(av).intoArray(c, ci + 10 * ldc + L);
+        cb0.mul(av).intoArray(c, ci + 11 * ldc);
+        cb1.mul(av).intoArray(c, ci + 11 * ldc + L);
     }
 
     /**
