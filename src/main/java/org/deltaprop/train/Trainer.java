@@ -159,7 +159,7 @@ public final class Trainer implements AutoCloseable {
         int rows = b.rows;
         float scale = (float) options.reduction().scale(rows);
         device.loadBatch(b.x, b.t, rows);
-        batches.release(b);
+        batches.release();
         device.forward(rows);
         if (correctCount != null) {
             device.countCorrect(correctCount, rows);
