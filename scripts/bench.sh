@@ -6,6 +6,11 @@
 #   4. end-to-end training on Fashion-MNIST against PyTorch CPU (bench/e2e.sh).
 # Prints the tables and writes them, the raw results and a chart to out/bench/.
 #
+# The peers run with their best settings: this kind of machine sets OPENBLAS_CORETYPE=Haswell
+# and OPENBLAS_L2_SIZE, which pin OpenBLAS (and PyTorch, which calls it) to AVX2 kernels even
+# on AVX-512 CPUs, so the peer processes (and only they) run with both unset. The report
+# starts with the machine: CPU and vector extensions, JDK and vector width, the OpenBLAS kernel.
+#
 #   scripts/bench.sh                      everything (about 25 minutes on 2 cores)
 #   scripts/bench.sh --quick              fewer shapes, shorter runs (about 6 minutes)
 #   scripts/bench.sh --backends "simd opencl" --threads "1 2" --no-e2e
@@ -87,12 +92,15 @@ for b in "${usable[@]}"; do
   done
 done
 
-# OpenBLAS on the same shapes, same thread counts, same run.
+# The machine, first in the report.
+bash "$DELTAPROP_ROOT/bench/machine.sh" "${java[@]}" -cp "$jar" org.deltaprop.cli.Main >"$out.tmp/machine.md"
+
+# OpenBLAS on the same shapes, same thread counts, same run, with its own choice of kernel.
 all_shapes=${shapes:-$(sed -n '/@Param({"nn-256/,/})/p' bench/src/main/java/org/deltaprop/bench/GemmBenchmark.java |
   grep -o '"[nt][nt]-[0-9-]*"' | tr -d '"' | paste -sd,)}
 for t in $threads_list; do
   say "OpenBLAS sgemm threads=$t"
-  /usr/bin/python3 bench/openblas_sgemm.py --threads "$t" --seconds "$blas_seconds" ${all_shapes//,/ } >>"$out.tmp/openblas.csv" ||
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/openblas_sgemm.py --threads "$t" --seconds "$blas_seconds" ${all_shapes//,/ } >>"$out.tmp/openblas.csv" ||
     die "the OpenBLAS timing failed"
 done
 

@@ -29,6 +29,16 @@ public interface Backend extends AutoCloseable {
     /** One line on what this instance runs on, e.g. "Vector API, 256-bit, 2 threads". */
     String description();
 
+    /**
+     * The CPU cores this backend keeps busy while it computes: its own threads on the host, or 0
+     * when a device computes apart from the host. The trainer prepares the next batch on a thread
+     * of its own only while a core is left over, so that the preparation never takes a core from
+     * the step that is running.
+     */
+    default int hostThreads() {
+        return 1;
+    }
+
     /** A new zero-filled rows × cols matrix. */
     Matrix allocate(int rows, int cols);
 

@@ -22,6 +22,7 @@ import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Optimizer;
+import org.deltaprop.train.Profiler;
 import org.deltaprop.train.Schedule;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.TrainingRun;
@@ -171,6 +172,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (it is only drawn on a terminal anyway).")
     boolean noProgress;
 
+    @Option(names = "--profile",
+            description = "After training, print where the epochs' time went: each kind of backend operation, the "
+                    + "batches' preparation and the rest. Operations are timed to completion, which serialises an "
+                    + "asynchronous backend, so a profiled run is slower.")
+    boolean profile;
+
     @Mixin
     Threads threads;
 
@@ -264,8 +271,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Result result;
         Evaluator.Evaluation testResult = null;
         Backends.Selection selection = backend.open();
+        Profiler profiler = profile ? new Profiler() : null;
         try (Backend b = selection.backend()) {
-            result = TrainingRun.run(b, initial, options, trainSet, valSet, scaling, all.classes(), settings, resumed,
+            result = TrainingRun.run(profiler != null ? profiler.wrap(b) : b, initial, options, trainSet, valSet, scaling, all.classes(), settings, resumed,
                     resume, new ConsoleListener(!noProgress && System.console() != null));
             if (testSet != null) {
                 try (DeviceNetwork net = new DeviceNetwork(b, result.network(), Math.min(1024, testSet.size()))) {
@@ -292,6 +300,9 @@ final class TrainCommand implements Callable<Integer> {
                 result.trainingSeconds(), result.trainingSeconds() / epochsRun, (System.nanoTime() - wallStart) / 1e9);
         System.out.println("wrote " + modelOut + (curveOut != null ? ", " + curveOut : "")
                 + (checkpointOut != null ? ", " + checkpointOut : ""));
+        if (profiler != null) {
+            System.out.print(profiler.report());
+        }
         return 0;
     }
 

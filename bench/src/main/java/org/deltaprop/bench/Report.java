@@ -27,8 +27,9 @@ import java.util.TreeSet;
  * and thread count with the ratio to OpenBLAS, and samples/s per training step with the
  * speed-up over the scalar reference.
  *
- * <p>Usage: {@code Report OUT_DIR JMH_JSON... } where OUT_DIR holds openblas.csv and
- * receives table.md and gemm.png; the table is printed too.
+ * <p>Usage: {@code Report OUT_DIR JMH_JSON... } where OUT_DIR holds openblas.csv (and
+ * machine.md, which heads the report) and receives table.md and gemm.png; the table is
+ * printed too.
  */
 public final class Report {
 
@@ -54,6 +55,10 @@ public final class Report {
         }
         Map<String, Double> openblas = readOpenBlas(out.resolve("openblas.csv"));
         StringBuilder md = new StringBuilder();
+        Path machine = out.resolve("machine.md");
+        if (Files.exists(machine)) {
+            md.append("### Machine\n\n").append(Files.readString(machine)).append('\n');
+        }
         gemmTable(results, openblas, md);
         stepTable(results, md);
         Files.writeString(out.resolve("table.md"), md.toString());

@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+// The JVM flags scripts/deltaprop runs with (scripts/lib.sh says why).
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,org.deltaprop.backend.simd.*::*,0.05"})
 @State(Scope.Benchmark)
 public class TrainStepBenchmark {
 

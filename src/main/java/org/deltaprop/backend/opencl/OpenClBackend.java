@@ -138,6 +138,12 @@ public final class OpenClBackend implements Backend {
         return "opencl";
     }
 
+    /** A GPU computes apart from the host; an OpenCL CPU device (PoCL) runs on every core it has. */
+    @Override
+    public int hostThreads() {
+        return device.isGpu() ? 0 : device.computeUnits();
+    }
+
     @Override
     public String description() {
         return "OpenCL on #" + device.index() + " " + device.shortName() + ", " + device.platformName()

@@ -81,7 +81,7 @@ public final class SimdBackend implements Backend {
         this.bits = bits;
         this.lanes = bits / Float.SIZE;
         this.pool = new WorkerPool(threads);
-        this.packed = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
+        this.packed = Specializer.create(PackedGemm.class, Gemm.class, bits, pool, gemmTileRows());
         ArrayMath math = Specializer.create(VectorMath.class, ArrayMath.class, bits);
         this.kernels = Specializer.create(VectorElementwise.class, Elementwise.class, bits, math);
         this.scratch = new float[threads][Elementwise.SCRATCH];
@@ -136,6 +136,11 @@ public final class SimdBackend implements Backend {
         }
     }
 
+    /** The rows of the GEMM's register tile on this CPU: more where there are more vector registers. */
+    static int gemmTileRows() {
+        return Specializer.vectorRegisters() >= 32 ? PackedGemm.MR_WIDE : PackedGemm.MR_NARROW;
+    }
+
     /** Vector width in bits. */
     public int bits() {
         return bits;
@@ -148,6 +153,12 @@ public final class SimdBackend implements Backend {
     @Override
     public String name() {
         return "simd";
+    }
+
+    /** Every thread of the pool computes, and idle workers spin between the operations of a step. */
+    @Override
+    public int hostThreads() {
+        return pool.threads();
     }
 
     @Override

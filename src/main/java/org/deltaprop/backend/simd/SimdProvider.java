@@ -90,8 +90,9 @@ public final class SimdProvider implements BackendProvider {
                             threads.isEmpty() ? SimdBackend.THREADS_PROPERTY + " unset"
                                     : SimdBackend.THREADS_PROPERTY + "=" + threads,
                             Runtime.getRuntime().availableProcessors()),
-                    String.format(Locale.ROOT, "simd: GEMM micro-kernel %d×2 vectors, k-blocks ≤ %d, row blocks %d, "
-                            + "column blocks %d", PackedGemm.MR, PackedGemm.KC_MAX, PackedGemm.MC, PackedGemm.NC));
+                    String.format(Locale.ROOT, "simd: GEMM micro-kernel %d×2 vectors (%d vector registers), "
+                            + "k-blocks ≤ %d, column blocks ≤ %d", SimdBackend.gemmTileRows(),
+                            Specializer.vectorRegisters(), PackedGemm.KC_MAX, PackedGemm.NC));
         }
     }
 }

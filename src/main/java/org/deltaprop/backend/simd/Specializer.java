@@ -43,16 +43,29 @@ final class Specializer {
     }
 
     /**
-     * A new instance of {@code template}'s copy for {@code bits}-bit vectors, made by its one
-     * constructor with {@code args}.
+     * The vector registers C2 allocates on this CPU: 32 with AVX-512 (whose preferred width is
+     * 512 bits), 16 otherwise. The GEMM sizes its register tile by this.
+     */
+    static int vectorRegisters() {
+        return preferredBits() >= 512 ? 32 : 16;
+    }
+
+    /**
+     * A new instance of {@code template}'s copy for {@code bits}-bit vectors, made by its
+     * constructor that takes as many arguments as {@code args} holds.
      */
     static <T> T create(Class<? extends T> template, Class<T> as, int bits, Object... args) {
         Class<?> specialized = LOADED.computeIfAbsent(template.getName() + "@" + bits,
                 key -> define(template, species(bits)));
         try {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(specialized, MethodHandles.lookup());
-            return as.cast(lookup.unreflectConstructor(specialized.getDeclaredConstructors()[0])
-                    .invokeWithArguments(args));
+            for (var constructor : specialized.getDeclaredConstructors()) {
+                if (constructor.getParameterCount() == args.length) {
+                    return as.cast(lookup.unreflectConstructor(constructor).invokeWithArguments(args));
+                }
+            }
+            throw new IllegalArgumentException(template.getName() + " has no constructor of " + args.length
+                    + " arguments");
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

@@ -1,5 +1,5 @@
-// A quick GEMM throughput probe for development (not a test, not the JMH benchmark):
-// times PackedGemm on the shapes docs/SIMD.md reports and prints the median GFLOP/s.
+// A quick GEMM throughput probe for development (not a test, not the JMH benchmark): times
+// PackedGemm on the shapes given and prints the median GFLOP/s.
 package org.deltaprop.backend.simd;
 
 import java.util.Arrays;
@@ -10,58 +10,32 @@ import java.util.SplittableRandom;
  * Usage (after {@code mvn test-compile}):
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
- *     org.deltaprop.backend.simd.GemmThroughput [threads] [bits] [nn,nt,tn,tt | training]
+ *     org.deltaprop.backend.simd.GemmThroughput threads bits shape...
  * </pre>
- * The transposes run on 1024³ and the three MLP shapes of issue 3 (m = B = 128); {@code training}
- * runs instead the three products of the first layer of a 784-256 layer at B = 128, each with
- * the transposes the training loop uses.
- * Each shape is warmed up for a second, then timed in 15 repetitions of about 0.1 s; the
- * median and the best are reported, because other work on a shared machine adds noise.
+ * A shape is {@code op-m-n-k} as in the JMH benchmark, e.g. {@code nt-128-256-784} (op(A) is
+ * m × k, op(B) is k × n). {@code -Ddeltaprop.gemm.mr=4|12} forces the micro-tile's rows. Each
+ * shape is warmed up for a second, then timed in 15 repetitions of about 0.1 s; the median and
+ * the best are reported, because other work on a shared machine adds noise.
  */
 public final class GemmThroughput {
-
-    private static final int[][] SHAPES = {
-            {1024, 1024, 1024},     // m, n, k
-            {128, 256, 784},        // B×784 · 784×256 at B = 128
-            {128, 128, 256},        // B×256 · 256×128
-            {128, 10, 128},         // B×128 · 128×10
-    };
-
-    /** The first layer's products in one training step: forward X·Wᵀ, back δ·W, gradient δᵀ·X. */
-    private static final Object[][] TRAINING = {
-            {"nt", new int[] {128, 256, 784}},
-            {"nn", new int[] {128, 784, 256}},
-            {"tn", new int[] {256, 784, 128}},
-    };
 
     private GemmThroughput() {
     }
 
     public static void main(String[] args) {
-        int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
-        int bits = args.length > 1 ? Integer.parseInt(args[1]) : Specializer.preferredBits();
-        String cases = args.length > 2 ? args[2] : "nn,nt,tn";
+        int threads = Integer.parseInt(args[0]);
+        int bits = Integer.parseInt(args[1]);
+        int mr = Integer.getInteger("deltaprop.gemm.mr", SimdBackend.gemmTileRows());
         try (WorkerPool pool = new WorkerPool(threads)) {
-            Gemm gemm = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
-            if (cases.equals("training")) {
-                for (Object[] product : TRAINING) {
-                    report(gemm, threads, bits, (String) product[0], (int[]) product[1]);
-                }
-                return;
-            }
-            for (int[] shape : SHAPES) {
-                for (String t : cases.split(",")) {
-                    report(gemm, threads, bits, t, shape);
-                }
+            Gemm gemm = Specializer.create(PackedGemm.class, Gemm.class, bits, pool, mr);
+            for (String shape : Arrays.copyOfRange(args, 2, args.length)) {
+                String[] p = shape.split("-");
+                double[] gflops = measure(gemm, p[0].charAt(0) == 't', p[0].charAt(1) == 't', Integer.parseInt(p[1]),
+                        Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+                System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.1f%n", shape, threads, bits, mr, gflops[0],
+                        gflops[1]);
             }
         }
-    }
-
-    private static void report(Gemm gemm, int threads, int bits, String transposes, int[] shape) {
-        double[] gflops = measure(gemm, transposes.charAt(0) == 't', transposes.charAt(1) == 't', shape[0], shape[1],
-                shape[2]);
-        System.out.printf(Locale.ROOT, "%d threads, %d-bit, %s  m=%d n=%d k=%d: median %.1f GFLOP/s, best %.1f%n",
-                threads, bits, transposes, shape[0], shape[1], shape[2], gflops[0], gflops[1]);
     }
 
     /** {median, best} GFLOP/s over 15 repetitions of about 0.1 s each, after 1 s of warm-up. */

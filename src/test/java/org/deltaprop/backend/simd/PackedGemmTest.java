@@ -24,19 +24,21 @@ class PackedGemmTest {
     @ParameterizedTest(name = "{0}-bit")
     @MethodSource("widths")
     void agreesBitForBitWithTheNaiveGemmWhenKFitsOneBlock(int bits) {
-        int[] ms = {1, 2, 3, 4, 5, 7, 9, 16, 17, 33};
+        int[] ms = {1, 2, 3, 4, 5, 7, 9, 11, 12, 13, 16, 17, 25, 33};
         int[] ns = {1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 65};
-        int[] ks = {1, 2, 8, 13, 300};
+        int[] ks = {1, 2, 8, 13, PackedGemm.KC_NARROW};
         try (WorkerPool one = new WorkerPool(1); WorkerPool three = new WorkerPool(3)) {
-            Gemm[] fast = {Specializer.create(PackedGemm.class, Gemm.class, bits, one),
-                    Specializer.create(PackedGemm.class, Gemm.class, bits, three)};
+            Gemm[] fast = {Specializer.create(PackedGemm.class, Gemm.class, bits, one, PackedGemm.MR_NARROW),
+                    Specializer.create(PackedGemm.class, Gemm.class, bits, three, PackedGemm.MR_NARROW),
+                    Specializer.create(PackedGemm.class, Gemm.class, bits, one, PackedGemm.MR_WIDE),
+                    Specializer.create(PackedGemm.class, Gemm.class, bits, three, PackedGemm.MR_WIDE)};
             long seed = 0;
             for (int m : ms) {
                 for (int n : ns) {
                     for (int k : ks) {
                         for (int t = 0; t < 4; t++) {
                             seed++;
-                            compare(fast[(int) (seed % 2)], t >= 2, t % 2 == 1, m, n, k, seed, true);
+                            compare(fast[(int) (seed % 4)], t >= 2, t % 2 == 1, m, n, k, seed, true);
                         }
                     }
                 }
@@ -48,17 +50,19 @@ class PackedGemmTest {
     @ParameterizedTest(name = "{0}-bit")
     @MethodSource("widths")
     void agreesWithTheNaiveGemmAcrossBlocks(int bits) {
-        int[][] shapes = {{PackedGemm.MC + 5, 41, 257}, {3, PackedGemm.NC + 19, 9}, {131, 67, 600},
-                {2 * PackedGemm.MC + 1, 3, 2 * PackedGemm.KC_MAX + 1}, {1, 300, PackedGemm.KC_MAX + 1}};
+        int[][] shapes = {{300, 41, 257}, {3, PackedGemm.NC + 19, 9}, {131, 67, 600}, {1024, 70, 100},
+                {601, 3, 2 * PackedGemm.KC_MAX + 1}, {1, 300, PackedGemm.KC_MAX + 1}, {100, 1024, 64}};
         try (WorkerPool pool = new WorkerPool(2)) {
-            Gemm fast = Specializer.create(PackedGemm.class, Gemm.class, bits, pool);
+          for (int mr : new int[] {PackedGemm.MR_NARROW, PackedGemm.MR_WIDE}) {
+            Gemm fast = Specializer.create(PackedGemm.class, Gemm.class, bits, pool, mr);
             long seed = 1000;
             for (int[] s : shapes) {
                 for (int t = 0; t < 4; t++) {
                     seed++;
-                    compare(fast, t >= 2, t % 2 == 1, s[0], s[1], s[2], seed, s[2] <= PackedGemm.KC_MAX);
+                    compare(fast, t >= 2, t % 2 == 1, s[0], s[1], s[2], seed, s[2] <= PackedGemm.KC_NARROW);
                 }
             }
+          }
         }
     }
 
