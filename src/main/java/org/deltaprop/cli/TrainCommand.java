@@ -21,11 +21,12 @@ import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
-import org.deltaprop.train.Optimizer;
 import org.deltaprop.train.Profiler;
 import org.deltaprop.train.Schedule;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.TrainingRun;
+import org.deltaprop.train.optimizer.Optimizer;
+import org.deltaprop.train.optimizer.Optimizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +35,10 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code deltaprop train}: trains a network on a data set and saves it. */
@@ -107,17 +110,21 @@ final class TrainCommand implements Callable<Integer> {
     Path init;
 
     // ---- optimisation ----
-    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam", defaultValue = "adam",
-            description = "Update rule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam|adamw", defaultValue = "adam",
+            description = "Update rule (default: ${DEFAULT-VALUE}); adamw is Adam with decoupled weight decay.")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate η (default: 0.001 for adam, 0.1 for sgd, 0.01 for momentum).")
+            description = "Learning rate η (default: 0.001 for adam and adamw, 0.1 for sgd, 0.01 for momentum).")
     Double learningRate;
 
-    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
-            description = "Momentum μ for --optimizer momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
+    @Option(names = "--momentum", paramLabel = "MU",
+            description = "Momentum μ for --optimizer momentum (default: 0.9).")
+    Double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+            description = "Decoupled weight decay λ for --optimizer adamw, as PyTorch's AdamW (default: 0.01).")
+    Double weightDecay;
 
     @Option(names = "--schedule", paramLabel = "cosine|constant", defaultValue = "cosine",
             description = "Learning rate over the run: cosine decay from --lr to 0, or constant (default: ${DEFAULT-VALUE}).")
@@ -327,13 +334,22 @@ final class TrainCommand implements Callable<Integer> {
         return new Architecture(data.features(), layers, l);
     }
 
+    /** The optimizer the options name, with the hyper-parameters given for it; one given for another optimizer is an error. */
     private Optimizer optimizer() {
-        Optimizer.Kind kind = Optimizer.parseKind(optimizer);
-        return switch (kind) {
-            case SGD -> Optimizer.sgd(learningRate != null ? learningRate : 0.1);
-            case MOMENTUM -> Optimizer.momentum(learningRate != null ? learningRate : 0.01, momentum);
-            case ADAM -> Optimizer.adam(learningRate != null ? learningRate : 0.001);
-        };
+        Map<String, Double> hyper = new LinkedHashMap<>();
+        if (momentum != null) {
+            hyper.put("momentum", momentum);
+        }
+        if (weightDecay != null) {
+            hyper.put("weight_decay", weightDecay);
+        }
+        try {
+            return Optimizers.create(optimizer, learningRate, hyper);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException("--optimizer " + optimizer + ": " + e.getMessage()
+                    .replace("hyper-parameter 'momentum'", "--momentum")
+                    .replace("hyper-parameter 'weight_decay'", "--weight-decay"));
+        }
     }
 
     private int parseBatch() {

@@ -9,9 +9,9 @@ import org.deltaprop.nn.Network;
 import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
-import org.deltaprop.train.Optimizer;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
+import org.deltaprop.train.optimizer.Optimizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -8,6 +8,8 @@ import org.deltaprop.io.ModelFile;
 import org.deltaprop.io.SafeTensors;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Network;
+import org.deltaprop.train.optimizer.Optimizer;
+import org.deltaprop.train.optimizer.Optimizers;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,8 +20,9 @@ import java.util.Map;
 
 /**
  * A training checkpoint: a model file (so any checkpoint is also a usable model) plus the
- * optimizer's state tensors ({@code optimizer.0.weight.m}, ...) and, in the metadata, the
- * epoch it was taken after, the optimizer, its step count and the early-stopping record
+ * optimizer's state tensors ({@code optimizer.0.weight.m}, ...: parameter, then the optimizer's
+ * name for the state) and, in the metadata, the epoch it was taken after, the optimizer's name,
+ * learning rate and hyper-parameters ({@code checkpoint.beta1}, ...), its step count and the early-stopping record
  * (with the best weights so far as {@code best.0.weight}, ..., when they are not the current ones).
  * Written atomically, so a crash while writing keeps the previous checkpoint.
  */
@@ -61,12 +64,9 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         Optimizer o = state.optimizer();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(PREFIX + "epoch", Integer.toString(epoch));
-        meta.put(PREFIX + "optimizer", o.kind().name());
+        meta.put(PREFIX + "optimizer", o.name());
         meta.put(PREFIX + "learning_rate", Double.toString(o.learningRate()));
-        meta.put(PREFIX + "momentum", Double.toString(o.momentum()));
-        meta.put(PREFIX + "beta1", Double.toString(o.beta1()));
-        meta.put(PREFIX + "beta2", Double.toString(o.beta2()));
-        meta.put(PREFIX + "epsilon", Double.toString(o.epsilon()));
+        o.hyperParameters().forEach((key, value) -> meta.put(PREFIX + key, Double.toString(value)));
         meta.put(PREFIX + "steps", Long.toString(state.steps()));
         meta.put(PREFIX + "best_validation_loss", Double.toString(bestValidationLoss));
         meta.put(PREFIX + "best_epoch", Integer.toString(bestEpoch));
@@ -82,10 +82,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
             throw new BadDataException(file, "is a model, not a checkpoint: use --init to start from its weights");
         }
         try {
-            Optimizer optimizer = new Optimizer(Optimizer.Kind.valueOf(meta.get(PREFIX + "optimizer")),
-                    Double.parseDouble(meta.get(PREFIX + "learning_rate")),
-                    Double.parseDouble(meta.get(PREFIX + "momentum")), Double.parseDouble(meta.get(PREFIX + "beta1")),
-                    Double.parseDouble(meta.get(PREFIX + "beta2")), Double.parseDouble(meta.get(PREFIX + "epsilon")));
+            Optimizer optimizer = readOptimizer(meta);
             Map<String, float[]> state = new LinkedHashMap<>();
             contents.tensors().forEach((name, t) -> {
                 if (name.startsWith("optimizer.")) {
@@ -110,6 +107,23 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         } catch (RuntimeException e) {
             throw new BadDataException(file, "has unreadable checkpoint metadata: " + e.getMessage());
         }
+    }
+
+    /**
+     * The optimizer by its name and the hyper-parameters it has; a file from before optimizers
+     * were strategies names them in capitals and stores every optimizer's keys, which the
+     * lookup by the named optimizer's own keys reads just the same.
+     */
+    private static Optimizer readOptimizer(Map<String, String> meta) {
+        String name = meta.get(PREFIX + "optimizer");
+        Map<String, Double> hyper = new LinkedHashMap<>();
+        for (String key : Optimizers.create(name).hyperParameters().keySet()) {
+            String value = meta.get(PREFIX + key);
+            if (value != null) {
+                hyper.put(key, Double.parseDouble(value));
+            }
+        }
+        return Optimizers.create(name, Double.parseDouble(meta.get(PREFIX + "learning_rate")), hyper);
     }
 
     /** Copies the saved optimizer state into a trainer built with the same optimizer and network. */

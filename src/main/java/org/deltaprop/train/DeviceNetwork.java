@@ -5,10 +5,13 @@ import org.deltaprop.backend.Matrix;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Network;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A network resident on a backend: its weights and gradients, and the buffers of one
  * batch, allocated once for batches of up to {@code capacity} rows. This is the one place
- * the forward pass and backpropagation are written, as MATH.md derives them; every
+ * the forward pass and backpropagation are written, as docs/MATH.md §2–§5 derives them; every
  * backend runs exactly this sequence of operations.
  *
  * <p>Shapes, with B the rows of the current batch and layer h = 1..L mapping nʰ⁻¹ to nʰ:
@@ -29,8 +32,7 @@ public final class DeviceNetwork implements AutoCloseable {
     private final Matrix rowLoss;    // E_n per row, capacity × 1
     private final Matrix[] weight;   // [h − 1] = Wʰ
     private final Matrix[] bias;     // [h − 1] = bʰ
-    private final Matrix[] weightGrad;
-    private final Matrix[] biasGrad;
+    private final Gradients gradients;  // the buffers backward() fills when not given others
     private final Matrix[] net;      // [h − 1] = Sʰ, capacity × nʰ
     private final Matrix[] out;      // [h − 1] = Xʰ
     private final Matrix[] delta;    // [h − 1] = δʰ
@@ -48,8 +50,6 @@ public final class DeviceNetwork implements AutoCloseable {
         rowLoss = backend.allocate(capacity, 1);
         weight = new Matrix[depth];
         bias = new Matrix[depth];
-        weightGrad = new Matrix[depth];
-        biasGrad = new Matrix[depth];
         net = new Matrix[depth];
         out = new Matrix[depth];
         delta = new Matrix[depth];
@@ -58,13 +58,17 @@ public final class DeviceNetwork implements AutoCloseable {
             int nIn = architecture.units(h - 1);
             weight[h - 1] = backend.allocate(n, nIn);
             bias[h - 1] = backend.allocate(1, n);
-            weightGrad[h - 1] = backend.allocate(n, nIn);
-            biasGrad[h - 1] = backend.allocate(1, n);
             net[h - 1] = backend.allocate(capacity, n);
             out[h - 1] = backend.allocate(capacity, n);
             delta[h - 1] = backend.allocate(capacity, n);
         }
+        gradients = new Gradients(backend, architecture);
         upload(network);
+    }
+
+    /** New gradient buffers for this network, e.g. to accumulate several batches apart from {@link #gradients()}. */
+    public Gradients newGradients() {
+        return new Gradients(backend, architecture);
     }
 
     /** Copies the network's weights onto the backend. */
@@ -120,22 +124,25 @@ public final class DeviceNetwork implements AutoCloseable {
     }
 
     /**
-     * Backpropagation after {@link #outputDelta}: for h = L..1, ∂E/∂Wʰ = δʰᵀ·Xʰ⁻¹ (plus
-     * {@code l2}·Wʰ when L2 regularisation is on), ∂E/∂bʰ = Σ_rows δʰ, and
-     * δʰ⁻¹ = (δʰ·Wʰ) ⊙ fʰ⁻¹'(Sʰ⁻¹).
+     * Backpropagation after {@link #outputDelta} (docs/MATH.md §5): for h = L..1, ∂E/∂Wʰ = δʰᵀ·Xʰ⁻¹
+     * (plus {@code l2}·Wʰ when L2 regularisation is on), ∂E/∂bʰ = Σ_rows δʰ, and
+     * δʰ⁻¹ = (δʰ·Wʰ) ⊙ fʰ⁻¹'(Sʰ⁻¹). The gradients overwrite {@code into}, or, with
+     * {@code accumulate}, are added to what it holds (GEMM and the row sums with β = 1), so
+     * several batches sum into one set.
      *
      * @param l2 the coefficient of W added to each weight gradient: scale·λ
      */
-    public void backward(float l2, int rows) {
+    public void backward(float l2, int rows, Gradients into, boolean accumulate) {
         checkRows(rows);
+        float beta = accumulate ? 1f : 0f;
         for (int h = depth; h >= 1; h--) {
             Matrix d = delta[h - 1].topRows(rows);
             Matrix previous = h == 1 ? input.topRows(rows) : out[h - 2].topRows(rows);
-            backend.gemm(true, false, 1f, d, previous, 0f, weightGrad[h - 1]);
+            backend.gemm(true, false, 1f, d, previous, beta, into.weight(h));
             if (l2 != 0) {
-                backend.axpy(l2, weight[h - 1], weightGrad[h - 1]);
+                backend.axpy(l2, weight[h - 1], into.weight(h));
             }
-            backend.sumRows(d, 0f, biasGrad[h - 1]);
+            backend.sumRows(d, beta, into.bias(h));
             if (h > 1) {
                 // δ·W lands in δʰ⁻¹'s buffer; the δ step then scales it in place by f'(S).
                 Matrix back = delta[h - 2].topRows(rows);
@@ -161,7 +168,8 @@ public final class DeviceNetwork implements AutoCloseable {
         backend.release(input);
         backend.release(target);
         backend.release(rowLoss);
-        for (Matrix[] perLayer : new Matrix[][] {weight, bias, weightGrad, biasGrad, net, out, delta}) {
+        gradients.close();
+        for (Matrix[] perLayer : new Matrix[][] {weight, bias, net, out, delta}) {
             for (Matrix m : perLayer) {
                 backend.release(m);
             }
@@ -196,12 +204,29 @@ public final class DeviceNetwork implements AutoCloseable {
         return bias[h - 1];
     }
 
-    public Matrix weightGrad(int h) {
-        return weightGrad[h - 1];
+    /** The network's own gradient buffers, those a training step fills. */
+    public Gradients gradients() {
+        return gradients;
     }
 
-    public Matrix biasGrad(int h) {
-        return biasGrad[h - 1];
+    /** The parameters on the backend in the order W¹, b¹, W², b², ... (that of {@link Gradients}). */
+    public List<Matrix> parameters() {
+        List<Matrix> list = new ArrayList<>();
+        for (int h = 1; h <= depth; h++) {
+            list.add(weight[h - 1]);
+            list.add(bias[h - 1]);
+        }
+        return list;
+    }
+
+    /** Every parameter in one flat array, in {@link #parameters} order, each row-major (as PyTorch's parameters_to_vector). */
+    public float[] exportParameters() {
+        return FlatTensors.toArray(backend, parameters());
+    }
+
+    /** Loads every parameter from a flat array laid out as {@link #exportParameters} writes it. */
+    public void importParameters(float[] values) {
+        FlatTensors.fromArray(backend, parameters(), values, "parameters of " + architecture.sizes());
     }
 
     /** Xʰ of the last forward pass, h = 1..L (capacity rows; the first B are current). */

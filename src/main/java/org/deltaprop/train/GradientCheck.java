@@ -57,19 +57,15 @@ public final class GradientCheck {
     public static Report check(Backend backend, Network network, float[] x, float[] t, int rows,
                                Reduction reduction, double l2, int maxPerTensor, long seed) {
         Architecture arch = network.architecture();
-        double scale = reduction.scale(rows);
         float[][] weightGrads = new float[arch.depth()][];
         float[][] biasGrads = new float[arch.depth()][];
         try (DeviceNetwork device = new DeviceNetwork(backend, network, rows)) {
-            device.loadBatch(x, t, rows);
-            device.forward(rows);
-            device.outputDelta((float) scale, rows);
-            device.backward((float) (scale * l2), rows);
+            new GradientStep(device, reduction, l2).gradients(x, t, rows, device.gradients(), false);
             for (int h = 1; h <= arch.depth(); h++) {
                 weightGrads[h - 1] = new float[network.weights(h).length];
                 biasGrads[h - 1] = new float[network.bias(h).length];
-                backend.copyOut(device.weightGrad(h), weightGrads[h - 1], 0);
-                backend.copyOut(device.biasGrad(h), biasGrads[h - 1], 0);
+                backend.copyOut(device.gradients().weight(h), weightGrads[h - 1], 0);
+                backend.copyOut(device.gradients().bias(h), biasGrads[h - 1], 0);
             }
         }
 

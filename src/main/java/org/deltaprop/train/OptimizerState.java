@@ -2,92 +2,57 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.train.optimizer.Optimizer;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An optimizer bound to a network on a backend: the per-parameter state (velocity, or
- * Adam's two moments) lives on the backend beside the weights, and {@link #step} applies
- * one update to every weight and bias from its gradient.
+ * An optimizer bound to a network on a backend: the state tensors the optimizer names
+ * ({@link Optimizer#stateNames}) live on the backend beside the weights, one set per parameter,
+ * and {@link #step} applies one update to every parameter from its gradient.
  */
 public final class OptimizerState implements AutoCloseable {
 
     private final Optimizer optimizer;
     private final Backend backend;
-    private final List<Matrix> params = new ArrayList<>();
-    private final List<Matrix> grads = new ArrayList<>();
-    private final List<Matrix> first = new ArrayList<>();   // velocity (momentum) or m (Adam)
-    private final List<Matrix> second = new ArrayList<>();  // v (Adam)
+    private final List<Matrix> params;
+    private final List<List<Matrix>> state = new ArrayList<>();
     private long steps;
 
     public OptimizerState(Optimizer optimizer, DeviceNetwork network) {
         this.optimizer = optimizer;
         this.backend = network.backend();
-        for (int h = 1; h <= network.architecture().depth(); h++) {
-            add(network.weight(h), network.weightGrad(h));
-            add(network.bias(h), network.biasGrad(h));
+        this.params = network.parameters();
+        for (Matrix param : params) {
+            List<Matrix> tensors = new ArrayList<>();
+            for (int s = 0; s < optimizer.stateNames().size(); s++) {
+                tensors.add(backend.allocate(param.rows(), param.cols()));
+            }
+            state.add(List.copyOf(tensors));
         }
     }
 
-    private void add(Matrix param, Matrix grad) {
-        params.add(param);
-        grads.add(grad);
-        if (optimizer.kind() != Optimizer.Kind.SGD) {
-            first.add(backend.allocate(param.rows(), param.cols()));
-        }
-        if (optimizer.kind() == Optimizer.Kind.ADAM) {
-            second.add(backend.allocate(param.rows(), param.cols()));
-        }
-    }
-
-    /** One update of every parameter from the gradients the last backward pass left. */
-    public void step(double learningRate) {
+    /** One update of every parameter from {@code gradients}, at learning rate η. */
+    public void step(Gradients gradients, double learningRate) {
         steps++;
-        float lr = (float) learningRate;
-        switch (optimizer.kind()) {
-            case SGD -> {
-                for (int i = 0; i < params.size(); i++) {
-                    backend.sgdUpdate(lr, grads.get(i), params.get(i));
-                }
-            }
-            case MOMENTUM -> {
-                for (int i = 0; i < params.size(); i++) {
-                    backend.momentumUpdate(lr, (float) optimizer.momentum(), grads.get(i), first.get(i), params.get(i));
-                }
-            }
-            case ADAM -> {
-                // Bias corrections in double on the host, so every backend uses the same numbers.
-                float c1 = (float) (1 - Math.pow(optimizer.beta1(), steps));
-                float c2 = (float) (1 - Math.pow(optimizer.beta2(), steps));
-                for (int i = 0; i < params.size(); i++) {
-                    backend.adamUpdate(lr, (float) optimizer.beta1(), (float) optimizer.beta2(),
-                            (float) optimizer.epsilon(), c1, c2, grads.get(i), first.get(i), second.get(i), params.get(i));
-                }
-            }
+        List<Matrix> grads = gradients.tensors();
+        for (int i = 0; i < params.size(); i++) {
+            optimizer.update(backend, (float) learningRate, steps, grads.get(i), state.get(i), params.get(i));
         }
     }
 
     /**
-     * The state kept for parameter i (in the order weight 1, bias 1, weight 2, ...):
-     * nothing for SGD, the velocity for momentum, m and v for Adam. Checkpoints save and
-     * restore these with copyOut / copyIn.
+     * The state kept for parameter i (in the order weight 1, bias 1, weight 2, ...), named by
+     * {@link #stateNames}. Checkpoints save and restore these with copyOut / copyIn.
      */
     public List<Matrix> state(int parameter) {
-        return switch (optimizer.kind()) {
-            case SGD -> List.of();
-            case MOMENTUM -> List.of(first.get(parameter));
-            case ADAM -> List.of(first.get(parameter), second.get(parameter));
-        };
+        return state.get(parameter);
     }
 
-    /** Names of the state tensors, matching {@link #state}: "velocity", or "m" and "v". */
+    /** The optimizer's names for its state tensors, matching {@link #state}. */
     public List<String> stateNames() {
-        return switch (optimizer.kind()) {
-            case SGD -> List.of();
-            case MOMENTUM -> List.of("velocity");
-            case ADAM -> List.of("m", "v");
-        };
+        return optimizer.stateNames();
     }
 
     public int parameterCount() {
@@ -105,8 +70,7 @@ public final class OptimizerState implements AutoCloseable {
     /** Releases the optimizer's state on the backend. */
     @Override
     public void close() {
-        first.forEach(backend::release);
-        second.forEach(backend::release);
+        state.forEach(tensors -> tensors.forEach(backend::release));
     }
 
     public Optimizer optimizer() {

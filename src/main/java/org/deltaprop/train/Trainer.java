@@ -22,7 +22,7 @@ public final class Trainer implements AutoCloseable {
     private final TrainingOptions options;
     private final Network network;          // host copy, refreshed by network()
     private final DeviceNetwork device;
-    private final OptimizerState optimizer;
+    private final GradientStep step;
     private final Matrix epochLoss;         // 1 × 1, Σ E_n over the epoch so far
     private final Batches batches;
     private final Profiler profiler;        // null unless the backend is a Profiler's
@@ -30,6 +30,7 @@ public final class Trainer implements AutoCloseable {
     private static final int MAX_EXACT_COUNT = 1 << 24;
 
     private final Matrix correctCount;      // 1 × 1, correct predictions so far; null for regression
+    private final GradientStep.Tally tally;
     private final int[] order;
     private final int batch;
     private Schedule schedule = Schedule.CONSTANT;
@@ -90,11 +91,12 @@ public final class Trainer implements AutoCloseable {
         this.network = network.copy();
         this.batch = options.effectiveBatch(data.size());
         this.device = new DeviceNetwork(backend, network, batch);
-        this.optimizer = new OptimizerState(options.optimizer(), device);
+        this.step = new GradientStep(device, options);
         this.epochLoss = backend.allocate(1, 1);
         this.profiler = Profiler.of(backend);
         this.batches = new Batches(data, batch, prefetch, profiler);
         this.correctCount = data.classes() > 0 ? backend.allocate(1, 1) : null;
+        this.tally = new GradientStep.Tally(epochLoss, correctCount);
         this.order = new int[data.size()];
     }
 
@@ -154,20 +156,13 @@ public final class Trainer implements AutoCloseable {
         return (long) count[0];
     }
 
-    /** One update from a prepared batch. */
+    /** One update from a prepared batch: its gradients into the network's buffers, then the optimizer. */
     private void step(Batches.Batch b) {
-        int rows = b.rows;
-        float scale = (float) options.reduction().scale(rows);
+        int rows = b.rows;                  // read before release(): the buffer is then refilled
         device.loadBatch(b.x, b.t, rows);
         batches.release();
-        device.forward(rows);
-        if (correctCount != null) {
-            device.countCorrect(correctCount, rows);
-        }
-        device.outputDelta(scale, rows);
-        backend.sumRows(device.rowLoss().topRows(rows), 1f, epochLoss);
-        device.backward((float) (scale * options.l2()), rows);
-        optimizer.step(learningRate());
+        step.gradientsOfLoaded(rows, device.gradients(), false, tally);
+        step.apply(device.gradients(), learningRate());
     }
 
     private void fillOrder(int epoch) {
@@ -190,7 +185,7 @@ public final class Trainer implements AutoCloseable {
     @Override
     public void close() {
         batches.close();
-        optimizer.close();
+        step.close();
         device.close();
         backend.release(epochLoss);
         if (correctCount != null) {
@@ -210,7 +205,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     public OptimizerState optimizer() {
-        return optimizer;
+        return step.optimizer();
     }
 
     public int batchSize() {
@@ -225,6 +220,6 @@ public final class Trainer implements AutoCloseable {
 
     /** The learning rate of the next update. */
     public double learningRate() {
-        return schedule.rate(options.optimizer().learningRate(), optimizer.steps(), plannedSteps);
+        return schedule.rate(options.optimizer().learningRate(), step.optimizer().steps(), plannedSteps);
     }
 }

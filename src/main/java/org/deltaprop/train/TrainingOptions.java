@@ -1,6 +1,7 @@
 package org.deltaprop.train;
 
 import org.deltaprop.nn.Reduction;
+import org.deltaprop.train.optimizer.Optimizer;
 
 /**
  * How to train: rows per update ({@link #FULL_BATCH} for full-batch gradient descent, 1

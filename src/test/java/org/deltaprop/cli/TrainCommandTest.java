@@ -153,6 +153,39 @@ class TrainCommandTest {
     }
 
     @Test
+    void adamWTrainsAndResumesWithItsWeightDecay() throws IOException {
+        Path train = blobs("train.csv", 30, 1);
+        Cli first = Cli.run("train", "--train", train.toString(), "--hidden", "4", "--epochs", "2",
+                "--optimizer", "adamw", "--weight-decay", "0.05", "--checkpoint-every", "1", "--backend", "scalar",
+                "-o", p("m.safetensors"));
+        assertEquals(0, first.status(), first.toString());
+        assertTrue(first.out().contains("adamw(lr=0.001") && first.out().contains("λ=0.05"), first.out());
+        Checkpoint checkpoint = Checkpoint.read(dir.resolve("m.ckpt.safetensors"));
+        assertEquals("adamw", checkpoint.optimizer().name());
+        assertEquals(0.05, checkpoint.optimizer().hyperParameters().get("weight_decay"));
+        Cli second = Cli.run("train", "--train", train.toString(), "--epochs", "3", "--resume",
+                p("m.ckpt.safetensors"), "--backend", "scalar", "-o", p("m.safetensors"));
+        assertEquals(0, second.status(), second.toString());
+        assertTrue(second.out().contains("λ=0.05") && second.out().contains("epoch   3"), second.out());
+    }
+
+    @Test
+    void hyperParametersOfAnotherOptimizerAreRefused() throws IOException {
+        Path train = blobs("train.csv", 30, 1);
+        Cli decay = Cli.run("train", "--train", train.toString(), "--optimizer", "adam", "--weight-decay", "0.1",
+                "--backend", "scalar", "-o", p("m.safetensors"));
+        assertTrue(decay.status() != 0, decay.toString());
+        assertTrue(decay.err().contains("--weight-decay") && decay.err().contains("adam"), decay.err());
+        Cli momentum = Cli.run("train", "--train", train.toString(), "--optimizer", "adamw", "--momentum", "0.5",
+                "--backend", "scalar", "-o", p("m.safetensors"));
+        assertTrue(momentum.status() != 0 && momentum.err().contains("--momentum"), momentum.toString());
+        Cli unknown = Cli.run("train", "--train", train.toString(), "--optimizer", "lion", "--backend", "scalar",
+                "-o", p("m.safetensors"));
+        assertTrue(unknown.status() != 0 && unknown.err().contains("sgd, momentum, adam, adamw"), unknown.toString());
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
+
+    @Test
     void infoAndGradcheck() {
         Cli info = Cli.run("info");
         assertEquals(0, info.status());

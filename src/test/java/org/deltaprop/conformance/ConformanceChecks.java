@@ -11,9 +11,11 @@ import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
 import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.DeviceNetwork;
-import org.deltaprop.train.Optimizer;
+import org.deltaprop.train.GradientStep;
+import org.deltaprop.train.Gradients;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
+import org.deltaprop.train.optimizer.Optimizer;
 import org.opentest4j.AssertionFailedError;
 
 import java.util.ArrayList;
@@ -368,7 +370,7 @@ public final class ConformanceChecks {
                         Activation.TANH, Activation.RELU, Activation.SIGMOID), 7, Optimizer.sgd(0.5), Reduction.MEAN,
                         0.01),
                 new TrainingCase(Architecture.of("127-13-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH,
-                        Activation.SOFTMAX), 1, Optimizer.adam(0.003), Reduction.SUM, 0));
+                        Activation.SOFTMAX), 1, Optimizer.adamW(0.003, 0.05), Reduction.SUM, 0));
     }
 
     /**
@@ -395,11 +397,16 @@ public final class ConformanceChecks {
                     trained[side] = trainer.network();
                 }
             }
-            for (int h = 1; h <= arch.depth(); h++) {
-                Tolerance.assertMatches(c + ": gradient of " + (h - 1) + ".weight", arch.units(h - 1),
-                        grads[1][2 * h - 2], grads[0][2 * h - 2]);
-                Tolerance.assertMatches(c + ": gradient of " + (h - 1) + ".bias", arch.units(h),
-                        grads[1][2 * h - 1], grads[0][2 * h - 1]);
+            for (int set = 0; set < 2; set++) {
+                String what = set == 0 ? ": gradient of " : ": 3 batches' accumulated gradient of ";
+                int terms = set == 0 ? 1 : 3;
+                for (int h = 1; h <= arch.depth(); h++) {
+                    int at = set * 2 * arch.depth() + 2 * h - 2;
+                    Tolerance.assertMatches(c + what + (h - 1) + ".weight", terms * arch.units(h - 1),
+                            grads[1][at], grads[0][at]);
+                    Tolerance.assertMatches(c + what + (h - 1) + ".bias", terms * arch.units(h),
+                            grads[1][at + 1], grads[0][at + 1]);
+                }
             }
             for (int h = 1; h <= arch.depth(); h++) {
                 Tolerance.assertMatches(c + ": " + (h - 1) + ".weight after 2 epochs", arch.units(h - 1),
@@ -410,29 +417,40 @@ public final class ConformanceChecks {
         }
     }
 
-    /** Weight and bias gradients of layers 1..L (interleaved) for the first batch of the data. */
+    /**
+     * Weight and bias gradients of layers 1..L (interleaved) through {@link GradientStep}: [0..2L)
+     * those of the first batch of the data, [2L..4L) those of the first three batches summed by
+     * accumulation.
+     */
     private static float[][] oneStepGradients(Backend backend, Network network, Dataset data, TrainingCase c) {
         Architecture arch = network.architecture();
         int rows = Math.min(c.batch(), data.size());
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            order[i] = i;
-        }
         float[] x = new float[rows * arch.inputs()];
         float[] t = new float[rows * arch.outputs()];
-        data.gather(order, 0, rows, x, t);
-        float[][] grads = new float[2 * arch.depth()][];
-        try (DeviceNetwork device = new DeviceNetwork(backend, network, rows)) {
-            double scale = c.reduction().scale(rows);
-            device.loadBatch(x, t, rows);
-            device.forward(rows);
-            device.outputDelta((float) scale, rows);
-            device.backward((float) (scale * c.l2()), rows);
+        float[][] grads = new float[4 * arch.depth()][];
+        try (DeviceNetwork device = new DeviceNetwork(backend, network, rows);
+             Gradients sum = device.newGradients()) {
+            GradientStep step = new GradientStep(device, c.reduction(), c.l2());
+            for (int b = 0; b < 3; b++) {
+                int[] order = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    order[i] = (b * rows + i) % data.size();
+                }
+                data.gather(order, 0, rows, x, t);
+                if (b == 0) {
+                    step.gradients(x, t, rows, device.gradients(), false);
+                }
+                step.gradients(x, t, rows, sum, b > 0);
+            }
             for (int h = 1; h <= arch.depth(); h++) {
-                grads[2 * h - 2] = new float[arch.units(h) * arch.units(h - 1)];
-                grads[2 * h - 1] = new float[arch.units(h)];
-                backend.copyOut(device.weightGrad(h), grads[2 * h - 2], 0);
-                backend.copyOut(device.biasGrad(h), grads[2 * h - 1], 0);
+                for (int set = 0; set < 2; set++) {
+                    Gradients g = set == 0 ? device.gradients() : sum;
+                    int at = set * 2 * arch.depth() + 2 * h - 2;
+                    grads[at] = new float[arch.units(h) * arch.units(h - 1)];
+                    grads[at + 1] = new float[arch.units(h)];
+                    backend.copyOut(g.weight(h), grads[at], 0);
+                    backend.copyOut(g.bias(h), grads[at + 1], 0);
+                }
             }
         }
         return grads;

@@ -9,6 +9,7 @@ import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
+import org.deltaprop.train.optimizer.Optimizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

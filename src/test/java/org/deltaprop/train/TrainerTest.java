@@ -9,6 +9,7 @@ import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
 import org.deltaprop.nn.Perceptron;
 import org.deltaprop.nn.Reduction;
+import org.deltaprop.train.optimizer.Optimizer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

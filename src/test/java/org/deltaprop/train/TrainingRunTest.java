@@ -10,11 +10,16 @@ import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
+import org.deltaprop.train.optimizer.Optimizer;
+import org.deltaprop.train.optimizer.Optimizers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,10 +43,11 @@ class TrainingRunTest {
      * with exactly the weights of an uninterrupted run (sample order, Adam's step count and
      * the cosine schedule all continue where they were).
      */
-    @Test
-    void resumedRunEqualsUninterruptedRun() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd", "momentum", "adam", "adamw"})
+    void resumedRunEqualsUninterruptedRun(String optimizer) throws IOException {
         Dataset data = ConformanceChecks.randomData(ARCH, 50, 4);
-        TrainingOptions options = TrainingOptions.of(8, Optimizer.adam(0.01), 9);
+        TrainingOptions options = TrainingOptions.of(8, Optimizers.create(optimizer, 0.01, Map.of()), 9);
         Network initial = Network.initialize(ARCH, 9);
         TrainingRun.Settings settings = new TrainingRun.Settings(4, Schedule.COSINE, 0,
                 dir.resolve("run.ckpt.safetensors"), 1);
@@ -58,6 +64,7 @@ class TrainingRunTest {
             Checkpoint checkpoint = Checkpoint.read(settings.checkpoint());
             assertEquals(1, checkpoint.epoch());
             assertEquals(7, checkpoint.steps(), "7 batches of ≤ 8 rows per epoch");
+            assertEquals(options.optimizer(), checkpoint.optimizer());
             TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
                     settings, checkpoint, settings.checkpoint(), quiet());
             assertEquals(3, resumed.history().size());

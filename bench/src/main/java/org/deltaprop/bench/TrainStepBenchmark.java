@@ -6,8 +6,9 @@ import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
 import org.deltaprop.train.DeviceNetwork;
-import org.deltaprop.train.Optimizer;
-import org.deltaprop.train.OptimizerState;
+import org.deltaprop.train.GradientStep;
+import org.deltaprop.train.TrainingOptions;
+import org.deltaprop.train.optimizer.Optimizer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,7 +57,7 @@ public class TrainStepBenchmark {
 
     private Backend device;
     private DeviceNetwork network;
-    private OptimizerState optimizer;
+    private GradientStep step;
     private float[] x;
     private float[] t;
 
@@ -64,7 +65,7 @@ public class TrainStepBenchmark {
     public void setUp() {
         device = BenchBackends.open(backend, threads);
         network = new DeviceNetwork(device, Network.initialize(FASHION_MNIST, 1), batch);
-        optimizer = new OptimizerState(Optimizer.adam(1e-3), network);
+        step = new GradientStep(network, TrainingOptions.of(batch, Optimizer.adam(1e-3), 1));
         SplittableRandom random = new SplittableRandom(2);
         x = new float[batch * FASHION_MNIST.inputs()];
         for (int i = 0; i < x.length; i++) {
@@ -78,17 +79,14 @@ public class TrainStepBenchmark {
 
     @Benchmark
     public void step() {
-        network.loadBatch(x, t, batch);
-        network.forward(batch);
-        network.outputDelta(1f / batch, batch);
-        network.backward(0f, batch);
-        optimizer.step(1e-3);
+        step.gradients(x, t, batch, network.gradients(), false);
+        step.apply(network.gradients(), 1e-3);
         device.synchronize();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        optimizer.close();
+        step.close();
         network.close();
         device.close();
     }

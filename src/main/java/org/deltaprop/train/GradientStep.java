@@ -1,0 +1,98 @@
+package org.deltaprop.train;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Matrix;
+import org.deltaprop.nn.Reduction;
+
+/**
+ * One step of gradient descent in its two halves, for any caller: {@link #gradients} runs a
+ * batch forward, computes the output δ and backpropagates it into a {@link Gradients} (replacing
+ * or adding to what it holds), and {@link #apply} hands a set of gradients to the optimizer.
+ * The trainer calls both once per batch; the gradient check and the conformance suite call
+ * the first alone; data-parallel training sums the first over shards before calling the second.
+ */
+public final class GradientStep implements AutoCloseable {
+
+    private final DeviceNetwork network;
+    private final Reduction reduction;
+    private final double l2;
+    private final OptimizerState optimizer;     // null for a step that only computes gradients
+
+    /**
+     * Running totals a step can add to without reading anything back: the sum of the per-row
+     * losses E_n (1 × 1), and, for classification, the count of correct predictions (1 × 1, or null).
+     */
+    public record Tally(Matrix lossSum, Matrix correct) {
+    }
+
+    /** A step that computes gradients and applies them with the options' optimizer. */
+    public GradientStep(DeviceNetwork network, TrainingOptions options) {
+        this(network, options.reduction(), options.l2(), new OptimizerState(options.optimizer(), network));
+    }
+
+    /** A step that only computes gradients (the gradient check, conformance); {@link #apply} is refused. */
+    public GradientStep(DeviceNetwork network, Reduction reduction, double l2) {
+        this(network, reduction, l2, null);
+    }
+
+    private GradientStep(DeviceNetwork network, Reduction reduction, double l2, OptimizerState optimizer) {
+        this.network = network;
+        this.reduction = reduction;
+        this.l2 = l2;
+        this.optimizer = optimizer;
+    }
+
+    /** The gradients of a batch (x is rows × n⁰, t rows × nᴸ), into {@code into} or added to it. */
+    public void gradients(float[] x, float[] t, int rows, Gradients into, boolean accumulate) {
+        network.loadBatch(x, t, rows);
+        gradientsOfLoaded(rows, into, accumulate, null);
+    }
+
+    /**
+     * The gradients of the batch {@link DeviceNetwork#loadBatch} loaded last: forward, output δ
+     * (scaled by 1/rows for the mean), backward with the L2 term, into {@code into} or, with
+     * {@code accumulate}, added to it. With a tally, the batch's loss and correct predictions are
+     * added to its totals.
+     */
+    public void gradientsOfLoaded(int rows, Gradients into, boolean accumulate, Tally tally) {
+        double scale = reduction.scale(rows);
+        network.forward(rows);
+        if (tally != null && tally.correct() != null) {
+            network.countCorrect(tally.correct(), rows);
+        }
+        network.outputDelta((float) scale, rows);
+        if (tally != null) {
+            network.backend().sumRows(network.rowLoss().topRows(rows), 1f, tally.lossSum());
+        }
+        network.backward((float) (scale * l2), rows, into, accumulate);
+    }
+
+    /** One optimizer update of every parameter from {@code gradients}, at learning rate η. */
+    public void apply(Gradients gradients, double learningRate) {
+        if (optimizer == null) {
+            throw new IllegalStateException("this gradient step was made without an optimizer");
+        }
+        optimizer.step(gradients, learningRate);
+    }
+
+    public DeviceNetwork network() {
+        return network;
+    }
+
+    /** The optimizer and its state; null for a step that only computes gradients. */
+    public OptimizerState optimizer() {
+        return optimizer;
+    }
+
+    public Backend backend() {
+        return network.backend();
+    }
+
+    /** Releases the optimizer's state (the network is its owner's to close). */
+    @Override
+    public void close() {
+        if (optimizer != null) {
+            optimizer.close();
+        }
+    }
+}

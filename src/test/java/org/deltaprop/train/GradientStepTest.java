@@ -1,0 +1,127 @@
+package org.deltaprop.train;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.scalar.ScalarBackend;
+import org.deltaprop.conformance.ConformanceChecks;
+import org.deltaprop.data.Dataset;
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Loss;
+import org.deltaprop.nn.Network;
+import org.deltaprop.nn.Reduction;
+import org.deltaprop.train.optimizer.Optimizer;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gradient step's two halves, accumulation, and the flat arrays data-parallel training exchanges. */
+class GradientStepTest {
+
+    private static final Architecture ARCH = Architecture.of("5-7-3", Loss.CATEGORICAL_CROSS_ENTROPY,
+            Activation.TANH, Activation.SOFTMAX);
+
+    private static float[][] batch(Dataset data, int from, int rows) {
+        int[] order = new int[rows];
+        Arrays.setAll(order, i -> from + i);
+        float[] x = new float[rows * ARCH.inputs()];
+        float[] t = new float[rows * ARCH.outputs()];
+        data.gather(order, 0, rows, x, t);
+        return new float[][] {x, t};
+    }
+
+    /** With the sum reduction, the gradient of two batches is the sum of their gradients, L2 term per call included. */
+    @Test
+    void accumulatedGradientsAreTheSumOfEachBatchs() {
+        Dataset data = ConformanceChecks.randomData(ARCH, 12, 3);
+        float[][] a = batch(data, 0, 6);
+        float[][] b = batch(data, 6, 6);
+        try (Backend backend = new ScalarBackend();
+             DeviceNetwork net = new DeviceNetwork(backend, Network.initialize(ARCH, 3), 6);
+             Gradients sum = net.newGradients()) {
+            GradientStep step = new GradientStep(net, Reduction.SUM, 0.01);
+            sum.fromArray(filled(sum.size(), Float.NaN));          // overwritten, not added to
+            step.gradients(a[0], a[1], 6, sum, false);
+            step.gradients(b[0], b[1], 6, sum, true);
+            step.gradients(a[0], a[1], 6, net.gradients(), false);
+            float[] ga = net.gradients().toArray();
+            step.gradients(b[0], b[1], 6, net.gradients(), false);
+            float[] gb = net.gradients().toArray();
+            float[] both = sum.toArray();
+            for (int i = 0; i < both.length; i++) {
+                assertEquals(ga[i] + gb[i], both[i], 1e-6 * (1 + Math.abs(both[i])), "value " + i);
+            }
+            assertTrue(Arrays.stream(toDouble(ga)).anyMatch(v -> v != 0));
+        }
+    }
+
+    /** apply() is the optimizer's update with the gradients given: SGD moves the flat parameters by −η·g. */
+    @Test
+    void applyUpdatesEveryParameterFromTheGivenGradients() {
+        try (Backend backend = new ScalarBackend();
+             DeviceNetwork net = new DeviceNetwork(backend, Network.initialize(ARCH, 4), 4);
+             Gradients g = net.newGradients();
+             GradientStep step = new GradientStep(net, TrainingOptions.of(4, Optimizer.sgd(0.5), 1))) {
+            float[] before = net.exportParameters();
+            float[] grad = new float[g.size()];
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] = (i % 7) - 3;
+            }
+            g.fromArray(grad);
+            assertArrayEquals(grad, g.toArray());
+            step.apply(g, 0.5);
+            float[] after = net.exportParameters();
+            for (int i = 0; i < after.length; i++) {
+                assertEquals(before[i] - 0.5f * grad[i], after[i], 1e-6, "parameter " + i);
+            }
+            assertEquals(1, step.optimizer().steps());
+        }
+    }
+
+    @Test
+    void flatParametersFollowPyTorchsParameterOrder() {
+        Network network = Network.initialize(ARCH, 5);
+        try (Backend backend = new ScalarBackend(); DeviceNetwork net = new DeviceNetwork(backend, network, 1)) {
+            float[] flat = net.exportParameters();
+            assertEquals(ARCH.parameterCount(), flat.length);
+            int w1 = 7 * 5;
+            assertArrayEquals(network.weights(1), Arrays.copyOfRange(flat, 0, w1));
+            assertArrayEquals(network.bias(1), Arrays.copyOfRange(flat, w1, w1 + 7));
+            assertArrayEquals(network.weights(2), Arrays.copyOfRange(flat, w1 + 7, w1 + 7 + 21));
+            float[] changed = flat.clone();
+            changed[flat.length - 1] = 42f;
+            net.importParameters(changed);
+            assertArrayEquals(changed, net.exportParameters());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> net.importParameters(new float[3]));
+            assertTrue(e.getMessage().contains(flat.length + " values"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aGradientOnlyStepRefusesToApply() {
+        try (Backend backend = new ScalarBackend(); DeviceNetwork net = new DeviceNetwork(backend,
+                Network.initialize(ARCH, 6), 2)) {
+            GradientStep step = new GradientStep(net, Reduction.MEAN, 0);
+            assertThrows(IllegalStateException.class, () -> step.apply(net.gradients(), 0.1));
+        }
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] a = new float[n];
+        Arrays.fill(a, value);
+        return a;
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+}
