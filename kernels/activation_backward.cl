@@ -29,7 +29,7 @@ void activation_backward(const int size, const int kind,
     switch (kind) {
         case ACT_SIGMOID: d = x * (1.0f - x); break;
         case ACT_TANH: d = 1.0f - x * x; break;
-        // (beta/alpha)(f - lambda)(alpha + lambda - f); seed 000 prints (f + lambda), a sign slip.
+        // (beta/alpha)(f - lambda)(alpha + lambda - f): f - lambda, not f + lambda (docs/MATH.md section 3).
         case ACT_GENERIC_SIGMOID: d = (beta / alpha) * (x - lambda) * (alpha + lambda - x); break;
         case ACT_GUDERMANNIAN: d = 1.0f / cosh(s); break;
         case ACT_RELU: d = s > 0.0f ? 1.0f : 0.0f; break;

@@ -11,8 +11,8 @@
 // Activation kinds; OpenClBackend passes the same numbers.
 #define ACT_SIGMOID 0
 #define ACT_TANH 1
-#define ACT_GENERIC_SIGMOID 2   // alpha / (1 + e^(-beta*S + gamma)) + lambda (seed 000)
-#define ACT_GUDERMANNIAN 3      // 2 atan(tanh(S / 2)) (seed 001)
+#define ACT_GENERIC_SIGMOID 2   // alpha / (1 + e^(-beta*S + gamma)) + lambda (docs/MATH.md section 3)
+#define ACT_GUDERMANNIAN 3      // 2 atan(tanh(S / 2)) (docs/MATH.md section 3)
 #define ACT_RELU 4
 #define ACT_IDENTITY 5
 

@@ -19,7 +19,7 @@ import org.deltaprop.nn.Loss;
  *       wait for what was queued before them.</li>
  *   <li>Shapes are checked and a mismatch names the tensors: {@link IllegalArgumentException}.</li>
  * </ul>
- * Notation as in MATH.md: a batch has B rows; a layer maps n_in inputs to n units.
+ * Notation as in docs/MATH.md §1: a batch has B rows; a layer maps n_in inputs to n units.
  */
 public interface Backend extends AutoCloseable {
 

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code deltaprop demo}: the universal-approximation figure. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Fit 1-3-1 tanh networks to x², sin(x), |x| and H(x) on 50 points each (seed 001, PRML fig. 5.3),",
+        description = {"Fit 1-3-1 tanh networks to x², sin(x), |x| and H(x) on 50 points each (after PRML fig. 5.3),",
                 "print each final error and write one PNG with the data, the fitted curves and the hidden units."})
 final class DemoCommand implements Callable<Integer> {
 

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * The universal-approximation demonstration of seed 001, after Bishop's PRML figure 5.3:
+ * The universal-approximation demonstration (docs/MATH.md §11), after Bishop's PRML figure 5.3:
  * N = 50 points with x uniform in (−1, 1), targets f(x) for f = x², sin(x), |x| and the
  * Heaviside step H(x), each fitted by a 1-3-1 network with tanh hidden units and a linear
  * output, trained by full-batch gradient descent (Adam) on ½ Σ (y − t)².

@@ -3,16 +3,16 @@ package org.deltaprop.nn;
 import java.util.Locale;
 
 /**
- * An activation function f and its derivative, as tabulated in MATH.md.
+ * An activation function f and its derivative, as tabulated in docs/MATH.md §3.
  *
  * <p>This class is the mathematical definition, evaluated in double precision. The scalar
  * backend calls it directly; faster backends implement the same formulas in their own
  * kernels and are tested against it. {@link #derivative} is written "the cheap way", from
- * f(S) where MATH.md does, and the tests hold every derivative to a central finite
+ * f(S) where docs/MATH.md §3 does, and the tests hold every derivative to a central finite
  * difference of {@link #value}.
  *
  * <p>The parameters {@code alpha, beta, gamma, lambda} are used by the generic sigmoid
- * f(S) = α / (1 + e^(−βS+γ)) + λ (seed 000) and are zero for every other kind.
+ * f(S) = α / (1 + e^(−βS+γ)) + λ (docs/MATH.md §3) and are zero for every other kind.
  */
 public record Activation(Kind kind, double alpha, double beta, double gamma, double lambda) {
 
@@ -47,7 +47,7 @@ public record Activation(Kind kind, double alpha, double beta, double gamma, dou
         return new Activation(kind, 0, 0, 0, 0);
     }
 
-    /** The generic sigmoid α / (1 + e^(−βS+γ)) + λ of seed 000; (1, 1, 0, 0) is the logistic sigmoid. */
+    /** The generic sigmoid α / (1 + e^(−βS+γ)) + λ (docs/MATH.md §3); (1, 1, 0, 0) is the logistic sigmoid. */
     public static Activation genericSigmoid(double alpha, double beta, double gamma, double lambda) {
         return new Activation(Kind.GENERIC_SIGMOID, alpha, beta, gamma, lambda);
     }
@@ -80,7 +80,7 @@ public record Activation(Kind kind, double alpha, double beta, double gamma, dou
         return switch (kind) {
             case SIGMOID -> fs * (1.0 - fs);
             case TANH -> 1.0 - fs * fs;
-            // MATH.md: seed 000 prints (f + λ); the correct factor is (f − λ).
+            // (f − λ), not (f + λ): f − λ = α·u with u the logistic factor (docs/MATH.md §3).
             case GENERIC_SIGMOID -> (beta / alpha) * (fs - lambda) * (alpha + lambda - fs);
             case GUDERMANNIAN -> 1.0 / Math.cosh(s);
             case RELU -> s > 0 ? 1.0 : 0.0;

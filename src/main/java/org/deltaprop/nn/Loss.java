@@ -3,7 +3,7 @@ package org.deltaprop.nn;
 import java.util.Locale;
 
 /**
- * The error functions E of MATH.md, per sample, with their output δ = ∂E_n/∂Sᴸ.
+ * The error functions E of docs/MATH.md §4, per sample, with their output δ = ∂E_n/∂Sᴸ.
  *
  * <p>Every loss is a sum over output units of a per-unit term, which is what
  * {@link #unitLoss} and {@link #unitDelta} evaluate (in double precision; the scalar
@@ -12,13 +12,13 @@ import java.util.Locale;
  * where y underflows to 0 or rounds to 1.
  */
 public enum Loss {
-    /** ½ Σ_k (y_k − t_k)² (seeds 000, 001); δ = (y − t) ⊙ f'(S). */
+    /** ½ Σ_k (y_k − t_k)²; δ = (y − t) ⊙ f'(S). */
     HALF_SUM_OF_SQUARES("half-sse"),
-    /** Σ_k (y_k − t_k)² (seeds 002, 004); δ = 2 (y − t) ⊙ f'(S). */
+    /** Σ_k (y_k − t_k)²; δ = 2 (y − t) ⊙ f'(S). */
     SUM_OF_SQUARES("sse"),
-    /** −Σ_k [t_k ln y_k + (1 − t_k) ln(1 − y_k)] with sigmoid outputs (seeds 001, 003); δ = y − t. */
+    /** −Σ_k [t_k ln y_k + (1 − t_k) ln(1 − y_k)] with sigmoid outputs; δ = y − t. */
     BINARY_CROSS_ENTROPY("bce"),
-    /** −Σ_k t_k ln y_k with a softmax output and targets that sum to 1 (seed 001); δ = y − t. */
+    /** −Σ_k t_k ln y_k with a softmax output and targets that sum to 1; δ = y − t. */
     CATEGORICAL_CROSS_ENTROPY("cce");
 
     private final String cliName;

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 /**
  * A network's architecture and its weights, on the host: what a model file holds.
  *
- * <p>Layer h (1-based, as in MATH.md) has weights Wʰ, an nʰ × nʰ⁻¹ row-major array
+ * <p>Layer h (1-based, as in docs/MATH.md §1) has weights Wʰ, an nʰ × nʰ⁻¹ row-major array
  * (row j holds the weights into unit j, PyTorch's {@code nn.Linear} layout), and a bias
  * bʰ of nʰ entries. Training copies them to a backend and back; this class does no
  * arithmetic.

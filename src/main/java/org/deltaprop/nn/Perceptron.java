@@ -1,7 +1,7 @@
 package org.deltaprop.nn;
 
 /**
- * Rosenblatt's perceptron (seed 002): one unit sign(w·x + b) with labels in {−1, +1}.
+ * Rosenblatt's perceptron (docs/MATH.md §11): one unit sign(w·x + b) with labels in {−1, +1}.
  *
  * <p>The perceptron criterion is −Σ over misclassified points of yᵢ(w·xᵢ + b); stochastic
  * gradient descent on it gives the learning rule: for each misclassified point,

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * How the per-sample errors of a batch combine into the batch error: the mean (the
- * default, seed 003's 1/m) or the plain sum (seeds 001, 003). The batch scale is folded
+ * default, 1/B) or the plain sum (docs/MATH.md §4). The batch scale is folded
  * into the output δ, so every gradient downstream is already the batch gradient.
  */
 public enum Reduction {

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A network resident on a backend: its weights and gradients, and the buffers of one
  * batch, allocated once for batches of up to {@code capacity} rows. This is the one place
- * the forward pass and backpropagation are written, as docs/MATH.md §2–§5 derives them; every
+ * the forward pass and backpropagation are written, as docs/MATH.md §2 and §5 derive them; every
  * backend runs exactly this sequence of operations.
  *
  * <p>Shapes, with B the rows of the current batch and layer h = 1..L mapping nʰ⁻¹ to nʰ:

@@ -9,7 +9,7 @@ import org.deltaprop.train.optimizer.Optimizer;
  * the seed that orders each epoch's samples.
  *
  * <p>L2 regularisation adds scale·(λ/2)·Σ w² to the batch error, with scale = 1/B for the
- * mean (seed 003's λ/2m) and 1 for the sum, so each weight gradient gains scale·λ·W.
+ * mean and 1 for the sum (docs/MATH.md §6), so each weight gradient gains scale·λ·W.
  * Biases are not regularised.
  */
 public record TrainingOptions(int batchSize, Reduction reduction, double l2, Optimizer optimizer, long seed,

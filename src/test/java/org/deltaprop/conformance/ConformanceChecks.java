@@ -37,7 +37,7 @@ public final class ConformanceChecks {
     /** Sizes that are not multiples of any vector width or tile: each exercises a tail. */
     public static final int[] SIZES = {1, 7, 13, 33, 127, 257};
 
-    /** Every activation, with a generic sigmoid whose λ ≠ 0 (seed 000's sign slip shows only then). */
+    /** Every activation, with a generic sigmoid whose λ ≠ 0 (a slipped sign of λ in f' shows only then). */
     public static final List<Activation> ACTIVATIONS = List.of(Activation.SIGMOID, Activation.TANH,
             Activation.genericSigmoid(1.7159, 0.6667, 0.3, -0.25), Activation.GUDERMANNIAN, Activation.RELU,
             Activation.IDENTITY, Activation.SOFTMAX);

@@ -8,7 +8,7 @@ import org.deltaprop.nn.Loss;
 
 /**
  * The reference with one deliberate bug, of the kinds a fast backend really makes: a
- * dropped tail, a forgotten scale, a sign slip copied from the notes. The conformance
+ * dropped tail, a forgotten scale, a sign slip in a derivative. The conformance
  * suite must reject each one ({@link ConformanceCatchesFaultsTest}).
  */
 final class FaultyBackend implements Backend {
@@ -18,7 +18,7 @@ final class FaultyBackend implements Backend {
         GEMM_DROPS_COLUMN_TAIL,
         /** GEMM ignores β when A is transposed. */
         GEMM_TRANSPOSED_IGNORES_BETA,
-        /** The generic sigmoid's derivative as seed 000 prints it: (β/α)(f + λ)(α + λ − f). */
+        /** The generic sigmoid's derivative with λ's sign slipped: (β/α)(f + λ)(α + λ − f), docs/MATH.md §3. */
         GENERIC_SIGMOID_SIGN_SLIP,
         /** Softmax without subtracting the row maximum: overflows to NaN for large S. */
         SOFTMAX_WITHOUT_MAX,

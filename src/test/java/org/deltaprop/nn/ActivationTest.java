@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every activation's derivative against a central finite difference, and the numbers MATH.md pins. */
+/** Every activation's derivative against a central finite difference, and the numbers docs/MATH.md §13 pins. */
 class ActivationTest {
 
     static List<Activation> elementwise() {
@@ -34,9 +34,12 @@ class ActivationTest {
         }
     }
 
-    /** MATH.md: seed 000 prints (β/α)(f + λ)(α + λ − f); the finite difference shows it is wrong when λ ≠ 0. */
+    /**
+     * The slip (β/α)(f + λ)(α + λ − f), with f + λ for f − λ: the finite difference shows it is
+     * wrong when λ ≠ 0 (docs/MATH.md §3).
+     */
     @Test
-    void seed000PrintedDerivativeIsWrong() {
+    void genericSigmoidDerivativeWithPlusLambdaIsWrong() {
         Activation f = Activation.genericSigmoid(1.7159, 0.6667, 0.3, -0.25);
         double s = 0.4, h = 1e-6;
         double numeric = (f.value(s + h) - f.value(s - h)) / (2 * h);
@@ -54,9 +57,9 @@ class ActivationTest {
         }
     }
 
-    /** Seed 003's worked numbers: σ(0) = 0.5, σ(−0.241) ≈ 0.4400, σ'(−0.241) ≈ 0.2464. */
+    /** Worked numbers: σ(0) = 0.5, σ(−0.241) ≈ 0.4400, σ'(−0.241) ≈ 0.2464 (docs/MATH.md §13). */
     @Test
-    void seed003PinnedNumbers() {
+    void sigmoidPinnedNumbers() {
         assertEquals(0.5, Activation.SIGMOID.value(0), 0);
         double y = Activation.SIGMOID.value(-0.241);
         assertEquals(0.4400, y, 5e-5);

@@ -79,9 +79,9 @@ class LossTest {
         assertDeltaIsGradient(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, T_ONE_HOT);
     }
 
-    /** Seed 001's table: −ln p of the true class for four predictions. */
+    /** A worked table: −ln p of the true class for four predictions (docs/MATH.md §13). */
     @Test
-    void seed001CrossEntropyTable() {
+    void crossEntropyTable() {
         double[][] truth = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}};
         double[][] predicted = {{0.8, 0.1, 0.1}, {0.2, 0.7, 0.1}, {0.1, 0.2, 0.7}, {0.6, 0.2, 0.2}};
         double[] expected = {0.2231, 0.3567, 0.3567, 0.5108};
@@ -94,9 +94,9 @@ class LossTest {
         }
     }
 
-    /** Seed 003: ½(1 − 0.44)² = 0.1568. */
+    /** ½(1 − 0.44)² = 0.1568 (docs/MATH.md §13). */
     @Test
-    void seed003HalfSquaredError() {
+    void halfSquaredErrorPinnedNumber() {
         assertEquals(0.1568, Loss.HALF_SUM_OF_SQUARES.unitLoss(0, 0.44, 1, 0), 1e-12);
     }
 

@@ -96,11 +96,11 @@ class GradientCheckTest {
     }
 
     /**
-     * Seed 000's running example, end to end: an output X³₁ = 0.69 with target 0.5, fed by
+     * A worked example, end to end (docs/MATH.md §13): an output X³₁ = 0.69 with target 0.5, fed by
      * X²₁ = 0.68, gives ∂E/∂w³₁₁ = (0.69 − 0.5)·0.69·(1 − 0.69)·0.68 ≈ 0.02763.
      */
     @Test
-    void seed000RunningExample() {
+    void outputWeightGradientWorkedExample() {
         Architecture arch = Architecture.of("1-1", Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID);
         float w = 0.5f;
         double logit = Math.log(0.69 / 0.31);

@@ -68,7 +68,7 @@ class TrainerTest {
         }
     }
 
-    /** Rosenblatt's rule converges on AND but never on XOR (seed 003's history lesson). */
+    /** Rosenblatt's rule converges on AND but never on XOR, which no line separates (docs/MATH.md §11). */
     @Test
     void perceptronLearnsAndButNotXor() {
         double[][] xs = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};

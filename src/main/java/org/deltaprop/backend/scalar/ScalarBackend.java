@@ -8,7 +8,7 @@ import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
 /**
- * The reference backend: plain Java loops that read like the formulas in MATH.md, with
+ * The reference backend: plain Java loops that read like the formulas in docs/MATH.md, with
  * clarity over speed. Storage is float32 like every backend; every sum and every
  * intermediate is computed in double and rounded once when stored, so this backend is
  * as close to exact as float32 storage allows. All other backends are tested against it.

@@ -15,7 +15,7 @@ interface ArrayMath {
     /** a ← ln(1 + a), for a in [0, 1]. */
     void log1p(float[] a, int offset, int count);
 
-    /** a ← α / (1 + e^(γ − β·a)) + λ: the logistic sigmoid for (1, 1, 0, 0), seed 000's generic one otherwise. */
+    /** a ← α / (1 + e^(γ − β·a)) + λ: the logistic sigmoid for (1, 1, 0, 0), generic otherwise (docs/MATH.md §3). */
     void logistic(float[] a, int offset, int count, float alpha, float beta, float gamma, float lambda);
 
     /** a ← tanh a, using {@code work[workOffset .. workOffset + count)}. */

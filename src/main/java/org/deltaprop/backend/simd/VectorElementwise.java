@@ -264,7 +264,7 @@ final class VectorElementwise implements Elementwise {
         }
     }
 
-    /** δ ← G ⊙ (β/α)(X − λ)(α + λ − X), MATH.md's corrected form of seed 000. */
+    /** δ ← G ⊙ (β/α)(X − λ)(α + λ − X), the generic sigmoid's derivative (docs/MATH.md §3). */
     private static void genericSigmoidBackward(float alpha, float beta, float lambda, float[] x, float[] g, float[] d,
                                                int from, int to) {
         float ratio = beta / alpha;
