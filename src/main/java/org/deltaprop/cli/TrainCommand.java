@@ -328,9 +328,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < hidden.size(); i++) {
-            layers.add(new Layer(hidden.get(i), Activation.parse(activation.get(activation.size() == 1 ? 0 : i))));
+            layers.add(Layer.dense(hidden.get(i), Activation.parse(activation.get(activation.size() == 1 ? 0 : i))));
         }
-        layers.add(new Layer(data.targetWidth(), out));
+        layers.add(Layer.dense(data.targetWidth(), out));
         return new Architecture(data.features(), layers, l);
     }
 

@@ -15,30 +15,48 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * Model files: safetensors with PyTorch {@code nn.Sequential} tensor names. Layer h's
- * {@code Linear} sits at index 2(h − 1), its activation module at 2h − 1, so
- * {@code 0.weight} (n¹ × n⁰), {@code 0.bias}, {@code 2.weight}, ... load with
- * {@code load_state_dict} into {@code nn.Sequential(Linear, ReLU, Linear, ReLU, Linear)}.
- * The {@code __metadata__} holds the architecture, loss, scaling and class count, so
- * the file alone is enough to predict. See docs/MODEL_FORMAT.md.
+ * Model files: safetensors with PyTorch {@code nn.Sequential} tensor names. Each layer takes
+ * {@link Layer#modules} module indices in order (a dense layer its {@code Linear} and then its
+ * activation, a dropout layer one {@code Dropout}), and a {@code Linear}'s tensors are named by
+ * its index: without dropout {@code 0.weight} (n¹ × n⁰), {@code 0.bias}, {@code 2.weight}, ...
+ * load with {@code load_state_dict} into {@code nn.Sequential(Linear, ReLU, Linear, ReLU, Linear)},
+ * and with dropout after each hidden layer {@code 0.*}, {@code 3.*}, {@code 6.*} into
+ * {@code nn.Sequential(Linear, ReLU, Dropout, Linear, ReLU, Dropout, Linear)}. The
+ * {@code __metadata__} holds the architecture, loss, scaling and class count, so the file alone
+ * is enough to predict. See docs/MODEL_FORMAT.md.
  */
 public final class ModelFile {
 
+    /** The format of files without dropout, which readers from before dropout also read. */
     public static final String FORMAT = "deltaprop-mlp/1";
+    /** The format of files with dropout: {@link #FORMAT} plus the {@code dropout} metadata key. */
+    public static final String FORMAT_WITH_DROPOUT = "deltaprop-mlp/2";
 
     private ModelFile() {
     }
 
-    /** The tensor name of layer h's weights (h = 1..L): 0.weight, 2.weight, ... */
-    public static String weightName(int h) {
-        return (2 * (h - 1)) + ".weight";
+    /** The tensor name of dense layer h's weights (h = 1..L): its module index, then ".weight". */
+    public static String weightName(Architecture arch, int h) {
+        return moduleIndex(arch, h) + ".weight";
     }
 
-    public static String biasName(int h) {
-        return (2 * (h - 1)) + ".bias";
+    public static String biasName(Architecture arch, int h) {
+        return moduleIndex(arch, h) + ".bias";
+    }
+
+    /** The nn.Sequential index of dense layer h's Linear: the modules of every layer before it. */
+    private static int moduleIndex(Architecture arch, int h) {
+        int index = 0;
+        int seen = 0;
+        for (Layer layer : arch.layers()) {
+            if (layer instanceof Layer.Dense && ++seen == h) {
+                return index;
+            }
+            index += layer.modules();
+        }
+        throw new IllegalArgumentException("layer " + h + " of " + arch.depth());
     }
 
     public static void write(Path file, Model model) throws IOException {
@@ -51,19 +69,29 @@ public final class ModelFile {
         Network network = model.network();
         Architecture arch = network.architecture();
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", FORMAT);
+        metadata.put("format", arch.hasDropout() ? FORMAT_WITH_DROPOUT : FORMAT);
         metadata.put("sizes", arch.sizes());
-        metadata.put("activations", arch.layers().stream().map(l -> l.activation().toString())
-                .collect(Collectors.joining(";")));
+        List<String> activations = new ArrayList<>();
+        List<String> dropout = new ArrayList<>();
+        for (int h = 1; h <= arch.depth(); h++) {
+            activations.add(arch.activation(h).toString());
+            if (h < arch.depth()) {
+                dropout.add(Double.toString(arch.dropoutAfter(h)));
+            }
+        }
+        metadata.put("activations", String.join(";", activations));
+        if (arch.hasDropout()) {
+            metadata.put("dropout", String.join(";", dropout));     // after each hidden layer, 0 for none
+        }
         metadata.put("loss", arch.loss().cliName());
         metadata.put("classes", Integer.toString(model.classes()));
         metadata.put("scaling", model.scaling().toJson());
         metadata.putAll(extraMetadata);
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (int h = 1; h <= arch.depth(); h++) {
-            tensors.add(new SafeTensors.Tensor(weightName(h), new long[] {arch.units(h), arch.units(h - 1)},
+            tensors.add(new SafeTensors.Tensor(weightName(arch, h), new long[] {arch.units(h), arch.units(h - 1)},
                     network.weights(h)));
-            tensors.add(new SafeTensors.Tensor(biasName(h), new long[] {arch.units(h)}, network.bias(h)));
+            tensors.add(new SafeTensors.Tensor(biasName(arch, h), new long[] {arch.units(h)}, network.bias(h)));
         }
         tensors.addAll(extraTensors);
         SafeTensors.write(file, metadata, tensors);
@@ -76,9 +104,10 @@ public final class ModelFile {
     /** The model in already-read contents (a checkpoint reads the rest itself). */
     public static Model fromContents(Path file, SafeTensors.Contents contents) throws IOException {
         Map<String, String> meta = contents.metadata();
-        if (!FORMAT.equals(meta.get("format"))) {
+        String format = meta.get("format");
+        if (!FORMAT.equals(format) && !FORMAT_WITH_DROPOUT.equals(format)) {
             throw new BadDataException(file, "is a safetensors file but not a Deltaprop model (its metadata has format "
-                    + meta.get("format") + ", expected " + FORMAT + ")");
+                    + format + ", expected " + FORMAT + " or " + FORMAT_WITH_DROPOUT + ")");
         }
         Architecture arch;
         Scaling scaling;
@@ -90,9 +119,18 @@ public final class ModelFile {
                 throw new IllegalArgumentException("sizes " + meta.get("sizes") + " but activations "
                         + meta.get("activations"));
             }
+            String[] dropout = meta.containsKey("dropout") ? meta.get("dropout").split(";") : new String[0];
+            if (dropout.length != 0 && dropout.length != sizes.length - 2) {
+                throw new IllegalArgumentException("sizes " + meta.get("sizes") + " but dropout " + meta.get("dropout")
+                        + " (one rate per hidden layer)");
+            }
             List<Layer> layers = new ArrayList<>();
             for (int h = 1; h < sizes.length; h++) {
-                layers.add(new Layer(Integer.parseInt(sizes[h]), Activation.parse(activations[h - 1])));
+                layers.add(Layer.dense(Integer.parseInt(sizes[h]), Activation.parse(activations[h - 1])));
+                double rate = h - 1 < dropout.length ? Double.parseDouble(dropout[h - 1]) : 0;
+                if (rate != 0) {
+                    layers.add(Layer.dropout(rate));
+                }
             }
             arch = new Architecture(Integer.parseInt(sizes[0]), layers, Loss.parse(meta.get("loss")));
             scaling = Scaling.fromJson(meta.get("scaling"));
@@ -103,8 +141,8 @@ public final class ModelFile {
         float[][] weights = new float[arch.depth()][];
         float[][] biases = new float[arch.depth()][];
         for (int h = 1; h <= arch.depth(); h++) {
-            weights[h - 1] = tensor(file, contents, weightName(h), arch.units(h), arch.units(h - 1));
-            biases[h - 1] = tensor(file, contents, biasName(h), arch.units(h));
+            weights[h - 1] = tensor(file, contents, weightName(arch, h), arch.units(h), arch.units(h - 1));
+            biases[h - 1] = tensor(file, contents, biasName(arch, h), arch.units(h));
         }
         return new Model(Network.of(arch, weights, biases), scaling, classes);
     }

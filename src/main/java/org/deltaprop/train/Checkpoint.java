@@ -42,7 +42,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         Architecture arch = model.network().architecture();
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (int p = 0; p < state.parameterCount(); p++) {
-            String param = parameterName(p);
+            String param = parameterName(arch, p);
             List<Matrix> matrices = state.state(p);
             for (int s = 0; s < matrices.size(); s++) {
                 Matrix m = matrices.get(s);
@@ -55,9 +55,9 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         }
         if (best != null) {
             for (int h = 1; h <= arch.depth(); h++) {
-                tensors.add(new SafeTensors.Tensor("best." + ModelFile.weightName(h),
+                tensors.add(new SafeTensors.Tensor("best." + ModelFile.weightName(arch, h),
                         new long[] {arch.units(h), arch.units(h - 1)}, best.weights(h)));
-                tensors.add(new SafeTensors.Tensor("best." + ModelFile.biasName(h), new long[] {arch.units(h)},
+                tensors.add(new SafeTensors.Tensor("best." + ModelFile.biasName(arch, h), new long[] {arch.units(h)},
                         best.bias(h)));
             }
         }
@@ -90,13 +90,13 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
                 }
             });
             Network best = null;
-            if (contents.tensors().containsKey("best." + ModelFile.weightName(1))) {
-                Architecture arch = model.network().architecture();
+            Architecture arch = model.network().architecture();
+            if (contents.tensors().containsKey("best." + ModelFile.weightName(arch, 1))) {
                 float[][] w = new float[arch.depth()][];
                 float[][] b = new float[arch.depth()][];
                 for (int h = 1; h <= arch.depth(); h++) {
-                    w[h - 1] = contents.tensors().get("best." + ModelFile.weightName(h)).values();
-                    b[h - 1] = contents.tensors().get("best." + ModelFile.biasName(h)).values();
+                    w[h - 1] = contents.tensors().get("best." + ModelFile.weightName(arch, h)).values();
+                    b[h - 1] = contents.tensors().get("best." + ModelFile.biasName(arch, h)).values();
                 }
                 best = Network.of(arch, w, b);
             }
@@ -137,7 +137,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         for (int p = 0; p < state.parameterCount(); p++) {
             List<Matrix> matrices = state.state(p);
             for (int s = 0; s < matrices.size(); s++) {
-                String name = "optimizer." + parameterName(p) + "." + state.stateNames().get(s);
+                String name = "optimizer." + parameterName(model.network().architecture(), p) + "." + state.stateNames().get(s);
                 float[] values = optimizerState.get(name);
                 if (values == null || values.length != matrices.get(s).size()) {
                     throw new BadDataException(file, "lacks optimizer tensor " + name + " of "
@@ -150,9 +150,9 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
     }
 
     /** Parameter p in the optimizer's order (weight 1, bias 1, weight 2, ...) by its model tensor name. */
-    private static String parameterName(int p) {
+    private static String parameterName(Architecture arch, int p) {
         int h = p / 2 + 1;
-        return p % 2 == 0 ? ModelFile.weightName(h) : ModelFile.biasName(h);
+        return p % 2 == 0 ? ModelFile.weightName(arch, h) : ModelFile.biasName(arch, h);
     }
 
     /** The network the checkpoint holds (its weights as of {@link #epoch}). */

@@ -78,9 +78,9 @@ public final class GradientCheck {
         SplittableRandom random = new SplittableRandom(seed);
         List<TensorReport> reports = new ArrayList<>();
         for (int h = 1; h <= arch.depth(); h++) {
-            reports.add(compare(ModelFile.weightName(h), weightGrads[h - 1], w[h - 1], arch, w, b, x, t, rows, reduction, l2,
+            reports.add(compare(ModelFile.weightName(arch, h), weightGrads[h - 1], w[h - 1], arch, w, b, x, t, rows, reduction, l2,
                     maxPerTensor, random));
-            reports.add(compare(ModelFile.biasName(h), biasGrads[h - 1], b[h - 1], arch, w, b, x, t, rows, reduction, l2,
+            reports.add(compare(ModelFile.biasName(arch, h), biasGrads[h - 1], b[h - 1], arch, w, b, x, t, rows, reduction, l2,
                     maxPerTensor, random));
         }
         return new Report(reports);

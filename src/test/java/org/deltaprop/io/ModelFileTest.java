@@ -4,6 +4,7 @@ import org.deltaprop.data.BadDataException;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Layer;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,29 @@ class ModelFileTest {
         // The header is JSON padded to 8 bytes, so the data starts aligned.
         long headerLength = ByteBuffer.wrap(Files.readAllBytes(file), 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertEquals(0, headerLength % 8);
+    }
+
+    /**
+     * Dropout is a parameter-free module index, as in nn.Sequential(Linear, ReLU, Dropout, Linear,
+     * Tanh, Linear): the Linears sit at 0, 3 and 5.
+     */
+    @Test
+    void dropoutTakesAModuleIndexAndRoundTrips() throws IOException {
+        Architecture arch = new Architecture(6, List.of(Layer.dense(8, Activation.RELU), Layer.dropout(0.25),
+                Layer.dense(5, Activation.TANH), Layer.dense(3, Activation.SOFTMAX)), Loss.CATEGORICAL_CROSS_ENTROPY);
+        Path file = dir.resolve("d.safetensors");
+        Network network = Network.initialize(arch, 4);
+        ModelFile.write(file, new Model(network, Scaling.NONE, 3));
+        SafeTensors.Contents raw = SafeTensors.read(file);
+        assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "5.weight", "5.bias"),
+                List.copyOf(raw.tensors().keySet()));
+        assertEquals(ModelFile.FORMAT_WITH_DROPOUT, raw.metadata().get("format"));
+        assertEquals("0.25;0.0", raw.metadata().get("dropout"));
+        Model back = ModelFile.read(file);
+        assertEquals(arch, back.network().architecture());
+        assertTrue(back.network().sameWeights(network));
+        // Without dropout the file stays in the first format, which older readers take.
+        assertEquals(ModelFile.FORMAT, SafeTensors.read(saved()).metadata().get("format"));
     }
 
     @Test
