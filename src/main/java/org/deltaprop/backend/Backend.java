@@ -98,6 +98,17 @@ public interface Backend extends AutoCloseable {
     /** y ← y + α·x (same shapes): L2 regularisation adds (scale·λ)·W to a weight gradient. */
     void axpy(float alpha, Matrix x, Matrix y);
 
+    /**
+     * Inverted dropout: y[r, c] ← x[r, c]·scale where the element is kept, 0 where it is dropped,
+     * with scale = 1 / (1 − rate) computed in float, so that E[y] = x. Whether element
+     * i = r·cols + c is kept depends on (seed, i) alone, as {@link DropoutMask} defines it, never
+     * on threads, vector width or work-group size: every backend drops the same elements and
+     * gives the same bits. The backward pass is the same call on δ with the same seed
+     * (δ ← δ ⊙ mask·scale). X and Y have the same shape, Y may be X (in place), and
+     * 0 ≤ rate < 1; rate 0 copies X unchanged.
+     */
+    void dropout(long seed, float rate, Matrix x, Matrix y);
+
     /** Gradient descent: p ← p − η·g. */
     void sgdUpdate(float learningRate, Matrix grad, Matrix param);
 

@@ -117,6 +117,25 @@ public final class Shapes {
         }
     }
 
+    /** Checks dropout: a rate in [0, 1), X and Y the same shape (Y may be X). */
+    public static void dropout(Backend backend, float rate, Matrix x, Matrix y) {
+        dropoutRate(rate);
+        owned(backend, x, "dropout X");
+        owned(backend, y, "dropout Y");
+        same(x, "dropout X", y, "dropout Y");
+    }
+
+    /**
+     * Throws unless 0 ≤ rate < 1 (NaN fails): at rate 1 nothing is kept and the scale
+     * 1 / (1 − rate) is infinite.
+     */
+    public static void dropoutRate(float rate) {
+        if (!(rate >= 0f && rate < 1f)) {
+            throw new IllegalArgumentException("dropout rate " + rate + " is out of range: it must be at least 0 "
+                    + "and below 1 (the probability of dropping an element)");
+        }
+    }
+
     /** Checks an element-wise operation whose operands all have the shape of the first. */
     public static void elementwise(Backend backend, String op, Matrix... operands) {
         for (int i = 0; i < operands.length; i++) {

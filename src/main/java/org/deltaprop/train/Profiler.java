@@ -31,6 +31,7 @@ public final class Profiler {
         OTHER_GEMM("other products", true),
         BIAS_ACTIVATION("bias + activation", false),
         DELTA_STEP("δ step, g ⊙ f'(S)", false),
+        DROPOUT("dropout masks", false),
         OUTPUT_DELTA("output δ + loss", false),
         ROW_SUMS("row sums (bias gradients, loss)", false),
         COUNT_CORRECT("counting correct predictions", false),

@@ -131,6 +131,13 @@ final class TimedBackend implements Backend {
     }
 
     @Override
+    public void dropout(long seed, float rate, Matrix x, Matrix y) {
+        long t = start();
+        inner.dropout(seed, rate, x, y);
+        stop(t, Profiler.Phase.DROPOUT, 0);
+    }
+
+    @Override
     public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
         long t = start();
         inner.sgdUpdate(learningRate, grad, param);

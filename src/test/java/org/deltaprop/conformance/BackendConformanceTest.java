@@ -124,6 +124,12 @@ class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void dropout(String backend) {
+        checks(backend).dropout();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void trainingSteps(String backend) {
         checks(backend).trainingSteps();
     }

@@ -302,6 +302,83 @@ public final class ConformanceChecks {
         }
     }
 
+    /** Dropout rates checked: none (y = x exactly), light, half, heavy. */
+    public static final float[] DROPOUT_RATES = {0f, 0.2f, 0.5f, 0.9f};
+    /** A small seed, and one with its high 32 bits set, which the mask's key folds in. */
+    public static final long[] DROPOUT_SEEDS = {42L, 0xDEADBEEF12345678L};
+
+    /**
+     * Inverted dropout, bit for bit against the reference: the mask is integer arithmetic and a
+     * kept element one float multiply, so a correct backend has nothing to round differently.
+     * Shapes with tails at every vector width, one over the simd backend's threshold for
+     * splitting; out of place (Y full of NaN), in place, and on topRows views of taller matrices,
+     * where the rows below the view must be left alone. X holds ±0, ±∞, NaN and values that
+     * overflow when scaled, which a dropped element must turn into +0.
+     */
+    public void dropout() {
+        int[][] shapes = {{1, 1}, {1, 7}, {7, 13}, {33, 127}, {13, 257}, {300, 257}};
+        long caseSeed = 7000;
+        for (int[] shape : shapes) {
+            int rows = shape[0], cols = shape[1], size = rows * cols;
+            caseSeed++;
+            float[] x = uniform(caseSeed, size, -4, 4);
+            float[] specials = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+                    Float.MAX_VALUE, -1e30f, Float.MIN_NORMAL};
+            for (int i = 0; i < size; i += 5) {
+                x[i] = specials[(i / 5) % specials.length];
+            }
+            int below = 3;   // rows of the taller matrices under a view
+            float[] tallX = java.util.Arrays.copyOf(x, (rows + below) * cols);
+            java.util.Arrays.fill(tallX, size, tallX.length, 2.5f);
+            for (float rate : DROPOUT_RATES) {
+                for (long seed : DROPOUT_SEEDS) {
+                    for (String mode : new String[] {"out of place", "in place", "topRows view",
+                            "topRows view in place"}) {
+                        boolean view = mode.startsWith("topRows");
+                        boolean inPlace = mode.endsWith("in place");
+                        int allocated = view ? rows + below : rows;
+                        String name = String.format("dropout(seed=%#x, rate=%s) %s %d×%d", seed, rate, mode, rows, cols);
+                        float[][] xOut = new float[2][];
+                        float[][] yOut = new float[2][];
+                        for (int side = 0; side < 2; side++) {
+                            Backend backend = side == 0 ? reference : candidate;
+                            try (Arena arena = new Arena(backend)) {
+                                Matrix xm = arena.matrix(allocated, cols, view ? tallX : x);
+                                Matrix ym = inPlace ? xm
+                                        : arena.matrix(allocated, cols, filled(allocated * cols, Float.NaN));
+                                backend.dropout(seed, rate, view ? xm.topRows(rows) : xm, view ? ym.topRows(rows) : ym);
+                                xOut[side] = arena.read(xm);
+                                yOut[side] = arena.read(ym);
+                            }
+                        }
+                        assertSameBits(name + ": Y", cols, yOut[1], yOut[0]);
+                        assertSameBits(name + ": X", cols, xOut[1], xOut[0]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every element the same float as the reference's (NaN matches any NaN), else the first that is not. */
+    private static void assertSameBits(String tensor, int cols, float[] actual, float[] expected) {
+        if (actual.length != expected.length) {
+            throw new AssertionFailedError(tensor + ": " + actual.length + " values, reference has " + expected.length);
+        }
+        int failures = 0;
+        int first = -1;
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(actual[i]) != Float.floatToIntBits(expected[i])) {
+                failures++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (failures > 0) {
+            throw new AssertionFailedError(tensor + ": " + failures + " of " + expected.length + " values differ "
+                    + "from the reference, which must be met bit for bit; first at (" + first / cols + ", "
+                    + first % cols + "): " + actual[first] + " vs reference " + expected[first]);
+        }
+    }
+
     private static final int[][] UPDATE_SHAPES = {{1, 1}, {1, 7}, {13, 33}, {127, 13}, {257, 7}};
 
     /** y ← y + αx, and three steps of each optimizer, comparing the parameters and the state. */

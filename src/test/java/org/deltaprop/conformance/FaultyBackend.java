@@ -1,7 +1,9 @@
 package org.deltaprop.conformance;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.Shapes;
 import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
@@ -29,7 +31,9 @@ final class FaultyBackend implements Backend {
         /** Adam without bias correction. */
         ADAM_NO_BIAS_CORRECTION,
         /** The accuracy count takes the last maximum of a row on ties instead of the first. */
-        COUNT_CORRECT_LAST_MAXIMUM
+        COUNT_CORRECT_LAST_MAXIMUM,
+        /** Dropout hashes index i + 1 for element i: a mask off by one element, as a miscounted offset gives. */
+        DROPOUT_MASK_SHIFTED
     }
 
     private final ScalarBackend delegate = new ScalarBackend();
@@ -153,6 +157,22 @@ final class FaultyBackend implements Backend {
     @Override
     public void axpy(float alpha, Matrix x, Matrix y) {
         delegate.axpy(alpha, x, y);
+    }
+
+    @Override
+    public void dropout(long seed, float rate, Matrix x, Matrix y) {
+        if (fault != Fault.DROPOUT_MASK_SHIFTED) {
+            delegate.dropout(seed, rate, x, y);
+            return;
+        }
+        Shapes.dropout(delegate, rate, x, y);
+        int key = DropoutMask.key(seed), threshold = DropoutMask.threshold(rate);
+        float scale = DropoutMask.scale(rate);
+        float[] X = read(x);
+        for (int i = 0; i < X.length; i++) {
+            X[i] = DropoutMask.apply(X[i], key, i + 1, threshold, scale);
+        }
+        delegate.copyIn(X, 0, y);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.deltaprop.backend.opencl;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.Shapes;
 import org.deltaprop.nn.Activation;
@@ -88,6 +89,7 @@ public final class OpenClBackend implements Backend {
     private cl_kernel sgdUpdate;
     private cl_kernel momentumUpdate;
     private cl_kernel adamUpdate;
+    private cl_kernel dropout;
 
     /** A backend on {@code device} with the GEMM tuning for its type (and {@value GemmTuning#PROPERTY}). */
     OpenClBackend(OpenClDevices.Device device) {
@@ -488,6 +490,18 @@ public final class OpenClBackend implements Backend {
             axpy = kernel("axpy", ProgramCache.defines("WGS", elementGroup));
         }
         elementwise(axpy, "axpy", x.size(), alpha, mem(x), mem(y));
+    }
+
+    /** The mask's key, threshold and scale are computed here once, as DropoutMask does for the CPU backends. */
+    @Override
+    public void dropout(long seed, float rate, Matrix x, Matrix y) {
+        Shapes.dropout(this, rate, x, y);
+        open();
+        if (dropout == null) {
+            dropout = kernel("dropout", ProgramCache.defines("WGS", elementGroup));
+        }
+        elementwise(dropout, "dropout", x.size(), DropoutMask.key(seed), DropoutMask.threshold(rate),
+                DropoutMask.scale(rate), mem(x), mem(y));
     }
 
     @Override

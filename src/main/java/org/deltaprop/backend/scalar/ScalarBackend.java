@@ -1,6 +1,7 @@
 package org.deltaprop.backend.scalar;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.HostMatrix;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.Shapes;
@@ -169,6 +170,24 @@ public final class ScalarBackend implements Backend {
         float[] X = data(x), Y = data(y);
         for (int e = 0; e < x.size(); e++) {
             Y[e] = (float) ((double) Y[e] + (double) alpha * X[e]);
+        }
+    }
+
+    @Override
+    public void dropout(long seed, float rate, Matrix x, Matrix y) {
+        Shapes.dropout(this, rate, x, y);
+        int key = DropoutMask.key(seed);
+        int threshold = DropoutMask.threshold(rate);
+        float scale = DropoutMask.scale(rate);
+        float[] X = data(x), Y = data(y);
+        int cols = x.cols();
+        for (int r = 0; r < x.rows(); r++) {
+            for (int c = 0; c < cols; c++) {
+                int i = r * cols + c;
+                // One float multiply, not a double product rounded: the mask's definition, which
+                // every backend meets bit for bit.
+                Y[i] = DropoutMask.kept(key, i, threshold) ? X[i] * scale : 0f;
+            }
         }
     }
 

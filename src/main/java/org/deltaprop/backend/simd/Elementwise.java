@@ -33,6 +33,12 @@ interface Elementwise {
     /** y ← y + α·x. */
     void axpy(float alpha, float[] x, float[] y, int from, int to);
 
+    /**
+     * Elements [from, to): y ← x·scale where {@link org.deltaprop.backend.DropoutMask} keeps
+     * element e under (key, threshold), 0 where it drops it; y may be x.
+     */
+    void dropout(int key, int threshold, float scale, float[] x, float[] y, int from, int to);
+
     /** p ← p − η·g. */
     void sgd(float learningRate, float[] g, float[] p, int from, int to);
 

@@ -3,6 +3,7 @@
 package org.deltaprop.backend.simd;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.HostMatrix;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.Shapes;
@@ -250,6 +251,22 @@ public final class SimdBackend implements Backend {
         Shapes.elementwise(this, "axpy", x, y);
         float[] X = data(x), Y = data(y);
         split(x.size(), lanes, x.size(), (part, from, to) -> kernels.axpy(alpha, X, Y, from, to));
+    }
+
+    /**
+     * The mask's hash is about a dozen int operations per lane: a cost of 3 units per element
+     * (measured about 0.3 ns at 256 bits, as 3 of ReLU's).
+     */
+    @Override
+    public void dropout(long seed, float rate, Matrix x, Matrix y) {
+        Shapes.dropout(this, rate, x, y);
+        int key = DropoutMask.key(seed);
+        int threshold = DropoutMask.threshold(rate);
+        float scale = DropoutMask.scale(rate);
+        float[] X = data(x), Y = data(y);
+        // A view's elements are the first size() of the shared array, so the storage offset of
+        // element i is i itself: split parts hash the indices they cover, whatever the split.
+        split(x.size(), lanes, x.size() * 3L, (part, from, to) -> kernels.dropout(key, threshold, scale, X, Y, from, to));
     }
 
     @Override

@@ -5,9 +5,11 @@ package org.deltaprop.backend.simd;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
@@ -30,6 +32,8 @@ final class VectorElementwise implements Elementwise {
 
     private static final VectorSpecies<Float> F = Specializer.speciesOf(MethodHandles.lookup());
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    /** Int lanes of the same shape: as many as F has, for the dropout mask's hash. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final int L = F.length();
     /** Elements staged per transcendental pass; with a second region for tanh's work, SCRATCH = 2·CHUNK. */
     static final int CHUNK = SCRATCH / 2;
@@ -458,6 +462,37 @@ final class VectorElementwise implements Elementwise {
         if (e < to) {
             VectorMask<Float> m = F.indexInRange(e, to);
             FloatVector.fromArray(F, x, e, m).fma(a, FloatVector.fromArray(F, y, e, m)).intoArray(y, e, m);
+        }
+    }
+
+    /**
+     * The mask of {@link DropoutMask} in int lanes: lane l of the vector at
+     * e hashes index e + l, so the mask depends on the index alone, never on the width or on
+     * where a thread's part starts. The tail hashes with the same lane arithmetic as the body.
+     */
+    @Override
+    public void dropout(int key, int threshold, float scale, float[] x, float[] y, int from, int to) {
+        IntVector lanes = IntVector.zero(I).addIndex(1);
+        FloatVector zero = FloatVector.zero(F);
+        int e = from;
+        for (; e <= to - L; e += L) {
+            IntVector h = lanes.add(e).mul(DropoutMask.GOLDEN).add(key);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DropoutMask.MULTIPLY_1);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(DropoutMask.MULTIPLY_2);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.BITS)
+                    .compare(VectorOperators.GE, threshold).cast(F);
+            zero.blend(FloatVector.fromArray(F, x, e).mul(scale), keep).intoArray(y, e);
+        }
+        if (e < to) {
+            VectorMask<Float> m = F.indexInRange(e, to);
+            IntVector h = lanes.add(e).mul(DropoutMask.GOLDEN).add(key);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DropoutMask.MULTIPLY_1);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(DropoutMask.MULTIPLY_2);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.BITS)
+                    .compare(VectorOperators.GE, threshold).cast(F);
+            zero.blend(FloatVector.fromArray(F, x, e, m).mul(scale), keep).intoArray(y, e, m);
         }
     }
 

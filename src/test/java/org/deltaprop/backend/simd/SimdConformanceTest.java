@@ -35,6 +35,7 @@ class SimdConformanceTest {
             checks.sumRows();
             checks.countCorrect();
             checks.updates();
+            checks.dropout();
             checks.trainingSteps();
         }
     }
