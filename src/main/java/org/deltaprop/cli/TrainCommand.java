@@ -106,6 +106,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output activation (default: softmax for cce, sigmoid for bce, identity otherwise).")
     String output;
 
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+            description = "Dropout rate after every hidden layer, in training only: each output is zeroed with "
+                    + "probability P and the rest scaled by 1/(1 - P) (default: ${DEFAULT-VALUE}, none).")
+    double dropout;
+
     @Option(names = "--init", paramLabel = "MODEL", description = "Start from the weights (and architecture) of a saved model.")
     Path init;
 
@@ -198,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint resumed = resume != null ? Checkpoint.read(resume) : null;
         Model start = resumed != null ? resumed.model() : init != null ? ModelFile.read(init) : null;
         if (start != null) {
-            for (String option : List.of("--hidden", "--activation", "--loss", "--output", "--scale")) {
+            for (String option : List.of("--hidden", "--activation", "--loss", "--output", "--scale", "--dropout")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                     throw new Main.UserException(option + " cannot be combined with --init/--resume: the network and "
                             + "its scaling come from " + (resume != null ? resume : init));
@@ -331,7 +336,14 @@ final class TrainCommand implements Callable<Integer> {
             layers.add(Layer.dense(hidden.get(i), Activation.parse(activation.get(activation.size() == 1 ? 0 : i))));
         }
         layers.add(Layer.dense(data.targetWidth(), out));
-        return new Architecture(data.features(), layers, l);
+        Architecture arch = new Architecture(data.features(), layers, l);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new Main.UserException("--dropout " + dropout + ": give a rate in [0, 1), e.g. 0.2");
+        }
+        if (dropout > 0 && hidden.isEmpty()) {
+            throw new Main.UserException("--dropout applies after hidden layers, and --hidden gives none");
+        }
+        return arch.withHiddenDropout(dropout);
     }
 
     /** The optimizer the options name, with the hyper-parameters given for it; one given for another optimizer is an error. */

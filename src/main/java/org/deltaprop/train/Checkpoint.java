@@ -26,7 +26,8 @@ import java.util.Map;
  * (with the best weights so far as {@code best.0.weight}, ..., when they are not the current ones).
  * Written atomically, so a crash while writing keeps the previous checkpoint.
  */
-public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps, double bestValidationLoss,
+public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps, long dropoutDraws,
+                         double bestValidationLoss,
                          int bestEpoch, Network best, Map<String, float[]> optimizerState) {
 
     private static final String PREFIX = "checkpoint.";
@@ -68,6 +69,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         meta.put(PREFIX + "learning_rate", Double.toString(o.learningRate()));
         o.hyperParameters().forEach((key, value) -> meta.put(PREFIX + key, Double.toString(value)));
         meta.put(PREFIX + "steps", Long.toString(state.steps()));
+        meta.put(PREFIX + "dropout_draws", Long.toString(trainer.gradientStep().draws()));
         meta.put(PREFIX + "best_validation_loss", Double.toString(bestValidationLoss));
         meta.put(PREFIX + "best_epoch", Integer.toString(bestEpoch));
         meta.put(PREFIX + "layers", Integer.toString(arch.depth()));
@@ -102,6 +104,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
             }
             return new Checkpoint(model, Integer.parseInt(meta.get(PREFIX + "epoch")), optimizer,
                     Long.parseLong(meta.get(PREFIX + "steps")),
+                    Long.parseLong(meta.getOrDefault(PREFIX + "dropout_draws", "0")),
                     Double.parseDouble(meta.get(PREFIX + "best_validation_loss")),
                     Integer.parseInt(meta.get(PREFIX + "best_epoch")), best, state);
         } catch (RuntimeException e) {
@@ -147,6 +150,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
             }
         }
         state.restoreSteps(steps);
+        trainer.gradientStep().restoreDraws(dropoutDraws);
     }
 
     /** Parameter p in the optimizer's order (weight 1, bias 1, weight 2, ...) by its model tensor name. */

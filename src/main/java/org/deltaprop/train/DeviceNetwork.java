@@ -36,6 +36,9 @@ public final class DeviceNetwork implements AutoCloseable {
     private final Matrix[] net;      // [h − 1] = Sʰ, capacity × nʰ
     private final Matrix[] out;      // [h − 1] = Xʰ
     private final Matrix[] delta;    // [h − 1] = δʰ
+    private final Matrix[] dropped;  // [h − 1] = Dʰ, Xʰ after dropout, where layer h has dropout; else null
+    private long maskSeed;           // the seed of the last training forward pass's masks
+    private boolean masked;          // whether the last forward pass dropped (training) or not (evaluation)
 
     public DeviceNetwork(Backend backend, Network network, int capacity) {
         if (capacity < 1) {
@@ -53,6 +56,7 @@ public final class DeviceNetwork implements AutoCloseable {
         net = new Matrix[depth];
         out = new Matrix[depth];
         delta = new Matrix[depth];
+        dropped = new Matrix[depth];
         for (int h = 1; h <= depth; h++) {
             int n = architecture.units(h);
             int nIn = architecture.units(h - 1);
@@ -61,6 +65,9 @@ public final class DeviceNetwork implements AutoCloseable {
             net[h - 1] = backend.allocate(capacity, n);
             out[h - 1] = backend.allocate(capacity, n);
             delta[h - 1] = backend.allocate(capacity, n);
+            if (architecture.dropoutAfter(h) > 0) {
+                dropped[h - 1] = backend.allocate(capacity, n);
+            }
         }
         gradients = new Gradients(backend, architecture);
         upload(network);
@@ -99,9 +106,28 @@ public final class DeviceNetwork implements AutoCloseable {
         }
     }
 
-    /** Forward pass over the loaded batch: Sʰ = Xʰ⁻¹·Wʰᵀ + bʰ, Xʰ = fʰ(Sʰ) for h = 1..L. */
+    /**
+     * Forward pass over the loaded batch, in evaluation mode: Sʰ = Xʰ⁻¹·Wʰᵀ + bʰ, Xʰ = fʰ(Sʰ) for
+     * h = 1..L, dropout layers passing their inputs through (docs/MATH.md §2, §8).
+     */
     public void forward(int rows) {
+        forward(rows, false, 0);
+    }
+
+    /**
+     * Forward pass in training mode: as {@link #forward}, but each dropout layer drops with the mask
+     * of {@code seed} and the layer (docs/MATH.md §8), and the following layer reads Dʰ. The
+     * {@link #backward} that follows applies the same masks. Without dropout layers it is
+     * {@link #forward}.
+     */
+    public void forwardTraining(int rows, long seed) {
+        forward(rows, true, seed);
+    }
+
+    private void forward(int rows, boolean training, long seed) {
         checkRows(rows);
+        masked = training && architecture.hasDropout();
+        maskSeed = seed;
         Matrix previous = input.topRows(rows);
         for (int h = 1; h <= depth; h++) {
             Matrix s = net[h - 1].topRows(rows);
@@ -109,7 +135,19 @@ public final class DeviceNetwork implements AutoCloseable {
             backend.gemm(false, true, 1f, previous, weight[h - 1], 0f, s);
             backend.biasActivation(bias[h - 1], architecture.activation(h), s, x);
             previous = x;
+            if (masked && dropped[h - 1] != null) {
+                previous = dropped[h - 1].topRows(rows);
+                backend.dropout(layerSeed(seed, h), (float) architecture.dropoutAfter(h), x, previous);
+            }
         }
+    }
+
+    /** The mask seed of the dropout after layer h, from the pass's seed (SplitMix64's finaliser, so nearby seeds differ). */
+    static long layerSeed(long seed, int h) {
+        long z = seed + h * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**
@@ -126,7 +164,8 @@ public final class DeviceNetwork implements AutoCloseable {
     /**
      * Backpropagation after {@link #outputDelta} (docs/MATH.md §5): for h = L..1, ∂E/∂Wʰ = δʰᵀ·Xʰ⁻¹
      * (plus {@code l2}·Wʰ when L2 regularisation is on), ∂E/∂bʰ = Σ_rows δʰ, and
-     * δʰ⁻¹ = (δʰ·Wʰ) ⊙ fʰ⁻¹'(Sʰ⁻¹). The gradients overwrite {@code into}, or, with
+     * δʰ⁻¹ = (δʰ·Wʰ) ⊙ fʰ⁻¹'(Sʰ⁻¹). After {@link #forwardTraining}, Dʰ⁻¹ stands for Xʰ⁻¹ and the
+     * mask scales δʰ·Wʰ before f' (docs/MATH.md §8). The gradients overwrite {@code into}, or, with
      * {@code accumulate}, are added to what it holds (GEMM and the row sums with β = 1), so
      * several batches sum into one set.
      *
@@ -137,20 +176,29 @@ public final class DeviceNetwork implements AutoCloseable {
         float beta = accumulate ? 1f : 0f;
         for (int h = depth; h >= 1; h--) {
             Matrix d = delta[h - 1].topRows(rows);
-            Matrix previous = h == 1 ? input.topRows(rows) : out[h - 2].topRows(rows);
+            Matrix previous = h == 1 ? input.topRows(rows) : layerInput(h).topRows(rows);
             backend.gemm(true, false, 1f, d, previous, beta, into.weight(h));
             if (l2 != 0) {
                 backend.axpy(l2, weight[h - 1], into.weight(h));
             }
             backend.sumRows(d, beta, into.bias(h));
             if (h > 1) {
-                // δ·W lands in δʰ⁻¹'s buffer; the δ step then scales it in place by f'(S).
+                // δ·W lands in δʰ⁻¹'s buffer; the dropout mask, if any, and then the δ step
+                // scale it in place (by M/(1 − p), then by f'(S)).
                 Matrix back = delta[h - 2].topRows(rows);
                 backend.gemm(false, false, 1f, d, weight[h - 1], 0f, back);
+                if (masked && dropped[h - 2] != null) {
+                    backend.dropout(layerSeed(maskSeed, h - 1), (float) architecture.dropoutAfter(h - 1), back, back);
+                }
                 backend.activationBackward(architecture.activation(h - 1), net[h - 2].topRows(rows),
                         out[h - 2].topRows(rows), back, back);
             }
         }
+    }
+
+    /** What layer h ≥ 2 read in the last forward pass: Xʰ⁻¹, or Dʰ⁻¹ after a dropout in training. */
+    private Matrix layerInput(int h) {
+        return masked && dropped[h - 2] != null ? dropped[h - 2] : out[h - 2];
     }
 
     /**
@@ -169,9 +217,11 @@ public final class DeviceNetwork implements AutoCloseable {
         backend.release(target);
         backend.release(rowLoss);
         gradients.close();
-        for (Matrix[] perLayer : new Matrix[][] {weight, bias, net, out, delta}) {
+        for (Matrix[] perLayer : new Matrix[][] {weight, bias, net, out, delta, dropped}) {
             for (Matrix m : perLayer) {
-                backend.release(m);
+                if (m != null) {
+                    backend.release(m);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.io.ModelFile;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
@@ -57,10 +58,12 @@ public final class GradientCheck {
     public static Report check(Backend backend, Network network, float[] x, float[] t, int rows,
                                Reduction reduction, double l2, int maxPerTensor, long seed) {
         Architecture arch = network.architecture();
+        long maskSeed = GradientStep.maskSeed(seed, 0);
         float[][] weightGrads = new float[arch.depth()][];
         float[][] biasGrads = new float[arch.depth()][];
         try (DeviceNetwork device = new DeviceNetwork(backend, network, rows)) {
-            new GradientStep(device, reduction, l2).gradients(x, t, rows, device.gradients(), false);
+            // The step's first draw: with dropout, the masks of (seed, 0), which the host's error repeats.
+            new GradientStep(device, reduction, l2, seed).gradients(x, t, rows, device.gradients(), false);
             for (int h = 1; h <= arch.depth(); h++) {
                 weightGrads[h - 1] = new float[network.weights(h).length];
                 biasGrads[h - 1] = new float[network.bias(h).length];
@@ -79,16 +82,17 @@ public final class GradientCheck {
         List<TensorReport> reports = new ArrayList<>();
         for (int h = 1; h <= arch.depth(); h++) {
             reports.add(compare(ModelFile.weightName(arch, h), weightGrads[h - 1], w[h - 1], arch, w, b, x, t, rows, reduction, l2,
-                    maxPerTensor, random));
+                    maskSeed, maxPerTensor, random));
             reports.add(compare(ModelFile.biasName(arch, h), biasGrads[h - 1], b[h - 1], arch, w, b, x, t, rows, reduction, l2,
-                    maxPerTensor, random));
+                    maskSeed, maxPerTensor, random));
         }
         return new Report(reports);
     }
 
     private static TensorReport compare(String name, float[] backprop, double[] param, Architecture arch,
                                         double[][] w, double[][] b, float[] x, float[] t, int rows,
-                                        Reduction reduction, double l2, int maxPerTensor, SplittableRandom random) {
+                                        Reduction reduction, double l2, long maskSeed, int maxPerTensor,
+                                        SplittableRandom random) {
         int count = Math.min(maxPerTensor, param.length);
         int[] indices = sample(param.length, count, random);
         double[] bp = new double[count];
@@ -99,9 +103,9 @@ public final class GradientCheck {
             int i = indices[c];
             double saved = param[i];
             param[i] = saved + H;
-            double plus = batchError(arch, w, b, x, t, rows, reduction, l2);
+            double plus = batchError(arch, w, b, x, t, rows, reduction, l2, maskSeed);
             param[i] = saved - H;
-            double minus = batchError(arch, w, b, x, t, rows, reduction, l2);
+            double minus = batchError(arch, w, b, x, t, rows, reduction, l2, maskSeed);
             param[i] = saved;
             fd[c] = (plus - minus) / (2 * H);
             bp[c] = backprop[i];
@@ -128,10 +132,21 @@ public final class GradientCheck {
 
     /**
      * The batch error in double precision: scale·Σ_n E_n + scale·(λ/2)·Σ_h Σ (Wʰ)², with
-     * scale = 1/rows for the mean and 1 for the sum.
+     * scale = 1/rows for the mean and 1 for the sum; dropout layers pass their inputs through
+     * (evaluation).
      */
     public static double batchError(Architecture arch, double[][] w, double[][] b, float[] x, float[] t, int rows,
                                     Reduction reduction, double l2) {
+        return batchError(arch, w, b, x, t, rows, reduction, l2, null);
+    }
+
+    /**
+     * The batch error of a training pass whose dropout layers drop with the masks of {@code maskSeed}
+     * (docs/MATH.md §8), written here from {@link DropoutMask}'s definition rather than run on a
+     * backend; a null seed is evaluation.
+     */
+    private static double batchError(Architecture arch, double[][] w, double[][] b, float[] x, float[] t, int rows,
+                                     Reduction reduction, double l2, Long maskSeed) {
         double total = 0;
         for (int n = 0; n < rows; n++) {
             double[] input = new double[arch.inputs()];
@@ -152,6 +167,15 @@ public final class GradientCheck {
                     s[j] = sum;
                 }
                 y = activate(arch.activation(h), s);
+                double rate = arch.dropoutAfter(h);
+                if (maskSeed != null && rate > 0) {
+                    int key = DropoutMask.key(DeviceNetwork.layerSeed(maskSeed, h));
+                    int threshold = DropoutMask.threshold((float) rate);
+                    float keptScale = DropoutMask.scale((float) rate);
+                    for (int j = 0; j < units; j++) {
+                        y[j] = DropoutMask.kept(key, n * units + j, threshold) ? y[j] * keptScale : 0;
+                    }
+                }
             }
             int k = arch.outputs();
             double logSumExp = logSumExp(s);

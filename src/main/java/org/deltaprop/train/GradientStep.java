@@ -17,6 +17,8 @@ public final class GradientStep implements AutoCloseable {
     private final Reduction reduction;
     private final double l2;
     private final OptimizerState optimizer;     // null for a step that only computes gradients
+    private final long seed;                    // of the dropout masks
+    private long draws;                         // gradients computed with dropout masks so far
 
     /**
      * Running totals a step can add to without reading anything back: the sum of the per-row
@@ -25,20 +27,29 @@ public final class GradientStep implements AutoCloseable {
     public record Tally(Matrix lossSum, Matrix correct) {
     }
 
-    /** A step that computes gradients and applies them with the options' optimizer. */
+    /**
+     * A step that computes gradients and applies them with the options' optimizer; the options'
+     * seed seeds the dropout masks.
+     */
     public GradientStep(DeviceNetwork network, TrainingOptions options) {
-        this(network, options.reduction(), options.l2(), new OptimizerState(options.optimizer(), network));
+        this(network, options.reduction(), options.l2(), options.seed(),
+                new OptimizerState(options.optimizer(), network));
     }
 
-    /** A step that only computes gradients (the gradient check, conformance); {@link #apply} is refused. */
-    public GradientStep(DeviceNetwork network, Reduction reduction, double l2) {
-        this(network, reduction, l2, null);
+    /**
+     * A step that only computes gradients (the gradient check, conformance); {@link #apply} is
+     * refused. {@code seed} seeds the dropout masks, if the network has dropout.
+     */
+    public GradientStep(DeviceNetwork network, Reduction reduction, double l2, long seed) {
+        this(network, reduction, l2, seed, null);
     }
 
-    private GradientStep(DeviceNetwork network, Reduction reduction, double l2, OptimizerState optimizer) {
+    private GradientStep(DeviceNetwork network, Reduction reduction, double l2, long seed,
+                         OptimizerState optimizer) {
         this.network = network;
         this.reduction = reduction;
         this.l2 = l2;
+        this.seed = seed;
         this.optimizer = optimizer;
     }
 
@@ -49,14 +60,20 @@ public final class GradientStep implements AutoCloseable {
     }
 
     /**
-     * The gradients of the batch {@link DeviceNetwork#loadBatch} loaded last: forward, output δ
-     * (scaled by 1/rows for the mean), backward with the L2 term, into {@code into} or, with
-     * {@code accumulate}, added to it. With a tally, the batch's loss and correct predictions are
-     * added to its totals.
+     * The gradients of the batch {@link DeviceNetwork#loadBatch} loaded last: forward in training
+     * mode, output δ (scaled by 1/rows for the mean), backward with the L2 term, into {@code into}
+     * or, with {@code accumulate}, added to it. With a tally, the batch's loss and correct
+     * predictions are added to its totals. A network with dropout draws new masks at each call:
+     * the n-th call's are those of (seed, n), whatever happened in between.
      */
     public void gradientsOfLoaded(int rows, Gradients into, boolean accumulate, Tally tally) {
         double scale = reduction.scale(rows);
-        network.forward(rows);
+        if (network.architecture().hasDropout()) {
+            network.forwardTraining(rows, maskSeed(seed, draws));
+            draws++;
+        } else {
+            network.forward(rows);
+        }
         if (tally != null && tally.correct() != null) {
             network.countCorrect(tally.correct(), rows);
         }
@@ -73,6 +90,24 @@ public final class GradientStep implements AutoCloseable {
             throw new IllegalStateException("this gradient step was made without an optimizer");
         }
         optimizer.step(gradients, learningRate);
+    }
+
+    /** The mask seed of draw n (0, 1, ...) of a run seeded with {@code seed}. */
+    static long maskSeed(long seed, long draw) {
+        return DeviceNetwork.layerSeed(seed, 0) + draw;
+    }
+
+    /** How many sets of dropout masks have been drawn (0 without dropout); checkpoints store it. */
+    public long draws() {
+        return draws;
+    }
+
+    /** Continues the masks of a resumed run after {@code draws} sets. */
+    public void restoreDraws(long draws) {
+        if (draws < 0) {
+            throw new IllegalArgumentException("negative draw count " + draws);
+        }
+        this.draws = draws;
     }
 
     public DeviceNetwork network() {

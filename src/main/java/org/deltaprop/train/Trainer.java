@@ -208,6 +208,11 @@ public final class Trainer implements AutoCloseable {
         return step.optimizer();
     }
 
+    /** The gradient step the trainer runs each batch with (its dropout draws are checkpointed). */
+    public GradientStep gradientStep() {
+        return step;
+    }
+
     public int batchSize() {
         return batch;
     }

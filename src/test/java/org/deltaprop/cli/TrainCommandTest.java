@@ -153,20 +153,31 @@ class TrainCommandTest {
     }
 
     @Test
-    void adamWTrainsAndResumesWithItsWeightDecay() throws IOException {
+    void adamWWithDropoutTrainsAndResumes() throws IOException {
         Path train = blobs("train.csv", 30, 1);
-        Cli first = Cli.run("train", "--train", train.toString(), "--hidden", "4", "--epochs", "2",
+        Cli first = Cli.run("train", "--train", train.toString(), "--hidden", "6,5", "--epochs", "2", "--dropout", "0.3",
                 "--optimizer", "adamw", "--weight-decay", "0.05", "--checkpoint-every", "1", "--backend", "scalar",
                 "-o", p("m.safetensors"));
         assertEquals(0, first.status(), first.toString());
         assertTrue(first.out().contains("adamw(lr=0.001") && first.out().contains("λ=0.05"), first.out());
+        assertTrue(first.out().contains("[relu, dropout 0.3, relu, dropout 0.3, softmax]"), first.out());
+        assertEquals(0.3, ModelFile.read(dir.resolve("m.safetensors")).network().architecture().dropoutAfter(2));
+        Cli eval = Cli.run("eval", "-m", p("m.safetensors"), "--data", train.toString(), "--backend", "scalar");
+        assertEquals(0, eval.status(), eval.toString());
+        Cli clash = Cli.run("train", "--train", train.toString(), "--epochs", "3", "--dropout", "0.1", "--resume",
+                p("m.ckpt.safetensors"), "--backend", "scalar", "-o", p("m.safetensors"));
+        assertTrue(clash.status() != 0 && clash.err().contains("--dropout cannot be combined"), clash.toString());
+        Cli bad = Cli.run("train", "--train", train.toString(), "--dropout", "1", "--backend", "scalar",
+                "-o", p("other.safetensors"));
+        assertTrue(bad.status() != 0 && bad.err().contains("--dropout 1.0: give a rate in [0, 1)"), bad.toString());
         Checkpoint checkpoint = Checkpoint.read(dir.resolve("m.ckpt.safetensors"));
         assertEquals("adamw", checkpoint.optimizer().name());
         assertEquals(0.05, checkpoint.optimizer().hyperParameters().get("weight_decay"));
         Cli second = Cli.run("train", "--train", train.toString(), "--epochs", "3", "--resume",
                 p("m.ckpt.safetensors"), "--backend", "scalar", "-o", p("m.safetensors"));
         assertEquals(0, second.status(), second.toString());
-        assertTrue(second.out().contains("λ=0.05") && second.out().contains("epoch   3"), second.out());
+        assertTrue(second.out().contains("λ=0.05") && second.out().contains("epoch   3")
+                && second.out().contains("dropout 0.3"), second.out());
     }
 
     @Test

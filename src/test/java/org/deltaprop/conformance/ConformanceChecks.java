@@ -447,7 +447,10 @@ public final class ConformanceChecks {
                         Activation.TANH, Activation.RELU, Activation.SIGMOID), 7, Optimizer.sgd(0.5), Reduction.MEAN,
                         0.01),
                 new TrainingCase(Architecture.of("127-13-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH,
-                        Activation.SOFTMAX), 1, Optimizer.adamW(0.003, 0.05), Reduction.SUM, 0));
+                        Activation.SOFTMAX), 1, Optimizer.adam(0.003), Reduction.SUM, 0),
+                new TrainingCase(Architecture.of("37-29-17-5", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.RELU,
+                        Activation.TANH, Activation.SOFTMAX).withHiddenDropout(0.25), 9, Optimizer.adamW(0.003, 0.05),
+                        Reduction.MEAN, 0));
     }
 
     /**
@@ -507,7 +510,7 @@ public final class ConformanceChecks {
         float[][] grads = new float[4 * arch.depth()][];
         try (DeviceNetwork device = new DeviceNetwork(backend, network, rows);
              Gradients sum = device.newGradients()) {
-            GradientStep step = new GradientStep(device, c.reduction(), c.l2());
+            GradientStep step = new GradientStep(device, c.reduction(), c.l2(), 77);
             for (int b = 0; b < 3; b++) {
                 int[] order = new int[rows];
                 for (int i = 0; i < rows; i++) {

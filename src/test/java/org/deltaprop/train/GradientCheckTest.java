@@ -5,6 +5,7 @@ import org.deltaprop.conformance.ConformanceChecks;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Layer;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
 import org.deltaprop.nn.Reduction;
@@ -54,7 +55,13 @@ class GradientCheckTest {
                 new Case(Architecture.of("5-8-6-4-3", Loss.CATEGORICAL_CROSS_ENTROPY, gsig, Activation.SIGMOID,
                         Activation.IDENTITY, Activation.SOFTMAX), Reduction.MEAN, 0.02, 7),
                 new Case(Architecture.of("2-4-4-4-1", Loss.SUM_OF_SQUARES, Activation.SIGMOID, Activation.TANH,
-                        Activation.GUDERMANNIAN, gsig), Reduction.MEAN, 0, 1));
+                        Activation.GUDERMANNIAN, gsig), Reduction.MEAN, 0, 1),
+                // Dropout (docs/MATH.md §8): the backward pass must scale δ·W by the forward pass's masks.
+                new Case(Architecture.of("6-9-7-3", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH, Activation.SIGMOID,
+                        Activation.SOFTMAX).withHiddenDropout(0.3), Reduction.MEAN, 0.01, 6),
+                new Case(new Architecture(5, List.of(Layer.dense(8, Activation.RELU), Layer.dropout(0.5),
+                        Layer.dense(6, gsig), Layer.dense(2, Activation.SIGMOID)), Loss.BINARY_CROSS_ENTROPY),
+                        Reduction.SUM, 0, 5));
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.conformance.ConformanceChecks;
 import org.deltaprop.data.Dataset;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +45,7 @@ class GradientStepTest {
         try (Backend backend = new ScalarBackend();
              DeviceNetwork net = new DeviceNetwork(backend, Network.initialize(ARCH, 3), 6);
              Gradients sum = net.newGradients()) {
-            GradientStep step = new GradientStep(net, Reduction.SUM, 0.01);
+            GradientStep step = new GradientStep(net, Reduction.SUM, 0.01, 0);
             sum.fromArray(filled(sum.size(), Float.NaN));          // overwritten, not added to
             step.gradients(a[0], a[1], 6, sum, false);
             step.gradients(b[0], b[1], 6, sum, true);
@@ -102,11 +104,66 @@ class GradientStepTest {
         }
     }
 
+    /** Evaluation passes dropout layers through; a training pass drops about p of each hidden layer's outputs. */
+    @Test
+    void dropoutActsInTrainingOnly() {
+        Architecture wide = Architecture.of("5-400-3", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SIGMOID,
+                Activation.SOFTMAX);
+        Network plain = Network.initialize(wide, 8);
+        Network dropped = Network.of(wide.withHiddenDropout(0.25), new float[][] {plain.weights(1), plain.weights(2)},
+                new float[][] {plain.bias(1), plain.bias(2)});
+        float[] x = {0.1f, -0.4f, 0.3f, 0.9f, -0.2f, 0.5f, 0.5f, -0.5f, 0.1f, 0f};
+        try (Backend backend = new ScalarBackend();
+             DeviceNetwork a = new DeviceNetwork(backend, plain, 2);
+             DeviceNetwork b = new DeviceNetwork(backend, dropped, 2)) {
+            a.loadBatch(x, null, 2);
+            b.loadBatch(x, null, 2);
+            a.forward(2);
+            b.forward(2);
+            float[] ya = new float[6];
+            float[] yb = new float[6];
+            backend.copyOut(a.activations(2).topRows(2), ya, 0);
+            backend.copyOut(b.activations(2).topRows(2), yb, 0);
+            assertArrayEquals(ya, yb, "evaluation is the network without dropout");
+            b.forwardTraining(2, 99);
+            backend.copyOut(b.activations(2).topRows(2), yb, 0);
+            assertFalse(Arrays.equals(ya, yb), "training drops");
+            // The output layer read D = X¹ ⊙ M / (1 − p), the mask redone here from its definition.
+            float[] hidden = new float[800];
+            backend.copyOut(b.activations(1).topRows(2), hidden, 0);
+            int key = DropoutMask.key(DeviceNetwork.layerSeed(99, 1));
+            int threshold = DropoutMask.threshold(0.25f);
+            int zeros = 0;
+            for (int n = 0; n < 2; n++) {
+                double[] s = new double[3];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < 3; k++) {
+                    s[k] = plain.bias(2)[k];
+                    for (int j = 0; j < 400; j++) {
+                        boolean kept = DropoutMask.kept(key, n * 400 + j, threshold);
+                        zeros += kept || k > 0 ? 0 : 1;
+                        s[k] += plain.weights(2)[k * 400 + j] * (kept ? hidden[n * 400 + j] / 0.75 : 0);
+                    }
+                    max = Math.max(max, s[k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < 3; k++) {
+                    sum += Math.exp(s[k] - max);
+                }
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(Math.exp(s[k] - max) / sum, yb[n * 3 + k], 1e-5, "row " + n + ", output " + k);
+                }
+            }
+            double sd = Math.sqrt(800 * 0.25 * 0.75);
+            assertTrue(Math.abs(zeros - 200) < 4 * sd, zeros + " of 800 dropped at p = 0.25");
+        }
+    }
+
     @Test
     void aGradientOnlyStepRefusesToApply() {
         try (Backend backend = new ScalarBackend(); DeviceNetwork net = new DeviceNetwork(backend,
                 Network.initialize(ARCH, 6), 2)) {
-            GradientStep step = new GradientStep(net, Reduction.MEAN, 0);
+            GradientStep step = new GradientStep(net, Reduction.MEAN, 0, 0);
             assertThrows(IllegalStateException.class, () -> step.apply(net.gradients(), 0.1));
         }
     }

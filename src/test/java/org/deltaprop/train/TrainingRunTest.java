@@ -44,11 +44,13 @@ class TrainingRunTest {
      * the cosine schedule all continue where they were).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"sgd", "momentum", "adam", "adamw"})
-    void resumedRunEqualsUninterruptedRun(String optimizer) throws IOException {
-        Dataset data = ConformanceChecks.randomData(ARCH, 50, 4);
-        TrainingOptions options = TrainingOptions.of(8, Optimizers.create(optimizer, 0.01, Map.of()), 9);
-        Network initial = Network.initialize(ARCH, 9);
+    @ValueSource(strings = {"sgd", "momentum", "adam", "adamw", "adamw with dropout"})
+    void resumedRunEqualsUninterruptedRun(String setting) throws IOException {
+        // With dropout, the masks continue too: the resumed run draws the sets an uninterrupted one would.
+        Architecture arch = setting.endsWith("dropout") ? ARCH.withHiddenDropout(0.5) : ARCH;
+        Dataset data = ConformanceChecks.randomData(arch, 50, 4);
+        TrainingOptions options = TrainingOptions.of(8, Optimizers.create(setting.split(" ")[0], 0.01, Map.of()), 9);
+        Network initial = Network.initialize(arch, 9);
         TrainingRun.Settings settings = new TrainingRun.Settings(4, Schedule.COSINE, 0,
                 dir.resolve("run.ckpt.safetensors"), 1);
         try (Backend backend = new ScalarBackend()) {
@@ -65,6 +67,7 @@ class TrainingRunTest {
             assertEquals(1, checkpoint.epoch());
             assertEquals(7, checkpoint.steps(), "7 batches of ≤ 8 rows per epoch");
             assertEquals(options.optimizer(), checkpoint.optimizer());
+            assertEquals(arch.hasDropout() ? 7 : 0, checkpoint.dropoutDraws());
             TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
                     settings, checkpoint, settings.checkpoint(), quiet());
             assertEquals(3, resumed.history().size());
