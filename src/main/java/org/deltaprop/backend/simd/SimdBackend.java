@@ -254,8 +254,9 @@ public final class SimdBackend implements Backend {
     }
 
     /**
-     * The mask's hash is about a dozen int operations per lane: a cost of 3 units per element
-     * (measured about 0.3 ns at 256 bits, as 3 of ReLU's).
+     * The mask's hash is about a dozen int operations per lane, hence a cost of 3 units per
+     * element: measured on one core, 0.23 ns per element at 256 bits and 0.13 ns at 512 bits,
+     * where axpy takes 0.11 and 0.14 ns.
      */
     @Override
     public void dropout(long seed, float rate, Matrix x, Matrix y) {
