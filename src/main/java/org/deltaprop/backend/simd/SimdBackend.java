@@ -267,7 +267,8 @@ public final class SimdBackend implements Backend {
         float[] X = data(x), Y = data(y);
         // A view's elements are the first size() of the shared array, so the storage offset of
         // element i is i itself: split parts hash the indices they cover, whatever the split.
-        split(x.size(), lanes, x.size() * 3L, (part, from, to) -> kernels.dropout(key, threshold, scale, X, Y, from, to));
+        split(x.size(), lanes, x.size() * 3L,
+                (part, from, to) -> kernels.dropout(key, threshold, scale, X, Y, from, to));
     }
 
     @Override
