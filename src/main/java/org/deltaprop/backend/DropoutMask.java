@@ -26,10 +26,11 @@ package org.deltaprop.backend;
  * the whole 32-bit range, and lowbias32 (two multiply-xorshift rounds) mixes every input bit into
  * the top bits that the comparison reads. It is a handful of 32-bit integer operations that
  * vectorise as they stand in the Vector API and in OpenCL C, with no state and no carry between
- * elements. The top 24 bits are compared: both sides are then non-negative ints, so a signed
- * comparison (all the Vector API has) agrees with the unsigned one, and 2⁻²⁴ is the spacing of
- * floats just below 1, so every rate in [0.5, 1) is met exactly. The hash maps 0 to 0: with key 0 element 0 is dropped at every rate above 0, which is
- * one element, not a bias of the mask.
+ * elements. The top 24 bits are compared: both sides are then non-negative ints, so Java's
+ * signed comparison agrees with OpenCL's unsigned one, and 2⁻²⁴ is the spacing of floats just
+ * below 1, so P(keep) is exactly 1 − rate for every rate in [0.5, 1). The hash maps 0 to 0:
+ * with key 0, element 0 is dropped at every rate above 0, which is one element, not a bias of
+ * the mask.
  */
 public final class DropoutMask {
 

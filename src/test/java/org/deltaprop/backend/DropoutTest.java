@@ -124,7 +124,8 @@ class DropoutTest {
             float scale = DropoutMask.scale(0.3f);
             int key = DropoutMask.key(77L), threshold = DropoutMask.threshold(0.3f);
             for (int i = 0; i < y.length; i++) {
-                float expected = i >= rows * cols ? x[i] : DropoutMask.kept(key, i, threshold) ? x[i] * scale * scale : 0f;
+                float expected = i >= rows * cols ? x[i]
+                        : DropoutMask.kept(key, i, threshold) ? x[i] * scale * scale : 0f;
                 assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(y[i]),
                         name + ": element (" + i / cols + ", " + i % cols + ")");
             }

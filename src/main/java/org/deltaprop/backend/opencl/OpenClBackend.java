@@ -492,7 +492,7 @@ public final class OpenClBackend implements Backend {
         elementwise(axpy, "axpy", x.size(), alpha, mem(x), mem(y));
     }
 
-    /** The mask's key, threshold and scale are computed here once, as DropoutMask does for the CPU backends. */
+    /** Key, threshold and scale come from DropoutMask on the host, as on the CPU backends: the kernel only hashes. */
     @Override
     public void dropout(long seed, float rate, Matrix x, Matrix y) {
         Shapes.dropout(this, rate, x, y);
