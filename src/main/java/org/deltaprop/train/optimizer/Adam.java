@@ -16,6 +16,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     static final double BETA1 = 0.9;
     static final double BETA2 = 0.999;
     static final double EPSILON = 1e-8;
+    static final List<String> STATE_NAMES = List.of("m", "v");
 
     public Adam {
         checkAdam(learningRate, beta1, beta2, epsilon);
@@ -51,7 +52,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
     @Override
     public List<String> stateNames() {
-        return List.of("m", "v");
+        return STATE_NAMES;
     }
 
     @Override

@@ -34,19 +34,18 @@ public record AdamW(double learningRate, double beta1, double beta2, double epsi
         return new AdamW(rate, beta1, beta2, epsilon, weightDecay);
     }
 
+    /** Adam's, then "weight_decay". */
     @Override
     public Map<String, Double> hyperParameters() {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("beta1", beta1);
-        h.put("beta2", beta2);
-        h.put("epsilon", epsilon);
+        Map<String, Double> h = new LinkedHashMap<>(new Adam(learningRate, beta1, beta2, epsilon).hyperParameters());
         h.put("weight_decay", weightDecay);
         return h;
     }
 
+    /** Adam's moments, m and v. */
     @Override
     public List<String> stateNames() {
-        return List.of("m", "v");
+        return Adam.STATE_NAMES;
     }
 
     @Override
