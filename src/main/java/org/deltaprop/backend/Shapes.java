@@ -4,12 +4,22 @@ import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
 /**
- * Argument checks every backend runs before an operation, so that each one rejects a bad
- * call with the same message naming the tensors and their shapes.
+ * Checks every backend runs before an operation, so that each one rejects a bad call with the
+ * same message: a closed backend, or tensors of the wrong owner or shape (named, with their shapes).
  */
 public final class Shapes {
 
     private Shapes() {
+    }
+
+    /**
+     * Throws {@link IllegalStateException} naming the backend when it is closed: every backend
+     * refuses every operation after {@link Backend#close} with this message.
+     */
+    public static void notClosed(Backend backend, boolean closed) {
+        if (closed) {
+            throw new IllegalStateException("backend " + backend.name() + " is closed: no operation may follow close()");
+        }
     }
 
     /** Throws unless {@code m} was allocated by {@code backend}. */

@@ -168,7 +168,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Matrix allocate(int rows, int cols) {
-        open();
+        checkOpen();
         if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("cannot allocate a " + rows + "×" + cols + " matrix: at most "
                     + Integer.MAX_VALUE + " elements");
@@ -202,6 +202,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void release(Matrix m) {
+        checkOpen();
         Shapes.owned(this, m, "release");
         DeviceMatrix.Buffer buffer = ((DeviceMatrix) m).buffer();
         cl_mem mem = buffer.take();
@@ -215,8 +216,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void copyIn(float[] src, int offset, Matrix dst) {
+        checkOpen();
         Shapes.copy(this, src, offset, dst, "copyIn");
-        open();
         if (dst.size() == 0) {
             return;
         }
@@ -229,8 +230,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void copyOut(Matrix src, float[] dst, int offset) {
+        checkOpen();
         Shapes.copy(this, dst, offset, src, "copyOut");
-        open();
         if (src.size() == 0) {
             return;
         }
@@ -246,6 +247,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        checkOpen();
         Shapes.gemm(this, transA, transB, a, b, c);
         int k = transA ? a.rows() : a.cols();
         gemm(chooseGemm(transA, transB, c.rows(), c.cols(), k), transA, transB, alpha, a, b, beta, c);
@@ -282,8 +284,8 @@ public final class OpenClBackend implements Backend {
     /** C ← α·op(A)·op(B) + β·C with the given kernel (tests compare the kernels through this). */
     void gemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
               Matrix c) {
+        checkOpen();
         Shapes.gemm(this, transA, transB, a, b, c);
-        open();
         int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
         if (m == 0 || n == 0) {
             return;
@@ -365,8 +367,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void biasActivation(Matrix bias, Activation f, Matrix s, Matrix x) {
+        checkOpen();
         Shapes.biasActivation(this, bias, s, x);
-        open();
         int rows = s.rows(), cols = s.cols();
         if (rows * cols == 0) {
             return;
@@ -389,8 +391,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
+        checkOpen();
         Shapes.activationBackward(this, f, s, x, g, delta);
-        open();
         enqueueActivationBackward(f, s, x, g, delta);
     }
 
@@ -423,8 +425,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss) {
+        checkOpen();
         Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
-        open();
         int rows = s.rows(), cols = s.cols();
         if (rows == 0) {
             return;
@@ -450,8 +452,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void sumRows(Matrix a, float beta, Matrix out) {
+        checkOpen();
         Shapes.sumRows(this, a, out);
-        open();
         int rows = a.rows(), cols = a.cols();
         if (cols == 0) {
             return;
@@ -466,8 +468,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void countCorrect(Matrix y, Matrix t, Matrix count) {
+        checkOpen();
         Shapes.countCorrect(this, y, t, count);
-        open();
         if (y.rows() == 0 || y.cols() == 0) {
             return;
         }
@@ -482,8 +484,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void axpy(float alpha, Matrix x, Matrix y) {
+        checkOpen();
         Shapes.elementwise(this, "axpy", x, y);
-        open();
         if (axpy == null) {
             axpy = kernel("axpy", ProgramCache.defines("WGS", elementGroup));
         }
@@ -492,8 +494,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
+        checkOpen();
         Shapes.elementwise(this, "sgdUpdate", grad, param);
-        open();
         if (sgdUpdate == null) {
             sgdUpdate = kernel("sgd_update", ProgramCache.defines("WGS", elementGroup));
         }
@@ -502,8 +504,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
+        checkOpen();
         Shapes.elementwise(this, "momentumUpdate", grad, velocity, param);
-        open();
         if (momentumUpdate == null) {
             momentumUpdate = kernel("momentum_update", ProgramCache.defines("WGS", elementGroup));
         }
@@ -514,8 +516,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
                            float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
+        checkOpen();
         Shapes.elementwise(this, "adamUpdate", grad, m, v, param);
-        open();
         if (adamUpdate == null) {
             adamUpdate = kernel("adam_update", ProgramCache.defines("WGS", elementGroup));
         }
@@ -539,7 +541,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void synchronize() {
-        open();
+        checkOpen();
         try {
             CL.clFinish(queue);
         } catch (CLException e) {
@@ -575,10 +577,8 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    private void open() {
-        if (closed) {
-            throw new IllegalStateException("the OpenCL backend is closed");
-        }
+    private void checkOpen() {
+        Shapes.notClosed(this, closed);
     }
 
     private cl_kernel kernel(String name, SortedMap<String, Integer> defines) {
