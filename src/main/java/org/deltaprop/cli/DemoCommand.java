@@ -31,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() throws Exception {

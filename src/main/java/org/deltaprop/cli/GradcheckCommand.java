@@ -60,14 +60,10 @@ final class GradcheckCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
-    Threads threads;
-
-    @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() {
-        threads.apply();
         if (rows < 1 || samples < 1) {
             throw new IllegalArgumentException("--rows and --samples must be at least 1");
         }

@@ -179,15 +179,11 @@ final class TrainCommand implements Callable<Integer> {
     boolean profile;
 
     @Mixin
-    Threads threads;
-
-    @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() throws IOException {
         long wallStart = System.nanoTime();
-        threads.apply();
         Checkpoint resumed = resume != null ? Checkpoint.read(resume) : null;
         Model start = resumed != null ? resumed.model() : init != null ? ModelFile.read(init) : null;
         if (start != null) {
