@@ -384,7 +384,7 @@ public final class OpenClBackend implements Backend {
         if (biasActivation == null) {
             biasActivation = kernel("bias_activation", ProgramCache.defines("WGS", elementGroup));
         }
-        args(biasActivation, rows, cols, activationCode(f), (float) f.alpha(), (float) f.beta(), (float) f.gamma(),
+        args(biasActivation, rows, cols, KernelCodes.activation(f), (float) f.alpha(), (float) f.beta(), (float) f.gamma(),
                 (float) f.lambda(), mem(bias), mem(s), mem(x));
         launch(biasActivation, "biasActivation(" + f + ")", rows * cols, elementGroup);
     }
@@ -404,22 +404,9 @@ public final class OpenClBackend implements Backend {
         if (activationBackward == null) {
             activationBackward = kernel("activation_backward", ProgramCache.defines("WGS", elementGroup));
         }
-        args(activationBackward, size, activationCode(f), (float) f.alpha(), (float) f.beta(), (float) f.lambda(),
+        args(activationBackward, size, KernelCodes.activation(f), (float) f.alpha(), (float) f.beta(), (float) f.lambda(),
                 mem(s), mem(x), mem(g), mem(delta));
         launch(activationBackward, "activationBackward(" + f + ")", size, elementGroup);
-    }
-
-    /** The numbers of the ACT_* macros in bias_activation.cl and activation_backward.cl. */
-    private static int activationCode(Activation f) {
-        return switch (f.kind()) {
-            case SIGMOID -> 0;
-            case TANH -> 1;
-            case GENERIC_SIGMOID -> 2;
-            case GUDERMANNIAN -> 3;
-            case RELU -> 4;
-            case IDENTITY -> 5;
-            case SOFTMAX -> throw new IllegalArgumentException("softmax is not element-wise");
-        };
     }
 
     @Override
@@ -434,14 +421,7 @@ public final class OpenClBackend implements Backend {
         if (outputDelta == null) {
             outputDelta = kernel("output_delta", ProgramCache.defines("WGS", rowGroup));
         }
-        // The numbers of the LOSS_* macros in output_delta.cl.
-        int code = switch (loss) {
-            case HALF_SUM_OF_SQUARES -> 0;
-            case SUM_OF_SQUARES -> 1;
-            case BINARY_CROSS_ENTROPY -> 2;
-            case CATEGORICAL_CROSS_ENTROPY -> 3;
-        };
-        args(outputDelta, rows, cols, code, scale, mem(s), mem(y), mem(t), mem(delta), mem(rowLoss));
+        args(outputDelta, rows, cols, KernelCodes.loss(loss), scale, mem(s), mem(y), mem(t), mem(delta), mem(rowLoss));
         launch(outputDelta, "outputDelta(" + loss + ")", rows, rowGroup);
         boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
         if (squared && f.kind() != Activation.Kind.IDENTITY) {
