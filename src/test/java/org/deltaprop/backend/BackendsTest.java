@@ -255,8 +255,8 @@ class BackendsTest {
         assertEquals("its class could not be loaded: " + missing, unloaded.detail());
         Backends.Selection selection = Backends.select("auto", providers);
         assertTrue(selection.explanation().startsWith("backend auto → simd"), selection.explanation());
-        assertTrue(selection.explanation().contains("; provider 2 unusable: its class could not be loaded: "
-                + missing + "; provider 3 unusable: its class could not be loaded: " + broken), selection.explanation());
+        assertTrue(selection.explanation().contains("; provider 2 unusable: its class could not be loaded: " + missing
+                + "; provider 3 unusable: its class could not be loaded: " + broken), selection.explanation());
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.select("opencl", providers));
         assertTrue(e.getMessage().startsWith("unknown backend 'opencl': use auto, scalar or simd"), e.getMessage());
@@ -272,8 +272,8 @@ class BackendsTest {
         String output = ChildJvm.run(AutoSelection.class, List.of(AutoSelection.class, Backends.class));
         String line = output.lines().filter(l -> l.startsWith("backend auto")).findFirst().orElse(output);
         assertTrue(line.startsWith("backend auto → scalar"), line);
-        assertTrue(line.contains("; provider 3 unusable: its class could not be loaded: java.lang.NoClassDefFoundError: "
-                + "org/jocl/"), line);
+        assertTrue(line.contains("; provider 3 unusable: its class could not be loaded: "
+                + "java.lang.NoClassDefFoundError: org/jocl/"), line);
         assertTrue(output.contains("names: [scalar, simd]"), output);
     }
 

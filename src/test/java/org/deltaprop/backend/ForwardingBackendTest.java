@@ -26,8 +26,8 @@ class ForwardingBackendTest {
     @Test
     void everyCallGoesToTheSameMethodOfTheDelegateWithTheSameArgumentsAndResult() throws ReflectiveOperationException {
         List<Call> received = new ArrayList<>();
-        Backend delegate = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (proxy, method, args) -> {
+        Backend delegate = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
                     received.add(new Call(method, args == null ? new Object[0] : args));
                     return RESULTS.get(method.getReturnType());
                 });
