@@ -9,7 +9,8 @@ import org.deltaprop.nn.Loss;
  * closed backend, checks its arguments with {@link Shapes}, and hands the subclass the checked
  * arrays with their sizes; a subclass implements only the arithmetic, in the protected methods
  * named after the operations. Operations finish before they return, so {@link #synchronize} only
- * checks that the backend is open.
+ * checks that the backend is open. The public operations all follow one pattern (closed check,
+ * argument check, the subclass's method) and are final, so that no CPU backend can skip a check.
  */
 public abstract class HostBackend implements Backend {
 

@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
                 "Example:  deltaprop eval --model model.safetensors               # on Fashion-MNIST's test set"})
 final class EvalCommand implements Callable<Integer> {
 
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
     @Mixin
     ModelOption model;
 

@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
                         + "--backend simd"})
 final class GradcheckCommand implements Callable<Integer> {
 
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
     @Option(names = "--sizes", paramLabel = "N-N-...", defaultValue = "8-16-12-4",
             description = "Layer sizes, inputs first (default: ${DEFAULT-VALUE}).")
     String sizes;

@@ -31,6 +31,8 @@ final class PredictCommand implements Callable<Integer> {
 
     enum Columns { CLASS, OUTPUTS, BOTH }
 
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
     @Mixin
     ModelOption model;
 

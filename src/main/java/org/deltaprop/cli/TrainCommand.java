@@ -53,6 +53,9 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
+
     // ---- data ----
     @Option(names = "--train", paramLabel = "FILE", defaultValue = "fashion-mnist",
             description = "Training data: IDX samples (with labels beside them or --train-labels), CSV, or "

@@ -2,7 +2,8 @@ package org.deltaprop.data;
 
 /**
  * A data set that answers every question with another's answer: the base of views that change
- * one thing about a data set (its rows, its scaling) and pass the rest through.
+ * one thing about a data set (its rows, its scaling) and pass the rest through. Its methods are
+ * alike by nature: each is one line that asks the other data set.
  */
 public abstract class ForwardingDataset implements Dataset {
 

@@ -14,7 +14,8 @@ import org.deltaprop.nn.Loss;
  * operations accept them unchanged. A product is filed by its transposes, as the training loop
  * uses them: (false, true) forward, (true, false) weight gradients, (false, false)
  * back-propagation. Only {@code train --profile} wraps a backend in this class, so the lambda
- * each call makes never touches a run that is not profiled.
+ * each call makes never touches a run that is not profiled. The overrides are alike by design:
+ * each hands its operation to {@link #timed} with the phase it is filed under.
  */
 final class TimedBackend extends ForwardingBackend {
 

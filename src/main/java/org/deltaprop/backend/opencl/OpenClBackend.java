@@ -461,6 +461,8 @@ public final class OpenClBackend implements Backend {
     }
 
     // ---- updates ------------------------------------------------------------------------------
+    // Alike on purpose: the checks, the kernel made on first use and kept in its own field (so that
+    // an operation costs argument settings and one enqueue, no lookup), one launch per element.
 
     @Override
     public void axpy(float alpha, Matrix x, Matrix y) {
