@@ -101,7 +101,7 @@ public final class Backends {
                 providers.add(new Unloadable(providers.size() + 1, e));
             }
         }
-        return providers;
+        return List.copyOf(providers);
     }
 
     /** Every one of {@code providers} probed, in their order. */
