@@ -1,18 +1,7 @@
 // activation_backward: the delta step, delta <- G (.) f'(S) element-wise, with f' written the cheap
 // way from X = f(S) where nn/Activation.derivative does. delta may be G itself (in place), so
-// neither is restrict. One work-item per element, NDRange size rounded up to WGS.
-
-#ifndef WGS
-#define WGS 256
-#endif
-
-// Activation kinds, as in bias_activation.cl; OpenClBackend passes the same numbers.
-#define ACT_SIGMOID 0
-#define ACT_TANH 1
-#define ACT_GENERIC_SIGMOID 2
-#define ACT_GUDERMANNIAN 3
-#define ACT_RELU 4
-#define ACT_IDENTITY 5
+// neither is restrict. One work-item per element, NDRange size rounded up to WGS. The ACT_* kinds
+// are common.cl's.
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void activation_backward(const int size, const int kind,

@@ -2,12 +2,9 @@
 //   m <- beta1*m + (1 - beta1)*g,  v <- beta2*v + (1 - beta2)*g^2,
 //   p <- p - eta*(m / c1) / (sqrt(v / c2) + epsilon),
 // with the bias corrections c1 = 1 - beta1^t and c2 = 1 - beta2^t computed by the caller.
-// One work-item per element, NDRange size rounded up to WGS.
+// One work-item per element, NDRange size rounded up to WGS; a kernel of its own, as
+// momentum_update.cl says why.
 // No pointer is restrict: the Backend contract lets an output be one of the inputs.
-
-#ifndef WGS
-#define WGS 256
-#endif
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void adam_update(const int size, const float learning_rate, const float beta1, const float beta2,

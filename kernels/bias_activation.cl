@@ -1,20 +1,9 @@
 // bias_activation: the forward step of a layer for every element-wise activation f:
 // S <- S + 1*bias^T in place, then X <- f(S) (S and X are rows x cols, bias is 1 x cols).
-// The formulas are nn/Activation.value's, in float. Softmax is bias_softmax.cl.
+// The formulas are nn/Activation.value's, in float; the ACT_* kinds are common.cl's. Softmax is
+// bias_softmax.cl.
 // One work-item per element, NDRange rows*cols rounded up to work-groups of WGS.
 // No pointer is restrict: the Backend contract lets an output be one of the inputs.
-
-#ifndef WGS
-#define WGS 256
-#endif
-
-// Activation kinds; OpenClBackend passes the same numbers.
-#define ACT_SIGMOID 0
-#define ACT_TANH 1
-#define ACT_GENERIC_SIGMOID 2   // alpha / (1 + e^(-beta*S + gamma)) + lambda (docs/MATH.md section 3)
-#define ACT_GUDERMANNIAN 3      // 2 atan(tanh(S / 2)) (docs/MATH.md section 3)
-#define ACT_RELU 4
-#define ACT_IDENTITY 5
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void bias_activation(const int rows, const int cols, const int kind,

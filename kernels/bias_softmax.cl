@@ -3,10 +3,6 @@
 // finite. One work-item per row (output layers are narrow), NDRange rows rounded up to WGS.
 // No pointer is restrict: the Backend contract lets an output be one of the inputs.
 
-#ifndef WGS
-#define WGS 64
-#endif
-
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void bias_softmax(const int rows, const int cols, const __global float* bias,
                   __global float* S, __global float* X) {

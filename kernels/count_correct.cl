@@ -4,10 +4,6 @@
 // and the integer counts are combined by a fixed tree in local memory; integers make the result
 // exact and independent of the order anyway. NDRange (WGS) in one work-group of WGS.
 
-#ifndef WGS
-#define WGS 256        // work-items in the one work-group, a power of two
-#endif
-
 #if (WGS & (WGS - 1)) != 0
 #error "count_correct: WGS must be a power of two"
 #endif

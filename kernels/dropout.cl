@@ -7,10 +7,6 @@
 // topRows view included (a view is the first rows of its allocation).
 // No pointer is restrict: the Backend contract lets y be x (the backward pass runs in place).
 
-#ifndef WGS
-#define WGS 256
-#endif
-
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void dropout(const int size, const uint key, const uint threshold, const float scale,
              const __global float* x, __global float* y) {

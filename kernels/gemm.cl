@@ -6,16 +6,10 @@
 // every value read from local memory feeds several multiply-adds. The transposes are
 // compile-time: one program per (TRANS_A, TRANS_B).
 //
-// The host prepends -D values for the knobs below and launches NDRange
-// (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the defaults only
-// make the file compile on its own.
+// The host prepends -D values for the knobs below (and TRANS_A, TRANS_B, defaulted in common.cl) and
+// launches NDRange (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the
+// defaults only make the file compile without the host's defines.
 
-#ifndef TRANS_A
-#define TRANS_A 0      // 1: A is stored K x M and op(A) = A^T
-#endif
-#ifndef TRANS_B
-#define TRANS_B 0      // 1: B is stored N x K and op(B) = B^T
-#endif
 #ifndef MWG
 #define MWG 64         // rows of C per work-group
 #endif
@@ -47,7 +41,7 @@
 #define MWI (MWG / MDIMC)  // rows of C per work-item, MDIMC apart
 #define NWI (NWG / NDIMC)  // columns of C per work-item: NWI / VWN vectors, NDIMC * VWN apart
 #define NVW (NWI / VWN)
-#define WGS (MDIMC * NDIMC)
+#define ITEMS (MDIMC * NDIMC)  // work-items per work-group
 #define LDA (MWG + PADA)
 
 #if MWG % MDIMC != 0 || NWG % NDIMC != 0 || NWI % VWN != 0
@@ -57,8 +51,6 @@
 #error "gemm: MWG, NWG and KWG must be multiples of VWL"
 #endif
 
-#define CAT(a, b) a##b
-#define XCAT(a, b) CAT(a, b)
 #if VWN == 1
 typedef float floatn;
 #define VLOADN(i, p) ((p)[i])
@@ -76,13 +68,13 @@ typedef XCAT(float, VWL) floatl;
 
 // Copies the rows x cols block at (row0, col0) of a row-major height x width matrix with leading
 // dimension ld into local memory, element (r, c) going to dst[c * dst_ld + r] when transposed,
-// else to dst[r * dst_ld + c]. All WGS work-items share the copy; consecutive work-items read
+// else to dst[r * dst_ld + c]. All ITEMS work-items share the copy; consecutive work-items read
 // consecutive addresses, so the global reads coalesce.
 inline void load_tile(const __global float* restrict src, const int ld, const int height, const int width,
                       const int row0, const int col0, const int rows, const int cols, const int transposed,
                       __local float* restrict dst, const int dst_ld, const int wi) {
 #if EDGES
-    for (int e = wi; e < rows * cols; e += WGS) {
+    for (int e = wi; e < rows * cols; e += ITEMS) {
         const int r = e / cols;
         const int c = e % cols;
         const int gr = row0 + r;
@@ -92,7 +84,7 @@ inline void load_tile(const __global float* restrict src, const int ld, const in
     }
 #else
     const int per_row = cols / VWL;
-    for (int q = wi; q < rows * per_row; q += WGS) {
+    for (int q = wi; q < rows * per_row; q += ITEMS) {
         const int r = q / per_row;
         const int c = (q % per_row) * VWL;
 #if VWL == 1
@@ -177,8 +169,7 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
             #pragma unroll
             for (int e = 0; e < VWN; e++) {
                 if (i < M && j + e < N) {
-                    // beta = 0 overwrites: whatever C held (even NaN) must not leak.
-                    c[e] = beta == 0.0f ? alpha * v[e] : alpha * v[e] + beta * c[e];
+                    store_scaled(c + e, alpha, v[e], beta);
                 }
             }
 #else

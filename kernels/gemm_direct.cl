@@ -17,16 +17,14 @@
 // may split K into slices, one launch each (beta = 1 after the first), so that the rows of A and
 // B a slice touches stay in the cache while every work-item goes through them.
 //
-// The host prepends -D values for the knobs below and launches NDRange
-// (ceil(N/NWID) rounded up to NDIMCD, ceil(M/MWID) rounded up to MDIMCD) (MDOT, NDOT for the dot
-// form) in work-groups of (NDIMCD, MDIMCD); the defaults only make the file compile on its own.
+// A file of its own rather than more knobs of gemm.cl: the two share the problem and common.cl's
+// helpers, not a loop, and each loop nest is only fast on its kind of device.
+//
+// The host prepends -D values for the knobs below (and TRANS_A, TRANS_B, defaulted in common.cl) and
+// launches NDRange (ceil(N/NWID) rounded up to NDIMCD, ceil(M/MWID) rounded up to MDIMCD) (MDOT,
+// NDOT for the dot form) in work-groups of (NDIMCD, MDIMCD); the defaults only make the file
+// compile without the host's defines.
 
-#ifndef TRANS_A
-#define TRANS_A 0      // 1: A is stored K x M and op(A) = A^T
-#endif
-#ifndef TRANS_B
-#define TRANS_B 0      // 1: B is stored N x K and op(B) = B^T
-#endif
 #ifndef VWD
 #define VWD 8          // vector width (2, 4, 8 or 16): the CPU's float lanes
 #endif
@@ -53,8 +51,6 @@
 #error "gemm_direct: NWID must be a multiple of VWD"
 #endif
 
-#define CAT(a, b) a##b
-#define XCAT(a, b) CAT(a, b)
 typedef XCAT(float, VWD) floatv;
 #define VLOAD(i, p) XCAT(vload, VWD)(i, p)
 #define VSTORE(v, i, p) XCAT(vstore, VWD)(v, i, p)
@@ -80,11 +76,6 @@ typedef XCAT(float, VWD) floatv;
 #define OP_B(p, j) B[(p) * N + (j)]
 #endif
 
-// C(i, j) <- alpha*sum + beta*C(i, j); beta = 0 overwrites, so whatever C held (even NaN) is ignored.
-inline void store(__global float* C, const int index, const float alpha, const float beta, const float sum) {
-    C[index] = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[index];
-}
-
 __kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
 void gemm_direct(const int M, const int N, const int K, const int p_begin, const int p_end,
                  const float alpha, const float beta,
@@ -103,7 +94,7 @@ void gemm_direct(const int M, const int N, const int K, const int p_begin, const
                 for (int p = p_begin; p < p_end; p++) {
                     sum = fma(OP_A(i, p), OP_B(p, j), sum);
                 }
-                store(C, i * N + j, alpha, beta, sum);
+                store_scaled(C + i * N + j, alpha, sum, beta);
             }
         }
         return;
@@ -148,7 +139,7 @@ void gemm_direct(const int M, const int N, const int K, const int p_begin, const
             for (int p = k_vectors; p < p_end; p++) {
                 sum = fma(OP_A(i0 + a, p), OP_B(p, j0 + b), sum);
             }
-            store(C, (i0 + a) * N + j0 + b, alpha, beta, sum);
+            store_scaled(C + (i0 + a) * N + j0 + b, alpha, sum, beta);
         }
     }
 #else

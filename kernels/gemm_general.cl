@@ -28,6 +28,5 @@ void gemm_general(const int M, const int N, const int K, const int trans_a, cons
     for (int p = 0; p < K; p++) {
         sum = fma(A[a_start + p * a_step], B[b_start + p * b_step], sum);
     }
-    // beta = 0 overwrites: whatever C held (even NaN) must not leak.
-    C[i * N + j] = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[i * N + j];
+    store_scaled(C + i * N + j, alpha, sum, beta);
 }

@@ -5,18 +5,9 @@
 //   cross-entropies, whose delta needs no f'.
 // Cross-entropies are computed from S, never from a rounded probability: binary as
 // max(S, 0) - t*S + log1p(e^-|S|), categorical as t*(logsumexp(S) - S) with the row maximum
-// taken out of the exponentials. One work-item per row, NDRange rows rounded up to WGS.
+// taken out of the exponentials. One work-item per row, NDRange rows rounded up to WGS. The LOSS_*
+// kinds are common.cl's.
 // No pointer is restrict: the Backend contract lets an output be one of the inputs.
-
-#ifndef WGS
-#define WGS 64
-#endif
-
-// Loss kinds; OpenClBackend passes the same numbers.
-#define LOSS_HALF_SSE 0
-#define LOSS_SSE 1
-#define LOSS_BCE 2
-#define LOSS_CCE 3
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void output_delta(const int rows, const int cols, const int loss, const float scale,
@@ -33,7 +24,7 @@ void output_delta(const int rows, const int cols, const int loss, const float sc
     __global float* d = D + i * cols;
 
     float log_sum_exp = 0.0f;
-    if (loss == LOSS_CCE) {
+    if (loss == LOSS_CATEGORICAL_CROSS_ENTROPY) {
         float max = -INFINITY;
         for (int j = 0; j < cols; j++) {
             max = fmax(max, s[j]);
@@ -49,19 +40,19 @@ void output_delta(const int rows, const int cols, const int loss, const float sc
     for (int j = 0; j < cols; j++) {
         const float diff = y[j] - t[j];
         switch (loss) {
-            case LOSS_HALF_SSE:
+            case LOSS_HALF_SUM_OF_SQUARES:
                 error += 0.5f * diff * diff;
                 d[j] = scale * diff;
                 break;
-            case LOSS_SSE:
+            case LOSS_SUM_OF_SQUARES:
                 error += diff * diff;
                 d[j] = scale * 2.0f * diff;
                 break;
-            case LOSS_BCE:
+            case LOSS_BINARY_CROSS_ENTROPY:
                 error += fmax(s[j], 0.0f) - t[j] * s[j] + log1p(exp(-fabs(s[j])));
                 d[j] = scale * diff;
                 break;
-            default:  // LOSS_CCE; a zero target contributes nothing, even where S is -inf
+            default:  // LOSS_CATEGORICAL_CROSS_ENTROPY; a zero target contributes nothing, even where S is -inf
                 error += t[j] == 0.0f ? 0.0f : t[j] * (log_sum_exp - s[j]);
                 d[j] = scale * diff;
                 break;

@@ -2,10 +2,6 @@
 // NDRange size rounded up to WGS.
 // No pointer is restrict: the Backend contract lets an output be one of the inputs.
 
-#ifndef WGS
-#define WGS 256
-#endif
-
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void sgd_update(const int size, const float learning_rate, const __global float* grad,
                 __global float* param) {

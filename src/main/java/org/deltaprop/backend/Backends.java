@@ -1,36 +1,42 @@
 package org.deltaprop.backend;
 
-import org.deltaprop.backend.scalar.ScalarProvider;
-
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Chooses a backend by the system property {@value #PROPERTY}: {@code auto} (the default),
- * {@code scalar}, {@code simd} or {@code opencl}.
+ * Chooses a backend by the system property {@value #PROPERTY}: {@value #AUTO} (the default) or
+ * the name of one of this build's backends ({@link #names}: scalar, simd and opencl).
  *
  * <p>{@code auto} takes the usable backend of highest rank and logs one line saying which
  * and why the others were passed over; a fallback is never silent. A backend asked for by
  * name that cannot run throws {@link BackendUnavailableException} with the reason and the fix.
  *
- * <p>Only the scalar provider is linked directly. The others are loaded by name, so the
- * core runs on a JVM without the Vector API module or an OpenCL library.
+ * <p>The backends are found by {@link ServiceLoader}: each {@link BackendProvider} is listed in
+ * {@code META-INF/services/org.deltaprop.backend.BackendProvider}. A provider whose class cannot
+ * be loaded (its library missing from the class path) is reported as unusable with the reason,
+ * so the core runs on a JVM without the Vector API module, an OpenCL library or JOCL.
  */
 public final class Backends {
 
     public static final String PROPERTY = "deltaprop.backend";
-    public static final List<String> NAMES = List.of("scalar", "simd", "opencl");
+    /** The name that asks for the usable backend of highest rank. */
+    public static final String AUTO = "auto";
 
     private static final System.Logger LOG = System.getLogger("org.deltaprop");
 
-    /** Providers of backends that may be absent from the JVM, keyed by backend name. */
-    private static final List<String[]> REFLECTIVE = List.of(
-            new String[] {"simd", "org.deltaprop.backend.simd.SimdProvider"},
-            new String[] {"opencl", "org.deltaprop.backend.opencl.OpenClProvider"});
+    /**
+     * Load failures after which {@link #discover} stops: a services file lists a handful of
+     * providers, and ServiceLoader does not promise to get past every failure (one while reading the
+     * services files could repeat forever).
+     */
+    private static final int MOST_LOAD_FAILURES = 32;
 
     private Backends() {
     }
@@ -39,47 +45,81 @@ public final class Backends {
     public record Selection(Backend backend, String explanation) {
     }
 
-    /** Every backend this build knows, probed: what {@code deltaprop info} prints. */
+    /** This build's providers, found once per JVM, in the order the services file lists them. */
+    private static final class Installed {
+        static final List<BackendProvider> PROVIDERS = discover(
+                ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).iterator());
+    }
+
+    /** This build's providers, each loaded or, where its class could not be loaded, standing in with the reason. */
+    public static List<BackendProvider> providers() {
+        return Installed.PROVIDERS;
+    }
+
+    /** The names {@link #select(String)} takes besides {@value #AUTO}: every provider's that loaded. */
+    public static List<String> names() {
+        return names(providers());
+    }
+
+    /** The provider of the named backend, if this build has one that loaded. */
+    public static Optional<BackendProvider> provider(String name) {
+        return loaded(providers()).filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Every provider of this build, probed: what {@code deltaprop info} prints. */
     public static List<BackendProvider.Availability> survey() {
-        return survey(Backends::provider);
+        return survey(providers());
     }
 
-    /** The backend named by {@value #PROPERTY} (default {@code auto}). */
+    /** The backend named by {@value #PROPERTY} (default {@value #AUTO}). */
     public static Selection select() {
-        return select(System.getProperty(PROPERTY, "auto"));
+        return select(System.getProperty(PROPERTY, AUTO));
     }
 
-    /** The backend named {@code requested}: auto, scalar, simd or opencl. */
+    /** The backend named {@code requested}: {@value #AUTO} or one of {@link #names}. */
     public static Selection select(String requested) {
-        return select(requested, Backends::provider);
-    }
-
-    /** Each of {@link #NAMES} probed with the provider {@code providers} gives for it, if any. */
-    static List<BackendProvider.Availability> survey(Function<String, Optional<BackendProvider>> providers) {
-        List<BackendProvider.Availability> all = new ArrayList<>();
-        for (String name : NAMES) {
-            all.add(providers.apply(name).map(Backends::safeProbe)
-                    .orElseGet(() -> BackendProvider.Availability.unusable(name, "not part of this build")));
-        }
-        return all;
+        return select(requested, providers());
     }
 
     /**
-     * {@link #select(String)} with the providers {@code providers} gives by name instead of this
-     * build's ({@link #provider}): the same rules, so that tests can choose among stand-ins that
-     * are usable or not and ranked as they like.
+     * The providers {@code found} gives, in order. One that throws instead (ServiceLoader throws
+     * {@link ServiceConfigurationError} for a provider it cannot make, and lets the
+     * {@link LinkageError} of a class that cannot be linked through) is kept as a provider that is
+     * never usable and says why, and the iterator is asked for the next one.
      */
-    static Selection select(String requested, Function<String, Optional<BackendProvider>> providers) {
-        String name = requested == null ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
-        if (name.equals("auto") || name.isEmpty()) {
+    static List<BackendProvider> discover(Iterator<BackendProvider> found) {
+        List<BackendProvider> providers = new ArrayList<>();
+        int failures = 0;
+        while (failures < MOST_LOAD_FAILURES) {
+            try {
+                if (!found.hasNext()) {
+                    break;
+                }
+                providers.add(found.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                failures++;
+                providers.add(new Unloadable(providers.size() + 1, e));
+            }
+        }
+        return List.copyOf(providers);
+    }
+
+    /** Every one of {@code providers} probed, in their order. */
+    static List<BackendProvider.Availability> survey(List<BackendProvider> providers) {
+        return providers.stream().map(Backends::safeProbe).toList();
+    }
+
+    /**
+     * {@link #select(String)} among {@code providers} instead of this build's: the same rules, so
+     * that tests can choose among stand-ins that are usable or not and ranked as they like.
+     */
+    static Selection select(String requested, List<BackendProvider> providers) {
+        String name = requested == null ? AUTO : requested.trim().toLowerCase(Locale.ROOT);
+        if (name.equals(AUTO) || name.isEmpty()) {
             return selectAuto(providers);
         }
-        if (!NAMES.contains(name)) {
-            throw new BackendUnavailableException("unknown backend '" + requested
-                    + "': use auto, scalar, simd or opencl (-D" + PROPERTY + "=... or --backend)");
-        }
-        BackendProvider provider = providers.apply(name).orElseThrow(() -> new BackendUnavailableException(
-                "backend " + name + " is not part of this build"));
+        BackendProvider provider = loaded(providers).filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> unknown(requested, providers));
         BackendProvider.Availability availability = safeProbe(provider);
         if (!availability.usable()) {
             throw new BackendUnavailableException("backend " + name + " cannot run here: " + availability.detail());
@@ -90,17 +130,24 @@ public final class Backends {
         return new Selection(backend, explanation);
     }
 
-    private static Selection selectAuto(Function<String, Optional<BackendProvider>> providers) {
+    private static Selection selectAuto(List<BackendProvider> providers) {
         List<BackendProvider.Availability> all = survey(providers);
-        BackendProvider.Availability best = all.stream()
-                .filter(BackendProvider.Availability::usable)
-                .max(Comparator.comparingInt(BackendProvider.Availability::rank))
-                .orElseThrow();  // scalar is always usable
-        Backend backend = create(providers.apply(best.name()).orElseThrow());
-        StringBuilder line = new StringBuilder("backend auto → ").append(best.name())
+        int best = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).usable() && (best < 0 || all.get(i).rank() > all.get(best).rank())) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            throw new BackendUnavailableException("no backend can run here: " + all.stream()
+                    .map(a -> a.name() + ": " + a.detail()).collect(Collectors.joining("; ")));
+        }
+        BackendProvider.Availability chosen = all.get(best);
+        Backend backend = create(providers.get(best));
+        StringBuilder line = new StringBuilder("backend auto → ").append(chosen.name())
                 .append(" (").append(backend.description()).append(")");
         for (BackendProvider.Availability other : all) {
-            if (other != best) {
+            if (other != chosen) {
                 line.append("; ").append(other.name()).append(other.usable() ? " usable, ranked lower: " : " unusable: ")
                         .append(other.detail());
             }
@@ -110,24 +157,23 @@ public final class Backends {
         return new Selection(backend, explanation);
     }
 
-    /** The provider of the named backend, if this build contains it. */
-    public static Optional<BackendProvider> provider(String name) {
-        if (name.equals("scalar")) {
-            return Optional.of(new ScalarProvider());
-        }
-        for (String[] entry : REFLECTIVE) {
-            if (entry[0].equals(name)) {
-                try {
-                    Class<?> type = Class.forName(entry[1]);
-                    return Optional.of((BackendProvider) type.getDeclaredConstructor().newInstance());
-                } catch (ClassNotFoundException e) {
-                    return Optional.empty();
-                } catch (ReflectiveOperationException | LinkageError e) {
-                    throw new IllegalStateException("cannot load the " + name + " backend provider " + entry[1], e);
-                }
-            }
-        }
-        return Optional.empty();
+    /** A name that no loaded provider has: the choices, and why any provider failed to load. */
+    private static BackendUnavailableException unknown(String requested, List<BackendProvider> providers) {
+        List<String> choices = Stream.concat(Stream.of(AUTO), names(providers).stream()).toList();
+        String list = String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.getLast();
+        StringBuilder message = new StringBuilder("unknown backend '").append(requested).append("': use ").append(list)
+                .append(" (-D").append(PROPERTY).append("=... or --backend)");
+        providers.stream().filter(p -> p instanceof Unloadable)
+                .forEach(p -> message.append("; ").append(p.name()).append(": ").append(p.probe().detail()));
+        return new BackendUnavailableException(message.toString());
+    }
+
+    private static List<String> names(List<BackendProvider> providers) {
+        return loaded(providers).map(BackendProvider::name).toList();
+    }
+
+    private static Stream<BackendProvider> loaded(List<BackendProvider> providers) {
+        return providers.stream().filter(p -> !(p instanceof Unloadable));
     }
 
     /** A probe that throws is reported as unusable, with what it threw. */
@@ -146,6 +192,33 @@ public final class Backends {
             throw e;
         } catch (RuntimeException | LinkageError e) {
             throw new BackendUnavailableException("backend " + provider.name() + " failed to start: " + e, e);
+        }
+    }
+
+    /**
+     * Where a provider listed in the services file should be but its class could not be loaded. Its
+     * backend's name is in that class, so it goes by its place in the list; it is never usable.
+     */
+    private record Unloadable(int position, Throwable failure) implements BackendProvider {
+
+        @Override
+        public String name() {
+            return "provider " + position;
+        }
+
+        @Override
+        public Availability probe() {
+            return Availability.unusable(name(), "its class could not be loaded: " + failure);
+        }
+
+        @Override
+        public Backend create() {
+            throw new BackendUnavailableException(name() + " cannot run: " + probe().detail(), failure);
+        }
+
+        @Override
+        public List<String> diagnostics() {
+            return List.of(name() + ": " + probe().detail());
         }
     }
 }

@@ -3,13 +3,32 @@ package org.deltaprop.backend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
+import java.util.List;
+import java.util.function.IntFunction;
+
 /**
- * Argument checks every backend runs before an operation, so that each one rejects a bad
- * call with the same message naming the tensors and their shapes.
+ * Checks every backend runs before an operation, so that each one rejects a bad call with the
+ * same message: a closed backend, or tensors of the wrong owner or shape (named, with their shapes).
  */
 public final class Shapes {
 
+    // The names of the operands that must all have one shape, as the messages give them.
+    private static final List<String> ACTIVATION_BACKWARD = List.of("S", "X", "G", "δ");
+    private static final List<String> OUTPUT_DELTA = List.of("S", "Y", "T (targets)", "δ");
+    private static final List<String> COUNT_CORRECT = List.of("Y", "T (targets)");
+
     private Shapes() {
+    }
+
+    /**
+     * Throws {@link IllegalStateException} naming the backend when it is closed: every backend
+     * refuses every operation after {@link Backend#close} with this message.
+     */
+    public static void notClosed(Backend backend, boolean closed) {
+        if (closed) {
+            throw new IllegalStateException("backend " + backend.name()
+                    + " is closed: no operation may follow close()");
+        }
     }
 
     /** Throws unless {@code m} was allocated by {@code backend}. */
@@ -73,26 +92,14 @@ public final class Shapes {
             throw new IllegalArgumentException("activationBackward: " + f + " has no element-wise derivative "
                     + "(softmax belongs in the output layer, with categorical cross-entropy)");
         }
-        owned(backend, s, "S");
-        owned(backend, x, "X");
-        owned(backend, g, "G");
-        owned(backend, d, "δ");
-        same(s, "S", x, "X");
-        same(s, "S", g, "G");
-        same(s, "S", d, "δ");
+        alike(backend, ACTIVATION_BACKWARD::get, s, x, g, d);
     }
 
     public static void outputDelta(Backend backend, Loss loss, Activation f, Matrix s, Matrix y, Matrix t,
                                    Matrix delta, Matrix rowLoss) {
         loss.checkOutput(f);
-        owned(backend, s, "S");
-        owned(backend, y, "Y");
-        owned(backend, t, "T");
-        owned(backend, delta, "δ");
+        alike(backend, OUTPUT_DELTA::get, s, y, t, delta);
         owned(backend, rowLoss, "rowLoss");
-        same(s, "S", y, "Y");
-        same(s, "S", t, "T (targets)");
-        same(s, "S", delta, "δ");
         if (rowLoss.rows() != s.rows() || rowLoss.cols() != 1) {
             throw new IllegalArgumentException("rowLoss is " + rowLoss.shape() + " but must be " + s.rows() + "×1");
         }
@@ -108,10 +115,8 @@ public final class Shapes {
     }
 
     public static void countCorrect(Backend backend, Matrix y, Matrix t, Matrix count) {
-        owned(backend, y, "Y");
-        owned(backend, t, "T");
+        alike(backend, COUNT_CORRECT::get, y, t);
         owned(backend, count, "count");
-        same(y, "Y", t, "T (targets)");
         if (count.rows() != 1 || count.cols() != 1) {
             throw new IllegalArgumentException("countCorrect: count is " + count.shape() + " but must be 1×1");
         }
@@ -138,9 +143,19 @@ public final class Shapes {
 
     /** Checks an element-wise operation whose operands all have the shape of the first. */
     public static void elementwise(Backend backend, String op, Matrix... operands) {
+        alike(backend, i -> op + " operand " + i, operands);
+    }
+
+    /**
+     * Throws unless every one of {@code operands} belongs to {@code backend} and has the shape of the
+     * first; {@code name} names operand i in the messages.
+     */
+    private static void alike(Backend backend, IntFunction<String> name, Matrix... operands) {
         for (int i = 0; i < operands.length; i++) {
-            owned(backend, operands[i], op + " operand " + i);
-            same(operands[0], op + " operand 0", operands[i], op + " operand " + i);
+            owned(backend, operands[i], name.apply(i));
+        }
+        for (int i = 1; i < operands.length; i++) {
+            same(operands[0], name.apply(0), operands[i], name.apply(i));
         }
     }
 }

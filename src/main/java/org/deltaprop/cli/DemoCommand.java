@@ -19,6 +19,8 @@ import java.util.concurrent.Callable;
                 "print each final error and write one PNG with the data, the fitted curves and the hidden units."})
 final class DemoCommand implements Callable<Integer> {
 
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
     @Option(names = {"-o", "--out"}, paramLabel = "PNG", defaultValue = "universal-approximation.png",
             description = "Figure to write (default: ${DEFAULT-VALUE}); written whole or not at all.")
     Path out;
@@ -31,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() throws Exception {

@@ -4,7 +4,6 @@ import org.deltaprop.backend.Backend;
 import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.io.Model;
-import org.deltaprop.io.ModelFile;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -23,8 +22,10 @@ import java.util.concurrent.Callable;
                 "Example:  deltaprop eval --model model.safetensors               # on Fashion-MNIST's test set"})
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true, description = "The model file.")
-    Path model;
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--data", paramLabel = "FILE", defaultValue = "fashion-mnist",
             description = "Labelled data: IDX samples, CSV, or 'fashion-mnist' for its test set (default).")
@@ -37,15 +38,11 @@ final class EvalCommand implements Callable<Integer> {
     CsvOptions csv;
 
     @Mixin
-    Threads threads;
-
-    @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() throws Exception {
-        threads.apply();
-        Model m = ModelFile.read(model);
+        Model m = model.read();
         Path[] files = data.equals("fashion-mnist") ? DataFiles.fashionMnist(false) : new Path[] {Path.of(data), labels};
         ArrayDataset set = DataFiles.load(files[0], files[1], csv.options(), m.classes());
         Predictor.checkWidth(m, set.features(), files[0]);
@@ -58,7 +55,7 @@ final class EvalCommand implements Callable<Integer> {
              DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, set.size()))) {
             e = Evaluator.evaluate(net, m.scaling().applyTo(set));
         }
-        System.out.printf(Locale.ROOT, "%s on %s: %d rows, loss %.4f (%s)%n", model, data, e.samples(), e.loss(),
+        System.out.printf(Locale.ROOT, "%s on %s: %d rows, loss %.4f (%s)%n", model.path, data, e.samples(), e.loss(),
                 m.network().architecture().loss());
         if (e.confusion() != null) {
             System.out.printf(Locale.ROOT, "accuracy %.4f%n", e.accuracy());

@@ -5,7 +5,6 @@ import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
-import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.GradientCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +25,8 @@ import java.util.concurrent.Callable;
                         + "--backend simd"})
 final class GradcheckCommand implements Callable<Integer> {
 
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
     @Option(names = "--sizes", paramLabel = "N-N-...", defaultValue = "8-16-12-4",
             description = "Layer sizes, inputs first (default: ${DEFAULT-VALUE}).")
     String sizes;
@@ -41,12 +42,8 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--rows", paramLabel = "B", defaultValue = "8", description = "Batch rows (default: ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--reduction", paramLabel = "mean|sum", defaultValue = "mean",
-            description = "Batch error reduction (default: ${DEFAULT-VALUE}).")
-    String reduction;
-
-    @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0", description = "L2 strength (default: ${DEFAULT-VALUE}).")
-    double l2;
+    @Mixin
+    BatchErrorOptions batchError;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "50",
             description = "Entries checked per tensor, sampled when larger (default: ${DEFAULT-VALUE}).")
@@ -60,14 +57,10 @@ final class GradcheckCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
-    Threads threads;
-
-    @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() {
-        threads.apply();
         if (rows < 1 || samples < 1) {
             throw new IllegalArgumentException("--rows and --samples must be at least 1");
         }
@@ -91,10 +84,11 @@ final class GradcheckCommand implements Callable<Integer> {
         }
         GradientCheck.Report report;
         try (Backend b = backend.open().backend()) {
-            report = GradientCheck.check(b, Network.initialize(arch, seed), x, t, rows, Reduction.parse(reduction), l2,
-                    samples, seed);
+            report = GradientCheck.check(b, Network.initialize(arch, seed), x, t, rows, batchError.reduction(),
+                    batchError.l2, samples, seed);
         }
-        System.out.println(arch + ", " + rows + " rows, " + reduction + (l2 > 0 ? ", L2 " + l2 : ""));
+        System.out.println(arch + ", " + rows + " rows, " + batchError.reduction
+                + (batchError.l2 > 0 ? ", L2 " + batchError.l2 : ""));
         System.out.printf(Locale.ROOT, "%-10s %8s %14s %14s %12s%n", "tensor", "checked", "max|grad|", "max|bp − fd|",
                 "relative");
         for (GradientCheck.TensorReport r : report.tensors()) {

@@ -31,8 +31,9 @@ final class InfoCommand implements Callable<Integer> {
         all.stream().filter(BackendProvider.Availability::usable)
                 .max(Comparator.comparingInt(BackendProvider.Availability::rank))
                 .ifPresent(best -> System.out.println("auto picks: " + best.name()));
-        for (String line : Diagnostics.details()) {
-            System.out.println(line);
+        // Each provider's own lines: the vector width, the OpenCL platforms and devices.
+        for (BackendProvider provider : Backends.providers()) {
+            provider.diagnostics().forEach(System.out::println);
         }
         return 0;
     }

@@ -7,7 +7,6 @@ import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.io.AtomicFiles;
 import org.deltaprop.io.Model;
-import org.deltaprop.io.ModelFile;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -32,8 +31,10 @@ final class PredictCommand implements Callable<Integer> {
 
     enum Columns { CLASS, OUTPUTS, BOTH }
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true, description = "The model file.")
-    Path model;
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
+    @Mixin
+    ModelOption model;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
             description = "Features to predict for: CSV (a label column, if present, is ignored when named with "
@@ -56,18 +57,14 @@ final class PredictCommand implements Callable<Integer> {
     String labelColumn;
 
     @Mixin
-    Threads threads;
-
-    @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() throws Exception {
-        threads.apply();
         if (out != null) {
             OutputPaths.checkWritable(out, "predictions");
         }
-        Model m = ModelFile.read(model);
+        Model m = model.read();
         ArrayDataset rows = DataFiles.loadFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false));
         Predictor.checkWidth(m, rows.features(), input);
         int n = rows.size();

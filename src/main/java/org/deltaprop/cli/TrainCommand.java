@@ -17,7 +17,6 @@ import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Layer;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
-import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
@@ -56,6 +55,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
+    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
 
     // ---- data ----
     @Option(names = "--train", paramLabel = "FILE", defaultValue = "fashion-mnist",
@@ -143,13 +145,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0",
-            description = "L2 regularisation λ: adds scale·(λ/2)·Σw² to the loss (default: ${DEFAULT-VALUE}).")
-    double l2;
-
-    @Option(names = "--reduction", paramLabel = "mean|sum", defaultValue = "mean",
-            description = "Batch error: mean or sum of per-sample errors (default: ${DEFAULT-VALUE}).")
-    String reduction;
+    @Mixin
+    BatchErrorOptions batchError;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed for the weights, the validation split and the sample order (default: ${DEFAULT-VALUE}).")
@@ -191,15 +188,11 @@ final class TrainCommand implements Callable<Integer> {
     boolean profile;
 
     @Mixin
-    Threads threads;
-
-    @Mixin
-    BackendOption backend;
+    BackendOptions backend;
 
     @Override
     public Integer call() throws IOException {
         long wallStart = System.nanoTime();
-        threads.apply();
         Checkpoint resumed = resume != null ? Checkpoint.read(resume) : null;
         Model start = resumed != null ? resumed.model() : init != null ? ModelFile.read(init) : null;
         if (start != null) {
@@ -263,7 +256,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
         int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
-        TrainingOptions options = new TrainingOptions(batchSize, Reduction.parse(reduction), l2, opt, seed, true);
+        TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed, true);
         TrainingRun.Settings settings = new TrainingRun.Settings(epochs, Schedule.parse(schedule), patience,
                 checkpointOut, checkpointEvery);
 
@@ -275,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s%n", opt,
                 settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
-                epochs, seed, l2 > 0 ? ", L2 " + l2 : "");
+                epochs, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "");
         if (resumed != null) {
             System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", resume, resumed.epoch());
         }

@@ -2,20 +2,15 @@ package org.deltaprop.data;
 
 import de.siegmar.fastcsv.reader.CsvRecord;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads numeric CSV (gzipped or not) into a data set: every column a feature except the
@@ -152,16 +147,7 @@ public final class CsvReader {
     }
 
     private static Reader open(Path file) throws IOException {
-        InputStream in;
-        try {
-            in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        } catch (NoSuchFileException e) {
-            throw new BadDataException(file, "no such file");
-        }
-        in.mark(2);
-        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-        in.reset();
-        return new InputStreamReader(gzip ? new GZIPInputStream(in, 1 << 16) : in, StandardCharsets.UTF_8);
+        return new InputStreamReader(DataFiles.open(file), StandardCharsets.UTF_8);
     }
 
     private static int labelColumn(Path file, String spec, List<String> names, int columns) throws BadDataException {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Opens the data files the command line names: IDX sample files with their labels file
@@ -17,6 +18,9 @@ public final class DataFiles {
 
     /** Where Debian's dataset-fashion-mnist package installs the data set. */
     public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+    /** Bytes read from disk, and unpacked, at a time. */
+    private static final int BUFFER = 1 << 16;
 
     private DataFiles() {
     }
@@ -84,21 +88,41 @@ public final class DataFiles {
 
     /** True when the file (after gunzip, if gzipped) starts like an IDX file: 00 00 08|0D. */
     public static boolean isIdx(Path file) throws IOException {
-        InputStream in;
+        try (InputStream body = open(file)) {
+            byte[] head = body.readNBytes(3);
+            return head.length == 3 && head[0] == 0 && head[1] == 0 && (head[2] == 0x08 || head[2] == 0x0D);
+        } catch (ZipException e) {
+            throw notGzip(file, e);
+        }
+    }
+
+    /**
+     * The content of a data file, buffered, and unpacked on the way when it is gzipped (told by
+     * its first two bytes, whatever its name). A missing file or a broken gzip header is a
+     * {@link BadDataException} that names the file.
+     */
+    static InputStream open(Path file) throws IOException {
+        InputStream raw;
         try {
-            in = new BufferedInputStream(Files.newInputStream(file));
+            raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
         } catch (NoSuchFileException e) {
             throw new BadDataException(file, "no such file");
         }
-        try (InputStream raw = in) {
-            raw.mark(2);
-            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            InputStream body = gzip ? new GZIPInputStream(raw) : raw;
-            byte[] head = body.readNBytes(3);
-            return head.length == 3 && head[0] == 0 && head[1] == 0 && (head[2] == 0x08 || head[2] == 0x0D);
-        } catch (java.util.zip.ZipException e) {
-            throw new BadDataException(file, "is not a valid gzip file (" + e.getMessage() + ")");
+        raw.mark(2);
+        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+        raw.reset();
+        if (!gzip) {
+            return raw;
         }
+        try {
+            return new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
+        } catch (ZipException e) {
+            raw.close();
+            throw notGzip(file, e);
+        }
+    }
+
+    private static BadDataException notGzip(Path file, ZipException e) {
+        return new BadDataException(file, "is not a valid gzip file (" + e.getMessage() + ")");
     }
 }

@@ -1,15 +1,9 @@
 package org.deltaprop.data;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * Reads IDX files, the format of MNIST and Fashion-MNIST, gzipped or not (told apart by
@@ -77,25 +71,7 @@ public final class IdxReader {
     }
 
     private static DataInputStream open(Path file) throws IOException {
-        InputStream raw;
-        try {
-            raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        } catch (NoSuchFileException e) {
-            throw new BadDataException(file, "no such file");
-        }
-        raw.mark(2);
-        int b0 = raw.read();
-        int b1 = raw.read();
-        raw.reset();
-        if (b0 == 0x1f && b1 == 0x8b) {
-            try {
-                raw = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
-            } catch (ZipException e) {
-                raw.close();
-                throw new BadDataException(file, "is not a valid gzip file (" + e.getMessage() + ")");
-            }
-        }
-        return new DataInputStream(raw);
+        return new DataInputStream(DataFiles.open(file));
     }
 
     private static Header header(DataInputStream in, Path file) throws IOException {

@@ -4,19 +4,18 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Some rows of another data set, by index, without copying: validation splits. */
-public final class Subset implements Dataset {
+public final class Subset extends ForwardingDataset {
 
-    private final Dataset data;
     private final int[] rows;
     private int[] scratch = new int[0];
 
     public Subset(Dataset data, int[] rows) {
+        super(data);
         for (int r : rows) {
             if (r < 0 || r >= data.size()) {
                 throw new IllegalArgumentException("row " + r + " is outside the data set's 0.." + (data.size() - 1));
             }
         }
-        this.data = data;
         this.rows = rows.clone();
     }
 
@@ -53,23 +52,8 @@ public final class Subset implements Dataset {
     }
 
     @Override
-    public int features() {
-        return data.features();
-    }
-
-    @Override
-    public int targetWidth() {
-        return data.targetWidth();
-    }
-
-    @Override
-    public int classes() {
-        return data.classes();
-    }
-
-    @Override
     public int label(int row) {
-        return data.label(rows[row]);
+        return super.label(rows[row]);
     }
 
     @Override
@@ -80,6 +64,6 @@ public final class Subset implements Dataset {
         for (int i = 0; i < count; i++) {
             scratch[i] = rows[order[from + i]];
         }
-        data.gather(scratch, 0, count, x, t);
+        super.gather(scratch, 0, count, x, t);
     }
 }

@@ -4,13 +4,13 @@ import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.nn.Activation;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.ServiceConfigurationError;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +34,7 @@ class BackendsTest {
         try (Backend backend = selection.backend()) {
             String line = selection.explanation();
             assertTrue(line.startsWith("backend auto → " + backend.name()), line);
-            for (String name : Backends.NAMES) {
+            for (String name : Backends.names()) {
                 assertTrue(line.contains(name), "the line should mention " + name + ": " + line);
             }
             assertEquals(1, line.lines().count(), "one line");
@@ -44,7 +44,7 @@ class BackendsTest {
     @Test
     void autoPicksTheHighestRankedUsableBackend() {
         List<BackendProvider.Availability> all = Backends.survey();
-        assertEquals(Backends.NAMES.size(), all.size());
+        assertEquals(Backends.names(), all.stream().map(BackendProvider.Availability::name).toList());
         BackendProvider.Availability best = all.stream().filter(BackendProvider.Availability::usable)
                 .max(java.util.Comparator.comparingInt(BackendProvider.Availability::rank)).orElseThrow();
         try (Backend backend = Backends.select("auto").backend()) {
@@ -53,9 +53,14 @@ class BackendsTest {
     }
 
     @Test
+    void thisBuildsBackendsAreFoundByTheirProviders() {
+        assertEquals(List.of("scalar", "simd", "opencl"), Backends.names());
+    }
+
+    @Test
     void unknownNameIsRefusedWithTheChoices() {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> Backends.select("cuda"));
-        assertTrue(e.getMessage().contains("auto, scalar, simd or opencl"), e.getMessage());
+        assertTrue(e.getMessage().contains("'cuda': use auto, scalar, simd or opencl"), e.getMessage());
     }
 
     @Test
@@ -76,25 +81,16 @@ class BackendsTest {
     }
 
     @Test
-    void matricesBelongToTheirBackend() {
-        Backend one = new ScalarBackend();
-        Backend two = new ScalarBackend();
-        Matrix a = one.allocate(2, 3);
-        Matrix b = two.allocate(3, 2);
-        Matrix c = one.allocate(2, 2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> one.gemm(false, false, 1, a, b, 0, c));
-        assertTrue(e.getMessage().startsWith("B (3×2) belongs to backend"), e.getMessage());
-    }
-
-    @Test
-    void shapeErrorsNameTheTensors() {
+    void argumentErrorsNameTheTensorsTheirShapesAndTheirOwner() {
         Backend backend = new ScalarBackend();
         Matrix a = backend.allocate(2, 3);
-        Matrix b = backend.allocate(4, 2);
         Matrix c = backend.allocate(2, 2);
+        Matrix foreign = new ScalarBackend().allocate(3, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> backend.gemm(false, false, 1, a, b, 0, c));
+                () -> backend.gemm(false, false, 1, a, foreign, 0, c));
+        assertTrue(e.getMessage().startsWith("B (3×2) belongs to backend"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> backend.gemm(false, false, 1, a, backend.allocate(4, 2), 0, c));
         assertTrue(e.getMessage().contains("op(A) is 2×3, op(B) is 4×2"), e.getMessage());
         Matrix bias = backend.allocate(1, 5);
         e = assertThrows(IllegalArgumentException.class,
@@ -159,7 +155,7 @@ class BackendsTest {
     @Test
     void aBackendAskedForByNameThatCannotRunFailsWithTheReasonAndTheFix() {
         StandIn simd = StandIn.unusable("simd", NO_VECTORS);
-        Function<String, Optional<BackendProvider>> providers = providers(StandIn.usable("scalar", 0, "reference"),
+        List<BackendProvider> providers = providers(StandIn.usable("scalar", 0, "reference"),
                 simd, StandIn.usable("opencl", 30, "#0 a GPU"));
         for (String asked : List.of("simd", " SIMD ")) {
             BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
@@ -183,7 +179,7 @@ class BackendsTest {
         StandIn opencl = new StandIn("opencl", () -> {
             throw new IllegalStateException("the driver crashed");
         });
-        Function<String, Optional<BackendProvider>> providers = providers(StandIn.usable("scalar", 0, "reference"),
+        List<BackendProvider> providers = providers(StandIn.usable("scalar", 0, "reference"),
                 StandIn.unusable("simd", NO_VECTORS), opencl);
         String why = "probe failed: java.lang.IllegalStateException: the driver crashed";
         assertEquals(why, Backends.survey(providers).get(2).detail());
@@ -219,20 +215,80 @@ class BackendsTest {
     }
 
     @Test
-    void aBackendMissingFromTheBuildIsReportedAsSuch() {
-        Function<String, Optional<BackendProvider>> providers = providers(StandIn.usable("scalar", 0, "reference"),
+    void onlyTheBackendsOfTheGivenProvidersAreKnown() {
+        List<BackendProvider> providers = providers(StandIn.usable("scalar", 0, "reference"),
                 StandIn.usable("simd", 20, "512 bits"));
-        assertEquals(BackendProvider.Availability.unusable("opencl", "not part of this build"),
-                Backends.survey(providers).get(2));
-        assertTrue(Backends.select("auto", providers).explanation().endsWith("; opencl unusable: not part of this build"));
+        assertEquals(List.of("scalar", "simd"), Backends.survey(providers).stream()
+                .map(BackendProvider.Availability::name).toList());
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.select("opencl", providers));
-        assertEquals("backend opencl is not part of this build", e.getMessage());
+        assertEquals("unknown backend 'opencl': use auto, scalar or simd (-Ddeltaprop.backend=... or --backend)",
+                e.getMessage());
     }
 
-    /** The stand-ins by name, as {@link Backends#provider} gives this build's. */
-    private static Function<String, Optional<BackendProvider>> providers(BackendProvider... standIns) {
-        return name -> Arrays.stream(standIns).filter(p -> p.name().equals(name)).findFirst();
+    @Test
+    void aProviderWhoseClassCannotLoadIsUnusableWithTheReasonAndTheOthersStillServe() {
+        NoClassDefFoundError missing = new NoClassDefFoundError("org/jocl/CLException");
+        ServiceConfigurationError broken = new ServiceConfigurationError("Provider x.Y could not be instantiated");
+        StandIn scalar = StandIn.usable("scalar", 0, "reference loops");
+        // As ServiceLoader's iterator does: next() throws for a provider it cannot load, and goes on.
+        Iterator<Supplier<BackendProvider>> loads = List.<Supplier<BackendProvider>>of(() -> scalar, () -> {
+            throw missing;
+        }, () -> {
+            throw broken;
+        }, () -> StandIn.usable("simd", 20, "512 bits")).iterator();
+        List<BackendProvider> providers = Backends.discover(new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return loads.hasNext();
+            }
+
+            @Override
+            public BackendProvider next() {
+                return loads.next().get();
+            }
+        });
+        assertEquals(List.of("scalar", "provider 2", "provider 3", "simd"), Backends.survey(providers).stream()
+                .map(BackendProvider.Availability::name).toList());
+        BackendProvider.Availability unloaded = Backends.survey(providers).get(1);
+        assertFalse(unloaded.usable());
+        assertEquals("its class could not be loaded: " + missing, unloaded.detail());
+        Backends.Selection selection = Backends.select("auto", providers);
+        assertTrue(selection.explanation().startsWith("backend auto → simd"), selection.explanation());
+        assertTrue(selection.explanation().contains("; provider 2 unusable: its class could not be loaded: " + missing
+                + "; provider 3 unusable: its class could not be loaded: " + broken), selection.explanation());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> Backends.select("opencl", providers));
+        assertTrue(e.getMessage().startsWith("unknown backend 'opencl': use auto, scalar or simd"), e.getMessage());
+        assertTrue(e.getMessage().contains("provider 2: its class could not be loaded: " + missing), e.getMessage());
+    }
+
+    /**
+     * A child JVM without JOCL on its class path, where the OpenCL provider's class cannot be linked:
+     * {@code auto} still chooses, and its line says which provider could not be loaded and why.
+     */
+    @Test
+    void withoutJoclTheOpenClProviderIsReportedUnusableAndAutoStillChooses() throws Exception {
+        String output = ChildJvm.run(AutoSelection.class, List.of(AutoSelection.class, Backends.class));
+        String line = output.lines().filter(l -> l.startsWith("backend auto")).findFirst().orElse(output);
+        assertTrue(line.startsWith("backend auto → scalar"), line);
+        assertTrue(line.contains("; provider 3 unusable: its class could not be loaded: "
+                + "java.lang.NoClassDefFoundError: org/jocl/"), line);
+        assertTrue(output.contains("names: [scalar, simd]"), output);
+    }
+
+    /** What the child JVM runs: the backends it knows and the auto selection, printed. */
+    public static final class AutoSelection {
+        public static void main(String[] args) {
+            System.out.println("names: " + Backends.names());
+            Backends.Selection selection = Backends.select("auto");
+            selection.backend().close();
+            System.out.println(selection.explanation());
+        }
+    }
+
+    private static List<BackendProvider> providers(BackendProvider... standIns) {
+        return List.of(standIns);
     }
 
     /** A provider whose probe the test decides; its backend is a scalar one, counted when made. */

@@ -3,7 +3,6 @@
 package org.deltaprop.backend;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,31 +21,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DropoutTest {
 
-    /** The property the conformance suite reads: backends named there must run, not be skipped. */
-    private static final String REQUIRE = "deltaprop.conformance.require";
-
     private final Map<String, Backend> open = new HashMap<>();
 
     static List<String> backends() {
-        return Backends.NAMES;
+        return Backends.names();
     }
 
     private Backend backend(String name) {
-        Backend backend = open.get(name);
-        if (backend == null) {
-            BackendProvider.Availability availability = Backends.provider(name).map(BackendProvider::probe)
-                    .orElse(BackendProvider.Availability.unusable(name, "not part of this build"));
-            if (!availability.usable()) {
-                String why = "backend " + name + " is unusable here: " + availability.detail();
-                if (Arrays.stream(System.getProperty(REQUIRE, "").split(",")).map(String::trim).anyMatch(name::equals)) {
-                    fail(why + " (required by -D" + REQUIRE + ")");
-                }
-                Assumptions.abort(why);
-            }
-            backend = Backends.select(name).backend();
-            open.put(name, backend);
-        }
-        return backend;
+        return open.computeIfAbsent(name, TestBackends::open);
     }
 
     @AfterAll

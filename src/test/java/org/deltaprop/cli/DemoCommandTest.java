@@ -29,7 +29,16 @@ class DemoCommandTest {
         assertEquals(1, Main.run("demo", "--steps", "0", "-o", png.toString()));
         assertEquals(1, Main.run("demo", "--backend", "cuda", "-o", png.toString()));
         assertEquals(2, Main.run("demo", "--steps", "many"), "picocli's usage error status");
+        Cli threads = Cli.run("demo", "--threads", "0", "-o", png.toString());
+        assertEquals(2, threads.status(), threads.toString());
+        assertTrue(threads.err().startsWith("--threads must be at least 1, got 0"), threads.toString());
         assertFalse(Files.exists(png));
+    }
+
+    @Test
+    void theBackendOptionListsThisBuildsBackends() {
+        Cli help = Cli.run("demo", "--help");
+        assertTrue(help.out().matches("(?s).*--backend=NAME +auto, scalar, simd, opencl \\(default:.*"), help.toString());
     }
 
     static String capture(Runnable action) {

@@ -1,7 +1,7 @@
 package org.deltaprop.conformance;
 
-import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.DropoutMask;
+import org.deltaprop.backend.ForwardingBackend;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.Shapes;
 import org.deltaprop.backend.scalar.ScalarBackend;
@@ -13,7 +13,7 @@ import org.deltaprop.nn.Loss;
  * dropped tail, a forgotten scale, a sign slip in a derivative. The conformance
  * suite must reject each one ({@link ConformanceCatchesFaultsTest}).
  */
-final class FaultyBackend implements Backend {
+final class FaultyBackend extends ForwardingBackend {
 
     enum Fault {
         /** GEMM leaves the last column of C alone when n is not a multiple of 8 (a missed vector tail). */
@@ -36,10 +36,10 @@ final class FaultyBackend implements Backend {
         DROPOUT_MASK_SHIFTED
     }
 
-    private final ScalarBackend delegate = new ScalarBackend();
     private final Fault fault;
 
     FaultyBackend(Fault fault) {
+        super(new ScalarBackend());  // whose matrices these are, so its ownership checks pass
         this.fault = fault;
     }
 
@@ -53,44 +53,23 @@ final class FaultyBackend implements Backend {
         return "the reference with fault " + fault;
     }
 
-    // Matrices are the delegate's, so its ownership checks pass.
-    @Override
-    public Matrix allocate(int rows, int cols) {
-        return delegate.allocate(rows, cols);
-    }
-
-    @Override
-    public void release(Matrix m) {
-        delegate.release(m);
-    }
-
-    @Override
-    public void copyIn(float[] src, int offset, Matrix dst) {
-        delegate.copyIn(src, offset, dst);
-    }
-
-    @Override
-    public void copyOut(Matrix src, float[] dst, int offset) {
-        delegate.copyOut(src, dst, offset);
-    }
-
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         float[] before = read(c);
-        delegate.gemm(transA, transB, alpha, a, b, fault == Fault.GEMM_TRANSPOSED_IGNORES_BETA && transA ? 0f : beta, c);
+        super.gemm(transA, transB, alpha, a, b, fault == Fault.GEMM_TRANSPOSED_IGNORES_BETA && transA ? 0f : beta, c);
         if (fault == Fault.GEMM_DROPS_COLUMN_TAIL && c.cols() % 8 != 0) {
             float[] after = read(c);
             for (int i = 0; i < c.rows(); i++) {
                 int last = i * c.cols() + c.cols() - 1;
                 after[last] = beta == 0 ? 0f : before[last];
             }
-            delegate.copyIn(after, 0, c);
+            copyIn(after, 0, c);
         }
     }
 
     @Override
     public void biasActivation(Matrix bias, Activation f, Matrix s, Matrix x) {
-        delegate.biasActivation(bias, f, s, x);
+        super.biasActivation(bias, f, s, x);
         if (fault == Fault.SOFTMAX_WITHOUT_MAX && f.kind() == Activation.Kind.SOFTMAX) {
             float[] S = read(s);
             float[] X = new float[S.length];
@@ -104,7 +83,7 @@ final class FaultyBackend implements Backend {
                     X[i * n + j] = (float) Math.exp(S[i * n + j]) / sum;
                 }
             }
-            delegate.copyIn(X, 0, x);
+            copyIn(X, 0, x);
         }
     }
 
@@ -115,34 +94,34 @@ final class FaultyBackend implements Backend {
             for (int e = 0; e < X.length; e++) {
                 D[e] = (float) (G[e] * (f.beta() / f.alpha()) * (X[e] + f.lambda()) * (f.alpha() + f.lambda() - X[e]));
             }
-            delegate.copyIn(D, 0, delta);
+            copyIn(D, 0, delta);
             return;
         }
-        delegate.activationBackward(f, s, x, g, delta);
+        super.activationBackward(f, s, x, g, delta);
     }
 
     @Override
     public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss) {
-        delegate.outputDelta(loss, f, fault == Fault.OUTPUT_DELTA_UNSCALED ? 1f : scale, s, y, t, delta, rowLoss);
+        super.outputDelta(loss, f, fault == Fault.OUTPUT_DELTA_UNSCALED ? 1f : scale, s, y, t, delta, rowLoss);
     }
 
     @Override
     public void sumRows(Matrix a, float beta, Matrix out) {
-        delegate.sumRows(fault == Fault.SUM_ROWS_SKIPS_LAST && a.rows() > 1 ? a.topRows(a.rows() - 1) : a, beta, out);
+        super.sumRows(fault == Fault.SUM_ROWS_SKIPS_LAST && a.rows() > 1 ? a.topRows(a.rows() - 1) : a, beta, out);
     }
 
     @Override
     public void countCorrect(Matrix y, Matrix t, Matrix count) {
         if (fault != Fault.COUNT_CORRECT_LAST_MAXIMUM) {
-            delegate.countCorrect(y, t, count);
+            super.countCorrect(y, t, count);
             return;
         }
         int rows = y.rows(), k = y.cols();
         float[] Y = new float[rows * k], T = new float[rows * k], c = new float[1];
-        delegate.copyOut(y, Y, 0);
-        delegate.copyOut(t, T, 0);
-        delegate.copyOut(count, c, 0);
+        copyOut(y, Y, 0);
+        copyOut(t, T, 0);
+        copyOut(count, c, 0);
         for (int i = 0; i < rows; i++) {
             int best = 0, label = 0;
             for (int j = 0; j < k; j++) {
@@ -151,61 +130,37 @@ final class FaultyBackend implements Backend {
             }
             c[0] += best == label ? 1 : 0;
         }
-        delegate.copyIn(c, 0, count);
-    }
-
-    @Override
-    public void axpy(float alpha, Matrix x, Matrix y) {
-        delegate.axpy(alpha, x, y);
+        copyIn(c, 0, count);
     }
 
     @Override
     public void dropout(long seed, float rate, Matrix x, Matrix y) {
         if (fault != Fault.DROPOUT_MASK_SHIFTED) {
-            delegate.dropout(seed, rate, x, y);
+            super.dropout(seed, rate, x, y);
             return;
         }
-        Shapes.dropout(delegate, rate, x, y);
-        int key = DropoutMask.key(seed), threshold = DropoutMask.threshold(rate);
+        Shapes.dropout(delegate(), rate, x, y);
+        int key = DropoutMask.key(seed);
+        int threshold = DropoutMask.threshold(rate);
         float scale = DropoutMask.scale(rate);
-        float[] X = read(x);
-        for (int i = 0; i < X.length; i++) {
-            X[i] = DropoutMask.apply(X[i], key, i + 1, threshold, scale);
+        float[] values = read(x);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = DropoutMask.apply(values[i], key, i + 1, threshold, scale);
         }
-        delegate.copyIn(X, 0, y);
-    }
-
-    @Override
-    public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
-        delegate.sgdUpdate(learningRate, grad, param);
-    }
-
-    @Override
-    public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
-        delegate.momentumUpdate(learningRate, momentum, grad, velocity, param);
+        copyIn(values, 0, y);
     }
 
     @Override
     public void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
                            float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
         boolean skip = fault == Fault.ADAM_NO_BIAS_CORRECTION;
-        delegate.adamUpdate(learningRate, beta1, beta2, epsilon, skip ? 1f : correction1, skip ? 1f : correction2,
+        super.adamUpdate(learningRate, beta1, beta2, epsilon, skip ? 1f : correction1, skip ? 1f : correction2,
                 grad, m, v, param);
-    }
-
-    @Override
-    public void synchronize() {
-        delegate.synchronize();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 
     private float[] read(Matrix m) {
         float[] v = new float[m.size()];
-        delegate.copyOut(m, v, 0);
+        copyOut(m, v, 0);
         return v;
     }
 }

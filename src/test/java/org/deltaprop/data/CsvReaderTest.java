@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
@@ -37,6 +38,20 @@ class CsvReaderTest {
         assertEquals(3, d.classes());
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, all(d)[0]);
         assertEquals(2, d.label(1));
+    }
+
+    @Test
+    void aGzippedFileReadsLikeThePlainOneAndABrokenOneIsNamed() throws IOException {
+        String text = "a,label,b\n1,0,2\n3,2,4\n5,1,6\n";
+        Path zipped = Files.write(dir.resolve("rows.csv.gz"), IdxReaderTest.gzip(text.getBytes(StandardCharsets.UTF_8)));
+        ArrayDataset plain = CsvReader.read(csv(text), CsvReader.Options.classification());
+        ArrayDataset unzipped = CsvReader.read(zipped, CsvReader.Options.classification());
+        assertArrayEquals(all(plain)[0], all(unzipped)[0]);
+        assertArrayEquals(all(plain)[1], all(unzipped)[1]);
+        Path broken = Files.write(dir.resolve("broken.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
+        BadDataException e = assertThrows(BadDataException.class,
+                () -> CsvReader.read(broken, CsvReader.Options.classification()));
+        assertTrue(e.getMessage().startsWith(broken + ": is not a valid gzip file"), e.getMessage());
     }
 
     @Test

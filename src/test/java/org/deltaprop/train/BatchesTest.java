@@ -5,6 +5,7 @@ package org.deltaprop.train;
 import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.ForwardingDataset;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
@@ -58,41 +59,15 @@ class BatchesTest {
 
     /** The rows of {@link #data()}, but the fifth batch asked for cannot be read. */
     private static Dataset failingOnTheFifthBatch() {
-        Dataset data = data();
-        return new Dataset() {
+        return new ForwardingDataset(data()) {
             private int calls;
-
-            @Override
-            public int size() {
-                return data.size();
-            }
-
-            @Override
-            public int features() {
-                return data.features();
-            }
-
-            @Override
-            public int targetWidth() {
-                return data.targetWidth();
-            }
-
-            @Override
-            public int classes() {
-                return data.classes();
-            }
-
-            @Override
-            public int label(int row) {
-                return data.label(row);
-            }
 
             @Override
             public void gather(int[] order, int from, int count, float[] x, float[] t) {
                 if (++calls == 5) {
                     throw new IllegalStateException("data.bin: row " + order[from] + " is unreadable");
                 }
-                data.gather(order, from, count, x, t);
+                super.gather(order, from, count, x, t);
             }
         };
     }

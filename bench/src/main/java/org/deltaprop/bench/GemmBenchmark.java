@@ -1,22 +1,13 @@
 package org.deltaprop.bench;
 
-import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * C ← A·B for one shape and transpose case on one backend: the operation that dominates
@@ -26,21 +17,12 @@ import java.util.concurrent.TimeUnit;
  * m = B, n = inputs) and the weight gradient δᵀ·X (tn, k = B). scripts/bench.sh converts
  * the median time to GFLOP/s (2·m·n·k per call) and sets each part.
  */
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-// The JVM flags scripts/deltaprop runs with (scripts/lib.sh says why).
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,org.deltaprop.backend.simd.*::*,0.05"})
-@State(Scope.Benchmark)
-public class GemmBenchmark {
+public class GemmBenchmark extends BackendBenchmark {
 
     @Param({"simd"})
     public String backend;
-
-    @Param({"1"})
-    public int threads;
 
     @Param({"nn-256-256-256", "nn-512-512-512", "nn-1024-1024-1024", "nn-2048-2048-2048",
             "nt-128-256-784", "nn-128-784-256", "tn-256-784-128",
@@ -51,7 +33,6 @@ public class GemmBenchmark {
             "nt-1024-10-128", "nn-1024-128-10", "tn-10-128-1024"})
     public String shape;
 
-    private Backend device;
     private Matrix a;
     private Matrix b;
     private Matrix c;
@@ -66,7 +47,7 @@ public class GemmBenchmark {
         int m = Integer.parseInt(parts[1]);
         int n = Integer.parseInt(parts[2]);
         int k = Integer.parseInt(parts[3]);
-        device = BenchBackends.open(backend, threads);
+        open(backend);
         a = transA ? BenchBackends.random(device, k, m, 1) : BenchBackends.random(device, m, k, 1);
         b = transB ? BenchBackends.random(device, n, k, 2) : BenchBackends.random(device, k, n, 2);
         c = device.allocate(m, n);

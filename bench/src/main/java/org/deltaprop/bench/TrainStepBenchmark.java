@@ -1,6 +1,5 @@
 package org.deltaprop.bench;
 
-import org.deltaprop.backend.Backend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
@@ -10,21 +9,14 @@ import org.deltaprop.train.GradientStep;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One whole training step of the Fashion-MNIST network (784-256-128-10, ReLU, softmax +
@@ -33,15 +25,9 @@ import java.util.concurrent.TimeUnit;
  * The batch is staged once: the data pipeline is not what this measures. scripts/bench.sh
  * turns the median time into samples per second (batch / time).
  */
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-// The JVM flags scripts/deltaprop runs with (scripts/lib.sh says why).
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,org.deltaprop.backend.simd.*::*,0.05"})
-@State(Scope.Benchmark)
-public class TrainStepBenchmark {
+public class TrainStepBenchmark extends BackendBenchmark {
 
     static final Architecture FASHION_MNIST = Architecture.of("784-256-128-10", Loss.CATEGORICAL_CROSS_ENTROPY,
             Activation.RELU, Activation.RELU, Activation.SOFTMAX);
@@ -49,13 +35,9 @@ public class TrainStepBenchmark {
     @Param({"scalar", "simd"})
     public String backend;
 
-    @Param({"1"})
-    public int threads;
-
     @Param({"128", "1024"})
     public int batch;
 
-    private Backend device;
     private DeviceNetwork network;
     private GradientStep step;
     private float[] x;
@@ -63,7 +45,7 @@ public class TrainStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        device = BenchBackends.open(backend, threads);
+        open(backend);
         network = new DeviceNetwork(device, Network.initialize(FASHION_MNIST, 1), batch);
         step = new GradientStep(network, TrainingOptions.of(batch, Optimizer.adam(1e-3), 1));
         SplittableRandom random = new SplittableRandom(2);

@@ -1,16 +1,14 @@
 package org.deltaprop.backend.opencl;
 
-import org.deltaprop.backend.Backend;
-import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.AbstractMatrix;
 import org.jocl.cl_mem;
 
 /**
  * A row-major float matrix in an OpenCL buffer of the {@link OpenClBackend} that allocated it.
- * A {@link #topRows} view shares the buffer: with rows stored one after another, the first r rows
- * of a matrix are the start of its buffer, so a view is the same buffer with a smaller row count
- * and every kernel can take it at offset 0.
+ * A {@link #topRows} view is the same buffer with a smaller row count, so every kernel can take it
+ * at offset 0.
  */
-final class DeviceMatrix implements Matrix {
+final class DeviceMatrix extends AbstractMatrix {
 
     /**
      * The buffer behind a matrix and all its views. It is owned by the backend, which releases it
@@ -33,16 +31,11 @@ final class DeviceMatrix implements Matrix {
         }
     }
 
-    private final OpenClBackend owner;
     private final Buffer buffer;
-    private final int rows;
-    private final int cols;
 
     DeviceMatrix(OpenClBackend owner, Buffer buffer, int rows, int cols) {
-        this.owner = owner;
+        super(owner, rows, cols);
         this.buffer = buffer;
-        this.rows = rows;
-        this.cols = cols;
     }
 
     /** The device buffer; throws once the matrix has been released. */
@@ -59,30 +52,7 @@ final class DeviceMatrix implements Matrix {
     }
 
     @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public Backend backend() {
-        return owner;
-    }
-
-    @Override
-    public DeviceMatrix topRows(int rows) {
-        if (rows < 0 || rows > this.rows) {
-            throw new IllegalArgumentException("topRows(" + rows + ") of a " + shape() + " matrix");
-        }
-        return rows == this.rows ? this : new DeviceMatrix(owner, buffer, rows, cols);
-    }
-
-    @Override
-    public String toString() {
-        return "DeviceMatrix[" + shape() + "]";
+    protected DeviceMatrix view(int rows) {
+        return new DeviceMatrix((OpenClBackend) backend(), buffer, rows, cols());
     }
 }

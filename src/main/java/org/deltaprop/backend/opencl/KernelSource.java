@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class KernelSource {
 
+    /** The definitions every program starts with ({@link ProgramCache} puts them in front). */
+    static final String COMMON = "common.cl";
+
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 
     private KernelSource() {

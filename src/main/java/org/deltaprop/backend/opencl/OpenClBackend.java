@@ -170,7 +170,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Matrix allocate(int rows, int cols) {
-        open();
+        checkOpen();
         if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("cannot allocate a " + rows + "×" + cols + " matrix: at most "
                     + Integer.MAX_VALUE + " elements");
@@ -204,6 +204,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void release(Matrix m) {
+        checkOpen();
         Shapes.owned(this, m, "release");
         DeviceMatrix.Buffer buffer = ((DeviceMatrix) m).buffer();
         cl_mem mem = buffer.take();
@@ -217,8 +218,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void copyIn(float[] src, int offset, Matrix dst) {
+        checkOpen();
         Shapes.copy(this, src, offset, dst, "copyIn");
-        open();
         if (dst.size() == 0) {
             return;
         }
@@ -231,8 +232,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void copyOut(Matrix src, float[] dst, int offset) {
+        checkOpen();
         Shapes.copy(this, dst, offset, src, "copyOut");
-        open();
         if (src.size() == 0) {
             return;
         }
@@ -248,6 +249,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        checkOpen();
         Shapes.gemm(this, transA, transB, a, b, c);
         int k = transA ? a.rows() : a.cols();
         gemm(chooseGemm(transA, transB, c.rows(), c.cols(), k), transA, transB, alpha, a, b, beta, c);
@@ -284,8 +286,8 @@ public final class OpenClBackend implements Backend {
     /** C ← α·op(A)·op(B) + β·C with the given kernel (tests compare the kernels through this). */
     void gemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
               Matrix c) {
+        checkOpen();
         Shapes.gemm(this, transA, transB, a, b, c);
-        open();
         int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
         if (m == 0 || n == 0) {
             return;
@@ -367,8 +369,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void biasActivation(Matrix bias, Activation f, Matrix s, Matrix x) {
+        checkOpen();
         Shapes.biasActivation(this, bias, s, x);
-        open();
         int rows = s.rows(), cols = s.cols();
         if (rows * cols == 0) {
             return;
@@ -384,15 +386,15 @@ public final class OpenClBackend implements Backend {
         if (biasActivation == null) {
             biasActivation = kernel("bias_activation", ProgramCache.defines("WGS", elementGroup));
         }
-        args(biasActivation, rows, cols, activationCode(f), (float) f.alpha(), (float) f.beta(), (float) f.gamma(),
+        args(biasActivation, rows, cols, KernelCodes.activation(f), (float) f.alpha(), (float) f.beta(), (float) f.gamma(),
                 (float) f.lambda(), mem(bias), mem(s), mem(x));
         launch(biasActivation, "biasActivation(" + f + ")", rows * cols, elementGroup);
     }
 
     @Override
     public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
+        checkOpen();
         Shapes.activationBackward(this, f, s, x, g, delta);
-        open();
         enqueueActivationBackward(f, s, x, g, delta);
     }
 
@@ -404,29 +406,16 @@ public final class OpenClBackend implements Backend {
         if (activationBackward == null) {
             activationBackward = kernel("activation_backward", ProgramCache.defines("WGS", elementGroup));
         }
-        args(activationBackward, size, activationCode(f), (float) f.alpha(), (float) f.beta(), (float) f.lambda(),
+        args(activationBackward, size, KernelCodes.activation(f), (float) f.alpha(), (float) f.beta(), (float) f.lambda(),
                 mem(s), mem(x), mem(g), mem(delta));
         launch(activationBackward, "activationBackward(" + f + ")", size, elementGroup);
-    }
-
-    /** The numbers of the ACT_* macros in bias_activation.cl and activation_backward.cl. */
-    private static int activationCode(Activation f) {
-        return switch (f.kind()) {
-            case SIGMOID -> 0;
-            case TANH -> 1;
-            case GENERIC_SIGMOID -> 2;
-            case GUDERMANNIAN -> 3;
-            case RELU -> 4;
-            case IDENTITY -> 5;
-            case SOFTMAX -> throw new IllegalArgumentException("softmax is not element-wise");
-        };
     }
 
     @Override
     public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss) {
+        checkOpen();
         Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
-        open();
         int rows = s.rows(), cols = s.cols();
         if (rows == 0) {
             return;
@@ -434,14 +423,7 @@ public final class OpenClBackend implements Backend {
         if (outputDelta == null) {
             outputDelta = kernel("output_delta", ProgramCache.defines("WGS", rowGroup));
         }
-        // The numbers of the LOSS_* macros in output_delta.cl.
-        int code = switch (loss) {
-            case HALF_SUM_OF_SQUARES -> 0;
-            case SUM_OF_SQUARES -> 1;
-            case BINARY_CROSS_ENTROPY -> 2;
-            case CATEGORICAL_CROSS_ENTROPY -> 3;
-        };
-        args(outputDelta, rows, cols, code, scale, mem(s), mem(y), mem(t), mem(delta), mem(rowLoss));
+        args(outputDelta, rows, cols, KernelCodes.loss(loss), scale, mem(s), mem(y), mem(t), mem(delta), mem(rowLoss));
         launch(outputDelta, "outputDelta(" + loss + ")", rows, rowGroup);
         boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
         if (squared && f.kind() != Activation.Kind.IDENTITY) {
@@ -452,8 +434,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void sumRows(Matrix a, float beta, Matrix out) {
+        checkOpen();
         Shapes.sumRows(this, a, out);
-        open();
         int rows = a.rows(), cols = a.cols();
         if (cols == 0) {
             return;
@@ -468,8 +450,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void countCorrect(Matrix y, Matrix t, Matrix count) {
+        checkOpen();
         Shapes.countCorrect(this, y, t, count);
-        open();
         if (y.rows() == 0 || y.cols() == 0) {
             return;
         }
@@ -481,11 +463,13 @@ public final class OpenClBackend implements Backend {
     }
 
     // ---- updates ------------------------------------------------------------------------------
+    // Alike on purpose: the checks, the kernel made on first use and kept in its own field (so that
+    // an operation costs argument settings and one enqueue, no lookup), one launch per element.
 
     @Override
     public void axpy(float alpha, Matrix x, Matrix y) {
+        checkOpen();
         Shapes.elementwise(this, "axpy", x, y);
-        open();
         if (axpy == null) {
             axpy = kernel("axpy", ProgramCache.defines("WGS", elementGroup));
         }
@@ -495,8 +479,8 @@ public final class OpenClBackend implements Backend {
     /** Key, threshold and scale come from DropoutMask on the host, as on the CPU backends: the kernel only hashes. */
     @Override
     public void dropout(long seed, float rate, Matrix x, Matrix y) {
+        checkOpen();
         Shapes.dropout(this, rate, x, y);
-        open();
         if (dropout == null) {
             dropout = kernel("dropout", ProgramCache.defines("WGS", elementGroup));
         }
@@ -506,8 +490,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
+        checkOpen();
         Shapes.elementwise(this, "sgdUpdate", grad, param);
-        open();
         if (sgdUpdate == null) {
             sgdUpdate = kernel("sgd_update", ProgramCache.defines("WGS", elementGroup));
         }
@@ -516,8 +500,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
+        checkOpen();
         Shapes.elementwise(this, "momentumUpdate", grad, velocity, param);
-        open();
         if (momentumUpdate == null) {
             momentumUpdate = kernel("momentum_update", ProgramCache.defines("WGS", elementGroup));
         }
@@ -528,8 +512,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
                            float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
+        checkOpen();
         Shapes.elementwise(this, "adamUpdate", grad, m, v, param);
-        open();
         if (adamUpdate == null) {
             adamUpdate = kernel("adam_update", ProgramCache.defines("WGS", elementGroup));
         }
@@ -553,7 +537,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void synchronize() {
-        open();
+        checkOpen();
         try {
             CL.clFinish(queue);
         } catch (CLException e) {
@@ -589,10 +573,8 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    private void open() {
-        if (closed) {
-            throw new IllegalStateException("the OpenCL backend is closed");
-        }
+    private void checkOpen() {
+        Shapes.notClosed(this, closed);
     }
 
     private cl_kernel kernel(String name, SortedMap<String, Integer> defines) {

@@ -160,18 +160,26 @@ final class OpenClDevices {
     }
 
     private static String platformString(cl_platform_id platform, int param) {
-        long[] size = new long[1];
-        CL.clGetPlatformInfo(platform, param, 0, null, size);
-        byte[] buffer = new byte[(int) size[0]];
-        CL.clGetPlatformInfo(platform, param, buffer.length, Pointer.to(buffer), null);
-        return cString(buffer);
+        return infoString((size, value, sizeReturned) ->
+                CL.clGetPlatformInfo(platform, param, size, value, sizeReturned));
     }
 
     private static String deviceString(cl_device_id device, int param) {
+        return infoString((size, value, sizeReturned) ->
+                CL.clGetDeviceInfo(device, param, size, value, sizeReturned));
+    }
+
+    /** One clGet*Info call for one parameter: (size of value, value, size the driver has) as OpenCL takes them. */
+    private interface InfoCall {
+        void get(long size, Pointer value, long[] sizeReturned);
+    }
+
+    /** A string parameter: its length asked first, then its bytes, a NUL-terminated C string. */
+    private static String infoString(InfoCall call) {
         long[] size = new long[1];
-        CL.clGetDeviceInfo(device, param, 0, null, size);
+        call.get(0, null, size);
         byte[] buffer = new byte[(int) size[0]];
-        CL.clGetDeviceInfo(device, param, buffer.length, Pointer.to(buffer), null);
+        call.get(buffer.length, Pointer.to(buffer), null);
         return cString(buffer);
     }
 

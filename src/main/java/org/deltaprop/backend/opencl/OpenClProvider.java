@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * Finds out whether the OpenCL backend can run: JOCL's native library and libOpenCL load, a
  * driver lists a device, and {@value OpenClDevices#PROPERTY} (if set) names one of them. Ranked
  * 30 on a GPU (ahead of the CPU backends) and 10 on a CPU device (PoCL: behind the SIMD backend,
- * ahead of the scalar reference). Loaded by class name from {@code Backends}, and every failure
- * to load or list is caught here, so the core runs where libOpenCL is absent.
+ * ahead of the scalar reference). Found by {@code Backends} through ServiceLoader; every failure
+ * to load libOpenCL or list its devices is caught here, so the core runs where libOpenCL is absent.
+ * Without JOCL this class itself cannot be linked, and {@code Backends} reports that instead.
  */
 public final class OpenClProvider implements BackendProvider {
 

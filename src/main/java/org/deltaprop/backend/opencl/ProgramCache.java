@@ -15,8 +15,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Built OpenCL programs of one context, each built once per (device, source, defines), and the
- * kernel objects made from them, each made once. Owns every program and kernel it hands out:
+ * Built OpenCL programs of one context, each built once per (device, source, defines) with
+ * kernels/common.cl in front of the source, and the kernel objects made from them, each made once. Owns every program and kernel it hands out:
  * {@link #close} releases them. A build that fails throws {@link OpenClException} with the
  * compiler's log.
  */
@@ -75,8 +75,13 @@ final class ProgramCache implements AutoCloseable {
         return options.toString();
     }
 
+    /**
+     * Builds kernels/common.cl followed by {@code source}; the #line directive between them makes the
+     * compiler's messages give the line numbers of the file {@code what} names.
+     */
     private cl_program build(cl_device_id device, String what, String source, String options) {
-        cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+        String[] parts = {KernelSource.load(KernelSource.COMMON), "\n#line 1 \"" + what + "\"\n", source};
+        cl_program program = CL.clCreateProgramWithSource(context, parts.length, parts, null, null);
         try {
             CL.clBuildProgram(program, 1, new cl_device_id[] {device}, options, null, null);
             return program;

@@ -1,10 +1,7 @@
 package org.deltaprop.backend.scalar;
 
-import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.DropoutMask;
-import org.deltaprop.backend.HostMatrix;
-import org.deltaprop.backend.Matrix;
-import org.deltaprop.backend.Shapes;
+import org.deltaprop.backend.HostBackend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
@@ -13,9 +10,9 @@ import org.deltaprop.nn.Loss;
  * clarity over speed. Storage is float32 like every backend; every sum and every
  * intermediate is computed in double and rounded once when stored, so this backend is
  * as close to exact as float32 storage allows. All other backends are tested against it.
- * Single-threaded; no processor-specific code.
+ * Single-threaded; no processor-specific code. Matrices, copies and checks: {@link HostBackend}.
  */
-public final class ScalarBackend implements Backend {
+public final class ScalarBackend extends HostBackend {
 
     @Override
     public String name() {
@@ -27,35 +24,15 @@ public final class ScalarBackend implements Backend {
         return "reference loops, double accumulation, 1 thread";
     }
 
+    /**
+     * In double, one rounding per element of C. The simd backend's NaiveGemm has the same loops in
+     * float with a fused multiply-add per term: it is the reference for that backend's packed GEMM,
+     * whose rounding it shares, so the two are kept apart on purpose.
+     */
     @Override
-    public Matrix allocate(int rows, int cols) {
-        return new HostMatrix(this, rows, cols);
-    }
-
-    @Override
-    public void release(Matrix m) {
-        Shapes.owned(this, m, "release");
-        // Heap memory: the garbage collector frees it once the matrix is unreachable.
-    }
-
-    @Override
-    public void copyIn(float[] src, int offset, Matrix dst) {
-        Shapes.copy(this, src, offset, dst, "copyIn");
-        System.arraycopy(src, offset, data(dst), 0, dst.size());
-    }
-
-    @Override
-    public void copyOut(Matrix src, float[] dst, int offset) {
-        Shapes.copy(this, dst, offset, src, "copyOut");
-        System.arraycopy(data(src), 0, dst, offset, src.size());
-    }
-
-    @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        Shapes.gemm(this, transA, transB, a, b, c);
-        float[] A = data(a), B = data(b), C = data(c);
-        int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
-        int lda = a.cols(), ldb = b.cols();
+    protected void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] A, float[] B,
+                        float beta, float[] C) {
+        int lda = transA ? m : k, ldb = transB ? k : n;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
@@ -72,10 +49,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void biasActivation(Matrix bias, Activation f, Matrix s, Matrix x) {
-        Shapes.biasActivation(this, bias, s, x);
-        float[] b = data(bias), S = data(s), X = data(x);
-        int rows = s.rows(), n = s.cols();
+    protected void biasActivation(float[] b, Activation f, float[] S, float[] X, int rows, int n) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < n; j++) {
                 S[i * n + j] = (float) ((double) S[i * n + j] + b[j]);
@@ -92,35 +66,24 @@ public final class ScalarBackend implements Backend {
 
     /** y_k = e^(S_k − max S) / Σ_j e^(S_j − max S) for one row. */
     private static void softmaxRow(float[] S, float[] Y, int start, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            max = Math.max(max, S[start + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            sum += Math.exp(S[start + j] - max);
-        }
+        double max = rowMax(S, start, n);
+        double sum = sumOfExp(S, start, n, max);
         for (int j = 0; j < n; j++) {
             Y[start + j] = (float) (Math.exp(S[start + j] - max) / sum);
         }
     }
 
     @Override
-    public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
-        Shapes.activationBackward(this, f, s, x, g, delta);
-        float[] S = data(s), X = data(x), G = data(g), D = data(delta);
-        for (int e = 0; e < s.size(); e++) {
+    protected void activationBackward(Activation f, float[] S, float[] X, float[] G, float[] D, int size) {
+        for (int e = 0; e < size; e++) {
             D[e] = (float) (G[e] * f.derivative(S[e], X[e]));
         }
     }
 
     @Override
-    public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t,
-                            Matrix delta, Matrix rowLoss) {
-        Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
-        float[] S = data(s), Y = data(y), T = data(t), D = data(delta), E = data(rowLoss);
-        int n = s.cols();
-        for (int i = 0; i < s.rows(); i++) {
+    protected void outputDelta(Loss loss, Activation f, float scale, float[] S, float[] Y, float[] T, float[] D,
+                               float[] E, int rows, int n) {
+        for (int i = 0; i < rows; i++) {
             double logSumExp = loss == Loss.CATEGORICAL_CROSS_ENTROPY ? logSumExp(S, i * n, n) : 0;
             double rowError = 0;
             for (int j = 0; j < n; j++) {
@@ -132,26 +95,34 @@ public final class ScalarBackend implements Backend {
         }
     }
 
+    /** log Σ_j e^(S_j) for one row, with the row maximum taken out of the exponentials. */
     private static double logSumExp(float[] S, int start, int n) {
+        double max = rowMax(S, start, n);
+        return max + Math.log(sumOfExp(S, start, n, max));
+    }
+
+    private static double rowMax(float[] S, int start, int n) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
             max = Math.max(max, S[start + j]);
         }
+        return max;
+    }
+
+    /** Σ_j e^(S_j − max) for one row. */
+    private static double sumOfExp(float[] S, int start, int n, double max) {
         double sum = 0;
         for (int j = 0; j < n; j++) {
             sum += Math.exp(S[start + j] - max);
         }
-        return max + Math.log(sum);
+        return sum;
     }
 
     @Override
-    public void sumRows(Matrix a, float beta, Matrix out) {
-        Shapes.sumRows(this, a, out);
-        float[] A = data(a), O = data(out);
-        int n = a.cols();
+    protected void sumRows(float[] A, int rows, int n, float beta, float[] O) {
         for (int j = 0; j < n; j++) {
             double sum = 0;
-            for (int i = 0; i < a.rows(); i++) {
+            for (int i = 0; i < rows; i++) {
                 sum += A[i * n + j];
             }
             O[j] = (float) (sum + (beta == 0 ? 0 : (double) beta * O[j]));
@@ -159,52 +130,31 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void countCorrect(Matrix y, Matrix t, Matrix count) {
-        Shapes.countCorrect(this, y, t, count);
-        data(count)[0] += HostMatrix.rowsWithSameArgMax((HostMatrix) y, (HostMatrix) t);
-    }
-
-    @Override
-    public void axpy(float alpha, Matrix x, Matrix y) {
-        Shapes.elementwise(this, "axpy", x, y);
-        float[] X = data(x), Y = data(y);
-        for (int e = 0; e < x.size(); e++) {
+    protected void axpy(float alpha, float[] X, float[] Y, int size) {
+        for (int e = 0; e < size; e++) {
             Y[e] = (float) ((double) Y[e] + (double) alpha * X[e]);
         }
     }
 
     @Override
-    public void dropout(long seed, float rate, Matrix x, Matrix y) {
-        Shapes.dropout(this, rate, x, y);
-        int key = DropoutMask.key(seed);
-        int threshold = DropoutMask.threshold(rate);
-        float scale = DropoutMask.scale(rate);
-        float[] X = data(x), Y = data(y);
-        int cols = x.cols();
-        for (int r = 0; r < x.rows(); r++) {
-            for (int c = 0; c < cols; c++) {
-                int i = r * cols + c;
-                // One float multiply, not a double product rounded: the mask's definition, which
-                // every backend meets bit for bit.
-                Y[i] = DropoutMask.kept(key, i, threshold) ? X[i] * scale : 0f;
-            }
+    protected void dropout(int key, int threshold, float scale, float[] X, float[] Y, int size) {
+        for (int i = 0; i < size; i++) {
+            // One float multiply, not a double product rounded: the mask's definition, which
+            // every backend meets bit for bit.
+            Y[i] = DropoutMask.kept(key, i, threshold) ? X[i] * scale : 0f;
         }
     }
 
     @Override
-    public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
-        Shapes.elementwise(this, "sgdUpdate", grad, param);
-        float[] G = data(grad), P = data(param);
-        for (int e = 0; e < grad.size(); e++) {
+    protected void sgdUpdate(float learningRate, float[] G, float[] P, int size) {
+        for (int e = 0; e < size; e++) {
             P[e] = (float) ((double) P[e] - (double) learningRate * G[e]);
         }
     }
 
     @Override
-    public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
-        Shapes.elementwise(this, "momentumUpdate", grad, velocity, param);
-        float[] G = data(grad), V = data(velocity), P = data(param);
-        for (int e = 0; e < grad.size(); e++) {
+    protected void momentumUpdate(float learningRate, float momentum, float[] G, float[] V, float[] P, int size) {
+        for (int e = 0; e < size; e++) {
             float v = (float) ((double) momentum * V[e] + G[e]);
             V[e] = v;
             P[e] = (float) ((double) P[e] - (double) learningRate * v);
@@ -212,11 +162,9 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
-                           float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
-        Shapes.elementwise(this, "adamUpdate", grad, m, v, param);
-        float[] G = data(grad), M = data(m), V = data(v), P = data(param);
-        for (int e = 0; e < grad.size(); e++) {
+    protected void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
+                              float correction2, float[] G, float[] M, float[] V, float[] P, int size) {
+        for (int e = 0; e < size; e++) {
             double g = G[e];
             float mNew = (float) (beta1 * (double) M[e] + (1.0 - beta1) * g);
             float vNew = (float) (beta2 * (double) V[e] + (1.0 - beta2) * g * g);
@@ -226,19 +174,5 @@ public final class ScalarBackend implements Backend {
             double vHat = vNew / (double) correction2;
             P[e] = (float) (P[e] - learningRate * mHat / (Math.sqrt(vHat) + epsilon));
         }
-    }
-
-    @Override
-    public void synchronize() {
-        // Every operation has finished when it returns.
-    }
-
-    @Override
-    public void close() {
-        // Nothing held but heap arrays.
-    }
-
-    private static float[] data(Matrix m) {
-        return ((HostMatrix) m).data();
     }
 }

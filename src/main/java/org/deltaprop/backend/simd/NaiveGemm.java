@@ -4,7 +4,10 @@ package org.deltaprop.backend.simd;
 
 /**
  * The triple loop of the GEMM definition, in float with a fused multiply-add per term.
- * {@link PackedGemm} is tested against it on ragged shapes and every transpose case.
+ * {@link PackedGemm} is tested against it on ragged shapes and every transpose case. The scalar
+ * reference has the same loops in double; they are kept apart because the rounding is the point:
+ * this one rounds like the packed kernel (bit for bit when k fits one block), that one as little as
+ * float32 storage allows.
  */
 final class NaiveGemm implements Gemm {
 

@@ -651,7 +651,8 @@ final class PackedGemm implements Gemm, WorkerPool.Task {
     // variants, which overwrite C themselves. They are separate methods because one kernel with
     // every mode of combining grew past what C1 can compile ("out of virtual registers"): it
     // then ran interpreted until C2 compiled it from a thin profile, with its vector operations
-    // left as virtual calls, a hundred times slower.
+    // left as virtual calls, a hundred times slower. So the kernels repeat one another almost line
+    // for line, on purpose: a shared helper or loop would cost the registers or the compilation.
 
     private static void kernelRows12(int kc, float[] a, int a0, float[] b, int b0, int ldb,
             float[] tile) {

@@ -2,21 +2,18 @@
 // matrices, a packed GEMM and fused element-wise kernels, over a fixed pool of threads.
 package org.deltaprop.backend.simd;
 
-import org.deltaprop.backend.Backend;
-import org.deltaprop.backend.DropoutMask;
+import org.deltaprop.backend.HostBackend;
 import org.deltaprop.backend.HostMatrix;
-import org.deltaprop.backend.Matrix;
-import org.deltaprop.backend.Shapes;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
 import java.util.Locale;
 
 /**
- * The Vector API backend. Matrices are {@link HostMatrix} (float[] row-major), checked by
- * {@link Shapes} exactly as the scalar reference checks them. GEMM is {@link PackedGemm}
- * ({@link NaiveGemm} for tiny products); everything else is {@link VectorElementwise}. Both are
- * loaded per vector width by {@link Specializer}.
+ * The Vector API backend. Matrices ({@link HostMatrix}: float[] row-major), copies and the
+ * checks in front of every operation are {@link HostBackend}'s, shared with the scalar reference.
+ * GEMM is {@link PackedGemm} ({@link NaiveGemm} for tiny products); everything else is
+ * {@link VectorElementwise}. Both are loaded per vector width by {@link Specializer}.
  *
  * <p>Configuration: {@value #BITS_PROPERTY} = 128 | 256 | 512 (default: the CPU's preferred
  * width; a width above it is refused, because the Vector API would emulate it many times more
@@ -29,7 +26,7 @@ import java.util.Locale;
  * reduction is split across threads. Operations run synchronously; concurrent callers are
  * served one at a time, because the GEMM buffers and the scratch space are shared.
  */
-public final class SimdBackend implements Backend {
+public final class SimdBackend extends HostBackend {
 
     public static final String BITS_PROPERTY = "deltaprop.simd.bits";
     public static final String THREADS_PROPERTY = "deltaprop.threads";
@@ -42,6 +39,14 @@ public final class SimdBackend implements Backend {
      * times what handing parts to spinning workers costs.
      */
     private static final long PARALLEL_WORK = 1 << 17;
+    /**
+     * Work units per element of the Gudermannian, which is not vectorised: its forward
+     * 2·atan(tanh(S/2)) is two scalar StrictMath calls (some 40 ns), its derivative 1/cosh S one
+     * (some 20 ns), where a vectorised activation takes 0.2 to 1 ns. Two costs, since the forward
+     * does twice the work of the backward.
+     */
+    private static final long GUDERMANNIAN_FORWARD_COST = 400;
+    private static final long GUDERMANNIAN_BACKWARD_COST = 200;
 
     private final int bits;
     private final int lanes;
@@ -173,84 +178,30 @@ public final class SimdBackend implements Backend {
     }
 
     @Override
-    public Matrix allocate(int rows, int cols) {
-        return new HostMatrix(this, rows, cols);
-    }
-
-    @Override
-    public void release(Matrix m) {
-        Shapes.owned(this, m, "release");
-        // Heap memory: the garbage collector frees it once the matrix is unreachable.
-    }
-
-    @Override
-    public void copyIn(float[] src, int offset, Matrix dst) {
-        Shapes.copy(this, src, offset, dst, "copyIn");
-        System.arraycopy(src, offset, data(dst), 0, dst.size());
-    }
-
-    @Override
-    public void copyOut(Matrix src, float[] dst, int offset) {
-        Shapes.copy(this, dst, offset, src, "copyOut");
-        System.arraycopy(data(src), 0, dst, offset, src.size());
-    }
-
-    @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
-        Shapes.gemm(this, transA, transB, a, b, c);
-        int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
+    protected void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
+                        float beta, float[] c) {
         // The choice depends on the shape alone, so it never changes a result between runs.
         Gemm gemm = (long) m * n * k < NAIVE_GEMM_MACS ? naive : packed;
-        gemm.gemm(transA, transB, m, n, k, alpha, data(a), data(b), beta, data(c));
+        gemm.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
     }
 
     @Override
-    public void biasActivation(Matrix bias, Activation f, Matrix s, Matrix x) {
-        Shapes.biasActivation(this, bias, s, x);
-        float[] b = data(bias), S = data(s), X = data(x);
-        int cols = s.cols();
-        split(s.rows(), 1, (long) s.size() * forwardCost(f), (part, from, to) -> kernels.biasActivation(b, f, S, X, cols, from, to,
-                scratch[part]));
-    }
-
-    @Override
-    public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
-        Shapes.activationBackward(this, f, s, x, g, delta);
-        float[] S = data(s), X = data(x), G = data(g), D = data(delta);
-        split(s.size(), lanes, (long) s.size() * (f.kind() == Activation.Kind.GUDERMANNIAN ? 200 : 2),
-                (part, from, to) -> kernels.activationBackward(f, S, X, G, D, from, to));
-    }
-
-    @Override
-    public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
-                            Matrix rowLoss) {
-        Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
-        float[] S = data(s), Y = data(y), T = data(t), D = data(delta), E = data(rowLoss);
-        int cols = s.cols();
-        split(s.rows(), 1, s.size() * 20L, (part, from, to) -> kernels.outputDelta(loss, f, scale, S, Y, T, D, E, cols,
+    protected void biasActivation(float[] b, Activation f, float[] S, float[] X, int rows, int cols) {
+        split(rows, 1, (long) rows * cols * forwardCost(f), (part, from, to) -> kernels.biasActivation(b, f, S, X, cols,
                 from, to, scratch[part]));
     }
 
     @Override
-    public void sumRows(Matrix a, float beta, Matrix out) {
-        Shapes.sumRows(this, a, out);
-        float[] A = data(a), O = data(out);
-        int rows = a.rows(), cols = a.cols();
-        split(cols, lanes, a.size(), (part, from, to) -> kernels.sumRows(A, rows, cols, beta, O, from, to));
-    }
-
-    /** Not vectorised: B × classes comparisons per batch are nothing beside the step's products. */
-    @Override
-    public synchronized void countCorrect(Matrix y, Matrix t, Matrix count) {
-        Shapes.countCorrect(this, y, t, count);
-        data(count)[0] += HostMatrix.rowsWithSameArgMax((HostMatrix) y, (HostMatrix) t);
+    protected void activationBackward(Activation f, float[] S, float[] X, float[] G, float[] D, int size) {
+        split(size, lanes, (long) size * backwardCost(f), (part, from, to) -> kernels.activationBackward(f, S, X, G, D,
+                from, to));
     }
 
     @Override
-    public void axpy(float alpha, Matrix x, Matrix y) {
-        Shapes.elementwise(this, "axpy", x, y);
-        float[] X = data(x), Y = data(y);
-        split(x.size(), lanes, x.size(), (part, from, to) -> kernels.axpy(alpha, X, Y, from, to));
+    protected void outputDelta(Loss loss, Activation f, float scale, float[] S, float[] Y, float[] T, float[] D,
+                               float[] E, int rows, int cols) {
+        split(rows, 1, rows * cols * 20L, (part, from, to) -> kernels.outputDelta(loss, f, scale, S, Y, T, D, E, cols,
+                from, to, scratch[part]));
     }
 
     /**
@@ -259,48 +210,41 @@ public final class SimdBackend implements Backend {
      * where axpy takes 0.11 and 0.14 ns.
      */
     @Override
-    public void dropout(long seed, float rate, Matrix x, Matrix y) {
-        Shapes.dropout(this, rate, x, y);
-        int key = DropoutMask.key(seed);
-        int threshold = DropoutMask.threshold(rate);
-        float scale = DropoutMask.scale(rate);
-        float[] X = data(x), Y = data(y);
-        // A view's elements are the first size() of the shared array, so the storage offset of
-        // element i is i itself: split parts hash the indices they cover, whatever the split.
-        split(x.size(), lanes, x.size() * 3L,
-                (part, from, to) -> kernels.dropout(key, threshold, scale, X, Y, from, to));
+    protected void dropout(int key, int threshold, float scale, float[] X, float[] Y, int size) {
+        // Split parts hash the indices they cover, so the mask is the same whatever the split.
+        split(size, lanes, size * 3L, (part, from, to) -> kernels.dropout(key, threshold, scale, X, Y, from, to));
     }
 
     @Override
-    public void sgdUpdate(float learningRate, Matrix grad, Matrix param) {
-        Shapes.elementwise(this, "sgdUpdate", grad, param);
-        float[] G = data(grad), P = data(param);
-        split(grad.size(), lanes, grad.size(), (part, from, to) -> kernels.sgd(learningRate, G, P, from, to));
+    protected void sumRows(float[] A, int rows, int cols, float beta, float[] O) {
+        split(cols, lanes, (long) rows * cols, (part, from, to) -> kernels.sumRows(A, rows, cols, beta, O, from, to));
     }
 
     @Override
-    public void momentumUpdate(float learningRate, float momentum, Matrix grad, Matrix velocity, Matrix param) {
-        Shapes.elementwise(this, "momentumUpdate", grad, velocity, param);
-        float[] G = data(grad), V = data(velocity), P = data(param);
-        split(grad.size(), lanes, grad.size() * 2L, (part, from, to) -> kernels.momentum(learningRate, momentum, G, V, P, from, to));
+    protected void axpy(float alpha, float[] X, float[] Y, int size) {
+        split(size, lanes, size, (part, from, to) -> kernels.axpy(alpha, X, Y, from, to));
     }
 
     @Override
-    public void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
-                           float correction2, Matrix grad, Matrix m, Matrix v, Matrix param) {
-        Shapes.elementwise(this, "adamUpdate", grad, m, v, param);
-        float[] G = data(grad), M = data(m), V = data(v), P = data(param);
-        split(grad.size(), lanes, grad.size() * 6L, (part, from, to) -> kernels.adam(learningRate, beta1, beta2, epsilon,
+    protected void sgdUpdate(float learningRate, float[] G, float[] P, int size) {
+        split(size, lanes, size, (part, from, to) -> kernels.sgd(learningRate, G, P, from, to));
+    }
+
+    @Override
+    protected void momentumUpdate(float learningRate, float momentum, float[] G, float[] V, float[] P, int size) {
+        split(size, lanes, size * 2L, (part, from, to) -> kernels.momentum(learningRate, momentum, G, V, P, from, to));
+    }
+
+    @Override
+    protected void adamUpdate(float learningRate, float beta1, float beta2, float epsilon, float correction1,
+                              float correction2, float[] G, float[] M, float[] V, float[] P, int size) {
+        split(size, lanes, size * 6L, (part, from, to) -> kernels.adam(learningRate, beta1, beta2, epsilon,
                 correction1, correction2, G, M, V, P, from, to));
     }
 
+    /** Stops the worker threads. */
     @Override
-    public void synchronize() {
-        // Every operation has finished when it returns.
-    }
-
-    @Override
-    public void close() {
+    protected void releaseResources() {
         pool.close();
     }
 
@@ -314,8 +258,13 @@ public final class SimdBackend implements Backend {
         return switch (f.kind()) {
             case RELU, IDENTITY -> 2;
             case SIGMOID, TANH, GENERIC_SIGMOID, SOFTMAX -> 10;
-            case GUDERMANNIAN -> 400;   // scalar StrictMath
+            case GUDERMANNIAN -> GUDERMANNIAN_FORWARD_COST;
         };
+    }
+
+    /** Work units per element of the δ step: every derivative but the Gudermannian's is a few vector operations. */
+    private static long backwardCost(Activation f) {
+        return f.kind() == Activation.Kind.GUDERMANNIAN ? GUDERMANNIAN_BACKWARD_COST : 2;
     }
 
     /**
@@ -341,7 +290,4 @@ public final class SimdBackend implements Backend {
         });
     }
 
-    private static float[] data(Matrix m) {
-        return ((HostMatrix) m).data();
-    }
 }

@@ -1,5 +1,5 @@
-// Says whether the simd backend can run in this JVM and makes it. Loaded reflectively by
-// Backends; it touches no jdk.incubator.vector class until the module is known to be there.
+// Says whether the simd backend can run in this JVM and makes it. Found by Backends through
+// ServiceLoader; it touches no jdk.incubator.vector class until the module is known to be there.
 package org.deltaprop.backend.simd;
 
 import org.deltaprop.backend.Backend;

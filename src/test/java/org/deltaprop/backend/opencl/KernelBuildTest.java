@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The kernel sources and the program cache: every file in kernels/ builds on its own with no
- * defines and holds the kernel it is named after; a source that does not compile fails with the
- * compiler's log; a program is built once per source and defines.
+ * The kernel sources and the program cache: every file in kernels/ builds after common.cl with no
+ * defines and holds the kernel it is named after (common.cl builds alone); a source that does not
+ * compile fails with the compiler's log, whose line numbers are the file's own; a program is built
+ * once per source and defines.
  */
 class KernelBuildTest {
 
@@ -49,7 +50,7 @@ class KernelBuildTest {
     }
 
     @Test
-    void everyKernelFileBuildsAloneAndHoldsTheKernelItIsNamedAfter() throws IOException {
+    void everyKernelFileBuildsAfterCommonClAndHoldsTheKernelItIsNamedAfter() throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(Path.of("kernels"))) {
             files = listing.filter(p -> p.toString().endsWith(".cl")).sorted().toList();
@@ -61,18 +62,29 @@ class KernelBuildTest {
             // From the classpath, as the backend loads it; the build copies kernels/ there.
             String source = KernelSource.load(name);
             assertTrue(source.equals(Files.readString(file)), name + " on the classpath differs from kernels/");
-            cache.kernel(device, name, source, new TreeMap<>(), kernel);
+            if (name.equals(KernelSource.COMMON)) {
+                cache.program(device, name, "", new TreeMap<>());  // common.cl followed by nothing
+            } else {
+                cache.kernel(device, name, source, new TreeMap<>(), kernel);
+            }
         }
     }
 
     @Test
-    void aSourceThatDoesNotCompileFailsWithTheCompilersLog() {
+    void aSourceThatDoesNotCompileFailsWithTheCompilersLogInTheFilesOwnLines() {
         String broken = "__kernel void broken(__global float* x) {\n    x[0] = undeclared_thing_42 * 2.0f;\n}\n";
         OpenClException e = assertThrows(OpenClException.class,
                 () -> cache.kernel(device, "broken.cl", broken, ProgramCache.defines("WGS", 64), "broken"));
         String message = e.getMessage();
         assertTrue(message.contains("broken.cl") && message.contains("-D WGS=64"), message);
         assertTrue(message.contains("compiler log") && message.contains("undeclared_thing_42"), message);
+        assertTrue(message.contains("broken.cl:2:"), "the error is on line 2 of broken.cl, after common.cl: " + message);
+    }
+
+    @Test
+    void everyProgramStartsWithCommonCl() {
+        String usesCommon = "__kernel void uses_common(__global float* x) {\n    x[0] = ACT_RELU + LOSS_SUM_OF_SQUARES;\n}\n";
+        cache.kernel(device, "uses_common.cl", usesCommon, new TreeMap<>(), "uses_common");
     }
 
     @Test

@@ -3,26 +3,18 @@
 package org.deltaprop.backend.simd;
 
 import org.deltaprop.conformance.Tolerance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.opentest4j.AssertionFailedError;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 class PackedGemmTest {
-
-    static IntStream widths() {
-        return SimdWidths.all();
-    }
 
     /**
      * Every small m, n (around the 4-row and 2-vector tile edges) and k: for k ≤ KC_MAX both
      * compute each element as one FMA chain and the same combine, so they agree bit for bit.
      */
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void agreesBitForBitWithTheNaiveGemmWhenKFitsOneBlock(int bits) {
         int[] ms = {1, 2, 3, 4, 5, 7, 9, 11, 12, 13, 16, 17, 25, 33};
         int[] ns = {1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 65};
@@ -47,8 +39,7 @@ class PackedGemmTest {
     }
 
     /** Shapes that cross the row block (MC), the column block (NC) and several k-blocks, in parallel. */
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void agreesWithTheNaiveGemmAcrossBlocks(int bits) {
         int[][] shapes = {{300, 41, 257}, {3, PackedGemm.NC + 19, 9}, {131, 67, 600}, {1024, 70, 100},
                 {601, 3, 2 * PackedGemm.KC_MAX + 1}, {1, 300, PackedGemm.KC_MAX + 1}, {100, 1024, 64}};

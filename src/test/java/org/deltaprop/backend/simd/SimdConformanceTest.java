@@ -5,10 +5,7 @@ package org.deltaprop.backend.simd;
 
 import org.deltaprop.conformance.ConformanceChecks;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,12 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimdConformanceTest {
 
-    static IntStream widths() {
-        return SimdWidths.all();
-    }
-
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void theWholeSuitePassesAtThisWidth(int bits) {
         try (SimdBackend backend = SimdWidths.backend(bits, 2)) {
             assertEquals(bits, backend.bits());
@@ -61,8 +53,7 @@ class SimdConformanceTest {
      * the preferred one and refuses wider ones with the message above; only the tests' factory
      * goes beyond.
      */
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void thePublicConstructorAppliesTheRuleWithThisCpusWidth(int bits) {
         int preferred = Specializer.preferredBits();
         if (bits <= preferred) {

@@ -15,8 +15,6 @@ import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.opentest4j.AssertionFailedError;
 
 import java.util.ArrayList;
@@ -33,13 +31,8 @@ class SimdDeterminismTest {
     private static final int[] THREADS = IntStream.concat(IntStream.of(1, 2, 3, 4, 16),
             IntStream.of(Runtime.getRuntime().availableProcessors())).distinct().toArray();
 
-    static IntStream widths() {
-        return SimdWidths.all();
-    }
-
     /** Each shape is over the parallel threshold; they cross the row and column blocks and k-blocks. */
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void gemmIsBitIdenticalOnAnyThreadCount(int bits) {
         int[][] shapes = {{300, 517, 263}, {37, 1100, 129}, {611, 45, 300}, {128, 256, 784}, {128, 10, 1000},
                 {70, 90, 2500}};
@@ -78,8 +71,7 @@ class SimdDeterminismTest {
      * that parts do not end on vector boundaries (with 600 units a tail that rounds differently
      * went unnoticed).
      */
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void trainingIsBitIdenticalOnAnyThreadCount(int bits) {
         Activation gsig = Activation.genericSigmoid(1.7159, 0.6667, 0.3, -0.25);
         Object[][] cases = {

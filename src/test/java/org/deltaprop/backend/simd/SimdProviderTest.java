@@ -5,14 +5,11 @@ package org.deltaprop.backend.simd;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.BackendProvider;
 import org.deltaprop.backend.Backends;
+import org.deltaprop.backend.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,36 +103,12 @@ class SimdProviderTest {
      */
     @Test
     void aJvmWithoutTheModuleFallsBackAndSaysWhy() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", childClassPath(),
-                AutoSelection.class.getName()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), output);
+        String output = ChildJvm.run(AutoSelection.class,
+                List.of(AutoSelection.class, Backends.class, org.jocl.CL.class));
         String line = output.lines().filter(l -> l.startsWith("backend auto")).findFirst().orElse(output);
         assertFalse(line.startsWith("backend auto → simd"), line);
         assertTrue(line.contains("simd unusable: " + SimdProvider.missingModule()), line);
         assertTrue(output.contains("module present: false"), output);
-    }
-
-    /**
-     * Where this test, Deltaprop and JOCL were loaded from: java.class.path is not enough when a
-     * launcher (JUnit's console launcher, say) loads the tests through a class loader of its own.
-     */
-    private static String childClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (Class<?> type : List.of(AutoSelection.class, Backends.class, org.jocl.CL.class)) {
-            try {
-                String entry = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-                if (!entries.contains(entry)) {
-                    entries.add(entry);
-                }
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException("cannot locate the classes of " + type, e);
-            }
-        }
-        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** What the child JVM runs: the auto selection, printed. */

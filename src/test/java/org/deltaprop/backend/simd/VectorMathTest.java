@@ -3,20 +3,13 @@
 // and holds them to the error bounds documented in VectorMath.
 package org.deltaprop.backend.simd;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.function.DoubleUnaryOperator;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VectorMathTest {
-
-    static IntStream widths() {
-        return SimdWidths.all();
-    }
 
     /** Applies one ArrayMath function to a whole array (its length a multiple of every lane count). */
     private interface Function {
@@ -47,8 +40,7 @@ class VectorMathTest {
         return worst;
     }
 
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void expIsWithinItsDocumentedErrorOverTheNormalRange(int bits) {
         ArrayMath math = Specializer.create(VectorMath.class, ArrayMath.class, bits);
         double error = Math.max(maxRelativeError(math, EXP, Math::exp, -87, 88, 2_000_000),
@@ -57,8 +49,7 @@ class VectorMathTest {
         assertTrue(error <= VectorMath.EXP_MAX_RELATIVE_ERROR, "exp error " + error);
     }
 
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void tanhIsWithinItsDocumentedErrorIncludingNearZero(int bits) {
         ArrayMath math = Specializer.create(VectorMath.class, ArrayMath.class, bits);
         double error = Math.max(maxRelativeError(math, TANH, Math::tanh, -20, 20, 2_000_000),
@@ -67,8 +58,7 @@ class VectorMathTest {
         assertTrue(error <= VectorMath.TANH_MAX_RELATIVE_ERROR, "tanh error " + error);
     }
 
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void sigmoidAndLog1pAreAccurate(int bits) {
         ArrayMath math = Specializer.create(VectorMath.class, ArrayMath.class, bits);
         assertTrue(maxRelativeError(math, SIGMOID, s -> 1 / (1 + Math.exp(-s)), -80, 80, 1_000_000) < 1e-6);
@@ -85,8 +75,7 @@ class VectorMathTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}-bit")
-    @MethodSource("widths")
+    @EveryWidth
     void extremesSaturateInsteadOfTurningIntoNaN(int bits) {
         ArrayMath math = Specializer.create(VectorMath.class, ArrayMath.class, bits);
         float[] in = {Float.NEGATIVE_INFINITY, -1000f, -104f, -90f, 89f, 90f, 1000f, Float.POSITIVE_INFINITY,

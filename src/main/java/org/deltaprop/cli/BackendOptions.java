@@ -1,0 +1,53 @@
+package org.deltaprop.cli;
+
+import org.deltaprop.backend.Backends;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.util.Iterator;
+import java.util.stream.Stream;
+
+/** {@code --backend} and {@code --threads}: the options shared by every command that computes. */
+final class BackendOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--backend", paramLabel = "NAME", completionCandidates = Names.class,
+            description = "${COMPLETION-CANDIDATES} (default: the deltaprop.backend system property, else auto). "
+                    + "auto picks the fastest usable backend and says why.")
+    String name;
+
+    private Integer threads;
+
+    /** Checked as it is parsed, so that a bad count stops the command before it loads any data. */
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for the CPU backends (default: the deltaprop.threads property, else all cores).")
+    void threads(int count) {
+        if (count < 1) {
+            throw new ParameterException(command.commandLine(), "--threads must be at least 1, got " + count);
+        }
+        threads = count;
+    }
+
+    /**
+     * Opens the backend, the CPU backends on the threads asked for (the deltaprop.threads property,
+     * which they read when they start); {@link Backends} logs the one line that says which it is and why.
+     */
+    Backends.Selection open() {
+        if (threads != null) {
+            System.setProperty("deltaprop.threads", Integer.toString(threads));
+        }
+        return name != null ? Backends.select(name) : Backends.select();
+    }
+
+    /** What {@code --backend} takes: auto and the name of each of this build's backends. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Stream.concat(Stream.of(Backends.AUTO), Backends.names().stream()).iterator();
+        }
+    }
+}
