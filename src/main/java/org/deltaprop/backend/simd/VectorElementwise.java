@@ -476,24 +476,23 @@ final class VectorElementwise implements Elementwise {
         FloatVector zero = FloatVector.zero(F);
         int e = from;
         for (; e <= to - L; e += L) {
-            IntVector h = lanes.add(e).mul(DropoutMask.GOLDEN).add(key);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DropoutMask.MULTIPLY_1);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(DropoutMask.MULTIPLY_2);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-            VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.BITS)
-                    .compare(VectorOperators.GE, threshold).cast(F);
+            VectorMask<Float> keep = kept(lanes.add(e), key, threshold);
             zero.blend(FloatVector.fromArray(F, x, e).mul(scale), keep).intoArray(y, e);
         }
         if (e < to) {
             VectorMask<Float> m = F.indexInRange(e, to);
-            IntVector h = lanes.add(e).mul(DropoutMask.GOLDEN).add(key);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DropoutMask.MULTIPLY_1);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(DropoutMask.MULTIPLY_2);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-            VectorMask<Float> keep = h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.BITS)
-                    .compare(VectorOperators.GE, threshold).cast(F);
+            VectorMask<Float> keep = kept(lanes.add(e), key, threshold);
             zero.blend(FloatVector.fromArray(F, x, e, m).mul(scale), keep).intoArray(y, e, m);
         }
+    }
+
+    /** The lanes of {@link DropoutMask#kept} for the element indices in {@code index}. */
+    private static VectorMask<Float> kept(IntVector index, int key, int threshold) {
+        IntVector h = index.mul(DropoutMask.GOLDEN).add(key);
+        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(DropoutMask.MULTIPLY_1);
+        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(DropoutMask.MULTIPLY_2);
+        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+        return h.lanewise(VectorOperators.LSHR, 32 - DropoutMask.BITS).compare(VectorOperators.GE, threshold).cast(F);
     }
 
     @Override
