@@ -8,5 +8,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   apt_ensure dataset-fashion-mnist || die "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist"
 fi
+# out/fashion-mnist.safetensors unless the arguments name the model file themselves.
+out=(-o "$DELTAPROP_ROOT/out/fashion-mnist.safetensors")
+for arg in "$@"; do
+  case "$arg" in -o|--out|--out=*|-o?*) out=() ;; esac
+done
 mkdir -p "$DELTAPROP_ROOT/out"
-exec "$DELTAPROP_ROOT/scripts/deltaprop" train -o "$DELTAPROP_ROOT/out/fashion-mnist.safetensors" "$@"
+exec "$DELTAPROP_ROOT/scripts/deltaprop" train "${out[@]}" "$@"
