@@ -21,6 +21,7 @@ import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Profiler;
+import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Schedule;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.TrainingRun;
@@ -256,7 +257,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
         int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
-        TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed, true);
+        TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed,
+                SampleOrder.SHUFFLE);
         TrainingRun.Settings settings = new TrainingRun.Settings(epochs, Schedule.parse(schedule), patience,
                 checkpointOut, checkpointEvery);
 

@@ -9,6 +9,7 @@ import org.deltaprop.nn.Network;
 import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
+import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
@@ -75,7 +76,7 @@ public final class UniversalApproximation {
         Architecture arch = Architecture.of("1-3-1", Loss.HALF_SUM_OF_SQUARES, Activation.TANH, Activation.IDENTITY);
         Network initial = Network.initialize(arch, seed);
         TrainingOptions options = new TrainingOptions(TrainingOptions.FULL_BATCH, Reduction.SUM, 0,
-                Optimizer.adam(0.01), seed, false);
+                Optimizer.adam(0.01), seed, SampleOrder.SEQUENTIAL);
         double error;
         Network trained;
         try (Trainer trainer = new Trainer(backend, initial, options, data)) {

@@ -5,7 +5,6 @@ import org.deltaprop.backend.Matrix;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.nn.Network;
 
-import java.util.SplittableRandom;
 
 /**
  * The training loop, written once against {@link Backend}: each epoch visits every
@@ -166,19 +165,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void fillOrder(int epoch) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        if (options.shuffle()) {
-            // Fisher–Yates with a generator derived from (seed, epoch).
-            SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + epoch);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
-        }
+        options.order().fill(order, options.seed(), epoch);
     }
 
     /** Releases the backend memory of the network, its optimizer state and the loss total. */

@@ -13,6 +13,7 @@ import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.GradientStep;
 import org.deltaprop.train.Gradients;
+import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
@@ -464,7 +465,8 @@ public final class ConformanceChecks {
             Architecture arch = c.architecture();
             Dataset data = randomData(arch, 40, seed);
             Network initial = Network.initialize(arch, seed);
-            TrainingOptions options = new TrainingOptions(c.batch(), c.reduction(), c.l2(), c.optimizer(), seed, true);
+            TrainingOptions options = new TrainingOptions(c.batch(), c.reduction(), c.l2(), c.optimizer(), seed,
+                    SampleOrder.SHUFFLE);
 
             float[][][] grads = new float[2][][];
             Network[] trained = new Network[2];

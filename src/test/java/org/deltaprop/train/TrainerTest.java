@@ -52,7 +52,7 @@ class TrainerTest {
         Architecture arch = Architecture.of("2-2-1", Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID, Activation.SIGMOID);
         ArrayDataset data = ArrayDataset.regression(XOR_X, 2, XOR_T, 1);
         TrainingOptions options = new TrainingOptions(TrainingOptions.FULL_BATCH, Reduction.SUM, 0,
-                Optimizer.sgd(2.0), 3, false);
+                Optimizer.sgd(2.0), 3, SampleOrder.SEQUENTIAL);
         try (Backend backend = new ScalarBackend();
              Trainer trainer = new Trainer(backend, Network.initialize(arch, 3), options, data)) {
             double first = trainer.epoch(1).loss();

@@ -12,6 +12,7 @@ import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.nn.Network;
 import org.deltaprop.nn.Reduction;
+import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
@@ -87,7 +88,7 @@ class SimdDeterminismTest {
             Dataset data = ConformanceChecks.randomData(arch, 256, seed);
             Network initial = Network.initialize(arch, seed);
             TrainingOptions options = new TrainingOptions((Integer) c[2], Reduction.MEAN, 1e-3, (Optimizer) c[1],
-                    seed, true);
+                    seed, SampleOrder.SHUFFLE);
             Network reference = null;
             double referenceLoss = 0;
             for (int threads : THREADS) {
