@@ -171,6 +171,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Save a checkpoint every N epochs (default: off).")
     int checkpointEvery;
 
+    @Option(names = "--checkpoint-steps", paramLabel = "N", defaultValue = "0",
+            description = "Also save one every N steps within an epoch, for long epochs; --resume continues from "
+                    + "the middle of the epoch (default: off).")
+    long checkpointSteps;
+
+    @Option(names = "--checkpoint-minutes", paramLabel = "M", defaultValue = "0",
+            description = "Also save one after the step that ends each M minutes of training (default: off).")
+    double checkpointMinutes;
+
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "Checkpoint file (default: the model's name with .ckpt.safetensors).")
     Path checkpoint;
@@ -207,7 +216,8 @@ final class TrainCommand implements Callable<Integer> {
         Path modelOut = out;
         Path curveOut = curve == null ? sibling(out, "-curve.png") : curve.equals("none") ? null : Path.of(curve);
         Path checkpointOut = checkpoint != null ? checkpoint
-                : checkpointEvery > 0 || resume != null ? sibling(out, ".ckpt.safetensors") : null;
+                : checkpointEvery > 0 || checkpointSteps > 0 || checkpointMinutes > 0 || resume != null
+                ? sibling(out, ".ckpt.safetensors") : null;
         OutputPaths.checkWritable(modelOut, "model");
         if (curveOut != null) {
             OutputPaths.checkWritable(curveOut, "learning curve");
@@ -259,8 +269,12 @@ final class TrainCommand implements Callable<Integer> {
         int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
         TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed,
                 SampleOrder.SHUFFLE);
+        if (checkpointSteps < 0 || !(checkpointMinutes >= 0) || checkpointEvery < 0) {
+            throw new Main.UserException("--checkpoint-every, --checkpoint-steps and --checkpoint-minutes take a "
+                    + "number ≥ 0 (0: off)");
+        }
         TrainingRun.Settings settings = new TrainingRun.Settings(epochs, Schedule.parse(schedule), patience,
-                checkpointOut, checkpointEvery);
+                checkpointOut, checkpointEvery, checkpointSteps, checkpointMinutes * 60);
 
         System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%n",
                 fashion ? "Fashion-MNIST" : train, trainSet.size(),
@@ -272,7 +286,9 @@ final class TrainCommand implements Callable<Integer> {
                 settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
                 epochs, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "");
         if (resumed != null) {
-            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", resume, resumed.epoch());
+            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
+                    resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
+                            + (resumed.epoch() + 1));
         }
 
         TrainingRun.Result result;

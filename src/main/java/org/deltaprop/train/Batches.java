@@ -81,14 +81,22 @@ final class Batches implements AutoCloseable {
 
     /** Starts an epoch over {@code order}, which must not change until the epoch's last batch is taken. */
     void start(int[] order) {
+        start(order, 0);
+    }
+
+    /** Starts an epoch at batch {@code first} (a run resumed in the middle of an epoch). */
+    void start(int[] order, int first) {
         awaitIdle();
         this.order = order;
         this.count = (order.length + batch - 1) / batch;
-        this.next = 0;
+        if (first < 0 || first > count) {
+            throw new IllegalArgumentException("batch " + first + " of an epoch of " + count);
+        }
+        this.next = first;
         if (preparer != null) {
             failure = null;
-            filled = 0;
-            allowed = Math.min(buffers.length, count);   // last: publishes the epoch to the preparer
+            filled = first;
+            allowed = Math.min(first + buffers.length, count);   // last: publishes the epoch to the preparer
             LockSupport.unpark(preparer);
         }
     }

@@ -23,12 +23,13 @@ import java.util.Map;
  * optimizer's state tensors ({@code optimizer.0.weight.m}, ...: parameter, then the optimizer's
  * name for the state) and, in the metadata, the epoch it was taken after, the optimizer's name,
  * learning rate and hyper-parameters ({@code checkpoint.beta1}, ...), its step count and the early-stopping record
- * (with the best weights so far as {@code best.0.weight}, ..., when they are not the current ones).
+ * (with the best weights so far as {@code best.0.weight}, ..., when they are not the current ones),
+ * and, for a checkpoint taken within an epoch, how far that epoch had got ({@link #progress}).
  * Written atomically, so a crash while writing keeps the previous checkpoint.
  */
 public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps, long dropoutDraws,
-                         double bestValidationLoss,
-                         int bestEpoch, Network best, Map<String, float[]> optimizerState) {
+                         double bestValidationLoss, int bestEpoch, Network best, Map<String, float[]> optimizerState,
+                         Trainer.Progress progress) {
 
     private static final String PREFIX = "checkpoint.";
 
@@ -38,6 +39,15 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
      */
     public static void write(Path file, Trainer trainer, Model model, int epoch, double bestValidationLoss,
                              int bestEpoch, Network best) throws IOException {
+        write(file, trainer, model, epoch, bestValidationLoss, bestEpoch, best, null);
+    }
+
+    /**
+     * A checkpoint in the middle of epoch {@code epoch + 1}, after {@code progress}'s batches
+     * (null: at the end of epoch {@code epoch}).
+     */
+    public static void write(Path file, Trainer trainer, Model model, int epoch, double bestValidationLoss,
+                             int bestEpoch, Network best, Trainer.Progress progress) throws IOException {
         OptimizerState state = trainer.optimizer();
         Backend backend = trainer.device().backend();
         Architecture arch = model.network().architecture();
@@ -73,6 +83,12 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         meta.put(PREFIX + "best_validation_loss", Double.toString(bestValidationLoss));
         meta.put(PREFIX + "best_epoch", Integer.toString(bestEpoch));
         meta.put(PREFIX + "layers", Integer.toString(arch.depth()));
+        if (progress != null) {
+            // Float.toString round-trips a float exactly, so the resumed epoch's loss sum is the same bits.
+            meta.put(PREFIX + "batches_done", Integer.toString(progress.batchesDone()));
+            meta.put(PREFIX + "partial_loss_sum", Float.toString(progress.lossSum()));
+            meta.put(PREFIX + "partial_correct", Long.toString(progress.correct()));
+        }
         ModelFile.write(file, model, meta, tensors);
     }
 
@@ -102,11 +118,16 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
                 }
                 best = Network.of(arch, w, b);
             }
+            Trainer.Progress progress = meta.containsKey(PREFIX + "batches_done")
+                    ? new Trainer.Progress(Integer.parseInt(meta.get(PREFIX + "batches_done")),
+                    Float.parseFloat(meta.get(PREFIX + "partial_loss_sum")),
+                    Long.parseLong(meta.get(PREFIX + "partial_correct")))
+                    : null;
             return new Checkpoint(model, Integer.parseInt(meta.get(PREFIX + "epoch")), optimizer,
                     Long.parseLong(meta.get(PREFIX + "steps")),
                     Long.parseLong(meta.getOrDefault(PREFIX + "dropout_draws", "0")),
                     Double.parseDouble(meta.get(PREFIX + "best_validation_loss")),
-                    Integer.parseInt(meta.get(PREFIX + "best_epoch")), best, state);
+                    Integer.parseInt(meta.get(PREFIX + "best_epoch")), best, state, progress);
         } catch (RuntimeException e) {
             throw new BadDataException(file, "has unreadable checkpoint metadata: " + e.getMessage());
         }

@@ -5,6 +5,9 @@ import org.deltaprop.backend.Matrix;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.nn.Network;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 
 /**
  * The training loop, written once against {@link Backend}: each epoch visits every
@@ -33,6 +36,9 @@ public final class Trainer implements AutoCloseable {
     private final int[] order;
     private final int batch;
     private Schedule schedule = Schedule.CONSTANT;
+    private int batchesDone;                // of the current epoch
+    private long correct;                   // the current epoch's correct predictions read from the device so far
+    private int counted;                    // rows in the device counter since it was last read
     private long plannedSteps = 1;
 
     /**
@@ -105,6 +111,21 @@ public final class Trainer implements AutoCloseable {
         void rowsDone(int rows, int total);
     }
 
+    /** Called after each step, where the trainer may be checkpointed ({@link #progress}). */
+    @FunctionalInterface
+    public interface StepHook {
+        void afterStep(int epoch, int batchesDone) throws IOException;
+    }
+
+    /**
+     * How far the current epoch has got: its first {@code batchesDone} batches are applied, their
+     * per-row losses sum to {@code lossSum} (the float the device holds) and {@code correct} of
+     * their rows were classified correctly. A checkpoint taken mid-epoch stores it, and
+     * {@link #epoch(int, BatchListener, Progress, StepHook)} continues from it.
+     */
+    public record Progress(int batchesDone, float lossSum, long correct) {
+    }
+
     /**
      * Trains one epoch; {@code epoch} (1-based) seeds its sample order, so an epoch is the
      * same whether or not the run was resumed before it.
@@ -114,25 +135,44 @@ public final class Trainer implements AutoCloseable {
     }
 
     public EpochStats epoch(int epoch, BatchListener listener) {
+        try {
+            return epoch(epoch, listener, null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);      // no hook, nothing that writes
+        }
+    }
+
+    /**
+     * Trains epoch {@code epoch} from {@code from} (null: its start), calling {@code hook} (may be
+     * null) after each step. An epoch resumed from the progress of a checkpoint ends with exactly
+     * the weights, loss and accuracy of one that ran through.
+     */
+    public EpochStats epoch(int epoch, BatchListener listener, Progress from, StepHook hook) throws IOException {
         long start = System.nanoTime();
         if (profiler != null) {
             profiler.epochStarted(batches.prefetching());
         }
         batches.awaitIdle();                // an epoch that failed may have left a batch in flight
         fillOrder(epoch);
-        batches.start(order);
-        backend.copyIn(new float[1], 0, epochLoss);
-        long correct = 0;
-        int counted = 0;                    // rows in the device counter since it was last read
-        for (int from = 0; from < order.length; from += batch) {
-            int rows = Math.min(batch, order.length - from);
+        batchesDone = from == null ? 0 : from.batchesDone();
+        batches.start(order, batchesDone);
+        backend.copyIn(new float[] {from == null ? 0f : from.lossSum()}, 0, epochLoss);
+        correct = from == null ? 0 : from.correct();
+        counted = 0;
+        int rowsLeft = order.length - Math.min(order.length, batchesDone * batch);
+        for (int row = order.length - rowsLeft; row < order.length; row += batch) {
+            int rows = Math.min(batch, order.length - row);
             if (correctCount != null && counted + rows > MAX_EXACT_COUNT) {
                 correct += takeCount();
                 counted = 0;
             }
             step(batches.take());
             counted += rows;
-            listener.rowsDone(from + rows, order.length);
+            batchesDone++;
+            listener.rowsDone(row + rows, order.length);
+            if (hook != null) {
+                hook.afterStep(epoch, batchesDone);
+            }
         }
         float[] total = new float[1];
         backend.copyOut(epochLoss, total, 0);
@@ -144,7 +184,18 @@ public final class Trainer implements AutoCloseable {
         if (profiler != null) {
             profiler.epochFinished(seconds);
         }
-        return new EpochStats(epoch, total[0] / order.length, accuracy, order.length, seconds);
+        return new EpochStats(epoch, total[0] / order.length, accuracy, rowsLeft, seconds);
+    }
+
+    /** The current epoch's progress, read from the backend (call it between steps, from a {@link StepHook}). */
+    public Progress progress() {
+        float[] loss = new float[1];
+        backend.copyOut(epochLoss, loss, 0);
+        if (correctCount != null) {
+            correct += takeCount();
+            counted = 0;
+        }
+        return new Progress(batchesDone, loss[0], correct);
     }
 
     /** Reads the device's count of correct predictions and sets it back to 0. */

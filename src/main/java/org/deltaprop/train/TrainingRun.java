@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * A whole training run over epochs, around the {@link Trainer}: validation after each
  * epoch, early stopping on the validation loss (keeping the best weights), checkpoints
- * every N epochs, resuming from one, and a stop with a clear message when the loss turns
+ * every N epochs and, for long epochs, every N steps or seconds within one, resuming from any
+ * of them (in the middle of an epoch too), and a stop with a clear message when the loss turns
  * NaN or infinite (no checkpoint is ever written from a diverged network).
  */
 public final class TrainingRun {
@@ -25,15 +26,27 @@ public final class TrainingRun {
      * @param patience        stop after this many epochs without a better validation loss; 0: never
      * @param checkpoint      where checkpoints go (null: none)
      * @param checkpointEvery take one after every N-th epoch (and after the last)
+     * @param checkpointSteps also take one every N steps within an epoch; 0: never
+     * @param checkpointSeconds also take one after a step once this many seconds have passed since the last; 0: never
      */
-    public record Settings(int epochs, Schedule schedule, int patience, Path checkpoint, int checkpointEvery) {
+    public record Settings(int epochs, Schedule schedule, int patience, Path checkpoint, int checkpointEvery,
+                           long checkpointSteps, double checkpointSeconds) {
         public Settings {
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
             }
-            if (patience < 0 || checkpointEvery < 0) {
-                throw new IllegalArgumentException("patience and checkpoint interval must not be negative");
+            if (patience < 0 || checkpointEvery < 0 || checkpointSteps < 0 || !(checkpointSeconds >= 0)) {
+                throw new IllegalArgumentException("patience and checkpoint intervals must not be negative");
             }
+        }
+
+        /** Checkpoints at epoch ends only. */
+        public Settings(int epochs, Schedule schedule, int patience, Path checkpoint, int checkpointEvery) {
+            this(epochs, schedule, patience, checkpoint, checkpointEvery, 0, 0);
+        }
+
+        boolean checkpointsWithinEpochs() {
+            return checkpoint != null && (checkpointSteps > 0 || checkpointSeconds > 0);
         }
     }
 
@@ -70,6 +83,7 @@ public final class TrainingRun {
         }
         Network start = resume != null ? resume.network() : initial;
         int firstEpoch = resume != null ? resume.epoch() + 1 : 1;
+        Trainer.Progress from = resume != null ? resume.progress() : null;
         if (firstEpoch > settings.epochs()) {
             throw new IllegalArgumentException("the checkpoint is already at epoch " + resume.epoch()
                     + "; ask for more --epochs to continue");
@@ -91,9 +105,15 @@ public final class TrainingRun {
             if (resume != null) {
                 resume.restoreInto(trainer, resumeFile);
             }
+            MidEpochCheckpoints midEpoch = settings.checkpointsWithinEpochs()
+                    ? new MidEpochCheckpoints(settings, trainer, scaling, classes) : null;
             for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
                 listener.epochStarted(epoch, settings.epochs(), training.size());
-                Trainer.EpochStats stats = trainer.epoch(epoch, listener::rowsDone);
+                if (midEpoch != null) {
+                    midEpoch.bestSoFar(bestLoss, bestEpoch, best);
+                }
+                Trainer.EpochStats stats = trainer.epoch(epoch, listener::rowsDone, epoch == firstEpoch ? from : null,
+                        midEpoch == null ? null : midEpoch::afterStep);
                 seconds += stats.seconds();
                 if (!Double.isFinite(stats.loss())) {
                     throw new TrainingDivergedException("the training loss became " + stats.loss() + " in epoch "
@@ -134,5 +154,53 @@ public final class TrainingRun {
         }
         Network result = settings.patience() > 0 && best != null ? best : current;
         return new Result(result, history, stoppedEarly, bestEpoch, seconds);
+    }
+
+    /**
+     * Checkpoints within epochs, every N steps or seconds: a long epoch then loses at most that
+     * much work to a crash. Each holds the early-stopping record of the epochs before it, and is
+     * skipped while the epoch's loss is not finite, so the last good checkpoint stays.
+     */
+    private static final class MidEpochCheckpoints {
+        private final Settings settings;
+        private final Trainer trainer;
+        private final Scaling scaling;
+        private final int classes;
+        private long steps;
+        private long lastTime = System.nanoTime();
+        private double bestLoss;
+        private int bestEpoch;
+        private Network best;
+
+        MidEpochCheckpoints(Settings settings, Trainer trainer, Scaling scaling, int classes) {
+            this.settings = settings;
+            this.trainer = trainer;
+            this.scaling = scaling;
+            this.classes = classes;
+        }
+
+        void bestSoFar(double loss, int epoch, Network network) {
+            bestLoss = loss;
+            bestEpoch = epoch;
+            best = network;
+        }
+
+        void afterStep(int epoch, int batchesDone) throws IOException {
+            steps++;
+            boolean due = settings.checkpointSteps() > 0 && steps % settings.checkpointSteps() == 0
+                    || settings.checkpointSeconds() > 0
+                    && (System.nanoTime() - lastTime) / 1e9 >= settings.checkpointSeconds();
+            if (!due) {
+                return;
+            }
+            Trainer.Progress progress = trainer.progress();
+            if (!Float.isFinite(progress.lossSum())) {
+                return;
+            }
+            Network current = trainer.network();
+            Checkpoint.write(settings.checkpoint(), trainer, new Model(current, scaling, classes), epoch - 1, bestLoss,
+                    bestEpoch, best, progress);
+            lastTime = System.nanoTime();
+        }
     }
 }

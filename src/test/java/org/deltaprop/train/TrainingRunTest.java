@@ -75,6 +75,52 @@ class TrainingRunTest {
         }
     }
 
+    /**
+     * Checkpoints every 2 steps; a crash at any step of epoch 2 or 3, then a resume from the last
+     * checkpoint (in the middle of an epoch), ends with the weights and the epoch statistics of an
+     * uninterrupted run, dropout and the block order included.
+     */
+    @Test
+    void resumedFromTheMiddleOfAnEpochEqualsUninterruptedRun() throws IOException {
+        Architecture arch = ARCH.withHiddenDropout(0.3);
+        Dataset data = ConformanceChecks.randomData(arch, 50, 4);
+        TrainingOptions options = TrainingOptions.of(8, Optimizers.create("adamw", 0.01, Map.of()), 9)
+                .withOrder(SampleOrder.blocks(6, 2));
+        Network initial = Network.initialize(arch, 9);
+        try (Backend backend = new ScalarBackend()) {
+            TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
+                    new TrainingRun.Settings(3, Schedule.COSINE, 0, null, 0), null, null, quiet());
+            for (int crashAt : new int[] {1, 2, 5, 6, 7, 10}) {      // steps into epoch 2 (7 steps per epoch)
+                Path file = dir.resolve("mid" + crashAt + ".ckpt.safetensors");
+                TrainingRun.Settings settings = new TrainingRun.Settings(3, Schedule.COSINE, 0, file, 1, 2, 0);
+                int[] steps = {0};
+                TrainingRun.Listener crash = new TrainingRun.Listener() {
+                    @Override
+                    public void rowsDone(int rows, int total) {
+                        if (++steps[0] == 7 + crashAt) {
+                            throw new IllegalStateException("power cut");
+                        }
+                    }
+
+                    @Override
+                    public void epochFinished(TrainingRun.EpochReport report) {
+                    }
+                };
+                assertThrows(IllegalStateException.class, () -> TrainingRun.run(backend, initial, options, data, null,
+                        Scaling.NONE, 3, settings, null, null, crash));
+                Checkpoint checkpoint = Checkpoint.read(file);
+                TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
+                        settings, checkpoint, file, quiet());
+                assertTrue(straight.network().sameWeights(resumed.network()), "crash at step " + crashAt
+                        + ", resumed from " + checkpoint.epoch() + "+" + checkpoint.progress());
+                Trainer.EpochStats last = resumed.history().get(resumed.history().size() - 1).training();
+                Trainer.EpochStats expected = straight.history().get(2).training();
+                assertEquals(expected.loss(), last.loss(), "the epoch's loss, from the saved partial sum");
+                assertEquals(expected.accuracy(), last.accuracy());
+            }
+        }
+    }
+
     @Test
     void earlyStoppingKeepsTheBestEpoch() throws IOException {
         // Few rows, a big network and a high rate: validation loss soon rises as the net overfits.
