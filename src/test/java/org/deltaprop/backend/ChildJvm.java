@@ -40,7 +40,7 @@ public final class ChildJvm {
      * Where the classes were loaded from: java.class.path is not enough when a launcher (JUnit's
      * console launcher, say) loads the tests through a class loader of its own.
      */
-    private static String classPath(List<Class<?>> classes) {
+    public static String classPath(List<Class<?>> classes) {
         List<String> entries = new ArrayList<>();
         for (Class<?> type : classes) {
             try {

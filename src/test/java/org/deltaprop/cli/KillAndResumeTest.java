@@ -1,0 +1,111 @@
+package org.deltaprop.cli;
+
+import com.google.gson.Gson;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import me.tongfei.progressbar.ProgressBar;
+import org.deltaprop.backend.ChildJvm;
+import org.deltaprop.io.ModelFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code kill -9} at any moment of a training run that checkpoints every step, then {@code --resume},
+ * again and again until a run finishes: the final model has exactly the weights of a run that was
+ * never interrupted. The kills land at random moments of real processes (SIGKILL: no shutdown hook,
+ * no finally block runs); the checkpoints are large beside a step, so most kills land while one is
+ * being written, and the test requires that some did (a write interrupted leaves its temporary file).
+ */
+class KillAndResumeTest {
+
+    @TempDir
+    Path dir;
+
+    private Path data() throws IOException {
+        SplittableRandom random = new SplittableRandom(3);
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            int label = i % 4;
+            for (int j = 0; j < 16; j++) {
+                csv.append(String.format(Locale.ROOT, "%.3f,", (j % 4 == label ? 2 : 0) + random.nextGaussian()));
+            }
+            csv.append(label).append('\n');
+        }
+        return Files.writeString(dir.resolve("train.csv"), csv);
+    }
+
+    private List<String> command(Path train, String out, String... more) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", ChildJvm.classPath(List.of(Main.class, CommandLine.class, Gson.class, CsvRecord.class,
+                        ProgressBar.class)), Main.class.getName(),
+                "train", "--train", train.toString(), "--batch", "4", "--epochs", "3", "--backend", "scalar",
+                "--test", "none", "--curve", "none", "-o", dir.resolve(out).toString()));
+        command.addAll(List.of(more));
+        return command;
+    }
+
+    private static int run(List<String> command, long killAfterMillis, Path log) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (killAfterMillis >= 0 && !process.waitFor(killAfterMillis, TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();       // SIGKILL on Unix
+        }
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
+        return process.exitValue();
+    }
+
+    @Test
+    void killedAtRandomMomentsAndResumedEndsWithTheUninterruptedWeights() throws Exception {
+        Path train = data();
+        Path log = dir.resolve("log.txt");
+        String[] network = {"--hidden", "512,512", "--dropout", "0.2"};
+        assertEquals(0, run(command(train, "straight.safetensors", network), -1, log), Files.readString(log));
+
+        List<String> first = command(train, "killed.safetensors", "--checkpoint-steps", "1");
+        first.addAll(List.of(network));
+        List<String> resume = command(train, "killed.safetensors", "--checkpoint-steps", "1", "--resume",
+                dir.resolve("killed.ckpt.safetensors").toString());
+        SplittableRandom random = new SplittableRandom(11);
+        Path checkpoint = dir.resolve("killed.ckpt.safetensors");
+        int kills = 0;
+        int interruptedWrites = 0;
+        int status = -1;
+        for (int attempt = 0; attempt < 40 && status != 0; attempt++) {
+            boolean started = Files.exists(checkpoint);
+            // Let the first run get as far as its first checkpoints; then kill at random moments.
+            long delay = started ? 800 + random.nextInt(1500) : 1500 + random.nextInt(1000);
+            long tempBefore = temporaryFiles();
+            status = run(started ? resume : first, attempt < 10 ? delay : -1, log);
+            if (status != 0) {
+                kills++;
+                interruptedWrites += temporaryFiles() > tempBefore ? 1 : 0;
+            }
+        }
+        assertEquals(0, status, Files.readString(log));
+        assertTrue(kills >= 4, "the runs were killed " + kills + " times");
+        assertTrue(interruptedWrites >= 1, "no kill landed during a checkpoint write in " + kills + " kills");
+        assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("resuming from"));
+        assertTrue(ModelFile.read(dir.resolve("straight.safetensors")).network()
+                .sameWeights(ModelFile.read(dir.resolve("killed.safetensors")).network()),
+                "after " + kills + " kills (" + interruptedWrites + " during a checkpoint write)");
+    }
+
+    private long temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).count();
+        }
+    }
+}
