@@ -149,6 +149,22 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     BatchErrorOptions batchError;
 
+    @Option(names = "--order", paramLabel = "auto|shuffle|blocks|sequential", defaultValue = "auto",
+            description = "The order each epoch visits the rows in: a full shuffle; blocks, a block shuffle that "
+                    + "reads data larger than memory in contiguous runs (blocks of --block-rows rows in shuffled "
+                    + "order, rows shuffled within windows of --block-window blocks); or sequential. auto: a full "
+                    + "shuffle, unless the training data is a store larger than the memory available (default: "
+                    + "${DEFAULT-VALUE}).")
+    String order;
+
+    @Option(names = "--block-rows", paramLabel = "N", defaultValue = "4096",
+            description = "Rows per block of --order blocks (default: ${DEFAULT-VALUE}).")
+    int blockRows;
+
+    @Option(names = "--block-window", paramLabel = "N", defaultValue = "16",
+            description = "Blocks per shuffling window of --order blocks (default: ${DEFAULT-VALUE}).")
+    int blockWindow;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed for the weights, the validation split and the sample order (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -268,7 +284,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
         int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
         TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed,
-                SampleOrder.SHUFFLE);
+                sampleOrder(trainSet));
         if (checkpointSteps < 0 || !(checkpointMinutes >= 0) || checkpointEvery < 0) {
             throw new Main.UserException("--checkpoint-every, --checkpoint-steps and --checkpoint-minutes take a "
                     + "number ≥ 0 (0: off)");
@@ -282,9 +298,9 @@ final class TrainCommand implements Callable<Integer> {
                 testSet != null ? ", " + testSet.size() + " test" : "", all.features(),
                 all.classes() > 0 ? all.classes() + " classes" : all.targetWidth() + " regression targets", scaling);
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
-        System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s%n", opt,
+        System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n", opt,
                 settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
-                epochs, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "");
+                epochs, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "", options.order());
         if (resumed != null) {
             System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
                     resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
@@ -355,6 +371,19 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UserException("--dropout applies after hidden layers, and --hidden gives none");
         }
         return arch.withHiddenDropout(dropout);
+    }
+
+    /** The sample order --order names; auto is a full shuffle for data in memory. */
+    private SampleOrder sampleOrder(Dataset training) {
+        if (blockRows < 1 || blockWindow < 1) {
+            throw new Main.UserException("--block-rows and --block-window take a number ≥ 1");
+        }
+        return switch (order.trim().toLowerCase(Locale.ROOT)) {
+            case "auto", "shuffle" -> SampleOrder.SHUFFLE;
+            case "blocks" -> SampleOrder.blocks(blockRows, blockWindow);
+            case "sequential" -> SampleOrder.SEQUENTIAL;
+            default -> throw new Main.UserException("--order " + order + ": use auto, shuffle, blocks or sequential");
+        };
     }
 
     /** The optimizer the options name, with the hyper-parameters given for it; one given for another optimizer is an error. */
