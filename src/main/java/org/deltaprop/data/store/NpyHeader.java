@@ -34,9 +34,6 @@ record NpyHeader(int major, int minor, String descr, boolean fortranOrder, long[
     /** NumPy pads the header so that the data starts at a multiple of 64 bytes. */
     static final int ALIGN = 64;
 
-    /** Digits reserved for the row count of a header written before the rows are counted. */
-    private static final int ROW_DIGITS = 20;
-
     /** Reads and checks the header at the start of {@code channel}. */
     static NpyHeader read(Path file, FileChannel channel) throws IOException {
         ByteBuffer start = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
@@ -146,7 +143,7 @@ record NpyHeader(int major, int minor, String descr, boolean fortranOrder, long[
     /** The length, a multiple of {@link #ALIGN}, of a header of this type whose first dimension may take any value. */
     static int reservedLength(String descr, long[] shape) {
         long[] widest = shape.clone();
-        widest[0] = Long.parseLong("9".repeat(ROW_DIGITS - 1));
+        widest[0] = Long.MAX_VALUE;
         int dict = ("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(widest) + ", }")
                 .length();
         int total = MAGIC.length + 4 + dict + 1;
