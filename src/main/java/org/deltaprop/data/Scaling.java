@@ -72,9 +72,11 @@ public final class Scaling {
     /** Parses the command line's {@code --scale}: none, standardize, or a divisor such as 255. */
     public static Scaling parse(String spec, Dataset training) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
+        if (isStandardize(s)) {
+            return standardize(training);
+        }
         switch (s) {
             case "none": return NONE;
-            case "standardize", "standardise", "std": return standardize(training);
             default:
                 try {
                     return divideBy(Double.parseDouble(s));
@@ -82,6 +84,14 @@ public final class Scaling {
                     throw new IllegalArgumentException("--scale '" + spec + "': use none, standardize or a divisor like 255");
                 }
         }
+    }
+
+    /** Whether {@code --scale spec} asks for standardisation (standardize, standardise or std). */
+    public static boolean isStandardize(String spec) {
+        return switch (spec.trim().toLowerCase(Locale.ROOT)) {
+            case "standardize", "standardise", "std" -> true;
+            default -> false;
+        };
     }
 
     public Kind kind() {
