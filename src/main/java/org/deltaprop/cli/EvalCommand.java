@@ -1,8 +1,8 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.Backend;
-import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.DataFiles;
+import org.deltaprop.data.Dataset;
 import org.deltaprop.io.Model;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
@@ -28,10 +28,11 @@ final class EvalCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = "--data", paramLabel = "FILE", defaultValue = "fashion-mnist",
-            description = "Labelled data: IDX samples, CSV, or 'fashion-mnist' for its test set (default).")
+            description = "Labelled data: IDX samples, CSV, a store folder, x.npy (with y.npy beside it), or "
+                    + "'fashion-mnist' for its test set (default).")
     String data;
 
-    @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels for --data.")
+    @Option(names = "--labels", paramLabel = "FILE", description = "IDX or .npy labels for --data.")
     Path labels;
 
     @Mixin
@@ -44,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Model m = model.read();
         Path[] files = data.equals("fashion-mnist") ? DataFiles.fashionMnist(false) : new Path[] {Path.of(data), labels};
-        ArrayDataset set = DataFiles.load(files[0], files[1], csv.options(), m.classes());
+        Dataset set = DataFiles.read(files[0], files[1], csv.options(), m.classes());
         Predictor.checkWidth(m, set.features(), files[0]);
         if (set.targetWidth() != m.network().architecture().outputs()) {
             throw new Main.UserException(files[0] + " has " + set.targetWidth() + " targets per row but the model has "

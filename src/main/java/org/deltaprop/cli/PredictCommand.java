@@ -1,7 +1,6 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.Backend;
-import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
@@ -23,8 +22,9 @@ import java.util.stream.IntStream;
 
 /** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a saved model on features (CSV without targets, or IDX samples) and write CSV: one row "
-                + "per input, the class and/or the outputs. The model's scaling is applied first.",
+        description = {"Run a saved model on features (CSV without targets, IDX samples, a store folder or an x.npy) "
+                + "and write CSV: one row per input, the class and/or the outputs. The model's scaling is applied "
+                + "first.",
                 "",
                 "Example:  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
@@ -38,7 +38,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
             description = "Features to predict for: CSV (a label column, if present, is ignored when named with "
-                    + "--label-column) or IDX samples.")
+                    + "--label-column), IDX samples, a store folder or an x.npy (their targets are not read).")
     Path input;
 
     @Option(names = {"-o", "--out"}, paramLabel = "CSV",
@@ -65,36 +65,53 @@ final class PredictCommand implements Callable<Integer> {
             OutputPaths.checkWritable(out, "predictions");
         }
         Model m = model.read();
-        ArrayDataset rows = DataFiles.loadFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false));
+        Dataset rows = DataFiles.readFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false));
         Predictor.checkWidth(m, rows.features(), input);
         int n = rows.size();
-        int inputs = rows.features();
-        int outputs = m.network().architecture().outputs();
-        Dataset scaled = m.scaling().applyTo(rows);
-        float[] x = new float[n * inputs];
-        scaled.gather(IntStream.range(0, n).toArray(), 0, n, x, new float[0]);
-        float[] y;
-        try (Backend b = backend.open().backend();
-             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n))) {
-            y = Evaluator.predict(net, x, n);
-        }
         Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
         if (what != Columns.OUTPUTS && m.classes() == 0) {
             throw new Main.UserException("the model is a regression model: it has outputs, not classes (--columns outputs)");
         }
-        if (out == null) {
-            PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-            write(stdout, what, y, n, outputs);
-            stdout.flush();
-        } else {
-            AtomicFiles.write(out, stream -> write(stream, what, y, n, outputs));
-            System.err.println("deltaprop: wrote " + n + " predictions to " + out);
+        Dataset scaled = m.scaling().applyTo(rows);
+        try (Backend b = backend.open().backend();
+             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n))) {
+            if (out == null) {
+                PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+                write(stdout, what, net, scaled);
+                stdout.flush();
+            } else {
+                AtomicFiles.write(out, stream -> write(stream, what, net, scaled));
+                System.err.println("deltaprop: wrote " + n + " predictions to " + out);
+            }
         }
         return 0;
     }
 
-    private static void write(OutputStream stream, Columns what, float[] y, int n, int outputs) {
+    /**
+     * Predicts and writes a batch of the network's capacity at a time, so that a store larger
+     * than the heap is predicted for in constant memory.
+     */
+    private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data) {
+        int n = data.size();
+        int inputs = data.features();
+        int outputs = net.architecture().outputs();
+        int chunk = net.capacity();
+        int[] order = IntStream.range(0, n).toArray();
         PrintStream p = new PrintStream(stream, false, StandardCharsets.UTF_8);
+        writeHeader(p, what, outputs);
+        float[] x = new float[chunk * inputs];
+        for (int from = 0; from < n; from += chunk) {
+            int count = Math.min(chunk, n - from);
+            if (count < chunk) {
+                x = new float[count * inputs];
+            }
+            data.gather(order, from, count, x, new float[0]);
+            write(p, what, Evaluator.predict(net, x, count), count, outputs);
+        }
+        p.flush();
+    }
+
+    private static void writeHeader(PrintStream p, Columns what, int outputs) {
         StringBuilder head = new StringBuilder();
         if (what != Columns.OUTPUTS) {
             head.append("class");
@@ -105,6 +122,9 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         p.println(head);
+    }
+
+    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < n; i++) {
             line.setLength(0);
@@ -118,6 +138,5 @@ final class PredictCommand implements Callable<Integer> {
             }
             p.println(line);
         }
-        p.flush();
     }
 }

@@ -5,11 +5,11 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Backends;
-import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.data.Subset;
+import org.deltaprop.data.store.StoreDataset;
 import org.deltaprop.io.Model;
 import org.deltaprop.io.ModelFile;
 import org.deltaprop.nn.Activation;
@@ -62,11 +62,12 @@ final class TrainCommand implements Callable<Integer> {
 
     // ---- data ----
     @Option(names = "--train", paramLabel = "FILE", defaultValue = "fashion-mnist",
-            description = "Training data: IDX samples (with labels beside them or --train-labels), CSV, or "
+            description = "Training data: IDX samples (with labels beside them or --train-labels), CSV, a store "
+                    + "folder (deltaprop convert), x.npy (with y.npy beside it or --train-labels), or "
                     + "'fashion-mnist' (default).")
     String train;
 
-    @Option(names = "--train-labels", paramLabel = "FILE", description = "IDX labels for --train.")
+    @Option(names = "--train-labels", paramLabel = "FILE", description = "IDX or .npy labels for --train.")
     Path trainLabels;
 
     @Option(names = "--test", paramLabel = "FILE",
@@ -74,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: Fashion-MNIST's test set when training on it, else none).")
     String test;
 
-    @Option(names = "--test-labels", paramLabel = "FILE", description = "IDX labels for --test.")
+    @Option(names = "--test-labels", paramLabel = "FILE", description = "IDX or .npy labels for --test.")
     Path testLabels;
 
     @Option(names = "--validation", paramLabel = "N|FRACTION", defaultValue = "0",
@@ -85,7 +86,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--scale", paramLabel = "standardize|none|D", defaultValue = "standardize",
             description = "Feature scaling, fitted on the training rows and stored in the model: standardise each "
                     + "feature with their mean and deviation, divide by D (e.g. 255 for pixels), or none "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: ${DEFAULT-VALUE}). A store's own statistics (over all its rows) are used when it "
+                    + "has them.")
     String scale;
 
     @Mixin
@@ -246,18 +248,24 @@ final class TrainCommand implements Callable<Integer> {
         boolean fashion = train.equals("fashion-mnist");
         int knownClasses = start != null ? start.classes() : 0;
         Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
-        ArrayDataset all = DataFiles.load(trainFiles[0], trainFiles[1], csv.options(), knownClasses);
+        Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csv.options(), knownClasses);
         String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
-        ArrayDataset testSet = null;
+        Dataset testSet = null;
         if (!testSpec.equals("none")) {
             Path[] testFiles = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                     : new Path[] {Path.of(testSpec), testLabels};
-            testSet = DataFiles.load(testFiles[0], testFiles[1], csv.options(),
+            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options(),
                     all.classes() > 0 ? all.classes() : 0);
             if (testSet.features() != all.features() || testSet.targetWidth() != all.targetWidth()) {
                 throw new Main.UserException("the test data has " + testSet.features() + " features and "
                         + testSet.targetWidth() + " targets per row, the training data " + all.features() + " and "
                         + all.targetWidth());
+            }
+            if (all instanceof StoreDataset a && testSet instanceof StoreDataset t && !a.classNames().isEmpty()
+                    && !t.classNames().isEmpty() && !a.classNames().equals(t.classNames())) {
+                throw new Main.UserException("the training store names its classes " + a.classNames()
+                        + " and the test store " + t.classNames() + ": the same index would mean different classes; "
+                        + "convert the test data with --classes-from " + a.source());
             }
         }
         int holdOut = validationRows(all.size());
@@ -268,7 +276,12 @@ final class TrainCommand implements Callable<Integer> {
             trainRaw = split.training();
             valRaw = split.validation();
         }
-        Scaling scaling = start != null ? start.scaling() : Scaling.parse(scale, trainRaw);
+        // A store written by convert carries its features' statistics over all its rows: standardising
+        // with them saves a pass over the data (with --validation, that includes the held-out rows).
+        StoreDataset.Statistics stored = start == null && Scaling.isStandardize(scale)
+                && all instanceof StoreDataset store ? store.statistics().orElse(null) : null;
+        Scaling scaling = start != null ? start.scaling()
+                : stored != null ? Scaling.standardize(stored.mean(), stored.std()) : Scaling.parse(scale, trainRaw);
         Dataset trainSet = scaling.applyTo(trainRaw);
         Dataset valSet = valRaw == null ? null : scaling.applyTo(valRaw);
 
@@ -296,7 +309,8 @@ final class TrainCommand implements Callable<Integer> {
                 fashion ? "Fashion-MNIST" : train, trainSet.size(),
                 valSet != null ? ", " + valSet.size() + " validation" : "",
                 testSet != null ? ", " + testSet.size() + " test" : "", all.features(),
-                all.classes() > 0 ? all.classes() + " classes" : all.targetWidth() + " regression targets", scaling);
+                all.classes() > 0 ? all.classes() + " classes" : all.targetWidth() + " regression targets", scaling
+                        + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""));
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n", opt,
                 settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
@@ -345,7 +359,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Architecture architecture(ArrayDataset data) {
+    private Architecture architecture(Dataset data) {
         boolean classification = data.classes() > 0;
         Loss l = loss != null ? Loss.parse(loss) : classification ? Loss.CATEGORICAL_CROSS_ENTROPY
                 : Loss.HALF_SUM_OF_SQUARES;

@@ -1,5 +1,7 @@
 package org.deltaprop.data;
 
+import org.deltaprop.data.store.StoreDataset;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +13,8 @@ import java.util.zip.ZipException;
 
 /**
  * Opens the data files the command line names: IDX sample files with their labels file
- * (MNIST, Fashion-MNIST), or CSV; which one is told from the file's content. The name
- * {@code fashion-mnist} stands for Debian's copy of Fashion-MNIST.
+ * (MNIST, Fashion-MNIST), CSV, {@code .npy} pairs or store folders; which one is told from
+ * the file's content. The name {@code fashion-mnist} stands for Debian's copy of Fashion-MNIST.
  */
 public final class DataFiles {
 
@@ -64,6 +66,28 @@ public final class DataFiles {
             max = Math.max(max, y[i]);
         }
         return ArrayDataset.classification(rows.values(), rows.features(), y, classes > 0 ? classes : max + 1);
+    }
+
+    /**
+     * Labelled data from any file the commands accept: a store folder or a {@code .npy}
+     * features file is mapped where it lies ({@link StoreDataset}: its targets in {@code labels}
+     * or in the y file named like it); CSV and IDX are loaded into memory as by {@link #load}.
+     *
+     * @param classes the number of classes when known (a model's outputs), else 0 to infer
+     */
+    public static Dataset read(Path file, Path labels, CsvReader.Options csv, int classes) throws IOException {
+        if (StoreDataset.isStore(file)) {
+            return StoreDataset.open(file, labels, classes);
+        }
+        return load(file, labels, csv, classes);
+    }
+
+    /** Features without targets, for prediction, from any file the commands accept (see {@link #read}). */
+    public static Dataset readFeatures(Path file, CsvReader.Options csv) throws IOException {
+        if (StoreDataset.isStore(file)) {
+            return StoreDataset.openFeatures(file);
+        }
+        return loadFeatures(file, csv);
     }
 
     /** Samples without targets, for prediction: IDX samples or CSV features. */

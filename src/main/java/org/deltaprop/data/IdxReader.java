@@ -1,8 +1,10 @@
 package org.deltaprop.data;
 
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -26,7 +28,39 @@ public final class IdxReader {
 
     /** Samples as rows of float features (pixel values as they are, 0..255 for MNIST). */
     public static Rows readRows(Path file) throws IOException {
-        try (DataInputStream in = open(file)) {
+        try (Stream in = samples(file)) {
+            long total = (long) in.rows() * in.features();
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new BadDataException(file, "holds " + total + " values, more than fit in memory at once: "
+                        + "convert it to a store (deltaprop convert) and train on that");
+            }
+            float[] values = new float[(int) total];
+            for (int r = 0; r < in.rows(); r++) {
+                in.next(values, r * in.features());
+            }
+            in.finish();
+            return new Rows(values, in.rows(), in.features());
+        }
+    }
+
+    /** Class labels: a one-dimensional file of unsigned bytes. */
+    public static int[] readLabels(Path file) throws IOException {
+        try (Stream in = labels(file)) {
+            int[] labels = new int[in.rows()];
+            byte[] bytes = new byte[labels.length];
+            in.next(bytes);
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = bytes[i] & 0xFF;
+            }
+            in.finish();
+            return labels;
+        }
+    }
+
+    /** Opens a sample file to read it a row at a time: the first dimension counts rows, the rest multiply to the features. */
+    public static Stream samples(Path file) throws IOException {
+        DataInputStream in = open(file);
+        try {
             Header header = header(in, file);
             if (header.dims.length < 2) {
                 throw new BadDataException(file, "has " + header.dims.length
@@ -35,35 +69,120 @@ public final class IdxReader {
             long features = 1;
             for (int d = 1; d < header.dims.length; d++) {
                 features *= header.dims[d];
+                if (features > Integer.MAX_VALUE - 8) {
+                    throw new BadDataException(file, "has rows of more than " + (Integer.MAX_VALUE - 8)
+                            + " values, which no data set holds");
+                }
             }
-            long total = header.dims[0] * features;
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new BadDataException(file, "holds " + total + " values, more than fit in memory at once");
-            }
-            float[] values = new float[(int) total];
-            readValues(in, header.type, values, file);
-            expectEnd(in, file);
-            return new Rows(values, (int) header.dims[0], (int) features);
+            return new Stream(file, in, header.type, (int) header.dims[0], (int) features);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
         }
     }
 
-    /** Class labels: a one-dimensional file of unsigned bytes. */
-    public static int[] readLabels(Path file) throws IOException {
-        try (DataInputStream in = open(file)) {
+    /** Opens a labels file (one-dimensional unsigned bytes) to read it in pieces: a row is one label. */
+    public static Stream labels(Path file) throws IOException {
+        DataInputStream in = open(file);
+        try {
             Header header = header(in, file);
             if (header.dims.length != 1 || header.type != UNSIGNED_BYTE) {
                 throw new BadDataException(file, "is not a labels file: labels are one-dimensional unsigned bytes, "
                         + "this file has " + header.dims.length + " dimensions of type 0x"
                         + Integer.toHexString(header.type));
             }
-            int[] labels = new int[(int) header.dims[0]];
-            byte[] bytes = new byte[labels.length];
-            readFully(in, bytes, file, "labels");
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = bytes[i] & 0xFF;
+            return new Stream(file, in, header.type, (int) header.dims[0], 1);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /**
+     * An IDX file read in order, a row (or a run of rows) at a time, in constant memory: what
+     * {@link #readRows} and {@link #readLabels} read whole, and {@code deltaprop convert} streams.
+     * A file that ends early, or goes on after its last row ({@link #finish}), is corrupt.
+     */
+    public static final class Stream implements Closeable {
+        private final Path file;
+        private final DataInputStream in;
+        private final int type;
+        private final int rows;
+        private final int features;
+        private final byte[] floats;   // a row as read: big-endian float32, or bytes
+        private long valuesRead;
+
+        private Stream(Path file, DataInputStream in, int type, int rows, int features) {
+            this.file = file;
+            this.in = in;
+            this.type = type;
+            this.rows = rows;
+            this.features = features;
+            this.floats = new byte[(type == FLOAT32 ? 4 : 1) * features];
+        }
+
+        public int rows() {
+            return rows;
+        }
+
+        /** Values per row: the product of every dimension after the first (1 for labels). */
+        public int features() {
+            return features;
+        }
+
+        /** True for unsigned bytes (0x08), false for float32 (0x0D). */
+        public boolean unsignedBytes() {
+            return type == UNSIGNED_BYTE;
+        }
+
+        /** The next {@code into.length / features} rows of unsigned bytes, as they are stored. */
+        public void next(byte[] into) throws IOException {
+            if (type != UNSIGNED_BYTE) {
+                throw new IllegalStateException(file + " holds float32, not bytes");
             }
+            try {
+                in.readFully(into);
+            } catch (EOFException e) {
+                throw truncated(file, valuesRead, (long) rows * features);
+            }
+            valuesRead += into.length;
+        }
+
+        /** The next row as floats into {@code into[offset .. offset + features)}; float32 values must be finite. */
+        public void next(float[] into, int offset) throws IOException {
+            if (type == UNSIGNED_BYTE) {
+                byte[] row = floats;
+                next(row);
+                for (int j = 0; j < features; j++) {
+                    into[offset + j] = row[j] & 0xFF;
+                }
+                return;
+            }
+            try {
+                in.readFully(floats);
+            } catch (EOFException e) {
+                throw truncated(file, valuesRead, (long) rows * features);
+            }
+            ByteBuffer big = ByteBuffer.wrap(floats);  // IDX is big-endian, ByteBuffer's default
+            for (int j = 0; j < features; j++) {
+                float v = big.getFloat(4 * j);
+                if (!Float.isFinite(v)) {
+                    throw new BadDataException(file, "value " + (valuesRead + j) + " is " + v
+                            + "; features must be finite numbers");
+                }
+                into[offset + j] = v;
+            }
+            valuesRead += features;
+        }
+
+        /** After the last row: the file must end there. */
+        public void finish() throws IOException {
             expectEnd(in, file);
-            return labels;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
@@ -97,50 +216,6 @@ public final class IdxReader {
             return new Header(type, dims);
         } catch (EOFException e) {
             throw new BadDataException(file, "is truncated inside its IDX header");
-        }
-    }
-
-    private static void readValues(DataInputStream in, int type, float[] values, Path file) throws IOException {
-        if (type == UNSIGNED_BYTE) {
-            byte[] chunk = new byte[1 << 16];
-            for (int done = 0; done < values.length; ) {
-                int n = Math.min(chunk.length, values.length - done);
-                readFully(in, chunk, n, file, done, values.length);
-                for (int i = 0; i < n; i++) {
-                    values[done + i] = chunk[i] & 0xFF;
-                }
-                done += n;
-            }
-        } else {
-            for (int i = 0; i < values.length; i++) {
-                try {
-                    values[i] = in.readFloat();
-                } catch (EOFException e) {
-                    throw truncated(file, i, values.length);
-                }
-                if (!Float.isFinite(values[i])) {
-                    throw new BadDataException(file, "value " + i + " is " + values[i]
-                            + "; features must be finite numbers");
-                }
-            }
-        }
-    }
-
-    private static void readFully(DataInputStream in, byte[] bytes, Path file, String what) throws IOException {
-        try {
-            in.readFully(bytes);
-        } catch (EOFException e) {
-            throw new BadDataException(file, "is truncated: the header promises " + bytes.length + " " + what
-                    + " but the file ends before them");
-        }
-    }
-
-    private static void readFully(DataInputStream in, byte[] chunk, int n, Path file, int done, int total)
-            throws IOException {
-        try {
-            in.readFully(chunk, 0, n);
-        } catch (EOFException e) {
-            throw truncated(file, done, total);
         }
     }
 

@@ -3,9 +3,12 @@ package org.deltaprop.io;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes a file all at once or not at all: the content goes to a temporary file beside the
@@ -13,6 +16,8 @@ import java.nio.file.StandardCopyOption;
  * way leaves whatever the target was before.
  */
 public final class AtomicFiles {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {
     }
@@ -32,15 +37,25 @@ public final class AtomicFiles {
         if (Files.isDirectory(absolute)) {
             throw new IOException("cannot write " + target + ": it is a folder");
         }
-        Path temp;
-        try {
-            temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
-        } catch (IOException e) {
-            throw new IOException("cannot write " + target + ": folder " + dir + " is not writable (" + e + ")", e);
+        // Not Files.createTempFile, which makes the file readable by its owner alone: the target
+        // gets the permissions any new file gets (the umask's), as a file written in place would.
+        Path temp = null;
+        OutputStream stream = null;
+        for (int attempt = 0; stream == null; attempt++) {
+            temp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+            try {
+                stream = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new IOException("cannot write " + target + ": folder " + dir + " is not writable (" + e + ")", e);
+            }
         }
         boolean done = false;
         try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (OutputStream out = stream) {
                 writer.write(out);
             }
             try {
