@@ -297,7 +297,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
         int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
         TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed,
-                sampleOrder(trainSet));
+                sampleOrder(all));
         if (checkpointSteps < 0 || !(checkpointMinutes >= 0) || checkpointEvery < 0) {
             throw new Main.UserException("--checkpoint-every, --checkpoint-steps and --checkpoint-minutes take a "
                     + "number ≥ 0 (0: off)");
@@ -387,13 +387,31 @@ final class TrainCommand implements Callable<Integer> {
         return arch.withHiddenDropout(dropout);
     }
 
-    /** The sample order --order names; auto is a full shuffle for data in memory. */
-    private SampleOrder sampleOrder(Dataset training) {
+    /**
+     * The sample order --order names. auto is a full shuffle, except for a store whose features
+     * outgrow the memory left beside the heap: a full shuffle would then read at random from disk.
+     */
+    private SampleOrder sampleOrder(Dataset all) {
+        long bytes = all instanceof StoreDataset store
+                ? (long) store.size() * store.features() * store.featureType().bytes() : 0;
+        long memory = MemoryBudget.besideHeap();
+        SampleOrder chosen = sampleOrder(order, bytes, memory, blockRows, blockWindow);
+        if (order.trim().equalsIgnoreCase("auto") && chosen instanceof SampleOrder.Blocks) {
+            System.out.printf(Locale.ROOT, "order: the store's %,d MB exceed the %,d MB of memory beside the heap, "
+                    + "so each epoch reads it in shuffled blocks (--order shuffle to override)%n", bytes >> 20,
+                    memory >> 20);
+        }
+        return chosen;
+    }
+
+    /** The order for data of {@code dataBytes} held where it lies (0: in memory) beside {@code memory} bytes. */
+    static SampleOrder sampleOrder(String order, long dataBytes, long memory, int blockRows, int blockWindow) {
         if (blockRows < 1 || blockWindow < 1) {
             throw new Main.UserException("--block-rows and --block-window take a number ≥ 1");
         }
         return switch (order.trim().toLowerCase(Locale.ROOT)) {
-            case "auto", "shuffle" -> SampleOrder.SHUFFLE;
+            case "auto" -> dataBytes > memory ? SampleOrder.blocks(blockRows, blockWindow) : SampleOrder.SHUFFLE;
+            case "shuffle" -> SampleOrder.SHUFFLE;
             case "blocks" -> SampleOrder.blocks(blockRows, blockWindow);
             case "sequential" -> SampleOrder.SEQUENTIAL;
             default -> throw new Main.UserException("--order " + order + ": use auto, shuffle, blocks or sequential");
