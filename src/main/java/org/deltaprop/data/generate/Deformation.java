@@ -146,6 +146,11 @@ public final class Deformation {
         return seed;
     }
 
+    /** Field {@code k} of the bank (x displacements, then y), for tests. */
+    float[] field(int k) {
+        return fields[k].clone();
+    }
+
     /** The deformation of row {@code row}: a function of the seed and the row alone. */
     public Transform draw(long row) {
         Random random = new Random(mix(seed ^ 0x6A09E667F3BCC909L) + mix(row));
