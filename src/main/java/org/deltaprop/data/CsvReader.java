@@ -2,13 +2,16 @@ package org.deltaprop.data;
 
 import de.siegmar.fastcsv.reader.CsvRecord;
 
+import de.siegmar.fastcsv.reader.CloseableIterator;
+
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,97 +56,260 @@ public final class CsvReader {
     private CsvReader() {
     }
 
+    /**
+     * Reads the whole file into memory. For files too large for that, {@link #rows} streams
+     * the same rows under the same rules (what {@code deltaprop convert} does).
+     */
     public static ArrayDataset read(Path file, Options options) throws IOException {
-        List<CsvRecord> records = new ArrayList<>();
-        try (Reader reader = open(file);
-             de.siegmar.fastcsv.reader.CsvReader<CsvRecord> csv = de.siegmar.fastcsv.reader.CsvReader.builder()
-                     .ignoreDifferentFieldCount(true).skipEmptyLines(true).detectBomHeader(false)
-                     .ofCsvRecord(reader)) {
-            csv.forEach(records::add);
-        } catch (UncheckedIOException e) {
-            throw new BadDataException(file, "cannot be parsed as CSV: " + e.getCause().getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new BadDataException(file, "cannot be parsed as CSV: " + e.getMessage(), e);
-        }
-        if (records.isEmpty()) {
-            throw new BadDataException(file, "is empty");
-        }
-        CsvRecord first = records.get(0);
-        boolean header = switch (options.header()) {
-            case YES -> true;
-            case NO -> false;
-            case AUTO -> looksLikeHeader(first, records.size() > 1 ? records.get(1) : null);
-        };
-        List<String> names = header ? first.getFields() : null;
-        int columns = first.getFieldCount();
-        int firstData = header ? 1 : 0;
-        if (records.size() == firstData) {
-            throw new BadDataException(file, "has a header but no data rows");
-        }
-
-        // Which columns are targets.
-        int labelIndex = -1;
-        int targetCount = 0;
-        if (options.targetsPresent()) {
-            if (options.regressionTargets() > 0) {
-                targetCount = options.regressionTargets();
-                if (targetCount >= columns) {
-                    throw new BadDataException(file, "has " + columns + " columns; " + targetCount
-                            + " regression targets leave no features");
+        try (Rows rows = rows(file, options)) {
+            int features = rows.features();
+            int targetCount = rows.targetCount();
+            boolean labelled = rows.labelIndex >= 0 && options.targetsPresent();
+            float[] row = new float[features];
+            float[] rowTargets = new float[targetCount];
+            float[] x = new float[features * 1024];
+            float[] targets = new float[targetCount * 1024];
+            int[] labels = new int[labelled ? 1024 : 0];
+            int n = 0;
+            int maxLabel = -1;
+            while (rows.next(row, rowTargets)) {
+                if ((long) (n + 1) * features > MAX_VALUES) {
+                    throw new BadDataException(file, "holds more than " + MAX_VALUES + " feature values, more than "
+                            + "fit in memory at once: convert it to a store (deltaprop convert) and train on that");
                 }
-            } else {
-                labelIndex = labelColumn(file, options.labelColumn(), names, columns);
+                if ((long) (n + 1) * features > x.length) {
+                    x = Arrays.copyOf(x, (int) Math.min(MAX_VALUES, 2L * x.length));
+                }
+                System.arraycopy(row, 0, x, n * features, features);
+                if (targetCount > 0) {
+                    if ((n + 1) * targetCount > targets.length) {
+                        targets = Arrays.copyOf(targets, 2 * targets.length);
+                    }
+                    System.arraycopy(rowTargets, 0, targets, n * targetCount, targetCount);
+                }
+                if (labelled) {
+                    if (n == labels.length) {
+                        labels = Arrays.copyOf(labels, 2 * labels.length);
+                    }
+                    labels[n] = rows.label(options.classes());
+                    maxLabel = Math.max(maxLabel, labels[n]);
+                }
+                n++;
             }
-        } else if (options.labelColumn() != null) {
-            labelIndex = labelColumn(file, options.labelColumn(), names, columns);  // present in the file, dropped
+            x = Arrays.copyOf(x, n * features);
+            if (targetCount > 0) {
+                return ArrayDataset.regression(x, features, Arrays.copyOf(targets, n * targetCount), targetCount);
+            }
+            if (labelled) {
+                int classes = options.classes() > 0 ? options.classes() : maxLabel + 1;
+                checkClassCount(file, classes, maxLabel);
+                return ArrayDataset.classification(x, features, Arrays.copyOf(labels, n), classes);
+            }
+            return ArrayDataset.unlabelled(x, features);
         }
-        int features = columns - (labelIndex >= 0 ? 1 : 0) - targetCount;
-        if (features < 1) {
-            throw new BadDataException(file, "has no feature columns");
+    }
+
+    /** Most values one float array holds (a JVM's arrays stop a little short of 2³¹). */
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+
+    /** Classification needs two classes at least; with inferred classes, labels 0 and 1 or more. */
+    public static void checkClassCount(Path file, int classes, int maxLabel) throws BadDataException {
+        if (classes < 2) {
+            throw new BadDataException(file, "every row has label " + maxLabel
+                    + "; classification needs at least two classes (labels 0 and 1)");
+        }
+    }
+
+    /** Opens a CSV file to read its rows one at a time; the first line(s) decide the header and columns. */
+    public static Rows rows(Path file, Options options) throws IOException {
+        return new Rows(file, options);
+    }
+
+    /**
+     * The data rows of a CSV file, one at a time, in constant memory: the columns are decided
+     * from the first line (and the second, to tell a header), and every row is checked as it is
+     * read, each problem reported as file:line:column.
+     */
+    public static final class Rows implements Closeable {
+        private final Path file;
+        private final Reader reader;
+        private final CloseableIterator<CsvRecord> records;
+        private final List<String> names;
+        private final int columns;
+        private final long firstLine;
+        private final int labelIndex;
+        private final int targetCount;
+        private final int features;
+        /** The next data row, read ahead to decide the header, and the one after it when that was read too. */
+        private CsvRecord pending;
+        private CsvRecord lookahead;
+        private CsvRecord current;
+
+        private Rows(Path file, Options options) throws IOException {
+            this.file = file;
+            this.reader = open(file);
+            boolean done = false;
+            try {
+                this.records = de.siegmar.fastcsv.reader.CsvReader.builder()
+                        .ignoreDifferentFieldCount(true).skipEmptyLines(true).detectBomHeader(false)
+                        .ofCsvRecord(reader).iterator();
+                CsvRecord first = nextRecord();
+                if (first == null) {
+                    throw new BadDataException(file, "is empty");
+                }
+                CsvRecord second = nextRecord();
+                boolean header = switch (options.header()) {
+                    case YES -> true;
+                    case NO -> false;
+                    case AUTO -> looksLikeHeader(first, second);
+                };
+                names = header ? first.getFields() : null;
+                columns = first.getFieldCount();
+                firstLine = first.getStartingLineNumber();
+                if (header && second == null) {
+                    throw new BadDataException(file, "has a header but no data rows");
+                }
+                pending = header ? second : first;
+                lookahead = header ? null : second;
+
+                // Which columns are targets.
+                int label = -1;
+                int count = 0;
+                if (options.targetsPresent()) {
+                    if (options.regressionTargets() > 0) {
+                        count = options.regressionTargets();
+                        if (count >= columns) {
+                            throw new BadDataException(file, "has " + columns + " columns; " + count
+                                    + " regression targets leave no features");
+                        }
+                    } else {
+                        label = labelColumn(file, options.labelColumn(), names, columns);
+                    }
+                } else if (options.labelColumn() != null) {
+                    label = labelColumn(file, options.labelColumn(), names, columns);  // present in the file, dropped
+                }
+                labelIndex = label;
+                targetCount = count;
+                features = columns - (label >= 0 ? 1 : 0) - count;
+                if (features < 1) {
+                    throw new BadDataException(file, "has no feature columns");
+                }
+                done = true;
+            } finally {
+                if (!done) {
+                    reader.close();
+                }
+            }
         }
 
-        int rows = records.size() - firstData;
-        float[] x = new float[Math.multiplyExact(rows, features)];
-        float[] targets = targetCount > 0 ? new float[rows * targetCount] : null;
-        int[] labels = labelIndex >= 0 && options.targetsPresent() ? new int[rows] : null;
-        int maxLabel = -1;
-        for (int r = 0; r < rows; r++) {
-            CsvRecord record = records.get(firstData + r);
+        private CsvRecord nextRecord() throws BadDataException {
+            try {
+                return records.hasNext() ? records.next() : null;
+            } catch (UncheckedIOException e) {
+                throw new BadDataException(file, "cannot be parsed as CSV: " + e.getCause().getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new BadDataException(file, "cannot be parsed as CSV: " + e.getMessage(), e);
+            }
+        }
+
+        /** Feature columns per row. */
+        public int features() {
+            return features;
+        }
+
+        /** Regression targets per row (the last columns), 0 for a class column or none. */
+        public int targetCount() {
+            return targetCount;
+        }
+
+        /** Whether the rows have a class column (read by {@link #label} and {@link #labelField}). */
+        public boolean hasLabel() {
+            return labelIndex >= 0;
+        }
+
+        /** The class column's header name, or its number from 1 without a header. */
+        public String labelName() {
+            return names != null ? names.get(labelIndex).trim() : "column " + (labelIndex + 1);
+        }
+
+        /**
+         * Reads the next data row: its features into {@code x[0 .. features)}, its regression targets
+         * into {@code targets[0 .. targetCount)}. False at the end of the file.
+         */
+        public boolean next(float[] x, float[] targets) throws BadDataException {
+            CsvRecord record;
+            if (pending != null) {
+                record = pending;
+                pending = lookahead;
+                lookahead = null;
+            } else {
+                record = nextRecord();
+            }
+            current = record;
+            if (record == null) {
+                return false;
+            }
             long line = record.getStartingLineNumber();
             if (record.getFieldCount() != columns) {
                 throw new BadDataException(file, line, 1, "has " + record.getFieldCount() + " fields, but line "
-                        + first.getStartingLineNumber() + " has " + columns + "; every row needs the same columns");
+                        + firstLine + " has " + columns + "; every row needs the same columns");
             }
             int f = 0;
+            int firstTarget = columns - targetCount;
             for (int c = 0; c < columns; c++) {
-                String field = record.getField(c);
                 if (c == labelIndex) {
-                    if (labels != null) {
-                        labels[r] = label(file, line, c + 1, field, options.classes());
-                        maxLabel = Math.max(maxLabel, labels[r]);
-                    }
                     continue;
                 }
-                float v = number(file, line, c + 1, field);
-                if (c >= columns - targetCount) {
-                    targets[r * targetCount + (c - (columns - targetCount))] = v;
+                float v = number(file, line, c + 1, record.getField(c));
+                if (c >= firstTarget) {
+                    targets[c - firstTarget] = v;
                 } else {
-                    x[r * features + f++] = v;
+                    x[f++] = v;
                 }
             }
+            return true;
         }
-        if (targets != null) {
-            return ArrayDataset.regression(x, features, targets, targetCount);
+
+        /** The line the current row starts on. */
+        public long line() {
+            return current.getStartingLineNumber();
         }
-        if (labels != null) {
-            int classes = options.classes() > 0 ? options.classes() : maxLabel + 1;
-            if (classes < 2) {
-                throw new BadDataException(file, "every row has label " + maxLabel
-                        + "; classification needs at least two classes (labels 0 and 1)");
+
+        /** The current row's class field as written, trimmed. */
+        public String labelField() {
+            return current.getField(labelIndex).trim();
+        }
+
+        /**
+         * The current row's class as a number 0, 1, 2, ...; below {@code classes} when that is
+         * known (&gt; 0).
+         */
+        public int label(int classes) throws BadDataException {
+            return CsvReader.label(file, line(), labelIndex + 1, current.getField(labelIndex), classes);
+        }
+
+        /** An error at the current row, in the class column. */
+        public BadDataException labelError(String problem) {
+            return new BadDataException(file, line(), labelIndex + 1, problem);
+        }
+
+        /**
+         * An error at the current row in feature {@code feature} (0-based, as {@link #next} fills
+         * {@code x}), reported at its column.
+         */
+        public BadDataException featureError(int feature, String problem) {
+            int column = feature + (labelIndex >= 0 && labelIndex <= feature ? 1 : 0);
+            return new BadDataException(file, line(), column + 1, problem);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                records.close();
+            } finally {
+                reader.close();
             }
-            return ArrayDataset.classification(x, features, labels, classes);
         }
-        return ArrayDataset.unlabelled(x, features);
     }
 
     private static Reader open(Path file) throws IOException {

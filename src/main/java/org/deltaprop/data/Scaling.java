@@ -42,26 +42,31 @@ public final class Scaling {
      * A constant feature (std 0) is only centred.
      */
     public static Scaling standardize(Dataset data) {
-        int d = data.features();
-        double[] sum = new double[d];
-        double[] sumSq = new double[d];
-        forEachRow(data, (row, offset, x) -> {
-            for (int j = 0; j < d; j++) {
-                double v = x[offset + j];
-                sum[j] += v;
-                sumSq[j] += v * v;
-            }
-        });
-        float[] mean = new float[d];
-        float[] inv = new float[d];
-        int n = data.size();
-        for (int j = 0; j < d; j++) {
-            double m = sum[j] / n;
-            double var = Math.max(0, sumSq[j] / n - m * m);
-            mean[j] = (float) m;
-            inv[j] = var > 1e-12 ? (float) (1 / Math.sqrt(var)) : 1f;
+        FeatureStatistics statistics = new FeatureStatistics(data.features());
+        forEachRow(data, (row, offset, x) -> statistics.add(x, offset));
+        return standardize(statistics.mean(), statistics.std());
+    }
+
+    /**
+     * Standardisation with statistics computed elsewhere: a store's, fitted as its rows were
+     * written (the same {@link FeatureStatistics}, so the same numbers as a pass over them).
+     * A feature whose deviation is below 10⁻⁶ is taken as constant and only centred.
+     */
+    public static Scaling standardize(double[] mean, double[] std) {
+        if (mean.length != std.length || mean.length == 0) {
+            throw new IllegalArgumentException(mean.length + " means and " + std.length + " deviations");
         }
-        return new Scaling(Kind.STANDARDIZE, 1, mean, inv);
+        float[] m = new float[mean.length];
+        float[] inv = new float[mean.length];
+        for (int j = 0; j < m.length; j++) {
+            if (!Double.isFinite(mean[j]) || !(std[j] >= 0) || !Double.isFinite(std[j])) {
+                throw new IllegalArgumentException("feature " + j + ": mean " + mean[j] + ", deviation " + std[j]
+                        + " are not statistics of finite numbers");
+            }
+            m[j] = (float) mean[j];
+            inv[j] = std[j] > 1e-6 ? (float) (1 / std[j]) : 1f;
+        }
+        return new Scaling(Kind.STANDARDIZE, 1, m, inv);
     }
 
     /** Parses the command line's {@code --scale}: none, standardize, or a divisor such as 255. */
