@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
 @Command(name = "deltaprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train multilayer perceptrons by error backpropagation on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
-                GradcheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                GradcheckCommand.class, DemoCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
