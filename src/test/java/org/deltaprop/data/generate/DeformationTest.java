@@ -192,7 +192,7 @@ class DeformationTest {
     /**
      * On real garments: the deformed images keep the originals' mean intensity (a map that
      * blanked or smeared images would not), stay recognisably the same image (high
-     * correlation with the original) and yet differ from it.
+     * correlation with the original) and differ from it by as much as the defaults should.
      */
     @Test
     void deformedGarmentsKeepTheirIntensityAndResembleTheOriginals() throws Exception {
@@ -222,8 +222,12 @@ class DeformationTest {
         }
         double ratio = deformedSum / originalSum;
         assertTrue(ratio > 0.95 && ratio < 1.05, "mean intensity ratio " + ratio);
-        assertTrue(correlation / images > 0.5, "mean correlation with the original " + correlation / images);
-        assertTrue(difference / images / PIXELS > 5, "mean absolute change " + difference / images / PIXELS);
+        assertTrue(correlation / images > 0.6, "mean correlation with the original " + correlation / images);
+        // The default settings move a pixel's grey by 31.9 on average (correlation 0.68, mean
+        // intensity 0.975 of the original's); the band holds the strength within about 12 %, so
+        // that a stray factor in the map (twice the elastic part: 36.7) shows.
+        double change = difference / images / PIXELS;
+        assertTrue(change > 28 && change < 36, "mean absolute change " + change);
     }
 
     private static double pearson(double[] a, double[] b) {
