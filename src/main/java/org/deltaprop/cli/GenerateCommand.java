@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
 
 /** {@code deltaprop generate}: large data sets made by deforming small ones. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Make a large training set by deforming a small one, as a store (docs/DATA.md).",
+        description = "Make a large training set by deforming a small one, as a store (docs/GENERATE.md).",
         subcommands = {GenerateCommand.FashionMnistLarge.class})
 final class GenerateCommand implements Runnable {
 

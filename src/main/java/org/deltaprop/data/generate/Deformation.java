@@ -18,7 +18,7 @@ import java.util.Objects;
  * Simard's distortion draws an independent uniform(−1, 1) displacement per pixel and
  * direction, smooths both fields with a Gaussian of σ ≈ 4–5 px and scales them by α ≈ 34.
  * Done per image, the smoothing costs two separable passes of 2⌈3σ⌉ + 1 taps over two
- * padded fields, about 100,000 multiply-adds, ten times the rest of the work. Instead the constructor
+ * padded fields, about 150,000 multiply-adds at σ = 5, more than ten times the rest of the work. Instead the constructor
  * smooths {@link Settings#fields()} fields once, and each row mixes two of them (chosen by
  * its hash) with weights α·cos φ and α·sin φ for a random angle φ. The fields are sums of
  * many independent draws, so nearly Gaussian, and for independent Gaussian fields that mix
