@@ -52,6 +52,11 @@ final class GenerateCommand implements Runnable {
                 description = "Rows to write (default: ${DEFAULT-VALUE}, about 6.3 GB).")
         long rows;
 
+        @Option(names = "--strength", paramLabel = "S", defaultValue = "1",
+                description = "Size of the deformations: 1 is shifts of ±2 px, rotations of ±10°, scalings 0.9–1.1 "
+                        + "and elastic α = 34; 0.5 halves each (default: ${DEFAULT-VALUE}).")
+        double strength;
+
         @Option(names = "--seed", defaultValue = "1", description = "Seed of the deformations (default: ${DEFAULT-VALUE}).")
         long seed;
 
@@ -121,10 +126,14 @@ final class GenerateCommand implements Runnable {
                         + "; install it with 'apt-get install dataset-fashion-mnist', or give --images and --labels");
             }
 
+            if (!(strength >= 0 && strength <= 4)) {
+                throw new Main.UserException("--strength " + strength + ": give a size in [0, 4], e.g. 0.5");
+            }
             long start = System.nanoTime();
             SourceImages source = images == null ? SourceImages.fashionMnist() : SourceImages.load(images, labels);
             List<String> names = images == null ? FASHION_MNIST_CLASSES : List.of();
-            Generator generator = new Generator(new Deformation(seed), source, originals);
+            Generator generator = new Generator(new Deformation(seed, Deformation.Settings.DEFAULT.scaled(strength)),
+                    source, originals);
             if (samples != null) {
                 SampleGrid.write(generator, 4, 4, names, samples);
             }

@@ -68,6 +68,19 @@ public final class Deformation {
          */
         public static final Settings DEFAULT = new Settings(2, 10, 0.9, 1.1, 5, 34, 512);
 
+        /**
+         * These deformations at {@code strength} times their size: shifts, rotations, the
+         * scaling's distance from 1 and the elastic α all scale; σ, which sets the fields'
+         * smoothness rather than their size, stays.
+         */
+        public Settings scaled(double strength) {
+            if (!(strength >= 0 && strength <= 4)) {
+                throw new IllegalArgumentException("strength must be in [0, 4], got " + strength);
+            }
+            return new Settings(maxShift * strength, maxRotationDegrees * strength, 1 - (1 - minScale) * strength,
+                    1 + (maxScale - 1) * strength, sigma, alpha * strength, fields);
+        }
+
         public Settings {
             if (!(maxShift >= 0 && maxShift <= SIDE)) {
                 throw new IllegalArgumentException("maxShift must be in [0, " + SIDE + "], got " + maxShift);
