@@ -203,7 +203,7 @@ final class CsvScanner implements Closeable {
                         if (!end) {
                             return 0;
                         }
-                        throw new MalformedException(ln, "a quoted field is not closed before the end of the file");
+                        throw new MalformedException(line, "a quoted field is not closed before the end of the file");
                     }
                     byte c = b[p];
                     if (c == '"') {
