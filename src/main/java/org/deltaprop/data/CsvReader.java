@@ -1,24 +1,17 @@
 package org.deltaprop.data;
 
-import de.siegmar.fastcsv.reader.CsvRecord;
-
-import de.siegmar.fastcsv.reader.CloseableIterator;
-
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Reads numeric CSV (gzipped or not) into a data set: every column a feature except the
- * target column(s). Parsing is FastCSV's; the checks are ours, and each problem is
- * reported as file:line:column with what to do about it.
+ * target column(s). Records are scanned by {@link CsvScanner}; each problem is reported as
+ * file:line:column with what to do about it.
  *
  * <p>Targets are either one class-label column (integers 0, 1, 2, ...; by default the
  * column named label, class, target or y, else the last one) or, for regression, the
@@ -132,40 +125,42 @@ public final class CsvReader {
      */
     public static final class Rows implements Closeable {
         private final Path file;
-        private final Reader reader;
-        private final CloseableIterator<CsvRecord> records;
+        private final CsvScanner scanner;
         private final List<String> names;
         private final int columns;
         private final long firstLine;
         private final int labelIndex;
         private final int targetCount;
         private final int features;
-        /** The next data row, read ahead to decide the header, and the one after it when that was read too. */
-        private CsvRecord pending;
-        private CsvRecord lookahead;
-        private CsvRecord current;
+        /** The first data rows, read ahead to decide the header: the next and the one after it. */
+        private Record pending;
+        private Record lookahead;
+        /** The current row when it is one of those read ahead; null when it is the scanner's. */
+        private Record current;
+        private boolean atEnd;
+
+        /** A row read ahead, as text. */
+        private record Record(long line, List<String> fields) {
+        }
 
         private Rows(Path file, Options options) throws IOException {
             this.file = file;
-            this.reader = open(file);
+            this.scanner = new CsvScanner(DataFiles.open(file));
             boolean done = false;
             try {
-                this.records = de.siegmar.fastcsv.reader.CsvReader.builder()
-                        .ignoreDifferentFieldCount(true).skipEmptyLines(true).detectBomHeader(false)
-                        .ofCsvRecord(reader).iterator();
-                CsvRecord first = nextRecord();
+                Record first = record();
                 if (first == null) {
                     throw new BadDataException(file, "is empty");
                 }
-                CsvRecord second = nextRecord();
+                Record second = record();
                 boolean header = switch (options.header()) {
                     case YES -> true;
                     case NO -> false;
-                    case AUTO -> looksLikeHeader(first, second);
+                    case AUTO -> looksLikeHeader(first.fields, second == null ? null : second.fields);
                 };
-                names = header ? first.getFields() : null;
-                columns = first.getFieldCount();
-                firstLine = first.getStartingLineNumber();
+                names = header ? first.fields : null;
+                columns = first.fields.size();
+                firstLine = first.line;
                 if (header && second == null) {
                     throw new BadDataException(file, "has a header but no data rows");
                 }
@@ -197,19 +192,34 @@ public final class CsvReader {
                 done = true;
             } finally {
                 if (!done) {
-                    reader.close();
+                    scanner.close();
                 }
             }
         }
 
-        private CsvRecord nextRecord() throws BadDataException {
+        /** Moves the scanner to its next record; false at the end. */
+        private boolean scan() throws BadDataException {
             try {
-                return records.hasNext() ? records.next() : null;
-            } catch (UncheckedIOException e) {
-                throw new BadDataException(file, "cannot be parsed as CSV: " + e.getCause().getMessage(), e);
-            } catch (RuntimeException e) {
-                throw new BadDataException(file, "cannot be parsed as CSV: " + e.getMessage(), e);
+                return scanner.next();
+            } catch (CsvScanner.MalformedException e) {
+                throw new BadDataException(file, e.line, 1, e.getMessage());
+            } catch (BadDataException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new BadDataException(file, "cannot be read as CSV: " + e.getMessage(), e);
             }
+        }
+
+        /** The scanner's next record as text, or null at the end. */
+        private Record record() throws BadDataException {
+            if (!scan()) {
+                return null;
+            }
+            List<String> fields = new ArrayList<>(scanner.fields());
+            for (int i = 0; i < scanner.fields(); i++) {
+                fields.add(scanner.field(i));
+            }
+            return new Record(scanner.line(), List.copyOf(fields));
         }
 
         /** Feature columns per row. */
@@ -237,21 +247,21 @@ public final class CsvReader {
          * into {@code targets[0 .. targetCount)}. False at the end of the file.
          */
         public boolean next(float[] x, float[] targets) throws BadDataException {
-            CsvRecord record;
             if (pending != null) {
-                record = pending;
+                current = pending;
                 pending = lookahead;
                 lookahead = null;
             } else {
-                record = nextRecord();
+                current = null;
+                if (atEnd || !scan()) {
+                    atEnd = true;
+                    return false;
+                }
             }
-            current = record;
-            if (record == null) {
-                return false;
-            }
-            long line = record.getStartingLineNumber();
-            if (record.getFieldCount() != columns) {
-                throw new BadDataException(file, line, 1, "has " + record.getFieldCount() + " fields, but line "
+            int fields = current != null ? current.fields.size() : scanner.fields();
+            long line = line();
+            if (fields != columns) {
+                throw new BadDataException(file, line, 1, "has " + fields + " fields, but line "
                         + firstLine + " has " + columns + "; every row needs the same columns");
             }
             int f = 0;
@@ -260,7 +270,10 @@ public final class CsvReader {
                 if (c == labelIndex) {
                     continue;
                 }
-                float v = number(file, line, c + 1, record.getField(c));
+                float v = current == null ? scanner.number(c) : Float.NaN;
+                if (Float.isNaN(v)) {
+                    v = number(file, line, c + 1, field(c));
+                }
                 if (c >= firstTarget) {
                     targets[c - firstTarget] = v;
                 } else {
@@ -270,14 +283,18 @@ public final class CsvReader {
             return true;
         }
 
+        private String field(int c) {
+            return current != null ? current.fields.get(c) : scanner.field(c);
+        }
+
         /** The line the current row starts on. */
         public long line() {
-            return current.getStartingLineNumber();
+            return current != null ? current.line : scanner.line();
         }
 
         /** The current row's class field as written, trimmed. */
         public String labelField() {
-            return current.getField(labelIndex).trim();
+            return field(labelIndex).trim();
         }
 
         /**
@@ -285,7 +302,7 @@ public final class CsvReader {
          * known (&gt; 0).
          */
         public int label(int classes) throws BadDataException {
-            return CsvReader.label(file, line(), labelIndex + 1, current.getField(labelIndex), classes);
+            return CsvReader.label(file, line(), labelIndex + 1, field(labelIndex), classes);
         }
 
         /** An error at the current row, in the class column. */
@@ -304,16 +321,8 @@ public final class CsvReader {
 
         @Override
         public void close() throws IOException {
-            try {
-                records.close();
-            } finally {
-                reader.close();
-            }
+            scanner.close();
         }
-    }
-
-    private static Reader open(Path file) throws IOException {
-        return new InputStreamReader(DataFiles.open(file), StandardCharsets.UTF_8);
     }
 
     private static int labelColumn(Path file, String spec, List<String> names, int columns) throws BadDataException {
@@ -388,11 +397,11 @@ public final class CsvReader {
      * (or there is no second line). A typo in the first data line is then not mistaken
      * for a header unless the second line has a number in its place.
      */
-    private static boolean looksLikeHeader(CsvRecord first, CsvRecord second) {
-        for (int c = 0; c < first.getFieldCount(); c++) {
-            String f = first.getField(c).trim();
+    private static boolean looksLikeHeader(List<String> first, List<String> second) {
+        for (int c = 0; c < first.size(); c++) {
+            String f = first.get(c).trim();
             if (!f.isEmpty() && !isNumber(f)
-                    && (second == null || (c < second.getFieldCount() && isNumber(second.getField(c))))) {
+                    && (second == null || (c < second.size() && isNumber(second.get(c))))) {
                 return true;
             }
         }

@@ -44,6 +44,35 @@ public enum FeatureType {
         };
     }
 
+    /** The index of the first value of {@code row} that does not {@link #fits fit}, or −1: one tight loop per type. */
+    int firstMisfit(float[] row) {
+        switch (this) {
+            case UINT8 -> {
+                for (int j = 0; j < row.length; j++) {
+                    float v = row[j];
+                    if (!(v >= 0 && v <= 255 && (float) (int) v == v)) {
+                        return j;
+                    }
+                }
+            }
+            case FLOAT16 -> {
+                for (int j = 0; j < row.length; j++) {
+                    if (!fits(row[j])) {
+                        return j;
+                    }
+                }
+            }
+            case FLOAT32 -> {
+                for (int j = 0; j < row.length; j++) {
+                    if (!Float.isFinite(row[j])) {
+                        return j;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     /** What {@link #fits} accepts, for messages. */
     public String range() {
         return switch (this) {
@@ -51,11 +80,6 @@ public enum FeatureType {
             case FLOAT16 -> "float16 holds magnitudes up to 65504";
             case FLOAT32 -> "float32 holds finite numbers";
         };
-    }
-
-    /** The value as it reads back once stored: float16 rounds, the others are exact. */
-    public float stored(float v) {
-        return this == FLOAT16 ? Float.float16ToFloat(Float.floatToFloat16(v)) : v;
     }
 
     /** From the command line or a manifest: uint8, float16 or float32. */

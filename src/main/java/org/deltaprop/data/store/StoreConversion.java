@@ -173,8 +173,11 @@ public final class StoreConversion {
                 StoreWriter w = StoreWriter.createRegression(dir, features, type, k, perShard);
                 return run(w, dir, writer -> {
                     while (rows.next(x, t)) {
-                        checkCsv(rows, x, type);
-                        writer.append(x, t);
+                        try {
+                            writer.append(x, t);
+                        } catch (StoreWriter.ValueDoesNotFit e) {
+                            throw rows.featureError(e.feature(), doesNotFit(e.value(), type));
+                        }
                     }
                 });
             }
@@ -183,22 +186,18 @@ public final class StoreConversion {
             return run(w, dir, writer -> {
                 Labels labels = new Labels(rows, fixed);
                 while (rows.next(x, t)) {
-                    checkCsv(rows, x, type);
-                    writer.append(x, labels.next());
+                    int label = labels.next();
+                    try {
+                        writer.append(x, label);
+                    } catch (StoreWriter.ValueDoesNotFit e) {
+                        throw rows.featureError(e.feature(), doesNotFit(e.value(), type));
+                    }
                 }
                 if (fixed.isEmpty()) {
                     writer.classNames(labels.names());
                 }
                 CsvReader.checkClassCount(input, Math.max(labels.max + 1, fixed.size()), labels.max);
             });
-        }
-    }
-
-    private static void checkCsv(CsvReader.Rows rows, float[] x, FeatureType type) throws BadDataException {
-        for (int j = 0; j < x.length; j++) {
-            if (!type.fits(x[j])) {
-                throw rows.featureError(j, doesNotFit(x[j], type));
-            }
         }
     }
 

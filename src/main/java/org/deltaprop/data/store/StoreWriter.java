@@ -139,17 +139,54 @@ public final class StoreWriter implements Closeable {
         classNames = List.copyOf(names);
     }
 
+    /**
+     * A value that the store's feature type cannot hold: which feature, and the value, so that a
+     * caller can say where it came from (convert names the file's line and column).
+     */
+    public static final class ValueDoesNotFit extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final int feature;
+        private final float value;
+
+        ValueDoesNotFit(int feature, float value, FeatureType type) {
+            super("feature " + feature + " is " + value + ", which does not fit: " + type.range());
+            this.feature = feature;
+            this.value = value;
+        }
+
+        public int feature() {
+            return feature;
+        }
+
+        public float value() {
+            return value;
+        }
+    }
+
+    /** Throws {@link ValueDoesNotFit} for the first value of the row the type cannot hold. */
+    private void checkValues(float[] row) {
+        int bad = type.firstMisfit(row);
+        if (bad >= 0) {
+            throw new ValueDoesNotFit(bad, row[bad], type);
+        }
+    }
+
+    /** The row as it reads back once stored: float16 rounds, the other types keep every value. */
+    private float[] asStored(float[] row) {
+        if (type != FeatureType.FLOAT16) {
+            return row;
+        }
+        for (int j = 0; j < features; j++) {
+            stored[j] = Float.float16ToFloat(Float.floatToFloat16(row[j]));
+        }
+        return stored;
+    }
+
     /** A row of features and its class. */
     public void append(float[] row, int label) throws IOException {
         checkRow(row.length);
         checkLabel(label);
-        for (int j = 0; j < features; j++) {
-            if (!type.fits(row[j])) {
-                throw new IllegalArgumentException("feature " + j + " is " + row[j] + ", which does not fit: "
-                        + type.range());
-            }
-            stored[j] = type.stored(row[j]);
-        }
+        checkValues(row);
         ensureShard();
         try {
             x.put(row, type);
@@ -158,7 +195,7 @@ public final class StoreWriter implements Closeable {
             throw failed(e);
         }
         rowDone(label);
-        statistics.add(stored, 0);
+        statistics.add(asStored(row), 0);
     }
 
     /**
@@ -200,13 +237,7 @@ public final class StoreWriter implements Closeable {
                 throw new IllegalArgumentException("target " + k + " is " + targets[k] + "; targets must be finite");
             }
         }
-        for (int j = 0; j < features; j++) {
-            if (!type.fits(row[j])) {
-                throw new IllegalArgumentException("feature " + j + " is " + row[j] + ", which does not fit: "
-                        + type.range());
-            }
-            stored[j] = type.stored(row[j]);
-        }
+        checkValues(row);
         ensureShard();
         try {
             x.put(row, type);
@@ -215,7 +246,7 @@ public final class StoreWriter implements Closeable {
             throw failed(e);
         }
         rowDone(-1);
-        statistics.add(stored, 0);
+        statistics.add(asStored(row), 0);
     }
 
     /** Rows appended so far. */
@@ -418,29 +449,31 @@ public final class StoreWriter implements Closeable {
             }
         }
 
-        /** Values already checked to fit {@code as}. */
+        /** Values already checked to fit {@code as}; converted in the backing array, a run at a time. */
         void put(float[] row, FeatureType as) throws IOException {
             int size = as.bytes();
+            byte[] bytes = buffer.array();
             for (int at = 0; at < row.length; ) {
                 room(size);
                 int n = Math.min(buffer.remaining() / size, row.length - at);
+                int to = buffer.arrayOffset() + buffer.position();
                 switch (as) {
                     case UINT8 -> {
-                        for (int j = at; j < at + n; j++) {
-                            buffer.put((byte) (int) row[j]);
+                        for (int j = 0; j < n; j++) {
+                            bytes[to + j] = (byte) (int) row[at + j];
                         }
                     }
                     case FLOAT16 -> {
-                        for (int j = at; j < at + n; j++) {
-                            buffer.putShort(Float.floatToFloat16(row[j]));
+                        for (int j = 0; j < n; j++) {
+                            short h = Float.floatToFloat16(row[at + j]);
+                            bytes[to + 2 * j] = (byte) h;
+                            bytes[to + 2 * j + 1] = (byte) (h >> 8);
                         }
                     }
-                    case FLOAT32 -> {
-                        // The view shares the buffer's bytes and its little-endian order.
-                        buffer.asFloatBuffer().put(row, at, n);
-                        buffer.position(buffer.position() + 4 * n);
-                    }
+                    // The view shares the buffer's bytes and its little-endian order.
+                    case FLOAT32 -> buffer.asFloatBuffer().put(row, at, n);
                 }
+                buffer.position(buffer.position() + n * size);
                 at += n;
             }
         }
