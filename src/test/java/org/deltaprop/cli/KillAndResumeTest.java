@@ -1,7 +1,6 @@
 package org.deltaprop.cli;
 
 import com.google.gson.Gson;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.ChildJvm;
 import org.deltaprop.io.ModelFile;
@@ -50,7 +49,7 @@ class KillAndResumeTest {
 
     private List<String> command(Path train, String out, String... more) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", ChildJvm.classPath(List.of(Main.class, CommandLine.class, Gson.class, CsvRecord.class,
+                "-cp", ChildJvm.classPath(List.of(Main.class, CommandLine.class, Gson.class,
                         ProgressBar.class)), Main.class.getName(),
                 "train", "--train", train.toString(), "--batch", "4", "--epochs", "3", "--backend", "scalar",
                 "--test", "none", "--curve", "none", "-o", dir.resolve(out).toString()));
