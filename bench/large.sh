@@ -11,6 +11,7 @@
 #     accuracy on the real Fashion-MNIST test set.
 # Needs root (cgroup v1 memory controller, drop_caches). Runnable alone:
 #   bench/large.sh [--store DIR] [--limit 2G] [--epochs N] [--large-epochs N] [--backends "simd opencl"]
+#                  [--parts "1 2"]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -19,6 +20,7 @@ limit=2G
 epochs=3
 large_epochs=1
 backends="simd opencl"
+parts="1 2"
 while [ $# -gt 0 ]; do
   case "$1" in
     --store) store="$2"; shift 2 ;;
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --epochs) epochs="$2"; shift 2 ;;
     --large-epochs) large_epochs="$2"; shift 2 ;;
     --backends) backends="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --parts) parts="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -47,6 +50,7 @@ rate() { grep -E '^epoch +[0-9]+' "$1" | tail -n +2 | sed -E 's/.* ([0-9,]+) sam
 
 bash "$DELTAPROP_ROOT/bench/machine.sh" 2>/dev/null || true
 
+if [[ " $parts " == *" 1 "* ]]; then
 echo "== 1. the same 60,000 rows from memory and from a store (page cache warm), $epochs epochs"
 "$dp" convert /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
   -o "$tmp/fm-store" >/dev/null
@@ -63,6 +67,8 @@ for backend in $backends; do
   printf '%-8s %14.0f %14.0f %7.3f\n' "$backend" "$m" "$s" "$(echo "$s / $m" | bc -l)"
 done
 memory_rate=$(rate "$tmp/simd-memory.log")
+fi
+[[ " $parts " == *" 2 "* ]] || exit 0
 
 echo "== 2. $store trained in a cgroup of $limit (page cache included), $large_epochs epoch(s), simd"
 if [ ! -f "$store/store.json" ]; then
@@ -95,8 +101,10 @@ read_end=$(awk '$3 ~ /^(vda|sda|nvme0n1)$/ {print $6}' /proc/diskstats | head -1
 cgroup_peak=$(cat "$cgroup/memory.max_usage_in_bytes")
 grep -E '^(order|epoch|test|time)' "$tmp/large.log"
 large_rate=$(grep -E '^epoch +[0-9]+' "$tmp/large.log" | sed -E 's/.* ([0-9,]+) samples\/s.*/\1/; s/,//g' | median)
-printf 'samples/s: %.0f from the store in %s, %.0f from memory (part 1): ratio %.3f\n' "$large_rate" "$limit" \
-  "$memory_rate" "$(echo "$large_rate / $memory_rate" | bc -l)"
+if [ -n "${memory_rate:-}" ]; then
+  printf 'samples/s: %.0f from the store in %s, %.0f from memory (part 1): ratio %.3f\n' "$large_rate" "$limit" \
+    "$memory_rate" "$(echo "$large_rate / $memory_rate" | bc -l)"
+fi
 printf 'peak resident memory of the JVM: %d MB; peak of the cgroup (page cache included): %d MB\n' \
   $((peak_rss / 1024)) $((cgroup_peak / 1048576))
 printf 'disk reads: %d MB in %.0f s, %.0f MB/s\n' $(((read_end - read_start) / 2048)) "$seconds" \
