@@ -22,5 +22,7 @@ class SampleOrderOptionTest {
                 () -> TrainCommand.sampleOrder("random", 0, 1, 1, 1));
         assertTrue(e.getMessage().contains("auto, shuffle, blocks or sequential"), e.getMessage());
         assertThrows(Main.UserException.class, () -> TrainCommand.sampleOrder("blocks", 0, 1, 0, 1));
+        assertEquals(42799, TrainCommand.defaultBlockRows(784), "32 MB of uint8 Fashion-MNIST rows");
+        assertEquals(1024, TrainCommand.defaultBlockRows(1 << 20), "at least 1024 rows");
     }
 }
