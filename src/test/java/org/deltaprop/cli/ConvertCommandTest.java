@@ -152,6 +152,27 @@ class ConvertCommandTest {
         ArrayDataset inMemory = DataFiles.load(images, null, CsvReader.Options.classification(), 0);
         assertSameRows(inMemory, StoreDataset.open(dir.resolve("idx"), null, 0));
 
+        // float32 IDX samples make a float32 store; a labels file of another length is refused.
+        ByteArrayOutputStream floats = new ByteArrayOutputStream();
+        DataOutputStream f = new DataOutputStream(floats);
+        f.write(new byte[] {0, 0, 0x0D, 2});
+        f.writeInt(rows);
+        f.writeInt(2);
+        for (int i = 0; i < 2 * rows; i++) {
+            f.writeFloat(i * 0.25f - 3);
+        }
+        Path floatImages = Files.write(dir.resolve("f-images"), floats.toByteArray());
+        Files.write(dir.resolve("f-labels"), idx(new int[] {rows}, labels));
+        assertEquals(0, convert(floatImages.toString(), "-o", p("floats")).status());
+        StoreDataset floatStore = StoreDataset.open(dir.resolve("floats"), null, 0);
+        assertEquals(FeatureType.FLOAT32, floatStore.featureType());
+        assertSameRows(DataFiles.load(floatImages, null, CsvReader.Options.classification(), 0), floatStore);
+        Files.write(dir.resolve("short-labels"), idx(new int[] {rows - 1}, Arrays.copyOf(labels, rows - 1)));
+        r = convert(floatImages.toString(), "--labels", p("short-labels"), "-o", p("short"));
+        assertTrue(r.err().contains("short-labels: has 29 labels but " + floatImages + " has 30 samples"), r.err());
+        r = convert(floatImages.toString(), "-o", p("u8"), "--dtype", "uint8");
+        assertTrue(r.err().contains("f-images: row 0, feature 0: -3 does not fit --dtype uint8"), r.err());
+
         // A store (or an x.npy with its y.npy) converts again: other shards, another type, the same rows.
         assertEquals(0, convert(p("idx"), "-o", p("again"), "--dtype", "float32").status());
         StoreDataset again = StoreDataset.open(dir.resolve("again"), null, 0);
