@@ -85,18 +85,24 @@ public final class StoreConversion {
                 Files.move(temp, absolute);
             }
             done = true;
-            long bytes;
-            try (Stream<Path> files = Files.list(absolute)) {
-                bytes = files.mapToLong(f -> f.toFile().length()).sum();
-            }
-            return new Result(target, w.rows, w.features, w.type, w.classes, w.targets, w.shards,
-                    Files.size(input.toAbsolutePath()), bytes, (System.nanoTime() - start) / 1e9);
+            return new Result(target, w.rows, w.features, w.type, w.classes, w.targets, w.shards, bytes(input),
+                    bytes(absolute), (System.nanoTime() - start) / 1e9);
         } catch (DirectoryNotEmptyException e) {
             throw new IOException("cannot write the store " + target + ": it is no longer empty", e);
         } finally {
             if (!done) {
                 deleteTree(temp);
             }
+        }
+    }
+
+    /** A file's size, or the sum of a folder's files' (a store). */
+    private static long bytes(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return Files.size(path);
+        }
+        try (Stream<Path> files = Files.list(path)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
         }
     }
 
