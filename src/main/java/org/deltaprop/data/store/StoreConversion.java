@@ -144,10 +144,9 @@ public final class StoreConversion {
 
     private static Written written(StoreWriter w, Path dir) throws IOException {
         w.close();
-        StoreDataset d = StoreDataset.openFeatures(dir);
         StoreManifest m = StoreManifest.read(dir);
-        return new Written(w.rows(), d.features(), d.featureType(), m.classes() == null ? 0 : m.classes(),
-                m.targets() == null ? 0 : m.targets(), d.shards());
+        return new Written(w.rows(), m.features(), FeatureType.parse(m.featureType()),
+                m.classes() == null ? 0 : m.classes(), m.targets() == null ? 0 : m.targets(), m.shards().size());
     }
 
     /** Appends, or on any failure abandons the store (its shards deleted) and rethrows. */
