@@ -12,11 +12,8 @@ import java.util.SplittableRandom;
 /**
  * How long a gather of a 128-row batch of 784 features takes from a store against the same
  * rows in an {@link ArrayDataset}, for each feature type: a timing loop, not a test (its name
- * does not end in Test, so the suite leaves it out). After {@code mvn test-compile}:
- * <pre>
- * java -cp target/classes:target/test-classes:$HOME/.m2/repository/com/google/code/gson/gson/2.11.0/gson-2.11.0.jar \
- *     org.deltaprop.data.store.GatherTiming
- * </pre>
+ * does not end in Test, so the suite leaves it out). After {@code mvn -DskipTests package test-compile}:
+ * {@code java -cp target/deltaprop.jar:target/test-classes org.deltaprop.data.store.GatherTiming}
  */
 public final class GatherTiming {
 
