@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 /**
  * How long a gather of a 128-row batch of 784 features takes from a store against the same
  * rows in an {@link ArrayDataset}, for each feature type: a timing loop, not a test (its name
- * does not end in Test, so the suite leaves it out). After {@code mvn -DskipTests package test-compile}:
+ * does not end in Test, so the suite leaves it out). After {@code mvn -DskipTests package}:
  * {@code java -cp target/deltaprop.jar:target/test-classes org.deltaprop.data.store.GatherTiming}
  */
 public final class GatherTiming {
