@@ -197,6 +197,8 @@ class ConvertCommandTest {
         Files.writeString(dir.resolve("big.csv"), "a,label\n1,0\n70000,1\n");
         r = convert(p("big.csv"), "-o", p("s"), "--dtype", "float16");
         assertTrue(r.err().contains("big.csv:3:1: 70000 does not fit --dtype float16"), r.err());
+        r = convert(p("px.csv"), "--labels", p("frac.csv"), "-o", p("s"));
+        assertTrue(r.err().contains("labels are given for IDX samples or an x.npy"), r.err());
         Files.writeString(dir.resolve("bad.csv"), "a,label\n1,0\n2,1\nx,0\n");
         r = convert(p("bad.csv"), "-o", p("s"), "--rows-per-shard", "1");
         assertTrue(r.err().contains("bad.csv:4:1: 'x' is not a number"), r.err());

@@ -167,6 +167,10 @@ public final class StoreConversion {
     // ---- CSV ----
 
     private static Written fromCsv(Path input, Path dir, Options o) throws IOException {
+        if (o.labels() != null) {
+            throw new BadDataException(o.labels(), "labels are given for IDX samples or an x.npy; " + input
+                    + " is CSV, whose class or targets are its own columns (--label-column, --targets)");
+        }
         try (CsvReader.Rows rows = CsvReader.rows(input, o.csv())) {
             int features = rows.features();
             int k = rows.targetCount();
