@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deltaprop convert on CSV of two sizes: MB/s of CSV read on one core (the JVM pinned to one
-# CPU with taskset, JIT and GC included; also per CPU second, which is what a shared machine
-# does not disturb: the process's user + system time), and the heap it needs. Each size runs twice: with
+# CPU with taskset, JIT and GC included; the seconds are convert's own, from its report; CPU s
+# is the whole process's user + system time, JVM start included), and the heap it needs. Each size runs twice: with
 # the default heap, timed, and with -Xmx64m, under which the largest heap after a GC (the
 # data kept alive) is read from the GC log; it is the same for both sizes when convert
 # streams. The CSV is a 784-pixel image per row and its label, the pixels 0..255 with three

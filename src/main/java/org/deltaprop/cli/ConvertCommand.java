@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
                 "",
                 "Examples:",
                 "  deltaprop convert train.csv -o train-store",
-                "  deltaprop convert train-images-idx3-ubyte.gz -o fashion-train          # labels found by name",
-                "  deltaprop convert x.npy -o store --rows-per-shard 100000                # with y.npy beside it",
-                "  deltaprop convert test.csv -o test-store --classes-from train-store   # the same class numbers"})
+                "  deltaprop convert train-images-idx3-ubyte.gz -o fashion   # labels by name",
+                "  deltaprop convert x.npy -o store                          # y.npy beside it",
+                "  deltaprop convert test.csv -o test --classes-from train-store"})
 final class ConvertCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "INPUT",
@@ -50,7 +50,7 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Rows per shard file (default: about 1 GiB of features per shard).")
     long rowsPerShard;
 
-    @Option(names = "--class-names", paramLabel = "NAME,...", split = ",",
+    @Option(names = "--class-names", paramLabel = "NAME", split = ",",
             description = "The classes by index, fixed: every CSV label must be one of these names (default: "
                     + "numeric labels as they are, names numbered in order of first appearance).")
     List<String> classNames;

@@ -152,6 +152,27 @@ class ConvertCommandTest {
         ArrayDataset inMemory = DataFiles.load(images, null, CsvReader.Options.classification(), 0);
         assertSameRows(inMemory, StoreDataset.open(dir.resolve("idx"), null, 0));
 
+        // float32 IDX samples make a float32 store; a labels file of another length is refused.
+        ByteArrayOutputStream floats = new ByteArrayOutputStream();
+        DataOutputStream f = new DataOutputStream(floats);
+        f.write(new byte[] {0, 0, 0x0D, 2});
+        f.writeInt(rows);
+        f.writeInt(2);
+        for (int i = 0; i < 2 * rows; i++) {
+            f.writeFloat(i * 0.25f - 3);
+        }
+        Path floatImages = Files.write(dir.resolve("f-images"), floats.toByteArray());
+        Files.write(dir.resolve("f-labels"), idx(new int[] {rows}, labels));
+        assertEquals(0, convert(floatImages.toString(), "-o", p("floats")).status());
+        StoreDataset floatStore = StoreDataset.open(dir.resolve("floats"), null, 0);
+        assertEquals(FeatureType.FLOAT32, floatStore.featureType());
+        assertSameRows(DataFiles.load(floatImages, null, CsvReader.Options.classification(), 0), floatStore);
+        Files.write(dir.resolve("short-labels"), idx(new int[] {rows - 1}, Arrays.copyOf(labels, rows - 1)));
+        r = convert(floatImages.toString(), "--labels", p("short-labels"), "-o", p("short"));
+        assertTrue(r.err().contains("short-labels: has 29 labels but " + floatImages + " has 30 samples"), r.err());
+        r = convert(floatImages.toString(), "-o", p("u8"), "--dtype", "uint8");
+        assertTrue(r.err().contains("f-images: row 0, feature 0: -3 does not fit --dtype uint8"), r.err());
+
         // A store (or an x.npy with its y.npy) converts again: other shards, another type, the same rows.
         assertEquals(0, convert(p("idx"), "-o", p("again"), "--dtype", "float32").status());
         StoreDataset again = StoreDataset.open(dir.resolve("again"), null, 0);
@@ -176,6 +197,8 @@ class ConvertCommandTest {
         Files.writeString(dir.resolve("big.csv"), "a,label\n1,0\n70000,1\n");
         r = convert(p("big.csv"), "-o", p("s"), "--dtype", "float16");
         assertTrue(r.err().contains("big.csv:3:1: 70000 does not fit --dtype float16"), r.err());
+        r = convert(p("px.csv"), "--labels", p("frac.csv"), "-o", p("s"));
+        assertTrue(r.err().contains("labels are given for IDX samples or an x.npy"), r.err());
         Files.writeString(dir.resolve("bad.csv"), "a,label\n1,0\n2,1\nx,0\n");
         r = convert(p("bad.csv"), "-o", p("s"), "--rows-per-shard", "1");
         assertTrue(r.err().contains("bad.csv:4:1: 'x' is not a number"), r.err());
@@ -243,10 +266,10 @@ class ConvertCommandTest {
     @Test
     void convertTrainEvalPredictFromAStoreAsFromTheCsv() throws IOException {
         Path train = blobs("train.csv", 90, 1);
-        Path test = blobs("test.csv", 30, 2);
+        Path test = blobs("test.csv", 1100, 2);  // more rows than predict's batch of 1024
         assertEquals(0, convert(train.toString(), "-o", p("train"), "--rows-per-shard", "20").status());
         assertEquals(0, convert(test.toString(), "-o", p("test")).status());
-        String[] common = {"--hidden", "6", "--epochs", "3", "--batch", "8", "--lr", "0.01", "--backend", "scalar",
+        String[] common = {"--hidden", "6", "--epochs", "15", "--batch", "8", "--lr", "0.02", "--backend", "scalar",
                 "--seed", "5", "--curve", "none"};
         Cli fromCsv = Cli.run(concat(new String[] {"train", "--train", train.toString(), "--test", test.toString(),
                 "-o", p("csv.safetensors")}, common));
@@ -274,7 +297,14 @@ class ConvertCommandTest {
                 "label", "--columns", "both", "--backend", "scalar");
         assertEquals(0, predict.status(), predict.toString());
         assertEquals(predictCsv.out(), predict.out());
-        assertEquals(31, predict.out().split("\n").length);
+        String[] lines = predict.out().split("\n");
+        assertEquals(1101, lines.length);
+        // Rows past the first batch are predicted for themselves: their classes match their labels (i % 3).
+        int right = 0;
+        for (int i = 1024; i < 1100; i++) {
+            right += lines[1 + i].startsWith((i % 3) + ",") ? 1 : 0;
+        }
+        assertTrue(right > 60, right + " of the last 76 rows predicted right");
 
         // An x.npy with its y.npy beside it, as np.save writes them, is accepted the same way.
         Path shard = dir.resolve("test").resolve("x-00000.npy");

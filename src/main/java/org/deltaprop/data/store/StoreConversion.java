@@ -85,18 +85,24 @@ public final class StoreConversion {
                 Files.move(temp, absolute);
             }
             done = true;
-            long bytes;
-            try (Stream<Path> files = Files.list(absolute)) {
-                bytes = files.mapToLong(f -> f.toFile().length()).sum();
-            }
-            return new Result(target, w.rows, w.features, w.type, w.classes, w.targets, w.shards,
-                    Files.size(input.toAbsolutePath()), bytes, (System.nanoTime() - start) / 1e9);
+            return new Result(target, w.rows, w.features, w.type, w.classes, w.targets, w.shards, bytes(input),
+                    bytes(absolute), (System.nanoTime() - start) / 1e9);
         } catch (DirectoryNotEmptyException e) {
             throw new IOException("cannot write the store " + target + ": it is no longer empty", e);
         } finally {
             if (!done) {
                 deleteTree(temp);
             }
+        }
+    }
+
+    /** A file's size, or the sum of a folder's files' (a store). */
+    private static long bytes(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return Files.size(path);
+        }
+        try (Stream<Path> files = Files.list(path)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
         }
     }
 
@@ -138,10 +144,9 @@ public final class StoreConversion {
 
     private static Written written(StoreWriter w, Path dir) throws IOException {
         w.close();
-        StoreDataset d = StoreDataset.openFeatures(dir);
         StoreManifest m = StoreManifest.read(dir);
-        return new Written(w.rows(), d.features(), d.featureType(), m.classes() == null ? 0 : m.classes(),
-                m.targets() == null ? 0 : m.targets(), d.shards());
+        return new Written(w.rows(), m.features(), FeatureType.parse(m.featureType()),
+                m.classes() == null ? 0 : m.classes(), m.targets() == null ? 0 : m.targets(), m.shards().size());
     }
 
     /** Appends, or on any failure abandons the store (its shards deleted) and rethrows. */
@@ -162,6 +167,10 @@ public final class StoreConversion {
     // ---- CSV ----
 
     private static Written fromCsv(Path input, Path dir, Options o) throws IOException {
+        if (o.labels() != null) {
+            throw new BadDataException(o.labels(), "labels are given for IDX samples or an x.npy; " + input
+                    + " is CSV, whose class or targets are its own columns (--label-column, --targets)");
+        }
         try (CsvReader.Rows rows = CsvReader.rows(input, o.csv())) {
             int features = rows.features();
             int k = rows.targetCount();

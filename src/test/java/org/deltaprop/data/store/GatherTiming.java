@@ -11,9 +11,9 @@ import java.util.SplittableRandom;
 
 /**
  * How long a gather of a 128-row batch of 784 features takes from a store against the same
- * rows in an {@link ArrayDataset}, for each feature type: a timing loop, not a test. Run it
- * with the test class path (see docs/DATA.md):
- * {@code java -cp target/classes:target/test-classes:$(cat target/classpath) org.deltaprop.data.store.GatherTiming}
+ * rows in an {@link ArrayDataset}, for each feature type: a timing loop, not a test (its name
+ * does not end in Test, so the suite leaves it out). After {@code mvn -DskipTests package}:
+ * {@code java -cp target/deltaprop.jar:target/test-classes org.deltaprop.data.store.GatherTiming}
  */
 public final class GatherTiming {
 

@@ -179,6 +179,47 @@ class StoreDatasetTest {
         assertTrue(m.contains("classification needs at least two classes"), m);
     }
 
+    /**
+     * A store folder written by hand, as a Python script would: shards of uneven sizes (rows are
+     * found by a search over the shards' first rows), and a manifest without statistics.
+     */
+    @Test
+    void aStoreWrittenByHandWithUnevenShards() throws IOException {
+        Path store = Files.createDirectories(dir.resolve("hand"));
+        int[] sizes = {3, 7, 1, 5};
+        StringBuilder shards = new StringBuilder();
+        int row = 0;
+        for (int s = 0; s < sizes.length; s++) {
+            byte[] x = new byte[sizes[s] * 2];
+            long[] y = new long[sizes[s]];
+            for (int r = 0; r < sizes[s]; r++, row++) {
+                x[2 * r] = (byte) row;
+                x[2 * r + 1] = (byte) (100 + row);
+                y[r] = row % 3;
+            }
+            Npy.write(store.resolve("a" + s + ".npy"), Npy.dict("|u1", "(" + sizes[s] + ", 2)"), x);
+            Npy.write(store.resolve("b" + s + ".npy"), Npy.dict("<i8", "(" + sizes[s] + ",)"), Npy.ints(8, y));
+            shards.append(s > 0 ? ", " : "").append("{\"x\": \"a").append(s).append(".npy\", \"y\": \"b").append(s)
+                    .append(".npy\", \"rows\": ").append(sizes[s]).append('}');
+        }
+        Files.writeString(store.resolve("store.json"), "{\"format\": \"deltaprop-store\", \"version\": 1, \"rows\": 16, "
+                + "\"features\": 2, \"featureType\": \"uint8\", \"classes\": 3, \"shards\": [" + shards + "]}");
+        StoreDataset d = StoreDataset.open(store, null, 0);
+        assertEquals(16, d.size());
+        assertEquals(4, d.shards());
+        assertTrue(d.statistics().isEmpty());
+        int[] order = {15, 0, 3, 2, 10, 11, 9, 12, 4};
+        float[] x = new float[order.length * 2];
+        float[] t = new float[order.length * 3];
+        d.gather(order, 0, order.length, x, t);
+        for (int i = 0; i < order.length; i++) {
+            assertEquals(order[i], x[2 * i], "row " + order[i]);
+            assertEquals(100 + order[i], x[2 * i + 1]);
+            assertEquals(1, t[3 * i + order[i] % 3]);
+            assertEquals(order[i] % 3, d.label(order[i]));
+        }
+    }
+
     /** Small windows: rows are found across the edges of the mapped windows, as in files past 2 GiB. */
     @Test
     void rowsAcrossMappedWindows() throws IOException {
