@@ -75,7 +75,7 @@ class GenerateCommandTest {
         Path out = dir.resolve("store");
         Cli run = Cli.run("generate", "fashion-mnist-large", "--images", files[0].toString(), "--labels",
                 files[1].toString(), "--rows", "200", "--seed", "3", "--rows-per-shard", "64", "--threads", "2",
-                "-o", out.toString());
+                "--strength", "0.7", "-o", out.toString());
         assertEquals(0, run.status(), run.toString());
         assertTrue(run.out().startsWith("wrote 200 rows"), run.toString());
 
@@ -85,7 +85,7 @@ class GenerateCommandTest {
         assertEquals(7, store.classes());
         assertEquals(4, store.shards(), "200 rows at 64 a shard");
         SourceImages source = SourceImages.load(files[0], files[1]);
-        Generator expected = new Generator(new Deformation(3), source, true);
+        Generator expected = new Generator(new Deformation(3, Deformation.Settings.DEFAULT.scaled(0.7)), source, true);
         byte[] row = new byte[PIXELS];
         for (int r = 0; r < 200; r++) {
             assertEquals((r % SOURCES) % 7, store.label(r), "row " + r);
@@ -99,7 +99,8 @@ class GenerateCommandTest {
         // Same seed, one thread, other shards: the same rows.
         Path again = dir.resolve("again");
         assertEquals(0, Cli.run("generate", "fashion-mnist-large", "--images", files[0].toString(), "--labels",
-                files[1].toString(), "--rows", "200", "--seed", "3", "--threads", "1", "-o", again.toString()).status());
+                files[1].toString(), "--rows", "200", "--seed", "3", "--threads", "1", "--strength", "0.7", "-o",
+                again.toString()).status());
         StoreDataset second = StoreDataset.open(again, null, 0);
         for (int r = 0; r < 200; r += 7) {
             assertArrayEquals(pixels(store, r), pixels(second, r), "row " + r);
@@ -108,7 +109,8 @@ class GenerateCommandTest {
         // --no-originals: the first rows are deformed too; the rest are unchanged.
         Path deformed = dir.resolve("deformed");
         assertEquals(0, Cli.run("generate", "fashion-mnist-large", "--images", files[0].toString(), "--labels",
-                files[1].toString(), "--rows", "60", "--seed", "3", "--no-originals", "-o", deformed.toString()).status());
+                files[1].toString(), "--rows", "60", "--seed", "3", "--no-originals", "--strength", "0.7", "-o",
+                deformed.toString()).status());
         StoreDataset third = StoreDataset.open(deformed, null, 0);
         assertFalse(Arrays.equals(pixels(store, 0), pixels(third, 0)), "row 0 is deformed");
         assertArrayEquals(pixels(store, SOURCES + 3), pixels(third, SOURCES + 3));

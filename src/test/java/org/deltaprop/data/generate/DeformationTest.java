@@ -243,4 +243,18 @@ class DeformationTest {
         }
         return ab / Math.sqrt(aa * bb);
     }
+
+    @Test
+    void strengthScalesEverySizeButTheSmoothness() {
+        Deformation.Settings d = Deformation.Settings.DEFAULT;
+        assertEquals(d, d.scaled(1));
+        Deformation.Settings half = d.scaled(0.5);
+        assertEquals(d.maxShift() / 2, half.maxShift());
+        assertEquals(d.maxRotationDegrees() / 2, half.maxRotationDegrees());
+        assertEquals(1 - (1 - d.minScale()) / 2, half.minScale(), 1e-12);
+        assertEquals(1 + (d.maxScale() - 1) / 2, half.maxScale(), 1e-12);
+        assertEquals(d.alpha() / 2, half.alpha());
+        assertEquals(d.sigma(), half.sigma());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.scaled(-1));
+    }
 }
