@@ -1,5 +1,8 @@
 package org.deltaprop.cli;
 
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
@@ -41,6 +44,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
+    @Option(names = "--no-progress", description = "No progress bar (it is only drawn on a terminal, for large data).")
+    boolean noProgress;
+
     @Override
     public Integer call() throws Exception {
         Model m = model.read();
@@ -54,7 +60,12 @@ final class EvalCommand implements Callable<Integer> {
         Evaluator.Evaluation e;
         try (Backend b = backend.open().backend();
              DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, set.size()))) {
-            e = Evaluator.evaluate(net, m.scaling().applyTo(set));
+            // A bar on a terminal, for data sets that take a while (a store of millions of rows).
+            try (ProgressBar bar = !noProgress && System.console() != null && set.size() > 100_000
+                    ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(set.size())
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" rows", 1).build() : null) {
+                e = Evaluator.evaluate(net, m.scaling().applyTo(set), bar == null ? rows -> { } : bar::stepTo);
+            }
         }
         System.out.printf(Locale.ROOT, "%s on %s: %d rows, loss %.4f (%s)%n", model.path, data, e.samples(), e.loss(),
                 m.network().architecture().loss());

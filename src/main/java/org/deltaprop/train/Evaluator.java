@@ -3,6 +3,8 @@ package org.deltaprop.train;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.nn.Architecture;
 
+import java.util.function.IntConsumer;
+
 /**
  * Runs a network on a data set in batches (forward pass and loss only, no update) and
  * summarises: mean loss, and for classification accuracy and the confusion matrix.
@@ -22,6 +24,11 @@ public final class Evaluator {
     }
 
     public static Evaluation evaluate(DeviceNetwork network, Dataset data) {
+        return evaluate(network, data, rows -> { });
+    }
+
+    /** As {@link #evaluate(DeviceNetwork, Dataset)}, telling {@code rowsDone} how many rows are done after each batch. */
+    public static Evaluation evaluate(DeviceNetwork network, Dataset data, IntConsumer rowsDone) {
         Architecture arch = network.architecture();
         if (data.features() != arch.inputs() || data.targetWidth() != arch.outputs()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -44,6 +51,7 @@ public final class Evaluator {
         long correct = 0;
         for (int from = 0; from < order.length; from += capacity) {
             int rows = Math.min(capacity, order.length - from);
+            rowsDone.accept(from);
             data.gather(order, from, rows, x, t);
             network.loadBatch(x, t, rows);
             network.forward(rows);
