@@ -1,5 +1,8 @@
 package org.deltaprop.cli;
 
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
@@ -59,6 +63,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
+    @Option(names = "--no-progress", description = "No progress bar (it is only drawn on a terminal, for large data).")
+    boolean noProgress;
+
     @Override
     public Integer call() throws Exception {
         if (out != null) {
@@ -74,13 +81,18 @@ final class PredictCommand implements Callable<Integer> {
         }
         Dataset scaled = m.scaling().applyTo(rows);
         try (Backend b = backend.open().backend();
-             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n))) {
+             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n));
+             // A bar on a terminal (on standard error), for data sets that take a while.
+             ProgressBar bar = !noProgress && System.console() != null && n > 100_000
+                     ? new ProgressBarBuilder().setTaskName("predict").setInitialMax(n).setStyle(ProgressBarStyle.ASCII)
+                     .setUnit(" rows", 1).build() : null) {
+            IntConsumer done = bar == null ? count -> { } : bar::stepTo;
             if (out == null) {
                 PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-                write(stdout, what, net, scaled);
+                write(stdout, what, net, scaled, done);
                 stdout.flush();
             } else {
-                AtomicFiles.write(out, stream -> write(stream, what, net, scaled));
+                AtomicFiles.write(out, stream -> write(stream, what, net, scaled, done));
                 System.err.println("deltaprop: wrote " + n + " predictions to " + out);
             }
         }
@@ -91,7 +103,8 @@ final class PredictCommand implements Callable<Integer> {
      * Predicts and writes a batch of the network's capacity at a time, so that a store larger
      * than the heap is predicted for in constant memory.
      */
-    private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data) {
+    private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data,
+                              IntConsumer rowsDone) {
         int n = data.size();
         int inputs = data.features();
         int outputs = net.architecture().outputs();
@@ -107,6 +120,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             data.gather(order, from, count, x, new float[0]);
             write(p, what, Evaluator.predict(net, x, count), count, outputs);
+            rowsDone.accept(from + count);
         }
         p.flush();
     }
