@@ -23,11 +23,12 @@ public final class Gradients implements AutoCloseable {
 
     Gradients(Backend backend, Architecture architecture) {
         this.backend = backend;
-        this.tensors = new ArrayList<>();
+        List<Matrix> list = new ArrayList<>();
         for (int h = 1; h <= architecture.depth(); h++) {
-            tensors.add(backend.allocate(architecture.units(h), architecture.units(h - 1)));
-            tensors.add(backend.allocate(1, architecture.units(h)));
+            list.add(backend.allocate(architecture.units(h), architecture.units(h - 1)));
+            list.add(backend.allocate(1, architecture.units(h)));
         }
+        this.tensors = List.copyOf(list);   // unmodifiable, so tensors() hands it out without a copy per step
     }
 
     /** ∂E/∂Wʰ, h = 1..L. */
@@ -42,7 +43,7 @@ public final class Gradients implements AutoCloseable {
 
     /** The tensors in parameter order (W¹, b¹, W², ...). */
     public List<Matrix> tensors() {
-        return List.copyOf(tensors);
+        return tensors;
     }
 
     /** The number of values over all tensors. */

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,8 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 
+import static org.deltaprop.data.TestFiles.gzip;
+import static org.deltaprop.data.TestFiles.idx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,25 +114,6 @@ class ConvertCommandTest {
         assertEquals(0, convert(p("reg.csv"), "-o", p("reg"), "--targets", "2").status());
         assertSameRows(CsvReader.read(dir.resolve("reg.csv"), new CsvReader.Options(CsvReader.Header.AUTO, null, 2, 0,
                 true)), StoreDataset.open(dir.resolve("reg"), null, 0));
-    }
-
-    private static byte[] idx(int[] dims, byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(new byte[] {0, 0, 0x08, (byte) dims.length});
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(data);
-        return bytes.toByteArray();
-    }
-
-    private static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(raw);
-        }
-        return bytes.toByteArray();
     }
 
     @Test

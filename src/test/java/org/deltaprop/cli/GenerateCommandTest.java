@@ -10,14 +10,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.deltaprop.data.TestFiles.idx;
 import static org.deltaprop.data.generate.Deformation.PIXELS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +29,7 @@ class GenerateCommandTest {
     private static final int SOURCES = 50;
 
     /** 50 squares of different greys and sizes, labelled n mod 7, as IDX files. */
-    private static Path[] idx(Path dir) throws IOException {
+    private static Path[] idxFiles(Path dir) throws IOException {
         byte[] pixels = new byte[SOURCES * PIXELS];
         byte[] labels = new byte[SOURCES];
         for (int n = 0; n < SOURCES; n++) {
@@ -48,17 +47,6 @@ class GenerateCommandTest {
         return new Path[] {images, labelFile};
     }
 
-    private static byte[] idx(int[] dims, byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(0x0800 | dims.length);
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(data);
-        return bytes.toByteArray();
-    }
-
     private static byte[] pixels(StoreDataset store, int row) {
         float[] x = new float[PIXELS];
         store.gather(new int[] {row}, 0, 1, x, new float[store.classes()]);
@@ -71,7 +59,7 @@ class GenerateCommandTest {
 
     @Test
     void writesAStoreOfTheGeneratorsRowsWithTheirLabels(@TempDir Path dir) throws IOException {
-        Path[] files = idx(dir);
+        Path[] files = idxFiles(dir);
         Path out = dir.resolve("store");
         Cli run = Cli.run("generate", "fashion-mnist-large", "--images", files[0].toString(), "--labels",
                 files[1].toString(), "--rows", "200", "--seed", "3", "--rows-per-shard", "64", "--threads", "2",
@@ -138,7 +126,7 @@ class GenerateCommandTest {
 
     @Test
     void badArgumentsFailBeforeWritingAnything(@TempDir Path dir) throws IOException {
-        Path[] files = idx(dir);
+        Path[] files = idxFiles(dir);
         Path out = dir.resolve("out");
         List<String> source = List.of("--images", files[0].toString(), "--labels", files[1].toString());
         Cli zero = run(source, "--rows", "0", "-o", out.toString());

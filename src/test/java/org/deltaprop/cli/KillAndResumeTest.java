@@ -71,7 +71,10 @@ class KillAndResumeTest {
         Path train = data();
         Path log = dir.resolve("log.txt");
         String[] network = {"--hidden", "512,512", "--dropout", "0.2"};
+        long start = System.nanoTime();
         assertEquals(0, run(command(train, "straight.safetensors", network), -1, log), Files.readString(log));
+        // Kill times as fractions of a whole run here, so that they land inside runs on a fast CPU or a slow one.
+        long wholeRun = (System.nanoTime() - start) / 1_000_000;
 
         List<String> first = command(train, "killed.safetensors", "--checkpoint-steps", "1");
         first.addAll(List.of(network));
@@ -85,7 +88,8 @@ class KillAndResumeTest {
         for (int attempt = 0; attempt < 40 && status != 0; attempt++) {
             boolean started = Files.exists(checkpoint);
             // Let the first run get as far as its first checkpoints; then kill at random moments.
-            long delay = started ? 800 + random.nextInt(1500) : 1500 + random.nextInt(1000);
+            double fraction = started ? 0.2 + 0.45 * random.nextDouble() : 0.4 + 0.3 * random.nextDouble();
+            long delay = (long) (fraction * wholeRun);
             long tempBefore = temporaryFiles();
             status = run(started ? resume : first, attempt < 10 ? delay : -1, log);
             if (status != 0) {

@@ -43,7 +43,7 @@ class CsvReaderTest {
     @Test
     void aGzippedFileReadsLikeThePlainOneAndABrokenOneIsNamed() throws IOException {
         String text = "a,label,b\n1,0,2\n3,2,4\n5,1,6\n";
-        Path zipped = Files.write(dir.resolve("rows.csv.gz"), IdxReaderTest.gzip(text.getBytes(StandardCharsets.UTF_8)));
+        Path zipped = Files.write(dir.resolve("rows.csv.gz"), TestFiles.gzip(text.getBytes(StandardCharsets.UTF_8)));
         ArrayDataset plain = CsvReader.read(csv(text), CsvReader.Options.classification());
         ArrayDataset unzipped = CsvReader.read(zipped, CsvReader.Options.classification());
         assertArrayEquals(all(plain)[0], all(unzipped)[0]);

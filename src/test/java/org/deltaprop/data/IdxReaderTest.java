@@ -3,15 +3,13 @@ package org.deltaprop.data;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 
+import static org.deltaprop.data.TestFiles.gzip;
+import static org.deltaprop.data.TestFiles.idx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,26 +19,6 @@ class IdxReaderTest {
 
     @TempDir
     Path dir;
-
-    /** An IDX file of unsigned bytes with the given dimensions. */
-    static byte[] idx(int[] dims, byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(new byte[] {0, 0, 0x08, (byte) dims.length});
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(data);
-        return bytes.toByteArray();
-    }
-
-    static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(raw);
-        }
-        return bytes.toByteArray();
-    }
 
     @Test
     void readsImagesAndLabelsPlainAndGzipped() throws IOException {
