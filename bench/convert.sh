@@ -43,13 +43,13 @@ for mb in $sizes; do
   size=$(stat -c %s "$csv")
   rm -rf "$tmp/store"
   /usr/bin/time -f '%M %U %S' -o "$tmp/time" taskset -c 0 "$JAVA_HOME/bin/java" "${DELTAPROP_JVM_FLAGS[@]}" \
-    -jar "$DELTAPROP_ROOT/target/deltaprop.jar" convert "$csv" -o "$tmp/store" --dtype "$dtype" >"$tmp/out" 2>"$tmp/err" ||
+    -jar "$DELTAPROP_ROOT/cli/target/deltaprop.jar" convert "$csv" -o "$tmp/store" --dtype "$dtype" >"$tmp/out" 2>"$tmp/err" ||
     { cat "$tmp/err" >&2; die "convert failed"; }
   seconds=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$tmp/out")
   rows=$(sed -n 's/^wrote [^:]*: \([0-9,]*\) rows.*/\1/p' "$tmp/out")
   rm -rf "$tmp/store"
   taskset -c 0 "$JAVA_HOME/bin/java" "${DELTAPROP_JVM_FLAGS[@]}" -Xmx64m "-Xlog:gc:file=$tmp/gc.log" \
-    -jar "$DELTAPROP_ROOT/target/deltaprop.jar" convert "$csv" -o "$tmp/store" --dtype "$dtype" >/dev/null 2>"$tmp/err" ||
+    -jar "$DELTAPROP_ROOT/cli/target/deltaprop.jar" convert "$csv" -o "$tmp/store" --dtype "$dtype" >/dev/null 2>"$tmp/err" ||
     { cat "$tmp/err" >&2; die "convert failed with -Xmx64m"; }
   after=$(sed -n 's/.*Pause.* [0-9.]*[KMG]->\([0-9.]*\)M(.*/\1/p' "$tmp/gc.log" | sort -g | tail -n 1)
   read -r rss user sys <"$tmp/time"

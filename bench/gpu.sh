@@ -3,7 +3,7 @@
 # PyTorch (CUDA) but no Java: run from the repository root with, in $CARRY (default
 # .carry), a jlink'd runtime jre.tgz (java.base, java.logging, java.management,
 # jdk.management, jdk.unsupported, jdk.incubator.vector, jdk.zipfs), bench/target/benchmarks.jar,
-# target/test-classes as test-classes/ and junit-platform-console-standalone.jar.
+# core/target/test-classes as test-classes/ and junit-platform-console-standalone.jar.
 # Writes what it measured under $OUT (default out/gpu):
 #   info.txt          deltaprop info: platforms, devices, what auto picks
 #   conformance.txt   the conformance suite (every backend required) and the OpenCL and SIMD tests

@@ -76,14 +76,14 @@ find_maven() {
   export MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true"
 }
 
-# Builds target/deltaprop.jar unless it is newer than every source file.
+# Builds cli/target/deltaprop.jar unless it is newer than every source file.
 build_jar() {
-  local jar="$DELTAPROP_ROOT/target/deltaprop.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$DELTAPROP_ROOT/src/main" "$DELTAPROP_ROOT/kernels" "$DELTAPROP_ROOT/pom.xml" \
-        -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+  local jar="$DELTAPROP_ROOT/cli/target/deltaprop.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$DELTAPROP_ROOT"/{core,cli}/src/main "$DELTAPROP_ROOT/kernels" \
+        "$DELTAPROP_ROOT"/{,core/,cli/}pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     return 0
   fi
-  say "building target/deltaprop.jar (mvn package, about a minute the first time)"
+  say "building cli/target/deltaprop.jar (mvn package, about a minute the first time)"
   (cd "$DELTAPROP_ROOT" && mvn -B -q -DskipTests package) >&2 || die "the build failed (output above)"
 }
 

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.ChildJvm;
 import org.deltaprop.io.ModelFile;
+import org.deltaprop.train.TrainingRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -49,8 +50,8 @@ class KillAndResumeTest {
 
     private List<String> command(Path train, String out, String... more) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", ChildJvm.classPath(List.of(Main.class, CommandLine.class, Gson.class,
-                        ProgressBar.class)), Main.class.getName(),
+                "-cp", ChildJvm.classPath(List.of(Main.class, TrainingRun.class, CommandLine.class,
+                        Gson.class, ProgressBar.class)), Main.class.getName(),
                 "train", "--train", train.toString(), "--batch", "4", "--epochs", "3", "--backend", "scalar",
                 "--test", "none", "--curve", "none", "-o", dir.resolve(out).toString()));
         command.addAll(List.of(more));
