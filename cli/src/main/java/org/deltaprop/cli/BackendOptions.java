@@ -1,6 +1,7 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.Backends;
+import org.deltaprop.nn.Architecture;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,10 +38,28 @@ final class BackendOptions {
      * which they read when they start); {@link Backends} logs the one line that says which it is and why.
      */
     Backends.Selection open() {
+        return open(Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #open()} for a job of about {@code multiplyAdds} multiply-adds, so that auto can give a
+     * small one the backend that starts fastest ({@link Backends#SMALL_JOB}).
+     */
+    Backends.Selection open(long multiplyAdds) {
         if (threads != null) {
             System.setProperty("deltaprop.threads", Integer.toString(threads));
         }
-        return name != null ? Backends.select(name) : Backends.select();
+        return Backends.select(name != null ? name : System.getProperty(Backends.PROPERTY, Backends.AUTO), multiplyAdds);
+    }
+
+    /**
+     * About the multiply-adds of {@code passes} passes of {@code rows} rows through the network: one
+     * per weight per row for a forward pass; training makes three per epoch (forward, weight
+     * gradients, δ back).
+     */
+    static long multiplyAdds(Architecture architecture, long rows, long passes) {
+        double work = (double) architecture.parameterCount() * rows * passes;
+        return work >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) work;
     }
 
     /** What {@code --backend} takes: auto and the name of each of this build's backends. */

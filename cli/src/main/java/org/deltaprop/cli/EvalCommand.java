@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
                     + m.network().architecture().outputs() + " outputs");
         }
         Evaluator.Evaluation e;
-        try (Backend b = backend.open().backend();
+        try (Backend b = backend.open(BackendOptions.multiplyAdds(m.network().architecture(), set.size(), 1)).backend();
              DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, set.size()))) {
             // A bar on a terminal, for data sets that take a while (a store of millions of rows).
             try (ProgressBar bar = !noProgress && System.console() != null && set.size() > 100_000

@@ -80,7 +80,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new Main.UserException("the model is a regression model: it has outputs, not classes (--columns outputs)");
         }
         Dataset scaled = m.scaling().applyTo(rows);
-        try (Backend b = backend.open().backend();
+        try (Backend b = backend.open(BackendOptions.multiplyAdds(m.network().architecture(), n, 1)).backend();
              DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n));
              // A bar on a terminal (on standard error), for data sets that take a while.
              ProgressBar bar = !noProgress && System.console() != null && n > 100_000

@@ -323,7 +323,8 @@ final class TrainCommand implements Callable<Integer> {
 
         TrainingRun.Result result;
         Evaluator.Evaluation testResult = null;
-        Backends.Selection selection = backend.open();
+        Backends.Selection selection = backend.open(BackendOptions.multiplyAdds(arch, all.size(), 3L * epochs
+                + (testSet != null ? 1 : 0)));
         Profiler profiler = profile ? new Profiler() : null;
         try (Backend b = selection.backend()) {
             result = TrainingRun.run(profiler != null ? profiler.wrap(b) : b, initial, options, trainSet, valSet, scaling, all.classes(), settings, resumed,

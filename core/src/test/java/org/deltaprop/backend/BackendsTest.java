@@ -153,6 +153,36 @@ class BackendsTest {
     }
 
     @Test
+    void aSmallJobGetsTheReferenceWithoutProbingTheOthers() {
+        StandIn scalar = StandIn.usable("scalar", 0, "reference loops");
+        StandIn simd = StandIn.mustNotBeProbed("simd");
+        StandIn opencl = StandIn.mustNotBeProbed("opencl");
+        Backends.Selection selection = Backends.select("auto", Backends.SMALL_JOB - 1, providers(opencl, simd, scalar));
+        assertSame(scalar.backend, selection.backend());
+        assertEquals("backend auto → scalar (" + scalar.backend.description() + "): a small job (1.0e+09 "
+                + "multiply-adds), which the reference finishes before another backend would have warmed up; "
+                + "--backend names one to use it anyway", selection.explanation());
+    }
+
+    @Test
+    void aJobOfAnySizeGetsTheBackendAskedForAndABigOneTheHighestRanked() {
+        List<BackendProvider> providers = providers(StandIn.usable("scalar", 0, "reference loops"),
+                StandIn.usable("simd", 20, "512 bits"), StandIn.usable("opencl", 10, "#0 a CPU"));
+        assertEquals("backend simd (asked for): ", Backends.select("simd", 1, providers).explanation()
+                .replaceAll(": .*", ": "));
+        assertTrue(Backends.select("auto", Backends.SMALL_JOB, providers).explanation()
+                .startsWith("backend auto → simd ("));
+    }
+
+    @Test
+    void aSmallJobWithoutAUsableReferenceIsChosenForAsAnyOther() {
+        StandIn simd = StandIn.usable("simd", 20, "512 bits");
+        Backends.Selection selection = Backends.select("auto", 1, providers(StandIn.unusable("scalar", "broken"), simd));
+        assertSame(simd.backend, selection.backend());
+        assertTrue(selection.explanation().endsWith("; scalar unusable: broken"), selection.explanation());
+    }
+
+    @Test
     void aBackendAskedForByNameThatCannotRunFailsWithTheReasonAndTheFix() {
         StandIn simd = StandIn.unusable("simd", NO_VECTORS);
         List<BackendProvider> providers = providers(StandIn.usable("scalar", 0, "reference"),
@@ -309,6 +339,13 @@ class BackendsTest {
 
         static StandIn unusable(String name, String whyAndFix) {
             return new StandIn(name, () -> Availability.unusable(name, whyAndFix));
+        }
+
+        /** A provider whose probe fails the test: probing it is the cost being avoided. */
+        static StandIn mustNotBeProbed(String name) {
+            return new StandIn(name, () -> {
+                throw new AssertionError(name + " was probed");
+            });
         }
 
         @Override
