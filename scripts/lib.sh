@@ -13,15 +13,20 @@ DELTAPROP_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=A
 say() { printf 'deltaprop: %s\n' "$*" >&2; }
 die() { printf 'deltaprop: error: %s\n' "$*" >&2; exit 1; }
 
-# The major version of the JDK at $1 (a JAVA_HOME), or nothing.
+# The major version of the JDK at $1 (a JAVA_HOME), or nothing. Read from its release file,
+# which every JDK since 9 has, rather than by starting it: a JVM per candidate JDK cost more than
+# the command that follows when it is a short one. A JDK without the file is asked.
 jdk_major() {
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
-    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+  local major
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)
+  [ -n "$major" ] || major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
+  echo "$major"
 }
 
 # Sets JAVA_HOME to a JDK 21 or newer: $JAVA_HOME if it is one, else the java on PATH,
-# else the newest under /usr/lib/jvm.
+# else the newest under /usr/lib/jvm; and JDK_MAJOR to its major version.
 find_jdk() {
   local candidates=() home best="" best_major=0 major
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
@@ -44,6 +49,7 @@ find_jdk() {
   Install one (e.g. Temurin 21+ from adoptium.net) and set JAVA_HOME to it."
   export JAVA_HOME="$best"
   export PATH="$JAVA_HOME/bin:$PATH"
+  JDK_MAJOR="$best_major"
   if [ "$best_major" -ge 23 ]; then
     # Maven's bundled Guava touches sun.misc.Unsafe, which JDK 23+ warns about at length.
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
@@ -85,6 +91,50 @@ build_jar() {
   fi
   say "building cli/target/deltaprop.jar (mvn package, about a minute the first time)"
   (cd "$DELTAPROP_ROOT" && mvn -B -q -DskipTests package) >&2 || die "the build failed (output above)"
+}
+
+# Sets DELTAPROP_STARTUP_FLAGS to the JVM options that start the jar from a cache of what a
+# start costs: the classes it loads, parsed, verified and linked (and, on JDK 25+, the methods it
+# runs, profiled). JDK 25+: an AOT cache (JEP 483, 514, 515) built here from a training run of
+# small commands (org.deltaprop.cli.StartupTraining) when it is missing or older than the jar.
+# JDK 21-24: a CDS archive that the JVM writes at the end of the first run and rewrites when
+# the jar changes (-XX:+AutoCreateSharedArchive). One of each per JDK build, in cli/target beside
+# the jar. A cache that cannot be built or used costs nothing but the plain start: the JVM's
+# messages about it are silenced, and a failed build is not retried until the jar changes.
+# DELTAPROP_STARTUP_CACHE=off starts without one. Call after build_jar.
+startup_cache() {
+  DELTAPROP_STARTUP_FLAGS=()
+  [ "${DELTAPROP_STARTUP_CACHE:-on}" != off ] || return 0
+  local jar="$DELTAPROP_ROOT/cli/target/deltaprop.jar" build
+  build=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null | tr -c 'A-Za-z0-9.+_\n-' _)
+  build="${build:-$JDK_MAJOR}"
+  if [ "$JDK_MAJOR" -lt 25 ]; then
+    DELTAPROP_STARTUP_FLAGS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=${jar%.jar}-$build.jsa" -Xlog:cds=off)
+    return 0
+  fi
+  local cache="${jar%.jar}-$build.aot"
+  if { [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ]; } && { [ ! -f "$cache.failed" ] || [ "$jar" -nt "$cache.failed" ]; }; then
+    build_aot_cache "$jar" "$cache"
+  fi
+  if [ -f "$cache" ] && [ ! "$jar" -nt "$cache" ]; then
+    DELTAPROP_STARTUP_FLAGS=("-XX:AOTCache=$cache" -Xlog:aot=off -Xlog:cds=off)
+  fi
+}
+
+# Writes the AOT cache $2 for the jar $1 from one training run (JDK 25's -XX:AOTCacheOutput), with
+# the options every run uses (a cache made under other module or GC options would not be used).
+build_aot_cache() {
+  local jar="$1" cache="$2" temp="$2.$$.tmp" log="${2%.aot}.log"
+  say "building the start-up cache ${cache#"$DELTAPROP_ROOT"/} (once per build of the jar: about 10 s)"
+  if "$JAVA_HOME/bin/java" "${DELTAPROP_JVM_FLAGS[@]}" -Djava.awt.headless=true ${DELTAPROP_JAVA_OPTS:-} \
+       "-XX:AOTCacheOutput=$temp" -cp "$jar" org.deltaprop.cli.StartupTraining >"$log" 2>&1 && [ -s "$temp" ]; then
+    mv -f "$temp" "$cache"
+    rm -f "$cache.failed"
+  else
+    rm -f "$temp" "$temp.config"
+    touch "$cache.failed"
+    say "could not build the start-up cache (${log#"$DELTAPROP_ROOT"/} says why); starting without it"
+  fi
 }
 
 # Installs the OpenCL pieces the opencl backend needs on a machine without a GPU driver.
