@@ -70,24 +70,7 @@ public final class Scaling {
         return new Scaling(Kind.STANDARDIZE, 1, m, inv);
     }
 
-    /** Parses the command line's {@code --scale}: none, standardize, or a divisor such as 255. */
-    public static Scaling parse(String spec, Dataset training) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        if (isStandardize(s)) {
-            return standardize(training);
-        }
-        switch (s) {
-            case "none": return NONE;
-            default:
-                try {
-                    return divideBy(Double.parseDouble(s));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--scale '" + spec + "': use none, standardize or a divisor like 255");
-                }
-        }
-    }
-
-    /** Whether {@code --scale spec} asks for standardisation (standardize, standardise or std). */
+    /** Whether {@code spec} names standardisation (standardize, standardise or std). */
     public static boolean isStandardize(String spec) {
         return switch (spec.trim().toLowerCase(Locale.ROOT)) {
             case "standardize", "standardise", "std" -> true;
