@@ -82,6 +82,21 @@ public final class Scaling {
         return kind;
     }
 
+    /** What {@link Kind#DIVIDE} divides by (1 for the other kinds). */
+    public float divisor() {
+        return divisor;
+    }
+
+    /** {@link Kind#STANDARDIZE}'s per-feature means (a copy), or null for the other kinds. */
+    public float[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** {@link Kind#STANDARDIZE}'s per-feature 1/std (a copy), or null for the other kinds. */
+    public float[] inverseStd() {
+        return inverseStd == null ? null : inverseStd.clone();
+    }
+
     /** Scales {@code rows} rows of {@code features} values in place. */
     public void apply(float[] x, int rows, int features) {
         switch (kind) {
