@@ -1,12 +1,16 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.Backends;
+import org.deltaprop.data.RowStream;
 import org.deltaprop.nn.Architecture;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.stream.Stream;
 
@@ -60,6 +64,22 @@ final class BackendOptions {
     static long multiplyAdds(Architecture architecture, long rows, long passes) {
         double work = (double) architecture.parameterCount() * rows * passes;
         return work >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) work;
+    }
+
+    /**
+     * At most how many rows {@code rows} holds: its size when known before reading, else (a CSV read
+     * as it streams) the bytes of {@code file} over the fewest a row can take, a digit and a
+     * separator per feature.
+     */
+    static long rowsAtMost(RowStream rows, Path file) {
+        if (rows.size() >= 0) {
+            return rows.size();
+        }
+        try {
+            return Files.size(file) / (2L * Math.max(1, rows.features()));
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** What {@code --backend} takes: auto and the name of each of this build's backends. */
