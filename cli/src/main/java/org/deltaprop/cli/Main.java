@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code deltaprop} command. Errors the user can fix (bad arguments, bad files, a
@@ -15,11 +17,13 @@ import java.io.UncheckedIOException;
  * bug and prints its stack trace (status 2).
  */
 @Command(name = "deltaprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Train multilayer perceptrons by error backpropagation on the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
-                ConvertCommand.class, GenerateCommand.class, InfoCommand.class, GradcheckCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+        description = "Train multilayer perceptrons by error backpropagation on the JVM.")
 public final class Main implements Runnable {
+
+    /** The subcommands, in the order the usage lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(TrainCommand.class, EvalCommand.class,
+            PredictCommand.class, ExportCommand.class, ConvertCommand.class, GenerateCommand.class, InfoCommand.class,
+            GradcheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,10 +36,25 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         // One line per log record, e.g. the backend choice: "deltaprop: backend auto → simd (...)".
         System.setProperty("java.util.logging.SimpleFormatter.format", "deltaprop: %5$s%6$s%n");
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * The command line for {@code args}. Picocli models each subcommand it is given by reflection
+     * over its options, which at start-up costs more than a small job's work: a run that names its
+     * command gets that one alone; usage, help and misspelt commands get them all.
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        Optional<Class<?>> named = args.length == 0 ? Optional.empty() : COMMANDS.stream()
+                .filter(command -> command != CommandLine.HelpCommand.class
+                        && command.getAnnotation(Command.class).name().equals(args[0]))
+                .findFirst();
+        named.map(List::<Class<?>>of).orElse(COMMANDS).forEach(commandLine::addSubcommand);
+        // After the subcommands: these settings reach only the subcommands already added.
         commandLine.setExecutionExceptionHandler(Main::handle);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     @Override

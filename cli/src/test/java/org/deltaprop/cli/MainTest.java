@@ -1,0 +1,42 @@
+package org.deltaprop.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line models only the subcommand a run names, and all of them where help needs them. */
+class MainTest {
+
+    private static final List<String> ALL = List.of("train", "eval", "predict", "export", "convert", "generate",
+            "info", "gradcheck", "demo", "help");
+
+    @Test
+    void aRunThatNamesItsCommandModelsThatOneAlone() {
+        assertEquals(Set.of("eval"), Main.commandLine("eval", "-m", "model.safetensors").getSubcommands().keySet());
+    }
+
+    @Test
+    void usageHelpAndMistakesSeeEveryCommand() {
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "eval"}, {"trian"}}) {
+            assertEquals(ALL, List.copyOf(Main.commandLine(args).getSubcommands().keySet()), String.join(" ", args));
+        }
+        Cli usage = Cli.run();
+        for (String command : ALL) {
+            assertTrue(usage.out().contains("  " + command + " "), command + " in\n" + usage.out());
+        }
+        Cli misspelt = Cli.run("trian");
+        assertEquals(2, misspelt.status(), misspelt.toString());
+        assertTrue(misspelt.err().contains("Unmatched argument at index 0: 'trian'"), misspelt.err());
+    }
+
+    @Test
+    void aCommandAloneStillReportsErrorsAsTheWholeCommandLineDoes() {
+        Cli r = Cli.run("eval", "-m", "no-such-model.safetensors", "--data", "no-such.csv");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().startsWith("deltaprop eval: error: "), r.err());
+    }
+}
