@@ -3,6 +3,8 @@ package org.deltaprop.data;
 import org.deltaprop.data.store.StoreDataset;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -139,14 +141,48 @@ public final class DataFiles {
             return raw;
         }
         try {
-            return new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
+            return new BufferedInputStream(new CheckedGzip(file, new GZIPInputStream(raw, BUFFER)), BUFFER);
         } catch (ZipException e) {
             raw.close();
             throw notGzip(file, e);
+        } catch (EOFException e) {
+            raw.close();
+            throw new BadDataException(file, "is a gzip file cut off inside its header; download or write it again");
         }
     }
 
     private static BadDataException notGzip(Path file, ZipException e) {
         return new BadDataException(file, "is not a valid gzip file (" + e.getMessage() + ")");
+    }
+
+    /**
+     * Gzip data found corrupt past its header (a bad block, a wrong checksum) is reported like a
+     * bad header, naming the file, instead of as a bare {@link ZipException} from a reader.
+     */
+    private static final class CheckedGzip extends FilterInputStream {
+        private final Path file;
+
+        CheckedGzip(Path file, InputStream gzip) {
+            super(gzip);
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (ZipException e) {
+                throw notGzip(file, e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (ZipException e) {
+                throw notGzip(file, e);
+            }
+        }
     }
 }
