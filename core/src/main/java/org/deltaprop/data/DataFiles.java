@@ -135,7 +135,7 @@ public final class DataFiles {
             throw new BadDataException(file, "no such file");
         }
         raw.mark(2);
-        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+        boolean gzip = startsLikeGzip(raw);
         raw.reset();
         if (!gzip) {
             return raw;
@@ -149,6 +149,26 @@ public final class DataFiles {
             raw.close();
             throw new BadDataException(file, "is a gzip file cut off inside its header; download or write it again");
         }
+    }
+
+    /**
+     * The most bytes the file's content can unpack to: its size, or for gzip its size times
+     * deflate's best ratio. A reader checks a header's promise against it before it sets memory
+     * aside, so that a few bytes claiming a billion values are a clean error, not an
+     * {@link OutOfMemoryError}.
+     */
+    static long maxContentBytes(Path file) throws IOException {
+        long size = Files.size(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            return startsLikeGzip(in) ? size * MAX_INFLATION : size;
+        }
+    }
+
+    /** Deflate's best ratio: a byte of a gzip file unpacks to at most 1032 bytes. */
+    private static final long MAX_INFLATION = 1032;
+
+    private static boolean startsLikeGzip(InputStream in) throws IOException {
+        return in.read() == 0x1f && in.read() == 0x8b;
     }
 
     private static BadDataException notGzip(Path file, ZipException e) {
