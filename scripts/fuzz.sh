@@ -46,12 +46,12 @@ log=$(mktemp --suffix=.log)
 # JVM per test class, since Jazzer fuzzes one test per JVM. The heap is small so that an
 # allocation sized by a header fails here rather than passing on a large machine; an input
 # taking more than 10 s is a finding (libFuzzer's -timeout, from JUnit's timeout, which JUnit
-# itself then leaves unenforced: it would stop the whole run). Dynamic agent loading is how
-# Jazzer instruments the classes it fuzzes.
+# itself then leaves unenforced: it would stop the whole run). Jazzer instruments the classes it
+# fuzzes with an agent it loads into the running JVM (off in plain builds: deltaprop.fuzz.hooks).
 status=0
 JAZZER_FUZZ=1 mvn -B -Dstyle.color=never --fail-at-end -pl core,cli -am test \
   -Dtest="$(IFS=,; echo "${chosen[*]}")" -Dsurefire.failIfNoSpecifiedTests=false -DreuseForks=false \
-  -Ddeltaprop.test.jvm.flags="-Xmx512m -XX:+EnableDynamicAgentLoading" \
+  -Ddeltaprop.fuzz.hooks=true -Ddeltaprop.test.jvm.flags="-Xmx512m -XX:+EnableDynamicAgentLoading" \
   -Djunit.jupiter.execution.timeout.testtemplate.method.default=10s \
   -Djunit.jupiter.execution.timeout.mode=disabled >"$log" 2>&1 || status=$?
 # libFuzzer's last line per target: "Done N runs in S second(s)", after surefire's "Running <class>".
