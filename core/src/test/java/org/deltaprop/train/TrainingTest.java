@@ -12,6 +12,7 @@ import org.deltaprop.train.optimizer.Optimizers;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -86,6 +87,9 @@ class TrainingTest {
         assertEquals("activation", assertThrows(SettingException.class,
                 () -> Training.on(data).hidden(4, 4, 4).activation(Activation.TANH, Activation.RELU).prepare())
                 .setting());
+        assertEquals("checkpoint", assertThrows(SettingException.class, () -> Training.on(data)
+                .checkpoint(Path.of("no-such-folder", "run.ckpt.safetensors"), 1).prepare()).setting(),
+                "found before training, not at the first checkpoint");
         SettingException epochs = assertThrows(SettingException.class, () -> Training.on(data).epochs(0).prepare());
         assertEquals("epochs 0: give at least 1", epochs.getMessage());
         try (Backend backend = new ScalarBackend()) {
