@@ -34,7 +34,7 @@ public final class DataFiles {
         Path labels = FASHION_MNIST.resolve(prefix + "-labels-idx1-ubyte.gz");
         if (!Files.isReadable(images) || !Files.isReadable(labels)) {
             throw new BadDataException(images, "Fashion-MNIST is not installed here; install it with "
-                    + "'apt-get install dataset-fashion-mnist' (scripts/train.sh does), or give --train/--test files");
+                    + "'apt-get install dataset-fashion-mnist' (scripts/train.sh does), or use other data");
         }
         return new Path[] {images, labels};
     }
@@ -125,8 +125,7 @@ public final class DataFiles {
         String name = images.getFileName().toString();
         String guess = name.replace("images-idx3", "labels-idx1").replace("images", "labels");
         if (guess.equals(name)) {
-            throw new BadDataException(images, "is an IDX sample file; give its labels file too (--train-labels, "
-                    + "--test-labels or --labels)");
+            throw new BadDataException(images, "is an IDX sample file; give its labels file too");
         }
         return images.resolveSibling(guess);
     }
