@@ -1,5 +1,6 @@
 package org.deltaprop.train;
 
+import java.io.Serializable;
 import java.util.SplittableRandom;
 
 /**
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
  *       quasi-random order and WebDataset's shard-and-buffer shuffle do.</li>
  * </ul>
  */
-public sealed interface SampleOrder {
+public sealed interface SampleOrder extends Serializable {
 
     SampleOrder SEQUENTIAL = new Sequential();
     SampleOrder SHUFFLE = new Shuffle();
