@@ -50,7 +50,7 @@ class StoreReadAheadTrainingTest {
         w.close();
         StoreDataset store = StoreDataset.open(dir.resolve("store"), null, 0);
         Dataset training = Subset.split(store, 300, 2).training();
-        return Scaling.parse("standardize", training).applyTo(training);
+        return Scaling.standardize(training).applyTo(training);
     }
 
     private static Network train(Dataset data, boolean readAhead, boolean prefetch) {

@@ -108,7 +108,7 @@ class StoreWindowReaderTest {
     void throughASplitAndScaling() throws IOException {
         StoreDataset store = store(FeatureType.FLOAT16);
         Subset.Split split = Subset.split(store, 400, 3);
-        Dataset training = Scaling.parse("standardize", split.training()).applyTo(split.training());
+        Dataset training = Scaling.standardize(split.training()).applyTo(split.training());
         try (WindowedReader reader = training.windowedReader()) {
             sameBatches(training, reader, SampleOrder.blocks(250, 3), 1, 0);
         }
