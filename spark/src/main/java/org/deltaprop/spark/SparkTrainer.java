@@ -155,7 +155,7 @@ public final class SparkTrainer {
                 }
             } else {
                 this.scaling = Scaling.isStandardize(options.scale())
-                        ? Scaling.standardize(statistics.mean(), statistics.std()) : Scaling.parse(options.scale(), null);
+                        ? Scaling.standardize(statistics.mean(), statistics.std()) : fixedScaling(options.scale());
                 this.classes = options.columns().classification() ? largestLabel + 1 : 0;
             }
             int outputs = options.columns().classification() ? classes : options.columns().targetCount();
@@ -315,6 +315,18 @@ public final class SparkTrainer {
             System.arraycopy(a, 0, both, 0, a.length);
             System.arraycopy(b, 0, both, a.length, b.length);
             return both;
+        }
+    }
+
+    /** A scaling that needs no statistics: none, or a divisor such as 255. */
+    private static Scaling fixedScaling(String spec) {
+        if (spec.trim().equalsIgnoreCase("none")) {
+            return Scaling.NONE;
+        }
+        try {
+            return Scaling.divideBy(Double.parseDouble(spec.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("scaling '" + spec + "': use none, standardize or a divisor like 255");
         }
     }
 }
