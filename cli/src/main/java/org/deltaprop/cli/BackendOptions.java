@@ -53,7 +53,8 @@ final class BackendOptions {
         if (threads != null) {
             System.setProperty("deltaprop.threads", Integer.toString(threads));
         }
-        return Backends.select(name != null ? name : System.getProperty(Backends.PROPERTY, Backends.AUTO), multiplyAdds);
+        return Backends.selectForJob(name != null ? name : System.getProperty(Backends.PROPERTY, Backends.AUTO),
+                multiplyAdds);
     }
 
     /**

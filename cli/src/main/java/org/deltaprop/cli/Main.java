@@ -40,9 +40,11 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The command line for {@code args}. Picocli models each subcommand it is given by reflection
-     * over its options, which at start-up costs more than a small job's work: a run that names its
-     * command gets that one alone; usage, help and misspelt commands get them all.
+     * The command line for {@code args}, as {@link #run} parses and executes it (the fuzz test
+     * parses with {@code commandLine()}, which has every command). Picocli models each subcommand
+     * it is given by reflection over its options, which at start-up costs more than a small job's
+     * work: a run that names its command gets that one alone; usage, help and misspelt commands
+     * get them all.
      */
     static CommandLine commandLine(String... args) {
         CommandLine commandLine = new CommandLine(new Main());

@@ -94,7 +94,18 @@ public final class Backends {
 
     /** The backend named {@code requested}: {@value #AUTO} or one of {@link #names}. */
     public static Selection select(String requested) {
-        return select(requested, Long.MAX_VALUE, providers());
+        return select(requested, providers());
+    }
+
+    /**
+     * As {@link #select(String)}, the backend on at most {@code threads} CPU threads
+     * ({@link BackendProvider#create(int)}): for processes that run one backend per task slot.
+     */
+    public static Selection select(String requested, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("a backend needs at least 1 thread, got " + threads);
+        }
+        return select(requested, providers(), threads, Long.MAX_VALUE);
     }
 
     /**
@@ -102,8 +113,8 @@ public final class Backends {
      * as {@link #select(String)}, except that {@value #AUTO} takes the scalar reference for a job
      * below {@link #SMALL_JOB} without probing the others.
      */
-    public static Selection select(String requested, long multiplyAdds) {
-        return select(requested, multiplyAdds, providers());
+    public static Selection selectForJob(String requested, long multiplyAdds) {
+        return selectForJob(requested, multiplyAdds, providers());
     }
 
     /**
@@ -139,16 +150,22 @@ public final class Backends {
      * that tests can choose among stand-ins that are usable or not and ranked as they like.
      */
     static Selection select(String requested, List<BackendProvider> providers) {
-        return select(requested, Long.MAX_VALUE, providers);
+        return select(requested, providers, 0, Long.MAX_VALUE);
     }
 
-    /** {@link #select(String, long)} among {@code providers} instead of this build's. */
-    static Selection select(String requested, long multiplyAdds, List<BackendProvider> providers) {
+    /** {@link #selectForJob(String, long)} among {@code providers} instead of this build's. */
+    static Selection selectForJob(String requested, long multiplyAdds, List<BackendProvider> providers) {
+        return select(requested, providers, 0, multiplyAdds);
+    }
+
+    /** With {@code threads} 0: the providers' own thread counts; {@code multiplyAdds} the job's size, if known. */
+    private static Selection select(String requested, List<BackendProvider> providers, int threads,
+                                    long multiplyAdds) {
         String name = requested == null ? AUTO : requested.trim().toLowerCase(Locale.ROOT);
         if (name.equals(AUTO) || name.isEmpty()) {
-            Optional<Selection> small = multiplyAdds < SMALL_JOB ? selectForSmallJob(providers, multiplyAdds)
+            Optional<Selection> small = multiplyAdds < SMALL_JOB ? selectForSmallJob(providers, threads, multiplyAdds)
                     : Optional.empty();
-            return small.orElseGet(() -> selectAuto(providers));
+            return small.orElseGet(() -> selectAuto(providers, threads));
         }
         BackendProvider provider = loaded(providers).filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> unknown(requested, providers));
@@ -156,13 +173,13 @@ public final class Backends {
         if (!availability.usable()) {
             throw new BackendUnavailableException("backend " + name + " cannot run here: " + availability.detail());
         }
-        Backend backend = create(provider);
+        Backend backend = create(provider, threads);
         String explanation = "backend " + name + " (asked for): " + backend.description();
         LOG.log(System.Logger.Level.INFO, explanation);
         return new Selection(backend, explanation);
     }
 
-    private static Selection selectAuto(List<BackendProvider> providers) {
+    private static Selection selectAuto(List<BackendProvider> providers, int threads) {
         List<BackendProvider.Availability> all = survey(providers);
         int best = -1;
         for (int i = 0; i < all.size(); i++) {
@@ -175,7 +192,7 @@ public final class Backends {
                     .map(a -> a.name() + ": " + a.detail()).collect(Collectors.joining("; ")));
         }
         BackendProvider.Availability chosen = all.get(best);
-        Backend backend = create(providers.get(best));
+        Backend backend = create(providers.get(best), threads);
         StringBuilder line = new StringBuilder("backend auto → ").append(chosen.name())
                 .append(" (").append(backend.description()).append(")");
         for (BackendProvider.Availability other : all) {
@@ -189,15 +206,16 @@ public final class Backends {
         return new Selection(backend, explanation);
     }
 
-    /** The scalar reference, if it can run, without probing or loading any other backend. */
-    private static Optional<Selection> selectForSmallJob(List<BackendProvider> providers, long multiplyAdds) {
+    /** The scalar reference, if it can run, without probing or starting any other backend. */
+    private static Optional<Selection> selectForSmallJob(List<BackendProvider> providers, int threads,
+                                                         long multiplyAdds) {
         Optional<BackendProvider> reference = loaded(providers).filter(p -> p.name().equals(REFERENCE)).findFirst();
         if (reference.isEmpty() || !safeProbe(reference.get()).usable()) {
             return Optional.empty();
         }
-        Backend backend = create(reference.get());
+        Backend backend = create(reference.get(), threads);
         String explanation = String.format(Locale.ROOT, "backend auto → %s (%s): a small job (%.1e multiply-adds), "
-                + "which the reference finishes before another backend would have warmed up; --backend names one "
+                + "which the reference finishes before another backend would have warmed up; name another "
                 + "to use it anyway", REFERENCE, backend.description(), (double) multiplyAdds);
         LOG.log(System.Logger.Level.INFO, explanation);
         return Optional.of(new Selection(backend, explanation));
@@ -208,7 +226,7 @@ public final class Backends {
         List<String> choices = Stream.concat(Stream.of(AUTO), names(providers).stream()).toList();
         String list = String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.getLast();
         StringBuilder message = new StringBuilder("unknown backend '").append(requested).append("': use ").append(list)
-                .append(" (-D").append(PROPERTY).append("=... or --backend)");
+                .append(" (the ").append(PROPERTY).append(" property)");
         providers.stream().filter(p -> p instanceof Unloadable)
                 .forEach(p -> message.append("; ").append(p.name()).append(": ").append(p.probe().detail()));
         return new BackendUnavailableException(message.toString());
@@ -231,9 +249,9 @@ public final class Backends {
         }
     }
 
-    private static Backend create(BackendProvider provider) {
+    private static Backend create(BackendProvider provider, int threads) {
         try {
-            return provider.create();
+            return threads > 0 ? provider.create(threads) : provider.create();
         } catch (BackendUnavailableException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

@@ -60,7 +60,8 @@ public final class CsvReader {
             boolean labelled = rows.labelIndex >= 0 && options.targetsPresent();
             float[] row = new float[features];
             float[] rowTargets = new float[targetCount];
-            float[] x = new float[features * 1024];
+            // Room for 1024 rows to start with, or one row when rows are wider than 1024 values (in int).
+            float[] x = new float[Math.max(features, (int) Math.min(1024L * features, 1 << 20))];
             float[] targets = new float[targetCount * 1024];
             int[] labels = new int[labelled ? 1024 : 0];
             int n = 0;

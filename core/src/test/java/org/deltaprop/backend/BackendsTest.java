@@ -157,27 +157,29 @@ class BackendsTest {
         StandIn scalar = StandIn.usable("scalar", 0, "reference loops");
         StandIn simd = StandIn.mustNotBeProbed("simd");
         StandIn opencl = StandIn.mustNotBeProbed("opencl");
-        Backends.Selection selection = Backends.select("auto", Backends.SMALL_JOB - 1, providers(opencl, simd, scalar));
+        Backends.Selection selection = Backends.selectForJob("auto", Backends.SMALL_JOB - 1,
+                providers(opencl, simd, scalar));
         assertSame(scalar.backend, selection.backend());
         assertEquals("backend auto → scalar (" + scalar.backend.description() + "): a small job (1.0e+09 "
                 + "multiply-adds), which the reference finishes before another backend would have warmed up; "
-                + "--backend names one to use it anyway", selection.explanation());
+                + "name another to use it anyway", selection.explanation());
     }
 
     @Test
     void aJobOfAnySizeGetsTheBackendAskedForAndABigOneTheHighestRanked() {
         List<BackendProvider> providers = providers(StandIn.usable("scalar", 0, "reference loops"),
                 StandIn.usable("simd", 20, "512 bits"), StandIn.usable("opencl", 10, "#0 a CPU"));
-        assertEquals("backend simd (asked for): ", Backends.select("simd", 1, providers).explanation()
+        assertEquals("backend simd (asked for): ", Backends.selectForJob("simd", 1, providers).explanation()
                 .replaceAll(": .*", ": "));
-        assertTrue(Backends.select("auto", Backends.SMALL_JOB, providers).explanation()
+        assertTrue(Backends.selectForJob("auto", Backends.SMALL_JOB, providers).explanation()
                 .startsWith("backend auto → simd ("));
     }
 
     @Test
     void aSmallJobWithoutAUsableReferenceIsChosenForAsAnyOther() {
         StandIn simd = StandIn.usable("simd", 20, "512 bits");
-        Backends.Selection selection = Backends.select("auto", 1, providers(StandIn.unusable("scalar", "broken"), simd));
+        Backends.Selection selection = Backends.selectForJob("auto", 1,
+                providers(StandIn.unusable("scalar", "broken"), simd));
         assertSame(simd.backend, selection.backend());
         assertTrue(selection.explanation().endsWith("; scalar unusable: broken"), selection.explanation());
     }
@@ -252,7 +254,7 @@ class BackendsTest {
                 .map(BackendProvider.Availability::name).toList());
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.select("opencl", providers));
-        assertEquals("unknown backend 'opencl': use auto, scalar or simd (-Ddeltaprop.backend=... or --backend)",
+        assertEquals("unknown backend 'opencl': use auto, scalar or simd (the deltaprop.backend property)",
                 e.getMessage());
     }
 
