@@ -35,7 +35,31 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(Main::handle);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        return commandLine.execute(args);
+        int status;
+        try {
+            status = commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            // What the job held is unreachable once the error has left it, so there is room to say this.
+            return fail(commandLine, "out of memory: the Java heap (at most " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB here) cannot hold this job. Raise it with DELTAPROP_JAVA_OPTS=-Xmx<size> (scripts/deltaprop "
+                    + "passes it to the JVM; e.g. -Xmx16g), or for data larger than memory convert it to a store "
+                    + "(deltaprop convert, docs/DATA.md) and train on that");
+        } catch (StackOverflowError e) {
+            return fail(commandLine, "an input nests too deeply to read (the stack overflowed); the file is "
+                    + "corrupt or hostile");
+        }
+        if (System.out.checkError()) {
+            return fail(commandLine, "standard output could not be written (closed, or the disk is full); "
+                    + "what it should have shown is lost, though files written are complete");
+        }
+        return status;
+    }
+
+    private static int fail(CommandLine commandLine, String message) {
+        PrintWriter err = commandLine.getErr();
+        err.println("deltaprop: error: " + message);
+        err.flush();
+        return 1;
     }
 
     @Override

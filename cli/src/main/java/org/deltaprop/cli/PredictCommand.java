@@ -15,8 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -70,6 +73,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (out != null) {
             OutputPaths.checkWritable(out, "predictions");
+            OutputPaths.checkSeparate(OutputPaths.named("predictions", out),
+                    OutputPaths.named("--input", input, "--model", model.path));
         }
         Model m = model.read();
         Dataset rows = DataFiles.readFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false));
@@ -88,9 +93,7 @@ final class PredictCommand implements Callable<Integer> {
                      .setUnit(" rows", 1).build() : null) {
             IntConsumer done = bar == null ? count -> { } : bar::stepTo;
             if (out == null) {
-                PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-                write(stdout, what, net, scaled, done);
-                stdout.flush();
+                write(OutputPaths.checkedStandardOutput(), what, net, scaled, done);
             } else {
                 AtomicFiles.write(out, stream -> write(stream, what, net, scaled, done));
                 System.err.println("deltaprop: wrote " + n + " predictions to " + out);
@@ -104,13 +107,14 @@ final class PredictCommand implements Callable<Integer> {
      * than the heap is predicted for in constant memory.
      */
     private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data,
-                              IntConsumer rowsDone) {
+                              IntConsumer rowsDone) throws IOException {
         int n = data.size();
         int inputs = data.features();
         int outputs = net.architecture().outputs();
         int chunk = net.capacity();
         int[] order = IntStream.range(0, n).toArray();
-        PrintStream p = new PrintStream(stream, false, StandardCharsets.UTF_8);
+        // A Writer, not a PrintStream: a failed write (a full disk) throws instead of being ignored.
+        Writer p = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
         writeHeader(p, what, outputs);
         float[] x = new float[chunk * inputs];
         for (int from = 0; from < n; from += chunk) {
@@ -125,7 +129,7 @@ final class PredictCommand implements Callable<Integer> {
         p.flush();
     }
 
-    private static void writeHeader(PrintStream p, Columns what, int outputs) {
+    private static void writeHeader(Writer p, Columns what, int outputs) throws IOException {
         StringBuilder head = new StringBuilder();
         if (what != Columns.OUTPUTS) {
             head.append("class");
@@ -135,10 +139,10 @@ final class PredictCommand implements Callable<Integer> {
                 head.append(head.isEmpty() ? "" : ",").append("y").append(k);
             }
         }
-        p.println(head);
+        p.append(head).append('\n');
     }
 
-    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs) {
+    private static void write(Writer p, Columns what, float[] y, int n, int outputs) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < n; i++) {
             line.setLength(0);
@@ -150,7 +154,7 @@ final class PredictCommand implements Callable<Integer> {
                     line.append(line.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.7g", y[i * outputs + k]));
                 }
             }
-            p.println(line);
+            p.append(line).append('\n');
         }
     }
 }

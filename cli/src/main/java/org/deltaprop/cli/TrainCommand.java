@@ -243,9 +243,24 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointOut != null) {
             OutputPaths.checkWritable(checkpointOut, "checkpoint");
         }
-
-        // Data.
         boolean fashion = train.equals("fashion-mnist");
+        Map<String, Path> outputs = OutputPaths.named("model", modelOut, "learning curve", curveOut,
+                "checkpoint", checkpointOut);
+        OutputPaths.checkSeparate(outputs, OutputPaths.named("--train", fashion ? null : Path.of(train),
+                "--train-labels", trainLabels, "--test", test == null || test.equals("none")
+                        || test.equals("fashion-mnist") ? null : Path.of(test), "--test-labels", testLabels,
+                "--init", init));
+        // A resumed run writes its checkpoint back where it read it, and nothing else there.
+        OutputPaths.checkSeparate(OutputPaths.named("model", modelOut, "learning curve", curveOut),
+                OutputPaths.named("--resume", resume));
+        try (OutputPaths.Lock lock = OutputPaths.lock(List.copyOf(outputs.values()))) {
+            return train(wallStart, resumed, start, fashion, modelOut, curveOut, checkpointOut);
+        }
+    }
+
+    private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
+                      Path checkpointOut) throws IOException {
+        // Data.
         int knownClasses = start != null ? start.classes() : 0;
         Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
         Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csv.options(), knownClasses);
@@ -315,7 +330,10 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n", opt,
                 settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
                 epochs, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "", options.order());
-        if (resumed != null) {
+        if (resumed != null && resumed.epoch() == epochs && resumed.progress() == null) {
+            System.out.printf(Locale.ROOT, "%s holds the finished run (epoch %d of %d): saving its model%n", resume,
+                    resumed.epoch(), epochs);
+        } else if (resumed != null) {
             System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
                     resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
                             + (resumed.epoch() + 1));
@@ -336,7 +354,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Model model = new Model(result.network(), scaling, all.classes());
         ModelFile.write(modelOut, model);
-        if (curveOut != null) {
+        // A run resumed from its final checkpoint trains no epoch, and has no curve to draw.
+        boolean trained = !result.history().isEmpty();
+        if (curveOut != null && trained) {
             LearningCurve.write(result.history(), arch.sizes(), curveOut);
         }
         if (result.stoppedEarly()) {
@@ -350,8 +370,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         int epochsRun = result.history().size();
         System.out.printf(Locale.ROOT, "time: %.1f s training (%.2f s per epoch), %.1f s in all%n",
-                result.trainingSeconds(), result.trainingSeconds() / epochsRun, (System.nanoTime() - wallStart) / 1e9);
-        System.out.println("wrote " + modelOut + (curveOut != null ? ", " + curveOut : "")
+                result.trainingSeconds(), trained ? result.trainingSeconds() / epochsRun : 0.0,
+                (System.nanoTime() - wallStart) / 1e9);
+        System.out.println("wrote " + modelOut + (curveOut != null && trained ? ", " + curveOut : "")
                 + (checkpointOut != null ? ", " + checkpointOut : ""));
         if (profiler != null) {
             System.out.print(profiler.report());
