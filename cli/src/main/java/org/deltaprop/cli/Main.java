@@ -1,6 +1,7 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.BackendUnavailableException;
+import org.deltaprop.data.BadDataException;
 import org.deltaprop.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,7 @@ public final class Main implements Runnable {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         int status;
         try {
+            BackendOptions.checkThreadsProperty();
             status = commandLine.execute(args);
         } catch (OutOfMemoryError e) {
             // What the job held is unreachable once the error has left it, so there is room to say this.
@@ -44,6 +46,8 @@ public final class Main implements Runnable {
                     + " MB here) cannot hold this job. Raise it with DELTAPROP_JAVA_OPTS=-Xmx<size> (scripts/deltaprop "
                     + "passes it to the JVM; e.g. -Xmx16g), or for data larger than memory convert it to a store "
                     + "(deltaprop convert, docs/DATA.md) and train on that");
+        } catch (UserException e) {
+            return fail(commandLine, e.getMessage());
         } catch (StackOverflowError e) {
             return fail(commandLine, "an input nests too deeply to read (the stack overflowed); the file is "
                     + "corrupt or hostile");
@@ -72,7 +76,7 @@ public final class Main implements Runnable {
         if (e instanceof IllegalArgumentException || e instanceof BackendUnavailableException
                 || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException
                 || e instanceof TrainingDivergedException) {
-            err.println("deltaprop " + commandLine.getCommandName() + ": error: " + e.getMessage());
+            err.println("deltaprop " + commandLine.getCommandName() + ": error: " + BadDataException.shorten(e.getMessage()));
             err.flush();
             return 1;
         }

@@ -98,7 +98,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hidden layer sizes (default: ${DEFAULT-VALUE}); inputs and outputs come from the data.")
     List<Integer> hidden;
 
-    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",",
+    // Split at the commas between activations, not those inside gsigmoid(α,β,γ,λ).
+    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",(?![^()]*\\))",
             description = "Hidden activation, one for all or one per layer: sigmoid, tanh, relu, gudermannian, "
                     + "identity, gsigmoid(alpha,beta,gamma,lambda) (default: ${DEFAULT-VALUE}).")
     List<String> activation;
@@ -301,7 +302,9 @@ final class TrainCommand implements Callable<Integer> {
         Dataset valSet = valRaw == null ? null : scaling.applyTo(valRaw);
 
         // Network and options.
-        Network initial = start != null ? start.network() : Network.initialize(architecture(all), seed);
+        Architecture planned = start != null ? start.network().architecture() : architecture(all);
+        MemoryBudget.checkTrainingFits(planned);
+        Network initial = start != null ? start.network() : Network.initialize(planned, seed);
         Architecture arch = initial.architecture();
         if (arch.inputs() != all.features() || arch.outputs() != all.targetWidth()) {
             throw new Main.UserException("the data has " + all.features() + " features and " + all.targetWidth()
@@ -480,18 +483,26 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** A whole number counts rows; a number with a point or an exponent is a fraction of them, below 1. */
     private int validationRows(int rows) {
+        String text = validation.trim();
+        boolean fraction = text.contains(".") || text.toLowerCase(Locale.ROOT).contains("e");
         double v;
         try {
-            v = Double.parseDouble(validation.trim());
+            v = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new Main.UserException("--validation '" + validation + "': give a row count or a fraction like 0.1");
+            v = Double.NaN;
         }
-        int n = v > 0 && v < 1 ? (int) Math.round(v * rows) : (int) v;
-        if (v < 0 || (v >= 1 && v != Math.rint(v)) || n >= rows) {
-            throw new Main.UserException("--validation " + validation + " does not leave training rows out of " + rows);
+        if (!(v >= 0) || fraction && v >= 1 || !fraction && v != Math.rint(v)) {
+            throw new Main.UserException("--validation '" + validation + "': give a row count (e.g. 1000) or a "
+                    + "fraction of the rows from 0 to below 1 (e.g. 0.1)");
         }
-        return n;
+        long n = fraction ? Math.round(v * rows) : (long) v;
+        if (n >= rows) {
+            throw new Main.UserException("--validation " + validation + " holds out " + n + " of the " + rows
+                    + " rows and leaves none to train on");
+        }
+        return (int) n;
     }
 
     /** The model path with its .safetensors suffix replaced. */
