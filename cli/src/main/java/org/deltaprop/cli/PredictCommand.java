@@ -1,12 +1,10 @@
 package org.deltaprop.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
-import org.deltaprop.data.Dataset;
+import org.deltaprop.data.RowStream;
 import org.deltaprop.io.AtomicFiles;
 import org.deltaprop.io.Model;
 import org.deltaprop.train.DeviceNetwork;
@@ -24,8 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
+import java.util.function.LongConsumer;
 
 /** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
@@ -77,56 +74,53 @@ final class PredictCommand implements Callable<Integer> {
                     OutputPaths.named("--input", input, "--model", model.path));
         }
         Model m = model.read();
-        Dataset rows = DataFiles.readFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false));
-        Predictor.checkWidth(m, rows.features(), input);
-        int n = rows.size();
-        Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
-        if (what != Columns.OUTPUTS && m.classes() == 0) {
-            throw new Main.UserException("the model is a regression model: it has outputs, not classes (--columns outputs)");
-        }
-        Dataset scaled = m.scaling().applyTo(rows);
-        try (Backend b = backend.open().backend();
-             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n));
-             // A bar on a terminal (on standard error), for data sets that take a while.
-             ProgressBar bar = !noProgress && System.console() != null && n > 100_000
-                     ? new ProgressBarBuilder().setTaskName("predict").setInitialMax(n).setStyle(ProgressBarStyle.ASCII)
-                     .setUnit(" rows", 1).build() : null) {
-            IntConsumer done = bar == null ? count -> { } : bar::stepTo;
-            if (out == null) {
-                write(OutputPaths.checkedStandardOutput(), what, net, scaled, done);
-            } else {
-                AtomicFiles.write(out, stream -> write(stream, what, net, scaled, done));
-                System.err.println("deltaprop: wrote " + n + " predictions to " + out);
+        // Read once, front to back: a CSV of any size is predicted for in constant memory.
+        try (RowStream rows = DataFiles.streamFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false))) {
+            Predictor.checkWidth(m, rows.features(), input);
+            Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
+            if (what != Columns.OUTPUTS && m.classes() == 0) {
+                throw new Main.UserException("the model is a regression model: it has outputs, not classes (--columns outputs)");
+            }
+            RowStream scaled = m.scaling().applyTo(rows);
+            try (Backend b = backend.open().backend();
+                 DeviceNetwork net = new DeviceNetwork(b, m.network(), 1024);
+                 ProgressBar bar = Predictor.progressBar("predict", rows, input, noProgress)) {
+                LongConsumer done = bar == null ? count -> { } : bar::stepTo;
+                if (out == null) {
+                    write(OutputPaths.checkedStandardOutput(), what, net, scaled, done);
+                } else {
+                    long[] written = new long[1];
+                    AtomicFiles.write(out, stream -> written[0] = write(stream, what, net, scaled, done));
+                    System.err.println("deltaprop: wrote " + written[0] + " predictions to " + out);
+                }
             }
         }
         return 0;
     }
 
     /**
-     * Predicts and writes a batch of the network's capacity at a time, so that a store larger
-     * than the heap is predicted for in constant memory.
+     * Predicts and writes a batch of the network's capacity at a time, so that a store or a CSV
+     * larger than the heap is predicted for in constant memory. Returns the number of rows.
      */
-    private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data,
-                              IntConsumer rowsDone) throws IOException {
-        int n = data.size();
-        int inputs = data.features();
+    private static long write(OutputStream stream, Columns what, DeviceNetwork net, RowStream data,
+                              LongConsumer rowsDone) throws IOException {
         int outputs = net.architecture().outputs();
         int chunk = net.capacity();
-        int[] order = IntStream.range(0, n).toArray();
         // A Writer, not a PrintStream: a failed write (a full disk) throws instead of being ignored.
         Writer p = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
         writeHeader(p, what, outputs);
-        float[] x = new float[chunk * inputs];
-        for (int from = 0; from < n; from += chunk) {
-            int count = Math.min(chunk, n - from);
-            if (count < chunk) {
-                x = new float[count * inputs];
-            }
-            data.gather(order, from, count, x, new float[0]);
-            write(p, what, Evaluator.predict(net, x, count), count, outputs);
-            rowsDone.accept(from + count);
+        float[] x = new float[chunk * data.features()];
+        float[] y = new float[chunk * outputs];
+        long rows = 0;
+        for (int count; (count = data.read(chunk, x, new float[0], new int[0])) > 0; rows += count) {
+            net.loadBatch(x, null, count);
+            net.forward(count);
+            net.backend().copyOut(net.activations(net.architecture().depth()).topRows(count), y, 0);
+            write(p, what, y, count, outputs);
+            rowsDone.accept(rows + count);
         }
         p.flush();
+        return rows;
     }
 
     private static void writeHeader(Writer p, Columns what, int outputs) throws IOException {

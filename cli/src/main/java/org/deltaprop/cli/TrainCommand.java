@@ -4,25 +4,23 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
-import org.deltaprop.backend.Backends;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
-import org.deltaprop.data.Subset;
 import org.deltaprop.data.store.StoreDataset;
 import org.deltaprop.io.Model;
 import org.deltaprop.io.ModelFile;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
-import org.deltaprop.nn.Layer;
 import org.deltaprop.nn.Loss;
-import org.deltaprop.nn.Network;
 import org.deltaprop.train.Checkpoint;
-import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Profiler;
 import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Schedule;
+import org.deltaprop.train.SettingException;
+import org.deltaprop.train.Training;
+import org.deltaprop.train.TrainingDivergedException;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.TrainingRun;
 import org.deltaprop.train.optimizer.Optimizer;
@@ -34,7 +32,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -272,91 +269,49 @@ final class TrainCommand implements Callable<Integer> {
                     : new Path[] {Path.of(testSpec), testLabels};
             testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options(),
                     all.classes() > 0 ? all.classes() : 0);
-            if (testSet.features() != all.features() || testSet.targetWidth() != all.targetWidth()) {
-                throw new Main.UserException("the test data has " + testSet.features() + " features and "
-                        + testSet.targetWidth() + " targets per row, the training data " + all.features() + " and "
-                        + all.targetWidth());
-            }
-            if (all instanceof StoreDataset a && testSet instanceof StoreDataset t && !a.classNames().isEmpty()
-                    && !t.classNames().isEmpty() && !a.classNames().equals(t.classNames())) {
-                throw new Main.UserException("the training store names its classes " + a.classNames()
-                        + " and the test store " + t.classNames() + ": the same index would mean different classes; "
-                        + "convert the test data with --classes-from " + a.source());
-            }
         }
-        int holdOut = validationRows(all.size());
-        Dataset trainRaw = all;
-        Dataset valRaw = null;
-        if (holdOut > 0) {
-            Subset.Split split = Subset.split(all, holdOut, seed);
-            trainRaw = split.training();
-            valRaw = split.validation();
-        }
-        // A store written by convert carries its features' statistics over all its rows: standardising
-        // with them saves a pass over the data (with --validation, that includes the held-out rows).
-        StoreDataset.Statistics stored = start == null && Scaling.isStandardize(scale)
-                && all instanceof StoreDataset store ? store.statistics().orElse(null) : null;
-        Scaling scaling = start != null ? start.scaling()
-                : stored != null ? Scaling.standardize(stored.mean(), stored.std()) : Scaling.parse(scale, trainRaw);
-        Dataset trainSet = scaling.applyTo(trainRaw);
-        Dataset valSet = valRaw == null ? null : scaling.applyTo(valRaw);
-
-        // Network and options.
-        Architecture planned = start != null ? start.network().architecture() : architecture(all);
-        MemoryBudget.checkTrainingFits(planned);
-        Network initial = start != null ? start.network() : Network.initialize(planned, seed);
-        Architecture arch = initial.architecture();
-        if (arch.inputs() != all.features() || arch.outputs() != all.targetWidth()) {
-            throw new Main.UserException("the data has " + all.features() + " features and " + all.targetWidth()
-                    + " targets per row, but the network " + arch.sizes() + " takes " + arch.inputs() + " inputs and has "
-                    + arch.outputs() + " outputs" + (all.features() == arch.inputs() + 1
-                    ? " (is the label column counted as a feature? see --label-column)" : ""));
-        }
-        Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
-        int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
-        TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed,
-                sampleOrder(all));
-        if (checkpointSteps < 0 || !(checkpointMinutes >= 0) || checkpointEvery < 0) {
-            throw new Main.UserException("--checkpoint-every, --checkpoint-steps and --checkpoint-minutes take a "
-                    + "number ≥ 0 (0: off)");
-        }
-        TrainingRun.Settings settings = new TrainingRun.Settings(epochs, Schedule.parse(schedule), patience,
-                checkpointOut, checkpointEvery, checkpointSteps, checkpointMinutes * 60);
-
-        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%n",
-                fashion ? "Fashion-MNIST" : train, trainSet.size(),
-                valSet != null ? ", " + valSet.size() + " validation" : "",
-                testSet != null ? ", " + testSet.size() + " test" : "", all.features(),
-                all.classes() > 0 ? all.classes() + " classes" : all.targetWidth() + " regression targets", scaling
-                        + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""));
-        System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
-        System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n", opt,
-                settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
-                epochs, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "", options.order());
-        if (resumed != null && resumed.epoch() == epochs && resumed.progress() == null) {
-            System.out.printf(Locale.ROOT, "%s holds the finished run (epoch %d of %d): saving its model%n", resume,
-                    resumed.epoch(), epochs);
-        } else if (resumed != null) {
-            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
-                    resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
-                            + (resumed.epoch() + 1));
-        }
-
-        TrainingRun.Result result;
-        Evaluator.Evaluation testResult = null;
-        Backends.Selection selection = backend.open();
         Profiler profiler = profile ? new Profiler() : null;
-        try (Backend b = selection.backend()) {
-            result = TrainingRun.run(profiler != null ? profiler.wrap(b) : b, initial, options, trainSet, valSet, scaling, all.classes(), settings, resumed,
-                    resume, new ConsoleListener(!noProgress && System.console() != null));
-            if (testSet != null) {
-                try (DeviceNetwork net = new DeviceNetwork(b, result.network(), Math.min(1024, testSet.size()))) {
-                    testResult = Evaluator.evaluate(net, scaling.applyTo(testSet));
-                }
+        Training training = Training.on(all).test(testSet).order(sampleOrder(all)).seed(seed).epochs(epochs)
+                .schedule(Schedule.parse(schedule)).patience(patience).reduction(batchError.reduction())
+                .l2(batchError.l2).checkpoint(checkpointOut, checkpointEvery)
+                .checkpointWithinEpochs(checkpointSteps, checkpointMinutes * 60)
+                .listener(new ConsoleListener(!noProgress && System.console() != null)).profiler(profiler);
+        Training.Plan plan;
+        Training.Outcome outcome;
+        try {
+            validation(training);
+            batch(training);
+            if (!Scaling.isStandardize(scale)) {
+                training.scaling(fixedScaling());
             }
+            if (resumed != null) {
+                training.resume(resumed, resume);
+            } else {
+                training.optimizer(optimizer());
+            }
+            if (start != null) {
+                training.startFrom(start);
+            } else {
+                network(training);
+            }
+            plan = training.prepare();
+            printPlan(plan, fashion ? "Fashion-MNIST" : train);
+            try (Backend b = backend.open().backend()) {
+                outcome = plan.run(b);
+            }
+        } catch (SettingException e) {
+            if (e.setting().equals(Training.HEAP)) {
+                throw new Main.UserException(e.problem() + " (scripts/deltaprop passes DELTAPROP_JAVA_OPTS=-Xmx<size> "
+                        + "to java)");
+            }
+            throw new Main.UserException(flag(e.setting()) + " " + e.problem());
+        } catch (TrainingDivergedException e) {
+            throw new Main.UserException(e.getMessage() + " Options: --lr, --scale.");
         }
-        Model model = new Model(result.network(), scaling, all.classes());
-        ModelFile.write(modelOut, model);
+        TrainingRun.Result result = outcome.run();
+        Evaluator.Evaluation testResult = outcome.test();
+        Architecture arch = plan.architecture();
+        ModelFile.write(modelOut, outcome.model());
         // A run resumed from its final checkpoint trains no epoch, and has no curve to draw.
         boolean trained = !result.history().isEmpty();
         if (curveOut != null && trained) {
@@ -383,32 +338,54 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Architecture architecture(Dataset data) {
-        boolean classification = data.classes() > 0;
-        Loss l = loss != null ? Loss.parse(loss) : classification ? Loss.CATEGORICAL_CROSS_ENTROPY
-                : Loss.HALF_SUM_OF_SQUARES;
-        Activation out = output != null ? Activation.parse(output) : switch (l) {
-            case CATEGORICAL_CROSS_ENTROPY -> Activation.SOFTMAX;
-            case BINARY_CROSS_ENTROPY -> Activation.SIGMOID;
-            default -> Activation.IDENTITY;
+    /** The hidden layers, activations, loss, output and dropout the options give (the library fills in the rest). */
+    private void network(Training training) {
+        training.hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
+                .activation(activation.stream().map(Activation::parse).toArray(Activation[]::new))
+                .dropout(dropout);
+        if (loss != null) {
+            training.loss(Loss.parse(loss));
+        }
+        if (output != null) {
+            training.output(Activation.parse(output));
+        }
+    }
+
+    /** What was set up, before the first epoch: data, network, training and, resuming, from where. */
+    private void printPlan(Training.Plan plan, String dataName) {
+        StoreDataset.Statistics stored = plan.storeStatistics();
+        Dataset testSet = plan.test();
+        TrainingOptions options = plan.options();
+        Architecture arch = plan.architecture();
+        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%n",
+                dataName, plan.training().size(),
+                plan.validation() != null ? ", " + plan.validation().size() + " validation" : "",
+                testSet != null ? ", " + testSet.size() + " test" : "", arch.inputs(),
+                plan.classes() > 0 ? plan.classes() + " classes" : arch.outputs() + " regression targets",
+                plan.scaling() + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""));
+        System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
+        System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n",
+                options.optimizer(), plan.settings().schedule(), options.batchSize() == TrainingOptions.FULL_BATCH
+                        ? "all" : Integer.toString(options.batchSize()),
+                epochs, seed, options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
+        Checkpoint resumed = plan.resumed();
+        if (resumed != null && resumed.epoch() == epochs && resumed.progress() == null) {
+            System.out.printf(Locale.ROOT, "%s holds the finished run (epoch %d of %d): saving its model%n", resume,
+                    resumed.epoch(), epochs);
+        } else if (resumed != null) {
+            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
+                    resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
+                            + (resumed.epoch() + 1));
+        }
+    }
+
+    /** The option that sets what the library calls {@code setting}. */
+    private static String flag(String setting) {
+        return switch (setting) {
+            case "validation", "epochs", "patience", "hidden", "activation", "dropout", "batch" -> "--" + setting;
+            case "checkpoint" -> "--checkpoint-every/--checkpoint-steps/--checkpoint-minutes";
+            default -> setting;
         };
-        if (activation.size() != 1 && activation.size() != hidden.size()) {
-            throw new Main.UserException("--activation gives " + activation.size() + " activations for "
-                    + hidden.size() + " hidden layers: give one for all, or one per layer");
-        }
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 0; i < hidden.size(); i++) {
-            layers.add(Layer.dense(hidden.get(i), Activation.parse(activation.get(activation.size() == 1 ? 0 : i))));
-        }
-        layers.add(Layer.dense(data.targetWidth(), out));
-        Architecture arch = new Architecture(data.features(), layers, l);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new Main.UserException("--dropout " + dropout + ": give a rate in [0, 1), e.g. 0.2");
-        }
-        if (dropout > 0 && hidden.isEmpty()) {
-            throw new Main.UserException("--dropout applies after hidden layers, and --hidden gives none");
-        }
-        return arch.withHiddenDropout(dropout);
     }
 
     /**
@@ -471,20 +448,36 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int parseBatch() {
+    /** --scale none or a divisor (standardisation is the library's default). */
+    private Scaling fixedScaling() {
+        if (scale.trim().equalsIgnoreCase("none")) {
+            return Scaling.NONE;
+        }
         try {
-            int b = Integer.parseInt(batch.trim());
-            if (b < 1) {
-                throw new NumberFormatException();
-            }
-            return b;
+            return Scaling.divideBy(Double.parseDouble(scale.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException("--scale '" + scale + "': use none, standardize or a divisor like 255");
+        }
+    }
+
+    /** --batch: a number of rows, or all. */
+    private void batch(Training training) {
+        if (batch.trim().equalsIgnoreCase("all")) {
+            training.fullBatch();
+            return;
+        }
+        try {
+            training.batch(Integer.parseInt(batch.trim()));
         } catch (NumberFormatException e) {
             throw new Main.UserException("--batch '" + batch + "': give a positive number of rows, or 'all'");
         }
     }
 
-    /** A whole number counts rows; a number with a point or an exponent is a fraction of them, below 1. */
-    private int validationRows(int rows) {
+    /**
+     * --validation: a whole number counts rows; a number with a point or an exponent is a fraction
+     * of them, below 1 (so 1.0 is not one row).
+     */
+    private void validation(Training training) {
         String text = validation.trim();
         boolean fraction = text.contains(".") || text.toLowerCase(Locale.ROOT).contains("e");
         double v;
@@ -493,16 +486,14 @@ final class TrainCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             v = Double.NaN;
         }
-        if (!(v >= 0) || fraction && v >= 1 || !fraction && v != Math.rint(v)) {
+        if (fraction && v >= 0 && v < 1) {
+            training.validationFraction(v);
+        } else if (!fraction && v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE) {
+            training.validationRows((int) v);
+        } else {
             throw new Main.UserException("--validation '" + validation + "': give a row count (e.g. 1000) or a "
                     + "fraction of the rows from 0 to below 1 (e.g. 0.1)");
         }
-        long n = fraction ? Math.round(v * rows) : (long) v;
-        if (n >= rows) {
-            throw new Main.UserException("--validation " + validation + " holds out " + n + " of the " + rows
-                    + " rows and leaves none to train on");
-        }
-        return (int) n;
     }
 
     /** The model path with its .safetensors suffix replaced. */

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.ChildJvm;
 import org.deltaprop.io.ModelFile;
+import org.deltaprop.train.Training;
 import org.deltaprop.train.TrainingRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class LimitsAndOptionsTest {
         assertRefused(train("--validation", "1.0", "--hidden", "4"),
                 "give a row count (e.g. 1000) or a fraction of the rows from 0 to below 1");
         assertRefused(train("--validation", "-0.1", "--hidden", "4"), "--validation '-0.1': give a row count");
-        assertRefused(train("--validation", "40", "--hidden", "4"), "holds out 40 of the 40 rows");
+        assertRefused(train("--validation", "40", "--hidden", "4"), "--validation 40 does not leave training rows out of 40");
         Cli one = train("--validation", "1", "--hidden", "4");
         assertEquals(0, one.status(), one.toString());
         assertTrue(one.out().contains("39 training rows, 1 validation"), one.out());
@@ -99,7 +100,7 @@ class LimitsAndOptionsTest {
     void layersTooLargeForAnArrayOrTheHeapAreRefusedWithWhatTheyNeed() {
         assertRefused(train("--hidden", "100000,100000"), "layer 2: 100,000 × 100,000 = 10,000,000,000 weights");
         // Layers of 46,000 (2.1·10⁹ weights each, within an array) in a number that outgrows this JVM's heap.
-        long perLayer = 46_000L * 46_000 * Float.BYTES * MemoryBudget.TRAINING_COPIES;
+        long perLayer = 46_000L * 46_000 * Float.BYTES * Training.PARAMETER_COPIES;
         int layers = (int) (Runtime.getRuntime().maxMemory() / perLayer) + 2;
         Cli r = train("--hidden", String.join(",", Collections.nCopies(layers, "46000")));
         assertRefused(r, "MB of heap");

@@ -162,7 +162,7 @@ public final class Backends {
         List<String> choices = Stream.concat(Stream.of(AUTO), names(providers).stream()).toList();
         String list = String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.getLast();
         StringBuilder message = new StringBuilder("unknown backend '").append(requested).append("': use ").append(list)
-                .append(" (-D").append(PROPERTY).append("=... or --backend)");
+                .append(" (the ").append(PROPERTY).append(" property)");
         providers.stream().filter(p -> p instanceof Unloadable)
                 .forEach(p -> message.append("; ").append(p.name()).append(": ").append(p.probe().detail()));
         return new BackendUnavailableException(message.toString());

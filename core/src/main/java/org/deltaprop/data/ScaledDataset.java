@@ -15,4 +15,15 @@ final class ScaledDataset extends ForwardingDataset {
         super.gather(order, from, count, x, t);
         scaling.apply(x, count, features());
     }
+
+    @Override
+    public WindowedReader windowedReader() {
+        return new WindowedReader.Forwarding(data().windowedReader()) {
+            @Override
+            public void gather(int[] order, int from, int count, float[] x, float[] t) {
+                super.gather(order, from, count, x, t);
+                scaling.apply(x, count, features());
+            }
+        };
+    }
 }

@@ -3,6 +3,7 @@ package org.deltaprop.data;
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -69,24 +70,7 @@ public final class Scaling {
         return new Scaling(Kind.STANDARDIZE, 1, m, inv);
     }
 
-    /** Parses the command line's {@code --scale}: none, standardize, or a divisor such as 255. */
-    public static Scaling parse(String spec, Dataset training) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        if (isStandardize(s)) {
-            return standardize(training);
-        }
-        switch (s) {
-            case "none": return NONE;
-            default:
-                try {
-                    return divideBy(Double.parseDouble(s));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--scale '" + spec + "': use none, standardize or a divisor like 255");
-                }
-        }
-    }
-
-    /** Whether {@code --scale spec} asks for standardisation (standardize, standardise or std). */
+    /** Whether {@code spec} names standardisation (standardize, standardise or std). */
     public static boolean isStandardize(String spec) {
         return switch (spec.trim().toLowerCase(Locale.ROOT)) {
             case "standardize", "standardise", "std" -> true;
@@ -96,6 +80,21 @@ public final class Scaling {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What {@link Kind#DIVIDE} divides by (1 for the other kinds). */
+    public float divisor() {
+        return divisor;
+    }
+
+    /** {@link Kind#STANDARDIZE}'s per-feature means (a copy), or null for the other kinds. */
+    public float[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** {@link Kind#STANDARDIZE}'s per-feature 1/std (a copy), or null for the other kinds. */
+    public float[] inverseStd() {
+        return inverseStd == null ? null : inverseStd.clone();
     }
 
     /** Scales {@code rows} rows of {@code features} values in place. */
@@ -140,6 +139,47 @@ public final class Scaling {
         }
         checkFeatures(data.features());
         return new ScaledDataset(data, this);
+    }
+
+    /** The rows as this scaling transforms them, batch by batch as they are read. */
+    public RowStream applyTo(RowStream rows) {
+        if (kind == Kind.NONE) {
+            return rows;
+        }
+        checkFeatures(rows.features());
+        return new RowStream() {
+            @Override
+            public int features() {
+                return rows.features();
+            }
+
+            @Override
+            public int targetWidth() {
+                return rows.targetWidth();
+            }
+
+            @Override
+            public int classes() {
+                return rows.classes();
+            }
+
+            @Override
+            public long size() {
+                return rows.size();
+            }
+
+            @Override
+            public int read(int max, float[] x, float[] t, int[] labels) throws IOException {
+                int n = rows.read(max, x, t, labels);
+                apply(x, n, rows.features());
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                rows.close();
+            }
+        };
     }
 
     /** Throws unless the scaling fits rows of {@code features} values (a standardisation has one pair per feature). */

@@ -97,7 +97,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         Model model = ModelFile.fromContents(file, contents);
         Map<String, String> meta = contents.metadata();
         if (!meta.containsKey(PREFIX + "epoch")) {
-            throw new BadDataException(file, "is a model, not a checkpoint: use --init to start from its weights");
+            throw new BadDataException(file, "is a model, not a checkpoint: start a new run from its weights instead of resuming");
         }
         try {
             Optimizer optimizer = readOptimizer(meta);

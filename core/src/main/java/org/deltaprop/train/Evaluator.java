@@ -1,9 +1,12 @@
 package org.deltaprop.train;
 
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.RowStream;
 import org.deltaprop.nn.Architecture;
 
-import java.util.function.IntConsumer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.LongConsumer;
 
 /**
  * Runs a network on a data set in batches (forward pass and loss only, no update) and
@@ -20,7 +23,7 @@ public final class Evaluator {
      * @param accuracy  fraction of rows whose arg-max output is the label; NaN for regression
      * @param confusion [true class][predicted class] counts; null for regression
      */
-    public record Evaluation(int samples, double loss, double accuracy, long[][] confusion) {
+    public record Evaluation(long samples, double loss, double accuracy, long[][] confusion) {
     }
 
     public static Evaluation evaluate(DeviceNetwork network, Dataset data) {
@@ -28,7 +31,19 @@ public final class Evaluator {
     }
 
     /** As {@link #evaluate(DeviceNetwork, Dataset)}, telling {@code rowsDone} how many rows are done after each batch. */
-    public static Evaluation evaluate(DeviceNetwork network, Dataset data, IntConsumer rowsDone) {
+    public static Evaluation evaluate(DeviceNetwork network, Dataset data, LongConsumer rowsDone) {
+        try {
+            return evaluate(network, RowStream.of(data), rowsDone);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);  // a data set in memory or mapped does not fail to read
+        }
+    }
+
+    /**
+     * Mean loss, accuracy and confusion of rows read once, front to back, a batch of the
+     * network's capacity at a time: constant memory whatever the number of rows.
+     */
+    public static Evaluation evaluate(DeviceNetwork network, RowStream data, LongConsumer rowsDone) throws IOException {
         Architecture arch = network.architecture();
         if (data.features() != arch.inputs() || data.targetWidth() != arch.outputs()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -41,18 +56,14 @@ public final class Evaluator {
         float[] x = new float[capacity * arch.inputs()];
         float[] t = new float[capacity * outputs];
         float[] y = new float[capacity * outputs];
+        int[] labels = new int[capacity];
         float[] rowLoss = new float[capacity];
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         long[][] confusion = classes > 0 ? new long[classes][classes] : null;
         double lossSum = 0;
         long correct = 0;
-        for (int from = 0; from < order.length; from += capacity) {
-            int rows = Math.min(capacity, order.length - from);
-            rowsDone.accept(from);
-            data.gather(order, from, rows, x, t);
+        long samples = 0;
+        for (int rows; (rows = data.read(capacity, x, t, labels)) > 0; samples += rows) {
+            rowsDone.accept(samples);
             network.loadBatch(x, t, rows);
             network.forward(rows);
             network.outputDelta(1f, rows);
@@ -63,15 +74,15 @@ public final class Evaluator {
             if (classes > 0) {
                 network.backend().copyOut(network.activations(arch.depth()).topRows(rows), y, 0);
                 for (int i = 0; i < rows; i++) {
-                    int truth = data.label(from + i);
                     int predicted = argMax(y, i * outputs, outputs);
-                    confusion[truth][predicted]++;
-                    correct += truth == predicted ? 1 : 0;
+                    confusion[labels[i]][predicted]++;
+                    correct += labels[i] == predicted ? 1 : 0;
                 }
             }
         }
-        double accuracy = classes > 0 ? (double) correct / order.length : Double.NaN;
-        return new Evaluation(order.length, lossSum / order.length, accuracy, confusion);
+        rowsDone.accept(samples);
+        double accuracy = classes > 0 ? (double) correct / samples : Double.NaN;
+        return new Evaluation(samples, lossSum / samples, accuracy, confusion);
     }
 
     /** Network outputs Y (rows × nᴸ) for the inputs x (rows × n⁰), in batches of the network's capacity. */

@@ -33,16 +33,13 @@ public final class TrainingRun {
                            long checkpointSteps, double checkpointSeconds) {
         public Settings {
             if (epochs < 1) {
-                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+                throw new SettingException("epochs", epochs + ": give at least 1");
             }
             if (patience < 0 || checkpointEvery < 0 || checkpointSteps < 0 || !(checkpointSeconds >= 0)) {
-                throw new IllegalArgumentException("patience and checkpoint intervals must not be negative");
+                throw new SettingException(patience < 0 ? "patience" : "checkpoint", "takes numbers ≥ 0 (0: off), got "
+                        + (patience < 0 ? patience : checkpointEvery + " epochs, " + checkpointSteps + " steps, "
+                        + checkpointSeconds + " seconds"));
             }
-        }
-
-        /** Checkpoints at epoch ends only. */
-        public Settings(int epochs, Schedule schedule, int patience, Path checkpoint, int checkpointEvery) {
-            this(epochs, schedule, patience, checkpoint, checkpointEvery, 0, 0);
         }
 
         boolean checkpointsWithinEpochs() {
@@ -75,18 +72,24 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
-    public static Result run(Backend backend, Network initial, TrainingOptions options, Dataset training,
-                             Dataset validation, Scaling scaling, int classes, Settings settings, Checkpoint resume,
-                             Path resumeFile, Listener listener) throws IOException {
+    /** Trains as {@code plan} says: what {@link Training.Plan#run} calls. */
+    static Result run(Backend backend, Training.Plan plan) throws IOException {
+        Settings settings = plan.settings();
+        Dataset training = plan.training();
+        Dataset validation = plan.validation();
+        Scaling scaling = plan.scaling();
+        int classes = plan.classes();
+        Checkpoint resume = plan.resumed();
+        Listener listener = plan.listener();
         if (settings.patience() > 0 && validation == null) {
-            throw new IllegalArgumentException("early stopping (--patience) needs a validation set: add --validation");
+            throw new SettingException("patience", "(early stopping) needs validation rows to watch");
         }
-        Network start = resume != null ? resume.network() : initial;
+        Network start = resume != null ? resume.network() : plan.initial();
         int firstEpoch = resume != null ? resume.epoch() + 1 : 1;
         Trainer.Progress from = resume != null ? resume.progress() : null;
         if (firstEpoch > settings.epochs() + 1) {
-            throw new IllegalArgumentException("the checkpoint is already at epoch " + resume.epoch() + ", past --epochs "
-                    + settings.epochs() + "; ask for " + resume.epoch() + " or more --epochs");
+            throw new SettingException("epochs", settings.epochs() + ": the checkpoint is already at epoch "
+                    + resume.epoch() + "; ask for " + resume.epoch() + " or more epochs");
         }
         if (firstEpoch == settings.epochs() + 1) {
             // The run ended and was checkpointed, and its process died before saving the model (or the
@@ -104,12 +107,12 @@ public final class TrainingRun {
         boolean stoppedEarly = false;
         Network current = start;
 
-        try (Trainer trainer = new Trainer(backend, start, options, training);
+        try (Trainer trainer = new Trainer(backend, start, plan.options(), training);
              DeviceNetwork evaluation = validation == null ? null
                      : new DeviceNetwork(backend, start, Math.min(1024, validation.size()))) {
             trainer.useSchedule(settings.schedule(), settings.epochs());
             if (resume != null) {
-                resume.restoreInto(trainer, resumeFile);
+                resume.restoreInto(trainer, plan.resumeFile());
             }
             MidEpochCheckpoints midEpoch = settings.checkpointsWithinEpochs()
                     ? new MidEpochCheckpoints(settings, trainer, scaling, classes) : null;
@@ -126,7 +129,7 @@ public final class TrainingRun {
                             + epoch + "; stopped. " + (lastGoodCheckpoint > 0
                             ? "The last good checkpoint, " + settings.checkpoint() + " (epoch " + lastGoodCheckpoint
                             + "), is kept. " : "Nothing was written. ")
-                            + "Lower the learning rate (--lr) or scale the features (--scale).");
+                            + "Lower the learning rate or scale the features.");
                 }
                 current = trainer.network();
                 Evaluator.Evaluation val = null;
