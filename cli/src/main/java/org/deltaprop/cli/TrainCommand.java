@@ -384,7 +384,8 @@ final class TrainCommand implements Callable<Integer> {
      * Blocks of 32 MB: a page fault in a mapped file reads the disk's read-ahead window around it
      * (often 8 MB), so blocks much smaller than that read their neighbours too, which are evicted
      * before their turn comes. Measured on the 8-million-row store in a 2 GB cgroup: 3.2 MB blocks
-     * read 17.6 GB from disk per epoch of 6 GB, 25 MB blocks 8.2 GB.
+     * read 17.6 GB from disk per epoch of 6 GB, 25 MB blocks 8.2 GB. A store reads them ahead into
+     * buffers of its own instead, two windows' worth: 512 MB with the default window of 8.
      */
     static int defaultBlockRows(int rowBytes) {
         return Math.max(1024, (32 << 20) / Math.max(1, rowBytes));
