@@ -135,7 +135,7 @@ public final class SafeTensors {
                         if (d < 0) {
                             throw corrupt(file, "tensor " + e.getKey() + " has a negative dimension");
                         }
-                        count *= d;
+                        count = Math.multiplyExact(count, d);  // a shape whose product wraps to 0 would pass as empty
                     }
                     if (range.length != 2 || range[0] < 0 || range[1] < range[0] || range[1] > dataLength
                             || range[1] - range[0] != 4 * count) {

@@ -395,8 +395,8 @@ public final class Training {
     private int validationRows() {
         int rows = validationFraction > 0 ? (int) Math.round(validationFraction * data.size()) : validationRows;
         if (rows >= data.size()) {
-            throw new SettingException("validation", (validationFraction > 0 ? validationFraction : rows)
-                    + " does not leave training rows out of " + data.size());
+            String asked = validationFraction > 0 ? Double.toString(validationFraction) : Integer.toString(rows);
+            throw new SettingException("validation", asked + " does not leave training rows out of " + data.size());
         }
         return rows;
     }

@@ -80,8 +80,8 @@ class TrainingTest {
     @Test
     void settingsThatCannotWorkNameTheSetting() throws IOException {
         ArrayDataset data = blobs(40, 3);
-        assertEquals("validation", assertThrows(SettingException.class,
-                () -> Training.on(data).validationRows(40).prepare()).setting());
+        assertEquals("validation 40 does not leave training rows out of 40", assertThrows(SettingException.class,
+                () -> Training.on(data).validationRows(40).prepare()).getMessage());
         assertEquals("dropout", assertThrows(SettingException.class,
                 () -> Training.on(data).dropout(1).prepare()).setting());
         assertEquals("activation", assertThrows(SettingException.class,
