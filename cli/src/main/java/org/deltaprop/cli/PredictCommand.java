@@ -7,6 +7,7 @@ import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.Delimiter;
 import org.deltaprop.io.AtomicFiles;
 import org.deltaprop.io.Model;
 import org.deltaprop.train.DeviceNetwork;
@@ -27,8 +28,9 @@ import java.util.stream.IntStream;
 /** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a saved model on features (CSV without targets, IDX samples, a store folder or an x.npy) "
-                + "and write CSV: one row per input, the class and/or the outputs. The model's scaling is applied "
-                + "first.",
+                + "and write CSV: one row per input, the class (by name when the model has class names) and/or the "
+                + "outputs (regression outputs in the targets' units). The model's scaling is applied first; a CSV "
+                + "header must name the model's features in its order.",
                 "",
                 "Example:  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
@@ -57,6 +59,10 @@ final class PredictCommand implements Callable<Integer> {
             description = "Whether the CSV input has a header line (default: ${DEFAULT-VALUE}).")
     CsvReader.Header header;
 
+    @Option(names = "--delimiter", paramLabel = "auto|,|;|tab|whitespace", defaultValue = "auto",
+            description = "What separates the CSV input's fields (default: ${DEFAULT-VALUE}: sniffed).")
+    String delimiter;
+
     @Option(names = "--label-column", paramLabel = "NAME|N", description = "A column of the CSV input to ignore.")
     String labelColumn;
 
@@ -72,7 +78,9 @@ final class PredictCommand implements Callable<Integer> {
             OutputPaths.checkWritable(out, "predictions");
         }
         Model m = model.read();
-        Dataset rows = DataFiles.readFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false));
+        Dataset rows = DataFiles.readFeatures(input, CsvReader.Options.classification().withHeader(header)
+                .withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn));
+        Predictor.checkColumns(m.featureNames(), rows, input);
         Predictor.checkWidth(m, rows.features(), input);
         int n = rows.size();
         Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
@@ -89,10 +97,10 @@ final class PredictCommand implements Callable<Integer> {
             IntConsumer done = bar == null ? count -> { } : bar::stepTo;
             if (out == null) {
                 PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-                write(stdout, what, net, scaled, done);
+                write(stdout, what, net, scaled, m, done);
                 stdout.flush();
             } else {
-                AtomicFiles.write(out, stream -> write(stream, what, net, scaled, done));
+                AtomicFiles.write(out, stream -> write(stream, what, net, scaled, m, done));
                 System.err.println("deltaprop: wrote " + n + " predictions to " + out);
             }
         }
@@ -103,7 +111,7 @@ final class PredictCommand implements Callable<Integer> {
      * Predicts and writes a batch of the network's capacity at a time, so that a store larger
      * than the heap is predicted for in constant memory.
      */
-    private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data,
+    private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data, Model model,
                               IntConsumer rowsDone) {
         int n = data.size();
         int inputs = data.features();
@@ -119,10 +127,17 @@ final class PredictCommand implements Callable<Integer> {
                 x = new float[count * inputs];
             }
             data.gather(order, from, count, x, new float[0]);
-            write(p, what, Evaluator.predict(net, x, count), count, outputs);
+            float[] y = Evaluator.predict(net, x, count);
+            model.targetScaling().invert(y, count, outputs);
+            write(p, what, y, count, outputs, model);
             rowsDone.accept(from + count);
         }
         p.flush();
+    }
+
+    /** A class name as a CSV field: quoted when it holds a comma, a quote or a line break. */
+    private static String csvField(String name) {
+        return name.matches("[^,\"\r\n]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
     }
 
     private static void writeHeader(PrintStream p, Columns what, int outputs) {
@@ -138,12 +153,12 @@ final class PredictCommand implements Callable<Integer> {
         p.println(head);
     }
 
-    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs) {
+    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs, Model model) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < n; i++) {
             line.setLength(0);
             if (what != Columns.OUTPUTS) {
-                line.append(Evaluator.argMax(y, i * outputs, outputs));
+                line.append(csvField(model.className(Evaluator.argMax(y, i * outputs, outputs))));
             }
             if (what != Columns.CLASS) {
                 for (int k = 0; k < outputs; k++) {

@@ -5,6 +5,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Backends;
+import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
@@ -21,6 +22,7 @@ import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Profiler;
+import org.deltaprop.train.RunLength;
 import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Schedule;
 import org.deltaprop.train.TrainingOptions;
@@ -50,7 +52,7 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  deltaprop train                                       # 784-256-128-10 on Fashion-MNIST",
                 "  deltaprop train --train iris.csv --hidden 8 --epochs 200 --validation 0.2",
-                "  deltaprop train --train data.csv --targets 1 --loss half-sse --hidden 32,32",
+                "  deltaprop train --train housing.csv --targets 1 --label-column price",
                 "  deltaprop train --resume model.ckpt.safetensors --epochs 20"})
 final class TrainCommand implements Callable<Integer> {
 
@@ -89,6 +91,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}). A store's own statistics (over all its rows) are used when it "
                     + "has them.")
     String scale;
+
+    @Option(names = "--scale-targets", paramLabel = "standardize|none", defaultValue = "standardize",
+            description = "Regression targets: standardised with the training rows' mean and deviation (stored in "
+                    + "the model, so predictions come back in the targets' units), or none (default: "
+                    + "${DEFAULT-VALUE}).")
+    String scaleTargets;
 
     @Mixin
     CsvOptions csv;
@@ -140,13 +148,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning rate over the run: cosine decay from --lr to 0, or constant (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--batch", paramLabel = "B|all", defaultValue = "128",
-            description = "Rows per update: 1 is on-line learning, 'all' full-batch gradient descent "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "B|all",
+            description = "Rows per update: 1 is on-line learning, 'all' full-batch gradient descent (default: "
+                    + "128, or a sixteenth of the training rows when that is less, and at least 16).")
     String batch;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Epochs (default: enough for about 4,000 updates, at least 10 and at most 200: 10 for "
+                    + "60,000 rows in batches of 128).")
+    Integer epochs;
 
     @Mixin
     BatchErrorOptions batchError;
@@ -246,16 +256,21 @@ final class TrainCommand implements Callable<Integer> {
 
         // Data.
         boolean fashion = train.equals("fashion-mnist");
-        int knownClasses = start != null ? start.classes() : 0;
+        CsvReader.Options csvOptions = start != null ? csv.options().withClasses(start.classes(), start.classNames())
+                : csv.options();
         Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
-        Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csv.options(), knownClasses);
+        Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions, csvOptions.classes());
+        if (start != null) {
+            Predictor.checkColumns(start.featureNames(), all, trainFiles[0]);
+        }
         String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
         Dataset testSet = null;
         if (!testSpec.equals("none")) {
             Path[] testFiles = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                     : new Path[] {Path.of(testSpec), testLabels};
-            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options(),
-                    all.classes() > 0 ? all.classes() : 0);
+            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options().withClasses(all.classes(),
+                    all.classNames()), all.classes());
+            Predictor.checkColumns(all.featureNames(), testSet, testFiles[0]);
             if (testSet.features() != all.features() || testSet.targetWidth() != all.targetWidth()) {
                 throw new Main.UserException("the test data has " + testSet.features() + " features and "
                         + testSet.targetWidth() + " targets per row, the training data " + all.features() + " and "
@@ -282,12 +297,15 @@ final class TrainCommand implements Callable<Integer> {
                 && all instanceof StoreDataset store ? store.statistics().orElse(null) : null;
         Scaling scaling = start != null ? start.scaling()
                 : stored != null ? Scaling.standardize(stored.mean(), stored.std()) : Scaling.parse(scale, trainRaw);
-        Dataset trainSet = scaling.applyTo(trainRaw);
-        Dataset valSet = valRaw == null ? null : scaling.applyTo(valRaw);
+        Scaling targetScaling = start != null ? start.targetScaling() : targetScaling(trainRaw);
+        Dataset trainSet = targetScaling.applyToTargets(scaling.applyTo(trainRaw));
+        Dataset valSet = valRaw == null ? null : targetScaling.applyToTargets(scaling.applyTo(valRaw));
+        Model described = start != null ? start
+                : new Model(Network.initialize(architecture(all), seed), scaling, all.classes(), targetScaling,
+                all.featureNames(), all.classNames());
 
         // Network and options.
-        Network initial = start != null ? start.network() : Network.initialize(architecture(all), seed);
-        Architecture arch = initial.architecture();
+        Architecture arch = described.network().architecture();
         if (arch.inputs() != all.features() || arch.outputs() != all.targetWidth()) {
             throw new Main.UserException("the data has " + all.features() + " features and " + all.targetWidth()
                     + " targets per row, but the network " + arch.sizes() + " takes " + arch.inputs() + " inputs and has "
@@ -295,26 +313,38 @@ final class TrainCommand implements Callable<Integer> {
                     ? " (is the label column counted as a feature? see --label-column)" : ""));
         }
         Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
-        int batchSize = batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH : parseBatch();
+        RunLength sized = RunLength.forRows(trainSet.size());
+        int batchSize = batch == null ? sized.batch() : batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH
+                : parseBatch();
+        int epochCount = epochs != null ? epochs : sized.epochs();
         TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed,
                 sampleOrder(all));
         if (checkpointSteps < 0 || !(checkpointMinutes >= 0) || checkpointEvery < 0) {
             throw new Main.UserException("--checkpoint-every, --checkpoint-steps and --checkpoint-minutes take a "
                     + "number ≥ 0 (0: off)");
         }
-        TrainingRun.Settings settings = new TrainingRun.Settings(epochs, Schedule.parse(schedule), patience,
+        TrainingRun.Settings settings = new TrainingRun.Settings(epochCount, Schedule.parse(schedule), patience,
                 checkpointOut, checkpointEvery, checkpointSteps, checkpointMinutes * 60);
 
-        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%n",
+        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%s%n",
                 fashion ? "Fashion-MNIST" : train, trainSet.size(),
                 valSet != null ? ", " + valSet.size() + " validation" : "",
                 testSet != null ? ", " + testSet.size() + " test" : "", all.features(),
-                all.classes() > 0 ? all.classes() + " classes" : all.targetWidth() + " regression targets", scaling
-                        + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""));
+                all.classes() > 0 ? all.classes() + " classes" + (all.classNames().isEmpty() ? ""
+                        : " (" + abbreviate(String.join(", ", all.classNames())) + ")")
+                        : all.targetWidth() + " regression targets", scaling
+                        + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""),
+                targetScaling.kind() == Scaling.Kind.NONE ? "" : ", targets standardized");
+        if (batch == null || epochs == null) {
+            System.out.printf(Locale.ROOT, "defaults for %,d training rows: %s (%,d updates; --batch and --epochs "
+                    + "override)%n", trainSet.size(), (batch == null ? "batch " + batchSize : "")
+                    + (batch == null && epochs == null ? ", " : "") + (epochs == null ? epochCount + " epochs" : ""),
+                    new RunLength(Math.min(batchSize, trainSet.size()), epochCount).updates(trainSet.size()));
+        }
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n", opt,
                 settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
-                epochs, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "", options.order());
+                epochCount, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "", options.order());
         if (resumed != null) {
             System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
                     resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
@@ -326,15 +356,16 @@ final class TrainCommand implements Callable<Integer> {
         Backends.Selection selection = backend.open();
         Profiler profiler = profile ? new Profiler() : null;
         try (Backend b = selection.backend()) {
-            result = TrainingRun.run(profiler != null ? profiler.wrap(b) : b, initial, options, trainSet, valSet, scaling, all.classes(), settings, resumed,
-                    resume, new ConsoleListener(!noProgress && System.console() != null));
+            result = TrainingRun.run(profiler != null ? profiler.wrap(b) : b, described, options, trainSet, valSet,
+                    settings, resumed, resume, new ConsoleListener(!noProgress && System.console() != null));
             if (testSet != null) {
                 try (DeviceNetwork net = new DeviceNetwork(b, result.network(), Math.min(1024, testSet.size()))) {
-                    testResult = Evaluator.evaluate(net, scaling.applyTo(testSet));
+                    testResult = Evaluator.evaluate(net, targetScaling.applyToTargets(scaling.applyTo(testSet)),
+                            targetScaling, rows -> { });
                 }
             }
         }
-        Model model = new Model(result.network(), scaling, all.classes());
+        Model model = described.withNetwork(result.network());
         ModelFile.write(modelOut, model);
         if (curveOut != null) {
             LearningCurve.write(result.history(), arch.sizes(), curveOut);
@@ -344,9 +375,8 @@ final class TrainCommand implements Callable<Integer> {
                     patience, result.bestEpoch());
         }
         if (testResult != null) {
-            System.out.printf(Locale.ROOT, "test: loss %.4f%s (%d rows)%n", testResult.loss(),
-                    Double.isNaN(testResult.accuracy()) ? "" : String.format(Locale.ROOT, ", accuracy %.4f",
-                            testResult.accuracy()), testResult.samples());
+            System.out.printf(Locale.ROOT, "test: %s (%d rows)%n", Metrics.summary(testResult, targetScaling),
+                    testResult.samples());
         }
         int epochsRun = result.history().size();
         System.out.printf(Locale.ROOT, "time: %.1f s training (%.2f s per epoch), %.1f s in all%n",
@@ -357,6 +387,20 @@ final class TrainCommand implements Callable<Integer> {
             System.out.print(profiler.report());
         }
         return 0;
+    }
+
+    /** The target scaling --scale-targets asks for, fitted on the training rows; none for classes. */
+    private Scaling targetScaling(Dataset training) {
+        String spec = scaleTargets.trim();
+        if (!Scaling.isStandardize(spec) && !spec.equalsIgnoreCase("none")) {
+            throw new Main.UserException("--scale-targets '" + scaleTargets + "': use standardize or none");
+        }
+        return training.classes() > 0 || spec.equalsIgnoreCase("none") ? Scaling.NONE
+                : Scaling.standardizeTargets(training);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     private Architecture architecture(Dataset data) {

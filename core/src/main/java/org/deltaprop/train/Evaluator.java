@@ -1,14 +1,15 @@
 package org.deltaprop.train;
 
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.Scaling;
 import org.deltaprop.nn.Architecture;
 
 import java.util.function.IntConsumer;
 
 /**
  * Runs a network on a data set in batches (forward pass and loss only, no update) and
- * summarises: mean loss, and for classification accuracy and the confusion matrix.
- * Outputs come back to the host once per batch.
+ * summarises: mean loss, for classification accuracy and the confusion matrix, and for
+ * regression the errors in the targets' own units. Outputs come back to the host once per batch.
  */
 public final class Evaluator {
 
@@ -16,19 +17,36 @@ public final class Evaluator {
     }
 
     /**
-     * @param loss      mean per-sample loss E_n (without L2)
-     * @param accuracy  fraction of rows whose arg-max output is the label; NaN for regression
-     * @param confusion [true class][predicted class] counts; null for regression
+     * @param loss       mean per-sample loss E_n (without L2), on the targets as the network sees them
+     * @param accuracy   fraction of rows whose arg-max output is the label; NaN for regression
+     * @param confusion  [true class][predicted class] counts; null for regression
+     * @param regression the errors of regression outputs; null for classification
      */
-    public record Evaluation(int samples, double loss, double accuracy, long[][] confusion) {
+    public record Evaluation(int samples, double loss, double accuracy, long[][] confusion, Errors regression) {
+    }
+
+    /**
+     * Regression errors over every output of every row, in the targets' units, as scikit-learn
+     * computes them: mean squared error, mean absolute error, and R² = 1 − SSE/SST per output
+     * (SST about the output's mean over these rows), averaged over the outputs.
+     */
+    public record Errors(double mse, double mae, double r2) {
+        public double rmse() {
+            return Math.sqrt(mse);
+        }
     }
 
     public static Evaluation evaluate(DeviceNetwork network, Dataset data) {
-        return evaluate(network, data, rows -> { });
+        return evaluate(network, data, Scaling.NONE, rows -> { });
     }
 
-    /** As {@link #evaluate(DeviceNetwork, Dataset)}, telling {@code rowsDone} how many rows are done after each batch. */
-    public static Evaluation evaluate(DeviceNetwork network, Dataset data, IntConsumer rowsDone) {
+    /**
+     * As {@link #evaluate(DeviceNetwork, Dataset)}: regression errors are measured after
+     * {@code targetScaling} is inverted on both outputs and targets (the data's targets being
+     * scaled by it), and {@code rowsDone} hears how many rows are done after each batch.
+     */
+    public static Evaluation evaluate(DeviceNetwork network, Dataset data, Scaling targetScaling,
+                                      IntConsumer rowsDone) {
         Architecture arch = network.architecture();
         if (data.features() != arch.inputs() || data.targetWidth() != arch.outputs()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -47,6 +65,10 @@ public final class Evaluator {
             order[i] = i;
         }
         long[][] confusion = classes > 0 ? new long[classes][classes] : null;
+        double[] squared = new double[outputs];
+        double[] absolute = new double[outputs];
+        double[] targetSum = new double[outputs];
+        double[] targetSquares = new double[outputs];
         double lossSum = 0;
         long correct = 0;
         for (int from = 0; from < order.length; from += capacity) {
@@ -60,8 +82,19 @@ public final class Evaluator {
             for (int i = 0; i < rows; i++) {
                 lossSum += rowLoss[i];
             }
-            if (classes > 0) {
-                network.backend().copyOut(network.activations(arch.depth()).topRows(rows), y, 0);
+            network.backend().copyOut(network.activations(arch.depth()).topRows(rows), y, 0);
+            if (classes == 0) {
+                targetScaling.invert(y, rows, outputs);
+                targetScaling.invert(t, rows, outputs);
+                for (int i = 0; i < rows * outputs; i++) {
+                    double error = y[i] - t[i];
+                    int k = i % outputs;
+                    squared[k] += error * error;
+                    absolute[k] += Math.abs(error);
+                    targetSum[k] += t[i];
+                    targetSquares[k] += (double) t[i] * t[i];
+                }
+            } else {
                 for (int i = 0; i < rows; i++) {
                     int truth = data.label(from + i);
                     int predicted = argMax(y, i * outputs, outputs);
@@ -70,8 +103,25 @@ public final class Evaluator {
                 }
             }
         }
-        double accuracy = classes > 0 ? (double) correct / order.length : Double.NaN;
-        return new Evaluation(order.length, lossSum / order.length, accuracy, confusion);
+        int n = order.length;
+        double accuracy = classes > 0 ? (double) correct / n : Double.NaN;
+        return new Evaluation(n, lossSum / n, accuracy, confusion,
+                classes > 0 ? null : errors(n, squared, absolute, targetSum, targetSquares));
+    }
+
+    private static Errors errors(int n, double[] squared, double[] absolute, double[] targetSum,
+                                 double[] targetSquares) {
+        int outputs = squared.length;
+        double sse = 0;
+        double sae = 0;
+        double r2 = 0;
+        for (int k = 0; k < outputs; k++) {
+            sse += squared[k];
+            sae += absolute[k];
+            double total = targetSquares[k] - targetSum[k] * targetSum[k] / n;
+            r2 += 1 - squared[k] / total;
+        }
+        return new Errors(sse / ((double) n * outputs), sae / ((double) n * outputs), r2 / outputs);
     }
 
     /** Network outputs Y (rows × nᴸ) for the inputs x (rows × n⁰), in batches of the network's capacity. */

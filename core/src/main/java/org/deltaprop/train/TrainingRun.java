@@ -2,7 +2,6 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.Dataset;
-import org.deltaprop.data.Scaling;
 import org.deltaprop.io.Model;
 import org.deltaprop.nn.Network;
 
@@ -75,13 +74,16 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
-    public static Result run(Backend backend, Network initial, TrainingOptions options, Dataset training,
-                             Dataset validation, Scaling scaling, int classes, Settings settings, Checkpoint resume,
-                             Path resumeFile, Listener listener) throws IOException {
+    /**
+     * @param initial the network to start from, with what checkpoints store beside it (scaling, classes, names)
+     */
+    public static Result run(Backend backend, Model initial, TrainingOptions options, Dataset training,
+                             Dataset validation, Settings settings, Checkpoint resume, Path resumeFile,
+                             Listener listener) throws IOException {
         if (settings.patience() > 0 && validation == null) {
             throw new IllegalArgumentException("early stopping (--patience) needs a validation set: add --validation");
         }
-        Network start = resume != null ? resume.network() : initial;
+        Network start = resume != null ? resume.network() : initial.network();
         int firstEpoch = resume != null ? resume.epoch() + 1 : 1;
         Trainer.Progress from = resume != null ? resume.progress() : null;
         if (firstEpoch > settings.epochs()) {
@@ -106,7 +108,7 @@ public final class TrainingRun {
                 resume.restoreInto(trainer, resumeFile);
             }
             MidEpochCheckpoints midEpoch = settings.checkpointsWithinEpochs()
-                    ? new MidEpochCheckpoints(settings, trainer, scaling, classes) : null;
+                    ? new MidEpochCheckpoints(settings, trainer, initial) : null;
             for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
                 listener.epochStarted(epoch, settings.epochs(), training.size());
                 if (midEpoch != null) {
@@ -142,7 +144,7 @@ public final class TrainingRun {
                 boolean checkpointDue = settings.checkpoint() != null && (epoch == settings.epochs() || stop
                         || (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0));
                 if (checkpointDue) {
-                    Checkpoint.write(settings.checkpoint(), trainer, new Model(current, scaling, classes), epoch,
+                    Checkpoint.write(settings.checkpoint(), trainer, initial.withNetwork(current), epoch,
                             bestLoss, bestEpoch, best == current ? null : best);
                     lastGoodCheckpoint = epoch;
                 }
@@ -164,19 +166,17 @@ public final class TrainingRun {
     private static final class MidEpochCheckpoints {
         private final Settings settings;
         private final Trainer trainer;
-        private final Scaling scaling;
-        private final int classes;
+        private final Model model;
         private long steps;
         private long lastTime = System.nanoTime();
         private double bestLoss;
         private int bestEpoch;
         private Network best;
 
-        MidEpochCheckpoints(Settings settings, Trainer trainer, Scaling scaling, int classes) {
+        MidEpochCheckpoints(Settings settings, Trainer trainer, Model model) {
             this.settings = settings;
             this.trainer = trainer;
-            this.scaling = scaling;
-            this.classes = classes;
+            this.model = model;
         }
 
         void bestSoFar(double loss, int epoch, Network network) {
@@ -198,7 +198,7 @@ public final class TrainingRun {
                 return;
             }
             Network current = trainer.network();
-            Checkpoint.write(settings.checkpoint(), trainer, new Model(current, scaling, classes), epoch - 1, bestLoss,
+            Checkpoint.write(settings.checkpoint(), trainer, model.withNetwork(current), epoch - 1, bestLoss,
                     bestEpoch, best, progress);
             lastTime = System.nanoTime();
         }

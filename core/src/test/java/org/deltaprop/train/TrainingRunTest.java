@@ -6,6 +6,7 @@ import org.deltaprop.conformance.ConformanceChecks;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.data.Subset;
+import org.deltaprop.io.Model;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
@@ -50,11 +51,11 @@ class TrainingRunTest {
         Architecture arch = setting.endsWith("dropout") ? ARCH.withHiddenDropout(0.5) : ARCH;
         Dataset data = ConformanceChecks.randomData(arch, 50, 4);
         TrainingOptions options = TrainingOptions.of(8, Optimizers.create(setting.split(" ")[0], 0.01, Map.of()), 9);
-        Network initial = Network.initialize(arch, 9);
+        Model initial = new Model(Network.initialize(arch, 9), Scaling.NONE, 3);
         TrainingRun.Settings settings = new TrainingRun.Settings(4, Schedule.COSINE, 0,
                 dir.resolve("run.ckpt.safetensors"), 1);
         try (Backend backend = new ScalarBackend()) {
-            TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
+            TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null,
                     new TrainingRun.Settings(4, Schedule.COSINE, 0, null, 0), null, null, quiet());
             TrainingRun.Listener crashInEpoch2 = report -> {
                 if (report.training().epoch() == 2) {
@@ -62,13 +63,13 @@ class TrainingRunTest {
                 }
             };
             assertThrows(IllegalStateException.class, () -> TrainingRun.run(backend, initial, options, data, null,
-                    Scaling.NONE, 3, settings, null, null, crashInEpoch2));
+                    settings, null, null, crashInEpoch2));
             Checkpoint checkpoint = Checkpoint.read(settings.checkpoint());
             assertEquals(1, checkpoint.epoch());
             assertEquals(7, checkpoint.steps(), "7 batches of ≤ 8 rows per epoch");
             assertEquals(options.optimizer(), checkpoint.optimizer());
             assertEquals(arch.hasDropout() ? 7 : 0, checkpoint.dropoutDraws());
-            TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
+            TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null,
                     settings, checkpoint, settings.checkpoint(), quiet());
             assertEquals(3, resumed.history().size());
             assertTrue(straight.network().sameWeights(resumed.network()), "resume must continue exactly");
@@ -86,9 +87,9 @@ class TrainingRunTest {
         Dataset data = ConformanceChecks.randomData(arch, 50, 4);
         TrainingOptions options = TrainingOptions.of(8, Optimizers.create("adamw", 0.01, Map.of()), 9)
                 .withOrder(SampleOrder.blocks(6, 2));
-        Network initial = Network.initialize(arch, 9);
+        Model initial = new Model(Network.initialize(arch, 9), Scaling.NONE, 3);
         try (Backend backend = new ScalarBackend()) {
-            TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
+            TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null,
                     new TrainingRun.Settings(3, Schedule.COSINE, 0, null, 0), null, null, quiet());
             for (int crashAt : new int[] {1, 2, 5, 6, 7, 10}) {      // steps into epoch 2 (7 steps per epoch)
                 Path file = dir.resolve("mid" + crashAt + ".ckpt.safetensors");
@@ -107,9 +108,9 @@ class TrainingRunTest {
                     }
                 };
                 assertThrows(IllegalStateException.class, () -> TrainingRun.run(backend, initial, options, data, null,
-                        Scaling.NONE, 3, settings, null, null, crash));
+                        settings, null, null, crash));
                 Checkpoint checkpoint = Checkpoint.read(file);
-                TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null, Scaling.NONE, 3,
+                TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null,
                         settings, checkpoint, file, quiet());
                 assertTrue(straight.network().sameWeights(resumed.network()), "crash at step " + crashAt
                         + ", resumed from " + checkpoint.epoch() + "+" + checkpoint.progress());
@@ -128,9 +129,8 @@ class TrainingRunTest {
         Dataset data = ConformanceChecks.randomData(big, 60, 5);
         Subset.Split split = Subset.split(data, 20, 1);
         try (Backend backend = new ScalarBackend()) {
-            TrainingRun.Result r = TrainingRun.run(backend, Network.initialize(big, 2),
-                    TrainingOptions.of(4, Optimizer.adam(0.05), 2), split.training(), split.validation(), Scaling.NONE,
-                    3, new TrainingRun.Settings(100, Schedule.CONSTANT, 3, null, 0), null, null, quiet());
+            TrainingRun.Result r = TrainingRun.run(backend, new Model(Network.initialize(big, 2), Scaling.NONE, 3),
+                    TrainingOptions.of(4, Optimizer.adam(0.05), 2), split.training(), split.validation(), new TrainingRun.Settings(100, Schedule.CONSTANT, 3, null, 0), null, null, quiet());
             assertTrue(r.stoppedEarly());
             int last = r.history().size();
             assertEquals(r.bestEpoch() + 3, r.history().get(last - 1).training().epoch());
