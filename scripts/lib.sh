@@ -79,8 +79,8 @@ find_maven() {
 # Builds cli/target/deltaprop.jar unless it is newer than every source file.
 build_jar() {
   local jar="$DELTAPROP_ROOT/cli/target/deltaprop.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$DELTAPROP_ROOT"/{core,cli}/src/main "$DELTAPROP_ROOT/kernels" \
-        "$DELTAPROP_ROOT"/{,core/,cli/}pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+  if [ -f "$jar" ] && [ -z "$(find "$DELTAPROP_ROOT"/{core,onnx,cli}/src/main "$DELTAPROP_ROOT/kernels" \
+        "$DELTAPROP_ROOT"/{,core/,onnx/,cli/}pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     return 0
   fi
   say "building cli/target/deltaprop.jar (mvn package, about a minute the first time)"

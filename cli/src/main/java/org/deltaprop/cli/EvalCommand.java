@@ -1,12 +1,10 @@
 package org.deltaprop.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
-import org.deltaprop.data.Dataset;
+import org.deltaprop.data.RowStream;
 import org.deltaprop.io.Model;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
@@ -61,22 +59,20 @@ final class EvalCommand implements Callable<Integer> {
         String source = data != null ? data : defaultData(m);
         Path[] files = source.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                 : new Path[] {Path.of(source), labels};
-        Dataset set = DataFiles.read(files[0], files[1], csvOptions(m), m.classes());
-        Predictor.checkColumns(m.featureNames(), set, files[0]);
-        Predictor.checkWidth(m, set.features(), files[0]);
-        if (set.targetWidth() != m.network().architecture().outputs()) {
-            throw new Main.UserException(files[0] + " has " + set.targetWidth() + " targets per row but the model has "
-                    + m.network().architecture().outputs() + " outputs");
-        }
         Evaluator.Evaluation e;
-        try (Backend b = backend.open().backend();
-             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, set.size()))) {
-            // A bar on a terminal, for data sets that take a while (a store of millions of rows).
-            try (ProgressBar bar = !noProgress && System.console() != null && set.size() > 100_000
-                    ? new ProgressBarBuilder().setTaskName("eval").setInitialMax(set.size())
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" rows", 1).build() : null) {
-                Dataset scaled = m.targetScaling().applyToTargets(m.scaling().applyTo(set));
-                e = Evaluator.evaluate(net, scaled, m.targetScaling(), bar == null ? rows -> { } : bar::stepTo);
+        // Read once, front to back: a CSV of any size is evaluated in constant memory.
+        try (RowStream rows = DataFiles.stream(files[0], files[1], csvOptions(m), m.classes())) {
+            Predictor.checkColumns(m.featureNames(), rows.featureNames(), files[0]);
+            Predictor.checkWidth(m, rows.features(), files[0]);
+            if (rows.targetWidth() != m.network().architecture().outputs()) {
+                throw new Main.UserException(files[0] + " has " + rows.targetWidth() + " targets per row but the model has "
+                        + m.network().architecture().outputs() + " outputs");
+            }
+            try (Backend b = backend.open().backend();
+                 DeviceNetwork net = new DeviceNetwork(b, m.network(), 1024);
+                 ProgressBar bar = Predictor.progressBar("eval", rows, files[0], noProgress)) {
+                e = Evaluator.evaluate(net, m.scaling().applyTo(rows), m.targetScaling(),
+                        bar == null ? done -> { } : bar::stepTo);
             }
         }
         System.out.printf(Locale.ROOT, "%s on %s: %d rows, %s (%s)%n", model.path, source, e.samples(),

@@ -16,9 +16,9 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "deltaprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train multilayer perceptrons by error backpropagation on the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ConvertCommand.class,
-                GenerateCommand.class, InfoCommand.class, GradcheckCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
+                ConvertCommand.class, GenerateCommand.class, InfoCommand.class, GradcheckCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,13 +1,11 @@
 package org.deltaprop.cli;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
-import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Delimiter;
+import org.deltaprop.data.RowStream;
 import org.deltaprop.io.AtomicFiles;
 import org.deltaprop.io.Model;
 import org.deltaprop.train.DeviceNetwork;
@@ -16,14 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
+import java.util.function.LongConsumer;
 
 /** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
@@ -78,61 +76,59 @@ final class PredictCommand implements Callable<Integer> {
             OutputPaths.checkWritable(out, "predictions");
         }
         Model m = model.read();
-        Dataset rows = DataFiles.readFeatures(input, CsvReader.Options.classification().withHeader(header)
-                .withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn));
-        Predictor.checkColumns(m.featureNames(), rows, input);
-        Predictor.checkWidth(m, rows.features(), input);
-        int n = rows.size();
-        Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
-        if (what != Columns.OUTPUTS && m.classes() == 0) {
-            throw new Main.UserException("the model is a regression model: it has outputs, not classes (--columns outputs)");
-        }
-        Dataset scaled = m.scaling().applyTo(rows);
-        try (Backend b = backend.open().backend();
-             DeviceNetwork net = new DeviceNetwork(b, m.network(), Math.min(1024, n));
-             // A bar on a terminal (on standard error), for data sets that take a while.
-             ProgressBar bar = !noProgress && System.console() != null && n > 100_000
-                     ? new ProgressBarBuilder().setTaskName("predict").setInitialMax(n).setStyle(ProgressBarStyle.ASCII)
-                     .setUnit(" rows", 1).build() : null) {
-            IntConsumer done = bar == null ? count -> { } : bar::stepTo;
-            if (out == null) {
-                PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-                write(stdout, what, net, scaled, m, done);
-                stdout.flush();
-            } else {
-                AtomicFiles.write(out, stream -> write(stream, what, net, scaled, m, done));
-                System.err.println("deltaprop: wrote " + n + " predictions to " + out);
+        // Read once, front to back: a CSV of any size is predicted for in constant memory.
+        CsvReader.Options csv = CsvReader.Options.classification().withHeader(header)
+                .withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn);
+        try (RowStream rows = DataFiles.streamFeatures(input, csv)) {
+            Predictor.checkColumns(m.featureNames(), rows.featureNames(), input);
+            Predictor.checkWidth(m, rows.features(), input);
+            Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
+            if (what != Columns.OUTPUTS && m.classes() == 0) {
+                throw new Main.UserException("the model is a regression model: it has outputs, not classes (--columns outputs)");
+            }
+            RowStream scaled = m.scaling().applyTo(rows);
+            try (Backend b = backend.open().backend();
+                 DeviceNetwork net = new DeviceNetwork(b, m.network(), 1024);
+                 ProgressBar bar = Predictor.progressBar("predict", rows, input, noProgress)) {
+                LongConsumer done = bar == null ? count -> { } : bar::stepTo;
+                if (out == null) {
+                    PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+                    write(stdout, what, net, scaled, m, done);
+                    stdout.flush();
+                } else {
+                    long[] written = new long[1];
+                    AtomicFiles.write(out, stream -> written[0] = write(stream, what, net, scaled, m, done));
+                    System.err.println("deltaprop: wrote " + written[0] + " predictions to " + out);
+                }
             }
         }
         return 0;
     }
 
     /**
-     * Predicts and writes a batch of the network's capacity at a time, so that a store larger
-     * than the heap is predicted for in constant memory.
+     * Predicts and writes a batch of the network's capacity at a time, so that a store or a CSV
+     * larger than the heap is predicted for in constant memory: classes by the model's names,
+     * regression outputs in the targets' units. Returns the number of rows.
      */
-    private static void write(OutputStream stream, Columns what, DeviceNetwork net, Dataset data, Model model,
-                              IntConsumer rowsDone) {
-        int n = data.size();
-        int inputs = data.features();
+    private static long write(OutputStream stream, Columns what, DeviceNetwork net, RowStream data, Model model,
+                              LongConsumer rowsDone) throws IOException {
         int outputs = net.architecture().outputs();
         int chunk = net.capacity();
-        int[] order = IntStream.range(0, n).toArray();
         PrintStream p = new PrintStream(stream, false, StandardCharsets.UTF_8);
         writeHeader(p, what, outputs);
-        float[] x = new float[chunk * inputs];
-        for (int from = 0; from < n; from += chunk) {
-            int count = Math.min(chunk, n - from);
-            if (count < chunk) {
-                x = new float[count * inputs];
-            }
-            data.gather(order, from, count, x, new float[0]);
-            float[] y = Evaluator.predict(net, x, count);
+        float[] x = new float[chunk * data.features()];
+        float[] y = new float[chunk * outputs];
+        long rows = 0;
+        for (int count; (count = data.read(chunk, x, new float[0], new int[0])) > 0; rows += count) {
+            net.loadBatch(x, null, count);
+            net.forward(count);
+            net.backend().copyOut(net.activations(net.architecture().depth()).topRows(count), y, 0);
             model.targetScaling().invert(y, count, outputs);
             write(p, what, y, count, outputs, model);
-            rowsDone.accept(from + count);
+            rowsDone.accept(rows + count);
         }
         p.flush();
+        return rows;
     }
 
     /** A class name as a CSV field: quoted when it holds a comma, a quote or a line break. */

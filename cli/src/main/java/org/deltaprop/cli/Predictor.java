@@ -1,13 +1,18 @@
 package org.deltaprop.cli;
 
-import org.deltaprop.data.Dataset;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deltaprop.data.RowStream;
 import org.deltaprop.io.Model;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Checks shared by train (--test, --init), eval and predict: the data must have the model's inputs. */
+/** Checks shared by train (--test, --init), eval and predict, and the progress bar of eval and predict. */
 final class Predictor {
 
     private Predictor() {
@@ -27,8 +32,7 @@ final class Predictor {
      * file's), they must be the same names in the same order: a column missing, added or moved
      * would otherwise feed one feature's values to another's weights.
      */
-    static void checkColumns(List<String> expected, Dataset data, Path file) {
-        List<String> actual = data.featureNames();
+    static void checkColumns(List<String> expected, List<String> actual, Path file) {
         if (expected.isEmpty() || actual.isEmpty() || expected.equals(actual)) {
             return;
         }
@@ -61,5 +65,23 @@ final class Predictor {
     private static String list(List<String> names) {
         String all = "'" + String.join("', '", names.subList(0, Math.min(12, names.size()))) + "'";
         return names.size() > 12 ? all + ", ... (" + names.size() + " in all)" : all;
+    }
+
+    /** Rows above which a bar is worth drawing, and the CSV size that stands for them when the count is unknown. */
+    private static final long BAR_ROWS = 100_000;
+    private static final long BAR_BYTES = 16L << 20;
+
+    /**
+     * A bar on a terminal (on standard error) for data that takes a while, or null: a store of
+     * millions of rows, or a CSV of more than 16 MB, whose row count is not known until it is read.
+     */
+    static ProgressBar progressBar(String task, RowStream rows, Path file, boolean off) throws IOException {
+        if (off || System.console() == null) {
+            return null;
+        }
+        long size = rows.size();
+        boolean large = size >= 0 ? size > BAR_ROWS : Files.isRegularFile(file) && Files.size(file) > BAR_BYTES;
+        return large ? new ProgressBarBuilder().setTaskName(task).setInitialMax(size).setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" rows", 1).build() : null;
     }
 }

@@ -4,27 +4,25 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
-import org.deltaprop.backend.Backends;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
-import org.deltaprop.data.Subset;
 import org.deltaprop.data.store.StoreDataset;
 import org.deltaprop.io.Model;
 import org.deltaprop.io.ModelFile;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
-import org.deltaprop.nn.Layer;
 import org.deltaprop.nn.Loss;
-import org.deltaprop.nn.Network;
 import org.deltaprop.train.Checkpoint;
-import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Profiler;
 import org.deltaprop.train.RunLength;
 import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Schedule;
+import org.deltaprop.train.SettingException;
+import org.deltaprop.train.Training;
+import org.deltaprop.train.TrainingDivergedException;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.TrainingRun;
 import org.deltaprop.train.optimizer.Optimizer;
@@ -36,7 +34,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -261,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
         Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
         Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions, csvOptions.classes());
         if (start != null) {
-            Predictor.checkColumns(start.featureNames(), all, trainFiles[0]);
+            Predictor.checkColumns(start.featureNames(), all.featureNames(), trainFiles[0]);
         }
         String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
         Dataset testSet = null;
@@ -270,103 +267,51 @@ final class TrainCommand implements Callable<Integer> {
                     : new Path[] {Path.of(testSpec), testLabels};
             testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options().withClasses(all.classes(),
                     all.classNames()), all.classes());
-            Predictor.checkColumns(all.featureNames(), testSet, testFiles[0]);
-            if (testSet.features() != all.features() || testSet.targetWidth() != all.targetWidth()) {
-                throw new Main.UserException("the test data has " + testSet.features() + " features and "
-                        + testSet.targetWidth() + " targets per row, the training data " + all.features() + " and "
-                        + all.targetWidth());
-            }
-            if (all instanceof StoreDataset a && testSet instanceof StoreDataset t && !a.classNames().isEmpty()
-                    && !t.classNames().isEmpty() && !a.classNames().equals(t.classNames())) {
-                throw new Main.UserException("the training store names its classes " + a.classNames()
-                        + " and the test store " + t.classNames() + ": the same index would mean different classes; "
-                        + "convert the test data with --classes-from " + a.source());
-            }
+            Predictor.checkColumns(all.featureNames(), testSet.featureNames(), testFiles[0]);
         }
-        int holdOut = validationRows(all.size());
-        Dataset trainRaw = all;
-        Dataset valRaw = null;
-        if (holdOut > 0) {
-            Subset.Split split = Subset.split(all, holdOut, seed);
-            trainRaw = split.training();
-            valRaw = split.validation();
-        }
-        // A store written by convert carries its features' statistics over all its rows: standardising
-        // with them saves a pass over the data (with --validation, that includes the held-out rows).
-        StoreDataset.Statistics stored = start == null && Scaling.isStandardize(scale)
-                && all instanceof StoreDataset store ? store.statistics().orElse(null) : null;
-        Scaling scaling = start != null ? start.scaling()
-                : stored != null ? Scaling.standardize(stored.mean(), stored.std()) : Scaling.parse(scale, trainRaw);
-        Scaling targetScaling = start != null ? start.targetScaling() : targetScaling(trainRaw);
-        Dataset trainSet = targetScaling.applyToTargets(scaling.applyTo(trainRaw));
-        Dataset valSet = valRaw == null ? null : targetScaling.applyToTargets(scaling.applyTo(valRaw));
-        Model described = start != null ? start
-                : new Model(Network.initialize(architecture(all), seed), scaling, all.classes(), targetScaling,
-                all.featureNames(), all.classNames());
-
-        // Network and options.
-        Architecture arch = described.network().architecture();
-        if (arch.inputs() != all.features() || arch.outputs() != all.targetWidth()) {
-            throw new Main.UserException("the data has " + all.features() + " features and " + all.targetWidth()
-                    + " targets per row, but the network " + arch.sizes() + " takes " + arch.inputs() + " inputs and has "
-                    + arch.outputs() + " outputs" + (all.features() == arch.inputs() + 1
-                    ? " (is the label column counted as a feature? see --label-column)" : ""));
-        }
-        Optimizer opt = resumed != null ? resumed.optimizer() : optimizer();
-        RunLength sized = RunLength.forRows(trainSet.size());
-        int batchSize = batch == null ? sized.batch() : batch.equalsIgnoreCase("all") ? TrainingOptions.FULL_BATCH
-                : parseBatch();
-        int epochCount = epochs != null ? epochs : sized.epochs();
-        TrainingOptions options = new TrainingOptions(batchSize, batchError.reduction(), batchError.l2, opt, seed,
-                sampleOrder(all));
-        if (checkpointSteps < 0 || !(checkpointMinutes >= 0) || checkpointEvery < 0) {
-            throw new Main.UserException("--checkpoint-every, --checkpoint-steps and --checkpoint-minutes take a "
-                    + "number ≥ 0 (0: off)");
-        }
-        TrainingRun.Settings settings = new TrainingRun.Settings(epochCount, Schedule.parse(schedule), patience,
-                checkpointOut, checkpointEvery, checkpointSteps, checkpointMinutes * 60);
-
-        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%s%n",
-                fashion ? "Fashion-MNIST" : train, trainSet.size(),
-                valSet != null ? ", " + valSet.size() + " validation" : "",
-                testSet != null ? ", " + testSet.size() + " test" : "", all.features(),
-                all.classes() > 0 ? all.classes() + " classes" + (all.classNames().isEmpty() ? ""
-                        : " (" + abbreviate(String.join(", ", all.classNames())) + ")")
-                        : all.targetWidth() + " regression targets", scaling
-                        + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""),
-                targetScaling.kind() == Scaling.Kind.NONE ? "" : ", targets standardized");
-        if (batch == null || epochs == null) {
-            System.out.printf(Locale.ROOT, "defaults for %,d training rows: %s (%,d updates; --batch and --epochs "
-                    + "override)%n", trainSet.size(), (batch == null ? "batch " + batchSize : "")
-                    + (batch == null && epochs == null ? ", " : "") + (epochs == null ? epochCount + " epochs" : ""),
-                    new RunLength(Math.min(batchSize, trainSet.size()), epochCount).updates(trainSet.size()));
-        }
-        System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
-        System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n", opt,
-                settings.schedule(), batchSize == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(batchSize),
-                epochCount, seed, batchError.l2 > 0 ? ", L2 " + batchError.l2 : "", options.order());
-        if (resumed != null) {
-            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
-                    resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
-                            + (resumed.epoch() + 1));
-        }
-
-        TrainingRun.Result result;
-        Evaluator.Evaluation testResult = null;
-        Backends.Selection selection = backend.open();
         Profiler profiler = profile ? new Profiler() : null;
-        try (Backend b = selection.backend()) {
-            result = TrainingRun.run(profiler != null ? profiler.wrap(b) : b, described, options, trainSet, valSet,
-                    settings, resumed, resume, new ConsoleListener(!noProgress && System.console() != null));
-            if (testSet != null) {
-                try (DeviceNetwork net = new DeviceNetwork(b, result.network(), Math.min(1024, testSet.size()))) {
-                    testResult = Evaluator.evaluate(net, targetScaling.applyToTargets(scaling.applyTo(testSet)),
-                            targetScaling, rows -> { });
-                }
+        Training training = Training.on(all).test(testSet).order(sampleOrder(all)).seed(seed)
+                .standardizeTargets(standardizeTargets()).schedule(Schedule.parse(schedule)).patience(patience).reduction(batchError.reduction())
+                .l2(batchError.l2).checkpoint(checkpointOut, checkpointEvery)
+                .checkpointWithinEpochs(checkpointSteps, checkpointMinutes * 60)
+                .listener(new ConsoleListener(!noProgress && System.console() != null)).profiler(profiler);
+        Training.Plan plan;
+        Training.Outcome outcome;
+        try {
+            validation(training);
+            if (epochs != null) {
+                training.epochs(epochs);
             }
+            if (batch != null) {
+                batch(training);
+            }
+            if (!Scaling.isStandardize(scale)) {
+                training.scaling(fixedScaling());
+            }
+            if (resumed != null) {
+                training.resume(resumed, resume);
+            } else {
+                training.optimizer(optimizer());
+            }
+            if (start != null) {
+                training.startFrom(start);
+            } else {
+                network(training);
+            }
+            plan = training.prepare();
+            printPlan(plan, fashion ? "Fashion-MNIST" : train);
+            try (Backend b = backend.open().backend()) {
+                outcome = plan.run(b);
+            }
+        } catch (SettingException e) {
+            throw new Main.UserException(flag(e.setting()) + " " + e.problem());
+        } catch (TrainingDivergedException e) {
+            throw new Main.UserException(e.getMessage() + " Options: --lr, --scale.");
         }
-        Model model = described.withNetwork(result.network());
-        ModelFile.write(modelOut, model);
+        TrainingRun.Result result = outcome.run();
+        Evaluator.Evaluation testResult = outcome.test();
+        Architecture arch = plan.architecture();
+        ModelFile.write(modelOut, outcome.model());
         if (curveOut != null) {
             LearningCurve.write(result.history(), arch.sizes(), curveOut);
         }
@@ -375,7 +320,7 @@ final class TrainCommand implements Callable<Integer> {
                     patience, result.bestEpoch());
         }
         if (testResult != null) {
-            System.out.printf(Locale.ROOT, "test: %s (%d rows)%n", Metrics.summary(testResult, targetScaling),
+            System.out.printf(Locale.ROOT, "test: %s (%d rows)%n", Metrics.summary(testResult, plan.targetScaling()),
                     testResult.samples());
         }
         int epochsRun = result.history().size();
@@ -389,46 +334,78 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The target scaling --scale-targets asks for, fitted on the training rows; none for classes. */
-    private Scaling targetScaling(Dataset training) {
-        String spec = scaleTargets.trim();
-        if (!Scaling.isStandardize(spec) && !spec.equalsIgnoreCase("none")) {
-            throw new Main.UserException("--scale-targets '" + scaleTargets + "': use standardize or none");
+    /** The hidden layers, activations, loss, output and dropout the options give (the library fills in the rest). */
+    private void network(Training training) {
+        training.hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
+                .activation(activation.stream().map(Activation::parse).toArray(Activation[]::new))
+                .dropout(dropout);
+        if (loss != null) {
+            training.loss(Loss.parse(loss));
         }
-        return training.classes() > 0 || spec.equalsIgnoreCase("none") ? Scaling.NONE
-                : Scaling.standardizeTargets(training);
+        if (output != null) {
+            training.output(Activation.parse(output));
+        }
+    }
+
+    /** What was set up, before the first epoch: data, network, training and, resuming, from where. */
+    private void printPlan(Training.Plan plan, String dataName) {
+        StoreDataset.Statistics stored = plan.storeStatistics();
+        Dataset testSet = plan.test();
+        TrainingOptions options = plan.options();
+        Architecture arch = plan.architecture();
+        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%s%n",
+                dataName, plan.training().size(),
+                plan.validation() != null ? ", " + plan.validation().size() + " validation" : "",
+                testSet != null ? ", " + testSet.size() + " test" : "", arch.inputs(),
+                plan.classes() > 0 ? plan.classes() + " classes" + (plan.classNames().isEmpty() ? ""
+                        : " (" + abbreviate(String.join(", ", plan.classNames())) + ")")
+                        : arch.outputs() + " regression targets",
+                plan.scaling() + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""),
+                plan.targetScaling().kind() == Scaling.Kind.NONE ? "" : ", targets standardized");
+        int rows = plan.training().size();
+        int batchSize = Math.min(options.batchSize(), rows);
+        int epochCount = plan.settings().epochs();
+        if (plan.sizedToData()) {
+            System.out.printf(Locale.ROOT, "defaults for %,d training rows: %s (%,d updates; --batch and --epochs "
+                    + "override)%n", rows, (batch == null ? "batch " + batchSize : "")
+                    + (batch == null && epochs == null ? ", " : "") + (epochs == null ? epochCount + " epochs" : ""),
+                    new RunLength(batchSize, epochCount).updates(rows));
+        }
+        System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
+        System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n",
+                options.optimizer(), plan.settings().schedule(), options.batchSize() == TrainingOptions.FULL_BATCH
+                        ? "all" : Integer.toString(options.batchSize()),
+                epochCount, seed, options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
+        Checkpoint resumed = plan.resumed();
+        if (resumed != null) {
+            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
+                    resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
+                            + (resumed.epoch() + 1));
+        }
+    }
+
+    /** --scale-targets: standardize (the default) or none. */
+    private boolean standardizeTargets() {
+        if (Scaling.isStandardize(scaleTargets)) {
+            return true;
+        }
+        if (scaleTargets.trim().equalsIgnoreCase("none")) {
+            return false;
+        }
+        throw new Main.UserException("--scale-targets '" + scaleTargets + "': use standardize or none");
     }
 
     private static String abbreviate(String s) {
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
-    private Architecture architecture(Dataset data) {
-        boolean classification = data.classes() > 0;
-        Loss l = loss != null ? Loss.parse(loss) : classification ? Loss.CATEGORICAL_CROSS_ENTROPY
-                : Loss.HALF_SUM_OF_SQUARES;
-        Activation out = output != null ? Activation.parse(output) : switch (l) {
-            case CATEGORICAL_CROSS_ENTROPY -> Activation.SOFTMAX;
-            case BINARY_CROSS_ENTROPY -> Activation.SIGMOID;
-            default -> Activation.IDENTITY;
+    /** The option that sets what the library calls {@code setting}. */
+    private static String flag(String setting) {
+        return switch (setting) {
+            case "validation", "epochs", "patience", "hidden", "activation", "dropout", "batch" -> "--" + setting;
+            case "checkpoint" -> "--checkpoint-every/--checkpoint-steps/--checkpoint-minutes";
+            default -> setting;
         };
-        if (activation.size() != 1 && activation.size() != hidden.size()) {
-            throw new Main.UserException("--activation gives " + activation.size() + " activations for "
-                    + hidden.size() + " hidden layers: give one for all, or one per layer");
-        }
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 0; i < hidden.size(); i++) {
-            layers.add(Layer.dense(hidden.get(i), Activation.parse(activation.get(activation.size() == 1 ? 0 : i))));
-        }
-        layers.add(Layer.dense(data.targetWidth(), out));
-        Architecture arch = new Architecture(data.features(), layers, l);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new Main.UserException("--dropout " + dropout + ": give a rate in [0, 1), e.g. 0.2");
-        }
-        if (dropout > 0 && hidden.isEmpty()) {
-            throw new Main.UserException("--dropout applies after hidden layers, and --hidden gives none");
-        }
-        return arch.withHiddenDropout(dropout);
     }
 
     /**
@@ -491,30 +468,46 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int parseBatch() {
+    /** --scale none or a divisor (standardisation is the library's default). */
+    private Scaling fixedScaling() {
+        if (scale.trim().equalsIgnoreCase("none")) {
+            return Scaling.NONE;
+        }
         try {
-            int b = Integer.parseInt(batch.trim());
-            if (b < 1) {
-                throw new NumberFormatException();
-            }
-            return b;
+            return Scaling.divideBy(Double.parseDouble(scale.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException("--scale '" + scale + "': use none, standardize or a divisor like 255");
+        }
+    }
+
+    /** --batch: a number of rows, or all. */
+    private void batch(Training training) {
+        if (batch.trim().equalsIgnoreCase("all")) {
+            training.fullBatch();
+            return;
+        }
+        try {
+            training.batch(Integer.parseInt(batch.trim()));
         } catch (NumberFormatException e) {
             throw new Main.UserException("--batch '" + batch + "': give a positive number of rows, or 'all'");
         }
     }
 
-    private int validationRows(int rows) {
+    /** --validation: a fraction of the rows when below 1, else a whole number of rows. */
+    private void validation(Training training) {
         double v;
         try {
             v = Double.parseDouble(validation.trim());
         } catch (NumberFormatException e) {
             throw new Main.UserException("--validation '" + validation + "': give a row count or a fraction like 0.1");
         }
-        int n = v > 0 && v < 1 ? (int) Math.round(v * rows) : (int) v;
-        if (v < 0 || (v >= 1 && v != Math.rint(v)) || n >= rows) {
-            throw new Main.UserException("--validation " + validation + " does not leave training rows out of " + rows);
+        if (v > 0 && v < 1) {
+            training.validationFraction(v);
+        } else if (v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE) {
+            training.validationRows((int) v);
+        } else {
+            throw new Main.UserException("--validation " + validation + ": give a row count or a fraction like 0.1");
         }
-        return n;
     }
 
     /** The model path with its .safetensors suffix replaced. */

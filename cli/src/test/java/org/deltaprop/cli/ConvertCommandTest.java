@@ -213,7 +213,7 @@ class ConvertCommandTest {
                 "--backend", "scalar", "-o", p("m.safetensors"));
         assertEquals(1, r.status(), r.toString());
         assertTrue(r.err().contains("the same index would mean different classes; convert the test data with "
-                + "--classes-from"), r.err());
+                + "the class names of " + p("names")), r.err());
 
         Files.writeString(dir.resolve("ids.csv"), "a,label\n1,0\n2,70000\n");
         r = convert(p("ids.csv"), "-o", p("ids"));

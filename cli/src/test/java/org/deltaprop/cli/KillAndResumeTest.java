@@ -92,7 +92,10 @@ class KillAndResumeTest {
             double fraction = started ? 0.2 + 0.45 * random.nextDouble() : 0.4 + 0.3 * random.nextDouble();
             long delay = (long) (fraction * wholeRun);
             long tempBefore = temporaryFiles();
-            status = run(started ? resume : first, attempt < 10 ? delay : -1, log);
+            // Kill until at least 4 kills, one of them during a checkpoint write, have landed (a
+            // loaded machine stretches some phases more than others); then let a run finish.
+            boolean enough = kills >= 4 && interruptedWrites >= 1;
+            status = run(started ? resume : first, enough || attempt >= 30 ? -1 : delay, log);
             if (status != 0) {
                 kills++;
                 interruptedWrites += temporaryFiles() > tempBefore ? 1 : 0;

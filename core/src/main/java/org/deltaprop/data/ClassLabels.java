@@ -64,6 +64,10 @@ public final class ClassLabels {
                 numbers = isNumber(field);
                 firstLine = rows.line();
             }
+            if (!numbers && knownClasses > 0) {
+                throw rows.labelError("label '" + abbreviate(field) + "' is a name, but the classes are numbers 0.."
+                        + (knownClasses - 1) + " (the model was trained on numbered classes)");
+            }
             if (numbers) {
                 if (!isNumber(field)) {
                     throw rows.labelError("label '" + abbreviate(field) + "' is a name, but the label on line "

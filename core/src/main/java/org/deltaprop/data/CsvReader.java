@@ -169,6 +169,74 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * The file's rows as a stream of batches in constant memory, under the same rules as
+     * {@link #read}: what {@code eval} and {@code predict} read a CSV of any size through. Classes
+     * need {@code options.classes()} (a model's outputs): a stream cannot look ahead for the largest label.
+     */
+    public static RowStream stream(Path file, Options options) throws IOException {
+        Rows rows = rows(file, options);
+        boolean labelled = rows.hasLabel() && options.targetsPresent();
+        if (labelled && options.classes() < 1) {
+            rows.close();
+            throw new IllegalArgumentException("streaming class labels needs the number of classes");
+        }
+        int classes = labelled ? options.classes() : 0;
+        int targetWidth = labelled ? classes : rows.targetCount();
+        ClassLabels classLabels = labelled ? new ClassLabels(rows, options.classNames(), classes) : null;
+        return new RowStream() {
+            private final float[] row = new float[rows.features()];
+            private final float[] rowTargets = new float[rows.targetCount()];
+
+            @Override
+            public int features() {
+                return rows.features();
+            }
+
+            @Override
+            public int targetWidth() {
+                return targetWidth;
+            }
+
+            @Override
+            public int classes() {
+                return classes;
+            }
+
+            @Override
+            public List<String> featureNames() {
+                return rows.featureNames();
+            }
+
+            @Override
+            public long size() {
+                return -1;
+            }
+
+            @Override
+            public int read(int max, float[] x, float[] t, int[] labels) throws IOException {
+                int n = 0;
+                while (n < max && rows.next(row, rowTargets)) {
+                    System.arraycopy(row, 0, x, n * row.length, row.length);
+                    if (labelled) {
+                        labels[n] = classLabels.next();
+                        Arrays.fill(t, n * classes, (n + 1) * classes, 0f);
+                        t[n * classes + labels[n]] = 1f;
+                    } else {
+                        System.arraycopy(rowTargets, 0, t, n * rowTargets.length, rowTargets.length);
+                    }
+                    n++;
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                rows.close();
+            }
+        };
+    }
+
     /** Opens a CSV file to read its rows one at a time; the first line(s) decide the header and columns. */
     public static Rows rows(Path file, Options options) throws IOException {
         return new Rows(file, options);

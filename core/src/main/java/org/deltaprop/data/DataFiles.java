@@ -90,6 +90,27 @@ public final class DataFiles {
         return loadFeatures(file, csv);
     }
 
+    /**
+     * Labelled rows from any file the commands accept, to be read once front to back: a CSV is
+     * streamed in constant memory whatever its size, a store is mapped, and IDX is loaded.
+     *
+     * @param classes the model's number of classes, or 0 for regression targets
+     */
+    public static RowStream stream(Path file, Path labels, CsvReader.Options csv, int classes) throws IOException {
+        if (StoreDataset.isStore(file) || isIdx(file)) {
+            return RowStream.of(read(file, labels, csv, classes));
+        }
+        return CsvReader.stream(file, classes > 0 ? csv.withClasses(classes) : csv);
+    }
+
+    /** Rows of features without targets, for prediction, read as by {@link #stream}. */
+    public static RowStream streamFeatures(Path file, CsvReader.Options csv) throws IOException {
+        if (StoreDataset.isStore(file) || isIdx(file)) {
+            return RowStream.of(readFeatures(file, csv));
+        }
+        return CsvReader.stream(file, csv.featuresOnly());
+    }
+
     /** Samples without targets, for prediction: IDX samples or CSV features. */
     public static ArrayDataset loadFeatures(Path file, CsvReader.Options csv) throws IOException {
         if (!isIdx(file)) {

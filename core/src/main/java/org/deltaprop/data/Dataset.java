@@ -43,4 +43,12 @@ public interface Dataset {
      * (count × features, row-major) and {@code t} (count × targetWidth).
      */
     void gather(int[] order, int from, int count, float[] x, float[] t);
+
+    /**
+     * A reader for epochs in a windowed order ({@link RowWindows}): data read where it lies reads
+     * each window ahead; by default, each batch is gathered when asked for. The caller closes it.
+     */
+    default WindowedReader windowedReader() {
+        return WindowedReader.gathering(this);
+    }
 }

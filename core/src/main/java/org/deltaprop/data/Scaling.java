@@ -3,6 +3,7 @@ package org.deltaprop.data;
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -83,24 +84,7 @@ public final class Scaling {
         return new Scaling(Kind.STANDARDIZE, 1, m, inv);
     }
 
-    /** Parses the command line's {@code --scale}: none, standardize, or a divisor such as 255. */
-    public static Scaling parse(String spec, Dataset training) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        if (isStandardize(s)) {
-            return standardize(training);
-        }
-        switch (s) {
-            case "none": return NONE;
-            default:
-                try {
-                    return divideBy(Double.parseDouble(s));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--scale '" + spec + "': use none, standardize or a divisor like 255");
-                }
-        }
-    }
-
-    /** Whether {@code --scale spec} asks for standardisation (standardize, standardise or std). */
+    /** Whether {@code spec} names standardisation (standardize, standardise or std). */
     public static boolean isStandardize(String spec) {
         return switch (spec.trim().toLowerCase(Locale.ROOT)) {
             case "standardize", "standardise", "std" -> true;
@@ -110,6 +94,21 @@ public final class Scaling {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What {@link Kind#DIVIDE} divides by (1 for the other kinds). */
+    public float divisor() {
+        return divisor;
+    }
+
+    /** {@link Kind#STANDARDIZE}'s per-feature means (a copy), or null for the other kinds. */
+    public float[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** {@link Kind#STANDARDIZE}'s per-feature 1/std (a copy), or null for the other kinds. */
+    public float[] inverseStd() {
+        return inverseStd == null ? null : inverseStd.clone();
     }
 
     /** Scales {@code rows} rows of {@code features} values in place. */
@@ -180,13 +179,7 @@ public final class Scaling {
                     : mean.length) + " targets, the data has " + (data.classes() > 0 ? "classes"
                     : data.targetWidth() + " targets"));
         }
-        return new ForwardingDataset(data) {
-            @Override
-            public void gather(int[] order, int from, int count, float[] x, float[] t) {
-                super.gather(order, from, count, x, t);
-                apply(t, count, targetWidth());
-            }
-        };
+        return new ScaledDataset(data, this, true);
     }
 
     /** The data as this scaling transforms it, batch by batch (nothing is copied). */
@@ -198,7 +191,51 @@ public final class Scaling {
             throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
                     + data.features());
         }
-        return new ScaledDataset(data, this);
+        return new ScaledDataset(data, this, false);
+    }
+
+    /** The rows as this scaling transforms them, batch by batch as they are read. */
+    public RowStream applyTo(RowStream rows) {
+        if (kind == Kind.NONE) {
+            return rows;
+        }
+        if (kind == Kind.STANDARDIZE && rows.features() != mean.length) {
+            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
+                    + rows.features());
+        }
+        return new RowStream() {
+            @Override
+            public int features() {
+                return rows.features();
+            }
+
+            @Override
+            public int targetWidth() {
+                return rows.targetWidth();
+            }
+
+            @Override
+            public int classes() {
+                return rows.classes();
+            }
+
+            @Override
+            public long size() {
+                return rows.size();
+            }
+
+            @Override
+            public int read(int max, float[] x, float[] t, int[] labels) throws IOException {
+                int n = rows.read(max, x, t, labels);
+                apply(x, n, rows.features());
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                rows.close();
+            }
+        };
     }
 
     /** The JSON stored in a model file's metadata. */

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 public final class Subset extends ForwardingDataset {
 
     private final int[] rows;
+    private final boolean increasing;       // rows in increasing order: runs of them map to runs of the other's
     private int[] scratch = new int[0];
 
     public Subset(Dataset data, int[] rows) {
@@ -17,6 +18,11 @@ public final class Subset extends ForwardingDataset {
             }
         }
         this.rows = rows.clone();
+        boolean up = true;
+        for (int i = 1; i < rows.length; i++) {
+            up &= rows[i] > rows[i - 1];
+        }
+        this.increasing = up;
     }
 
     /** A training / validation split of the rows: {@code validation} rows drawn at random with {@code seed}. */
@@ -58,12 +64,39 @@ public final class Subset extends ForwardingDataset {
 
     @Override
     public void gather(int[] order, int from, int count, float[] x, float[] t) {
+        super.gather(toBase(order, from, count), 0, count, x, t);
+    }
+
+    /** The other data set's rows of order[from, from + count), in {@link #scratch}. */
+    private int[] toBase(int[] order, int from, int count) {
         if (scratch.length < count) {
             scratch = new int[count];
         }
         for (int i = 0; i < count; i++) {
             scratch[i] = rows[order[from + i]];
         }
-        super.gather(scratch, 0, count, x, t);
+        return scratch;
+    }
+
+    /**
+     * The other data set's reader, told the windows' runs as runs of its rows, when this subset's
+     * rows increase (splits' do); otherwise each batch is gathered when asked for.
+     */
+    @Override
+    public WindowedReader windowedReader() {
+        if (!increasing) {
+            return WindowedReader.gathering(this);
+        }
+        return new WindowedReader.Forwarding(data().windowedReader()) {
+            @Override
+            public void start(RowWindows windows, int from) {
+                super.start(windows.mapRows(r -> rows[r]), from);
+            }
+
+            @Override
+            public void gather(int[] order, int from, int count, float[] x, float[] t) {
+                super.gather(toBase(order, from, count), 0, count, x, t);
+            }
+        };
     }
 }

@@ -3,6 +3,8 @@
 package org.deltaprop.train;
 
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.RowWindows;
+import org.deltaprop.data.WindowedReader;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * batch i + 3. Two batches ahead rather than one absorb a step in which the preparing thread
  * was descheduled (the trainer's waits fell from 17 to 11 ms per epoch).
  * Without, {@link #take} prepares the batch on the caller's thread. Either way the rows and
- * their order are the same, so training gives the same bits.
+ * their order are the same, so training gives the same bits. The rows are gathered through the
+ * data set's {@link WindowedReader}, told each epoch's windows when the order has them (a block
+ * shuffle), so that a store larger than memory reads them ahead.
  *
  * <p>The preparing thread polls for work for a while before it parks, as the simd backend's
  * workers do: a thread woken from a park every step tends to be woken onto the trainer's own
@@ -40,7 +44,7 @@ final class Batches implements AutoCloseable {
     /** How long the preparing thread, and the trainer waiting for it, poll before they park. */
     private static final long SPIN_NANOS = 1_000_000;
 
-    private final Dataset data;
+    private final WindowedReader reader;
     private final int batch;
     private final Batch[] buffers;
     private final Thread preparer;           // null: prepare inline
@@ -58,8 +62,9 @@ final class Batches implements AutoCloseable {
     private volatile Thread waiter;          // the trainer, when it waits in take()
     private volatile boolean closed;
 
-    Batches(Dataset data, int batch, boolean prefetch, Profiler profiler) {
-        this.data = data;
+    /** Batches of {@code data}, read through {@code reader} (its own or a gathering one), which this closes. */
+    Batches(Dataset data, WindowedReader reader, int batch, boolean prefetch, Profiler profiler) {
+        this.reader = reader;
         this.batch = batch;
         this.profiler = profiler;
         this.buffers = new Batch[prefetch ? 3 : 1];
@@ -81,16 +86,22 @@ final class Batches implements AutoCloseable {
 
     /** Starts an epoch over {@code order}, which must not change until the epoch's last batch is taken. */
     void start(int[] order) {
-        start(order, 0);
+        start(order, null, 0);
     }
 
-    /** Starts an epoch at batch {@code first} (a run resumed in the middle of an epoch). */
-    void start(int[] order, int first) {
+    /**
+     * Starts an epoch at batch {@code first} (a run resumed in the middle of an epoch); {@code windows}
+     * (may be null) are the order's windows, for the reader.
+     */
+    void start(int[] order, RowWindows windows, int first) {
         awaitIdle();
         this.order = order;
         this.count = (order.length + batch - 1) / batch;
         if (first < 0 || first > count) {
             throw new IllegalArgumentException("batch " + first + " of an epoch of " + count);
+        }
+        if (windows != null) {
+            reader.start(windows, Math.min(order.length, first * batch));
         }
         this.next = first;
         if (preparer != null) {
@@ -186,7 +197,7 @@ final class Batches implements AutoCloseable {
         long start = profiler != null && profiler.active() ? System.nanoTime() : -1;
         b.from = index * batch;
         b.rows = Math.min(batch, order.length - b.from);
-        data.gather(order, b.from, b.rows, b.x, b.t);
+        reader.gather(order, b.from, b.rows, b.x, b.t);
         if (start >= 0) {
             profiler.record(Profiler.Phase.PREPARE, System.nanoTime() - start, 0);
         }
@@ -204,9 +215,11 @@ final class Batches implements AutoCloseable {
 
     @Override
     public void close() {
+        awaitIdle();
         closed = true;
         if (preparer != null) {
             LockSupport.unpark(preparer);
         }
+        reader.close();
     }
 }

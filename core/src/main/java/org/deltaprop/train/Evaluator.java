@@ -1,10 +1,13 @@
 package org.deltaprop.train;
 
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.RowStream;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.nn.Architecture;
 
-import java.util.function.IntConsumer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.LongConsumer;
 
 /**
  * Runs a network on a data set in batches (forward pass and loss only, no update) and
@@ -17,18 +20,18 @@ public final class Evaluator {
     }
 
     /**
-     * @param loss       mean per-sample loss E_n (without L2), on the targets as the network sees them
+     * @param loss       mean per-sample loss E_n (without L2), on the targets as the network was trained on them
      * @param accuracy   fraction of rows whose arg-max output is the label; NaN for regression
      * @param confusion  [true class][predicted class] counts; null for regression
-     * @param regression the errors of regression outputs; null for classification
+     * @param regression the errors of regression outputs, in the targets' units; null for classification
      */
-    public record Evaluation(int samples, double loss, double accuracy, long[][] confusion, Errors regression) {
+    public record Evaluation(long samples, double loss, double accuracy, long[][] confusion, Errors regression) {
     }
 
     /**
-     * Regression errors over every output of every row, in the targets' units, as scikit-learn
-     * computes them: mean squared error, mean absolute error, and R² = 1 − SSE/SST per output
-     * (SST about the output's mean over these rows), averaged over the outputs.
+     * Regression errors over every output of every row, as scikit-learn computes them: mean
+     * squared error, mean absolute error, and R² = 1 − SSE/SST per output (SST about the
+     * output's mean over these rows), averaged over the outputs.
      */
     public record Errors(double mse, double mae, double r2) {
         public double rmse() {
@@ -36,17 +39,33 @@ public final class Evaluator {
         }
     }
 
+    /** Evaluates a network whose targets are those of {@code data} as they are. */
     public static Evaluation evaluate(DeviceNetwork network, Dataset data) {
         return evaluate(network, data, Scaling.NONE, rows -> { });
     }
 
     /**
-     * As {@link #evaluate(DeviceNetwork, Dataset)}: regression errors are measured after
-     * {@code targetScaling} is inverted on both outputs and targets (the data's targets being
-     * scaled by it), and {@code rowsDone} hears how many rows are done after each batch.
+     * As {@link #evaluate(DeviceNetwork, RowStream, Scaling, LongConsumer)} on a data set in
+     * memory or mapped.
      */
     public static Evaluation evaluate(DeviceNetwork network, Dataset data, Scaling targetScaling,
-                                      IntConsumer rowsDone) {
+                                      LongConsumer rowsDone) {
+        try {
+            return evaluate(network, RowStream.of(data), targetScaling, rowsDone);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);  // a data set in memory or mapped does not fail to read
+        }
+    }
+
+    /**
+     * Mean loss, accuracy and confusion, or regression errors, of rows read once, front to back, a
+     * batch of the network's capacity at a time: constant memory whatever the number of rows.
+     * Regression targets are read in their units: {@code targetScaling} (what the network was
+     * trained on, {@link Scaling#NONE} for none) scales them for the loss and turns the outputs
+     * back into their units for the errors. {@code rowsDone} hears the rows done after each batch.
+     */
+    public static Evaluation evaluate(DeviceNetwork network, RowStream data, Scaling targetScaling,
+                                      LongConsumer rowsDone) throws IOException {
         Architecture arch = network.architecture();
         if (data.features() != arch.inputs() || data.targetWidth() != arch.outputs()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -59,11 +78,9 @@ public final class Evaluator {
         float[] x = new float[capacity * arch.inputs()];
         float[] t = new float[capacity * outputs];
         float[] y = new float[capacity * outputs];
+        float[] units = new float[capacity * outputs];
+        int[] labels = new int[capacity];
         float[] rowLoss = new float[capacity];
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         long[][] confusion = classes > 0 ? new long[classes][classes] : null;
         double[] squared = new double[outputs];
         double[] absolute = new double[outputs];
@@ -71,10 +88,13 @@ public final class Evaluator {
         double[] targetSquares = new double[outputs];
         double lossSum = 0;
         long correct = 0;
-        for (int from = 0; from < order.length; from += capacity) {
-            int rows = Math.min(capacity, order.length - from);
-            rowsDone.accept(from);
-            data.gather(order, from, rows, x, t);
+        long samples = 0;
+        for (int rows; (rows = data.read(capacity, x, t, labels)) > 0; samples += rows) {
+            rowsDone.accept(samples);
+            if (classes == 0) {
+                System.arraycopy(t, 0, units, 0, rows * outputs);
+                targetScaling.apply(t, rows, outputs);
+            }
             network.loadBatch(x, t, rows);
             network.forward(rows);
             network.outputDelta(1f, rows);
@@ -85,31 +105,29 @@ public final class Evaluator {
             network.backend().copyOut(network.activations(arch.depth()).topRows(rows), y, 0);
             if (classes == 0) {
                 targetScaling.invert(y, rows, outputs);
-                targetScaling.invert(t, rows, outputs);
                 for (int i = 0; i < rows * outputs; i++) {
-                    double error = y[i] - t[i];
+                    double error = y[i] - units[i];
                     int k = i % outputs;
                     squared[k] += error * error;
                     absolute[k] += Math.abs(error);
-                    targetSum[k] += t[i];
-                    targetSquares[k] += (double) t[i] * t[i];
+                    targetSum[k] += units[i];
+                    targetSquares[k] += (double) units[i] * units[i];
                 }
             } else {
                 for (int i = 0; i < rows; i++) {
-                    int truth = data.label(from + i);
                     int predicted = argMax(y, i * outputs, outputs);
-                    confusion[truth][predicted]++;
-                    correct += truth == predicted ? 1 : 0;
+                    confusion[labels[i]][predicted]++;
+                    correct += labels[i] == predicted ? 1 : 0;
                 }
             }
         }
-        int n = order.length;
-        double accuracy = classes > 0 ? (double) correct / n : Double.NaN;
-        return new Evaluation(n, lossSum / n, accuracy, confusion,
-                classes > 0 ? null : errors(n, squared, absolute, targetSum, targetSquares));
+        rowsDone.accept(samples);
+        double accuracy = classes > 0 ? (double) correct / samples : Double.NaN;
+        return new Evaluation(samples, lossSum / samples, accuracy, confusion,
+                classes > 0 ? null : errors(samples, squared, absolute, targetSum, targetSquares));
     }
 
-    private static Errors errors(int n, double[] squared, double[] absolute, double[] targetSum,
+    private static Errors errors(long n, double[] squared, double[] absolute, double[] targetSum,
                                  double[] targetSquares) {
         int outputs = squared.length;
         double sse = 0;
@@ -118,8 +136,7 @@ public final class Evaluator {
         for (int k = 0; k < outputs; k++) {
             sse += squared[k];
             sae += absolute[k];
-            double total = targetSquares[k] - targetSum[k] * targetSum[k] / n;
-            r2 += 1 - squared[k] / total;
+            r2 += 1 - squared[k] / (targetSquares[k] - targetSum[k] * targetSum[k] / n);
         }
         return new Errors(sse / ((double) n * outputs), sae / ((double) n * outputs), r2 / outputs);
     }

@@ -1,5 +1,10 @@
 package org.deltaprop.train;
 
+import org.deltaprop.data.RowWindows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -25,6 +30,14 @@ public sealed interface SampleOrder {
 
     /** Fills {@code order} (one entry per row) with epoch {@code epoch}'s visiting order. */
     void fill(int[] order, long seed, int epoch);
+
+    /**
+     * Epoch {@code epoch}'s order over {@code rows} rows as windows of runs of contiguous rows, when
+     * it reads them so (the block shuffle), for a reader to read each window ahead; else empty.
+     */
+    default Optional<RowWindows> windows(int rows, long seed, int epoch) {
+        return Optional.empty();
+    }
 
     /** Blocks of {@code blockRows} contiguous rows, shuffled, then rows shuffled within windows of {@code window} blocks. */
     static SampleOrder blocks(int blockRows, int window) {
@@ -85,30 +98,57 @@ public sealed interface SampleOrder {
         @Override
         public void fill(int[] order, long seed, int epoch) {
             SplittableRandom random = random(seed, epoch);
-            int blocks = (order.length + blockRows - 1) / blockRows;
-            int[] blockOrder = new int[blocks];
-            SEQUENTIAL.fill(blockOrder, seed, epoch);
-            shuffle(blockOrder, 0, blocks, random);
+            int[] blockOrder = blockOrder(order.length, random);
             int at = 0;
-            for (int b = 0; b < blocks; b++) {
-                int first = blockOrder[b] * blockRows;
-                int last = Math.min(order.length, first + blockRows);
-                for (int row = first; row < last; row++) {
+            for (int block : blockOrder) {
+                for (int row = block * blockRows, end = blockEnd(block, order.length); row < end; row++) {
                     order[at++] = row;
                 }
             }
             // Windows of `window` consecutive shuffled blocks, rows shuffled within each; the last
             // block may be short, so windows are cut by block count, not by row count.
             int windowStart = 0;
-            for (int b = 0; b < blocks; b += window) {
+            for (int b = 0; b < blockOrder.length; b += window) {
                 int windowEnd = windowStart;
-                for (int k = b; k < Math.min(blocks, b + window); k++) {
-                    int first = blockOrder[k] * blockRows;
-                    windowEnd += Math.min(order.length, first + blockRows) - first;
+                for (int k = b; k < Math.min(blockOrder.length, b + window); k++) {
+                    windowEnd += blockEnd(blockOrder[k], order.length) - blockOrder[k] * blockRows;
                 }
                 shuffle(order, windowStart, windowEnd, random);
                 windowStart = windowEnd;
             }
+        }
+
+        /** The windows {@link #fill} shuffles within: each window's blocks, as runs of rows. */
+        @Override
+        public Optional<RowWindows> windows(int rows, long seed, int epoch) {
+            int[] blockOrder = blockOrder(rows, random(seed, epoch));
+            List<RowWindows.Window> windows = new ArrayList<>();
+            for (int b = 0; b < blockOrder.length; b += window) {
+                List<RowWindows.Run> runs = new ArrayList<>();
+                int positions = 0;
+                for (int k = b; k < Math.min(blockOrder.length, b + window); k++) {
+                    RowWindows.Run run = new RowWindows.Run(blockOrder[k] * blockRows, blockEnd(blockOrder[k], rows));
+                    runs.add(run);
+                    positions += run.end() - run.first();
+                }
+                windows.add(new RowWindows.Window(positions, runs));
+            }
+            return Optional.of(new RowWindows(windows));
+        }
+
+        /** The blocks in shuffled order: the first draws of the epoch's generator, as fill makes them. */
+        private int[] blockOrder(int rows, SplittableRandom random) {
+            int[] blockOrder = new int[(rows + blockRows - 1) / blockRows];
+            for (int b = 0; b < blockOrder.length; b++) {
+                blockOrder[b] = b;
+            }
+            shuffle(blockOrder, 0, blockOrder.length, random);
+            return blockOrder;
+        }
+
+        /** One past the last row of block {@code block} (the last block may be short). */
+        private int blockEnd(int block, int rows) {
+            return (int) Math.min(rows, (long) block * blockRows + blockRows);
         }
 
         @Override

@@ -3,6 +3,7 @@ package org.deltaprop.train;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.WindowedReader;
 import org.deltaprop.nn.Network;
 
 import java.io.IOException;
@@ -99,7 +100,9 @@ public final class Trainer implements AutoCloseable {
         this.step = new GradientStep(device, options);
         this.epochLoss = backend.allocate(1, 1);
         this.profiler = Profiler.of(backend);
-        this.batches = new Batches(data, batch, prefetch, profiler);
+        // Only a windowed order tells a reader what to read ahead; any other gathers as it goes.
+        this.batches = new Batches(data, options.order().windows(data.size(), options.seed(), 1).isPresent()
+                ? data.windowedReader() : WindowedReader.gathering(data), batch, prefetch, profiler);
         this.correctCount = data.classes() > 0 ? backend.allocate(1, 1) : null;
         this.tally = new GradientStep.Tally(epochLoss, correctCount);
         this.order = new int[data.size()];
@@ -155,7 +158,7 @@ public final class Trainer implements AutoCloseable {
         batches.awaitIdle();                // an epoch that failed may have left a batch in flight
         fillOrder(epoch);
         batchesDone = from == null ? 0 : from.batchesDone();
-        batches.start(order, batchesDone);
+        batches.start(order, options.order().windows(order.length, options.seed(), epoch).orElse(null), batchesDone);
         backend.copyIn(new float[] {from == null ? 0f : from.lossSum()}, 0, epochLoss);
         correct = from == null ? 0 : from.correct();
         counted = 0;

@@ -2,7 +2,6 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.Dataset;
-import org.deltaprop.io.Model;
 import org.deltaprop.nn.Network;
 
 import java.io.IOException;
@@ -32,16 +31,13 @@ public final class TrainingRun {
                            long checkpointSteps, double checkpointSeconds) {
         public Settings {
             if (epochs < 1) {
-                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+                throw new SettingException("epochs", epochs + ": give at least 1");
             }
             if (patience < 0 || checkpointEvery < 0 || checkpointSteps < 0 || !(checkpointSeconds >= 0)) {
-                throw new IllegalArgumentException("patience and checkpoint intervals must not be negative");
+                throw new SettingException(patience < 0 ? "patience" : "checkpoint", "takes numbers ≥ 0 (0: off), got "
+                        + (patience < 0 ? patience : checkpointEvery + " epochs, " + checkpointSteps + " steps, "
+                        + checkpointSeconds + " seconds"));
             }
-        }
-
-        /** Checkpoints at epoch ends only. */
-        public Settings(int epochs, Schedule schedule, int patience, Path checkpoint, int checkpointEvery) {
-            this(epochs, schedule, patience, checkpoint, checkpointEvery, 0, 0);
         }
 
         boolean checkpointsWithinEpochs() {
@@ -74,21 +70,22 @@ public final class TrainingRun {
     private TrainingRun() {
     }
 
-    /**
-     * @param initial the network to start from, with what checkpoints store beside it (scaling, classes, names)
-     */
-    public static Result run(Backend backend, Model initial, TrainingOptions options, Dataset training,
-                             Dataset validation, Settings settings, Checkpoint resume, Path resumeFile,
-                             Listener listener) throws IOException {
+    /** Trains as {@code plan} says: what {@link Training.Plan#run} calls. */
+    static Result run(Backend backend, Training.Plan plan) throws IOException {
+        Settings settings = plan.settings();
+        Dataset training = plan.training();
+        Dataset validation = plan.validation();
+        Checkpoint resume = plan.resumed();
+        Listener listener = plan.listener();
         if (settings.patience() > 0 && validation == null) {
-            throw new IllegalArgumentException("early stopping (--patience) needs a validation set: add --validation");
+            throw new SettingException("patience", "(early stopping) needs validation rows to watch");
         }
-        Network start = resume != null ? resume.network() : initial.network();
+        Network start = resume != null ? resume.network() : plan.initial();
         int firstEpoch = resume != null ? resume.epoch() + 1 : 1;
         Trainer.Progress from = resume != null ? resume.progress() : null;
         if (firstEpoch > settings.epochs()) {
-            throw new IllegalArgumentException("the checkpoint is already at epoch " + resume.epoch()
-                    + "; ask for more --epochs to continue");
+            throw new SettingException("epochs", settings.epochs() + ": the checkpoint is already at epoch "
+                    + resume.epoch() + "; ask for more epochs to continue");
         }
         List<EpochReport> history = new ArrayList<>();
         double bestLoss = resume != null ? resume.bestValidationLoss() : Double.POSITIVE_INFINITY;
@@ -100,15 +97,15 @@ public final class TrainingRun {
         boolean stoppedEarly = false;
         Network current = start;
 
-        try (Trainer trainer = new Trainer(backend, start, options, training);
+        try (Trainer trainer = new Trainer(backend, start, plan.options(), training);
              DeviceNetwork evaluation = validation == null ? null
                      : new DeviceNetwork(backend, start, Math.min(1024, validation.size()))) {
             trainer.useSchedule(settings.schedule(), settings.epochs());
             if (resume != null) {
-                resume.restoreInto(trainer, resumeFile);
+                resume.restoreInto(trainer, plan.resumeFile());
             }
             MidEpochCheckpoints midEpoch = settings.checkpointsWithinEpochs()
-                    ? new MidEpochCheckpoints(settings, trainer, initial) : null;
+                    ? new MidEpochCheckpoints(settings, trainer, plan) : null;
             for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
                 listener.epochStarted(epoch, settings.epochs(), training.size());
                 if (midEpoch != null) {
@@ -122,7 +119,7 @@ public final class TrainingRun {
                             + epoch + "; stopped. " + (lastGoodCheckpoint > 0
                             ? "The last good checkpoint, " + settings.checkpoint() + " (epoch " + lastGoodCheckpoint
                             + "), is kept. " : "Nothing was written. ")
-                            + "Lower the learning rate (--lr) or scale the features (--scale).");
+                            + "Lower the learning rate or scale the features.");
                 }
                 current = trainer.network();
                 Evaluator.Evaluation val = null;
@@ -144,7 +141,7 @@ public final class TrainingRun {
                 boolean checkpointDue = settings.checkpoint() != null && (epoch == settings.epochs() || stop
                         || (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0));
                 if (checkpointDue) {
-                    Checkpoint.write(settings.checkpoint(), trainer, initial.withNetwork(current), epoch,
+                    Checkpoint.write(settings.checkpoint(), trainer, plan.model(current), epoch,
                             bestLoss, bestEpoch, best == current ? null : best);
                     lastGoodCheckpoint = epoch;
                 }
@@ -166,17 +163,17 @@ public final class TrainingRun {
     private static final class MidEpochCheckpoints {
         private final Settings settings;
         private final Trainer trainer;
-        private final Model model;
+        private final Training.Plan plan;
         private long steps;
         private long lastTime = System.nanoTime();
         private double bestLoss;
         private int bestEpoch;
         private Network best;
 
-        MidEpochCheckpoints(Settings settings, Trainer trainer, Model model) {
+        MidEpochCheckpoints(Settings settings, Trainer trainer, Training.Plan plan) {
             this.settings = settings;
             this.trainer = trainer;
-            this.model = model;
+            this.plan = plan;
         }
 
         void bestSoFar(double loss, int epoch, Network network) {
@@ -198,7 +195,7 @@ public final class TrainingRun {
                 return;
             }
             Network current = trainer.network();
-            Checkpoint.write(settings.checkpoint(), trainer, model.withNetwork(current), epoch - 1, bestLoss,
+            Checkpoint.write(settings.checkpoint(), trainer, plan.model(current), epoch - 1, bestLoss,
                     bestEpoch, best, progress);
             lastTime = System.nanoTime();
         }

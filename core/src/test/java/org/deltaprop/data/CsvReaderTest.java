@@ -42,6 +42,43 @@ class CsvReaderTest {
         assertEquals(2, d.label(1));
     }
 
+    /** What eval and predict stream, in batches that split the file anywhere, is what train reads whole. */
+    @Test
+    void streamedRowsAreTheRowsReadWhole() throws IOException {
+        StringBuilder text = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 25; i++) {
+            text.append(i).append(',').append(0.5f * i).append(',').append(i % 3).append('\n');
+        }
+        Path file = csv(text.toString());
+        float[][] whole = all(CsvReader.read(file, CsvReader.Options.classification()));
+        for (CsvReader.Options options : new CsvReader.Options[] {
+                CsvReader.Options.classification().withClasses(3),
+                CsvReader.Options.classification().withLabelColumn("label").featuresOnly()}) {
+            boolean labelled = options.targetsPresent();
+            float[] x = new float[25 * 2];
+            float[] t = new float[25 * 3];
+            int[] labels = new int[25];
+            int n = 0;
+            try (RowStream rows = CsvReader.stream(file, options)) {
+                assertEquals(labelled ? 3 : 0, rows.targetWidth());
+                float[] bx = new float[7 * 2];
+                float[] bt = new float[7 * 3];
+                int[] bl = new int[7];
+                for (int count; (count = rows.read(7, bx, bt, bl)) > 0; n += count) {
+                    System.arraycopy(bx, 0, x, n * 2, count * 2);
+                    System.arraycopy(bt, 0, t, n * 3, labelled ? count * 3 : 0);
+                    System.arraycopy(bl, 0, labels, n, labelled ? count : 0);
+                }
+            }
+            assertEquals(25, n);
+            assertArrayEquals(whole[0], x);
+            if (labelled) {
+                assertArrayEquals(whole[1], t);
+                assertArrayEquals(IntStream.range(0, 25).map(i -> i % 3).toArray(), labels);
+            }
+        }
+    }
+
     @Test
     void aGzippedFileReadsLikeThePlainOneAndABrokenOneIsNamed() throws IOException {
         String text = "a,label,b\n1,0,2\n3,2,4\n5,1,6\n";

@@ -5,12 +5,9 @@ import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.conformance.ConformanceChecks;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
-import org.deltaprop.data.Subset;
-import org.deltaprop.io.Model;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Loss;
-import org.deltaprop.nn.Network;
 import org.deltaprop.train.optimizer.Optimizer;
 import org.deltaprop.train.optimizer.Optimizers;
 import org.junit.jupiter.api.Test;
@@ -35,8 +32,10 @@ class TrainingRunTest {
     private static final Architecture ARCH = Architecture.of("6-8-3", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH,
             Activation.SOFTMAX);
 
-    private static TrainingRun.Listener quiet() {
-        return report -> { };
+    /** The small run the tests train: 6-8-3 tanh/softmax, batch 8, seed 9, no scaling, quiet. */
+    private static Training run(Dataset data, Optimizer optimizer, int epochs) {
+        return Training.on(data).hidden(8).activation(Activation.TANH).scaling(Scaling.NONE).optimizer(optimizer)
+                .batch(8).seed(9).epochs(epochs);
     }
 
     /**
@@ -48,29 +47,26 @@ class TrainingRunTest {
     @ValueSource(strings = {"sgd", "momentum", "adam", "adamw", "adamw with dropout"})
     void resumedRunEqualsUninterruptedRun(String setting) throws IOException {
         // With dropout, the masks continue too: the resumed run draws the sets an uninterrupted one would.
-        Architecture arch = setting.endsWith("dropout") ? ARCH.withHiddenDropout(0.5) : ARCH;
-        Dataset data = ConformanceChecks.randomData(arch, 50, 4);
-        TrainingOptions options = TrainingOptions.of(8, Optimizers.create(setting.split(" ")[0], 0.01, Map.of()), 9);
-        Model initial = new Model(Network.initialize(arch, 9), Scaling.NONE, 3);
-        TrainingRun.Settings settings = new TrainingRun.Settings(4, Schedule.COSINE, 0,
-                dir.resolve("run.ckpt.safetensors"), 1);
+        double dropout = setting.endsWith("dropout") ? 0.5 : 0;
+        Dataset data = ConformanceChecks.randomData(ARCH, 50, 4);
+        Optimizer optimizer = Optimizers.create(setting.split(" ")[0], 0.01, Map.of());
+        Path file = dir.resolve("run.ckpt.safetensors");
         try (Backend backend = new ScalarBackend()) {
-            TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null,
-                    new TrainingRun.Settings(4, Schedule.COSINE, 0, null, 0), null, null, quiet());
+            TrainingRun.Result straight = run(data, optimizer, 4).dropout(dropout).run(backend).run();
             TrainingRun.Listener crashInEpoch2 = report -> {
                 if (report.training().epoch() == 2) {
                     throw new IllegalStateException("power cut");
                 }
             };
-            assertThrows(IllegalStateException.class, () -> TrainingRun.run(backend, initial, options, data, null,
-                    settings, null, null, crashInEpoch2));
-            Checkpoint checkpoint = Checkpoint.read(settings.checkpoint());
+            assertThrows(IllegalStateException.class, () -> run(data, optimizer, 4).dropout(dropout)
+                    .checkpoint(file, 1).listener(crashInEpoch2).run(backend));
+            Checkpoint checkpoint = Checkpoint.read(file);
             assertEquals(1, checkpoint.epoch());
             assertEquals(7, checkpoint.steps(), "7 batches of ≤ 8 rows per epoch");
-            assertEquals(options.optimizer(), checkpoint.optimizer());
-            assertEquals(arch.hasDropout() ? 7 : 0, checkpoint.dropoutDraws());
-            TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null,
-                    settings, checkpoint, settings.checkpoint(), quiet());
+            assertEquals(optimizer, checkpoint.optimizer());
+            assertEquals(dropout > 0 ? 7 : 0, checkpoint.dropoutDraws());
+            TrainingRun.Result resumed = run(data, optimizer, 4).dropout(dropout).checkpoint(file, 1)
+                    .resume(checkpoint, file).run(backend).run();
             assertEquals(3, resumed.history().size());
             assertTrue(straight.network().sameWeights(resumed.network()), "resume must continue exactly");
         }
@@ -83,17 +79,13 @@ class TrainingRunTest {
      */
     @Test
     void resumedFromTheMiddleOfAnEpochEqualsUninterruptedRun() throws IOException {
-        Architecture arch = ARCH.withHiddenDropout(0.3);
-        Dataset data = ConformanceChecks.randomData(arch, 50, 4);
-        TrainingOptions options = TrainingOptions.of(8, Optimizers.create("adamw", 0.01, Map.of()), 9)
-                .withOrder(SampleOrder.blocks(6, 2));
-        Model initial = new Model(Network.initialize(arch, 9), Scaling.NONE, 3);
+        Dataset data = ConformanceChecks.randomData(ARCH, 50, 4);
+        Optimizer adamW = Optimizers.create("adamw", 0.01, Map.of());
         try (Backend backend = new ScalarBackend()) {
-            TrainingRun.Result straight = TrainingRun.run(backend, initial, options, data, null,
-                    new TrainingRun.Settings(3, Schedule.COSINE, 0, null, 0), null, null, quiet());
+            TrainingRun.Result straight = run(data, adamW, 3).dropout(0.3).order(SampleOrder.blocks(6, 2))
+                    .run(backend).run();
             for (int crashAt : new int[] {1, 2, 5, 6, 7, 10}) {      // steps into epoch 2 (7 steps per epoch)
                 Path file = dir.resolve("mid" + crashAt + ".ckpt.safetensors");
-                TrainingRun.Settings settings = new TrainingRun.Settings(3, Schedule.COSINE, 0, file, 1, 2, 0);
                 int[] steps = {0};
                 TrainingRun.Listener crash = new TrainingRun.Listener() {
                     @Override
@@ -107,11 +99,12 @@ class TrainingRunTest {
                     public void epochFinished(TrainingRun.EpochReport report) {
                     }
                 };
-                assertThrows(IllegalStateException.class, () -> TrainingRun.run(backend, initial, options, data, null,
-                        settings, null, null, crash));
+                assertThrows(IllegalStateException.class, () -> run(data, adamW, 3).dropout(0.3)
+                        .order(SampleOrder.blocks(6, 2)).checkpoint(file, 1).checkpointWithinEpochs(2, 0)
+                        .listener(crash).run(backend));
                 Checkpoint checkpoint = Checkpoint.read(file);
-                TrainingRun.Result resumed = TrainingRun.run(backend, initial, options, data, null,
-                        settings, checkpoint, file, quiet());
+                TrainingRun.Result resumed = run(data, adamW, 3).dropout(0.3).order(SampleOrder.blocks(6, 2))
+                        .checkpoint(file, 1).checkpointWithinEpochs(2, 0).resume(checkpoint, file).run(backend).run();
                 assertTrue(straight.network().sameWeights(resumed.network()), "crash at step " + crashAt
                         + ", resumed from " + checkpoint.epoch() + "+" + checkpoint.progress());
                 Trainer.EpochStats last = resumed.history().get(resumed.history().size() - 1).training();
@@ -127,16 +120,17 @@ class TrainingRunTest {
         // Few rows, a big network and a high rate: validation loss soon rises as the net overfits.
         Architecture big = Architecture.of("6-64-3", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH, Activation.SOFTMAX);
         Dataset data = ConformanceChecks.randomData(big, 60, 5);
-        Subset.Split split = Subset.split(data, 20, 1);
         try (Backend backend = new ScalarBackend()) {
-            TrainingRun.Result r = TrainingRun.run(backend, new Model(Network.initialize(big, 2), Scaling.NONE, 3),
-                    TrainingOptions.of(4, Optimizer.adam(0.05), 2), split.training(), split.validation(), new TrainingRun.Settings(100, Schedule.CONSTANT, 3, null, 0), null, null, quiet());
+            Training.Plan plan = Training.on(data).hidden(64).activation(Activation.TANH).scaling(Scaling.NONE)
+                    .optimizer(Optimizer.adam(0.05)).batch(4).seed(2).epochs(100).schedule(Schedule.CONSTANT)
+                    .validationRows(20).patience(3).prepare();
+            TrainingRun.Result r = plan.run(backend).run();
             assertTrue(r.stoppedEarly());
             int last = r.history().size();
             assertEquals(r.bestEpoch() + 3, r.history().get(last - 1).training().epoch());
             double bestLoss = r.history().stream().mapToDouble(e -> e.validation().loss()).min().orElseThrow();
             try (DeviceNetwork net = new DeviceNetwork(backend, r.network(), 20)) {
-                assertEquals(bestLoss, Evaluator.evaluate(net, split.validation()).loss(), 1e-6,
+                assertEquals(bestLoss, Evaluator.evaluate(net, plan.validation()).loss(), 1e-6,
                         "the kept weights are those of the best epoch");
             }
         }

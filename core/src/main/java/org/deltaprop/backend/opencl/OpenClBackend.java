@@ -1,6 +1,7 @@
 package org.deltaprop.backend.opencl;
 
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.BackendUnavailableException;
 import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.Shapes;
@@ -90,6 +91,18 @@ public final class OpenClBackend implements Backend {
     private cl_kernel momentumUpdate;
     private cl_kernel adamUpdate;
     private cl_kernel dropout;
+
+    /** A backend on {@code device}, or the reason it cannot start: what the provider makes. */
+    static OpenClBackend start(OpenClDevices.Device device) {
+        try {
+            return new OpenClBackend(device);
+        } catch (CLException e) {
+            throw new BackendUnavailableException("cannot start OpenCL on " + device.shortName() + ": "
+                    + CL.stringFor_errorCode(e.getStatus()), e);
+        } catch (IllegalArgumentException e) {
+            throw new BackendUnavailableException(e.getMessage(), e);
+        }
+    }
 
     /** A backend on {@code device} with the GEMM tuning for its type (and {@value GemmTuning#PROPERTY}). */
     OpenClBackend(OpenClDevices.Device device) {

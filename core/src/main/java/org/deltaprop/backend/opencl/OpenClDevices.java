@@ -109,6 +109,11 @@ final class OpenClDevices {
         return List.copyOf(devices);
     }
 
+    /** A failure of the driver in words: a {@link CLException}'s error code by name, else the exception. */
+    static String describe(RuntimeException e) {
+        return e instanceof CLException cl ? CL.stringFor_errorCode(cl.getStatus()) : e.toString();
+    }
+
     /**
      * The device {@code spec} names (null or blank: the default), from {@code devices}. Throws
      * {@link IllegalArgumentException} listing the devices when nothing matches.

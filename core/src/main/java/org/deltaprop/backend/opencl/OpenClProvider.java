@@ -3,8 +3,6 @@ package org.deltaprop.backend.opencl;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.BackendProvider;
 import org.deltaprop.backend.BackendUnavailableException;
-import org.jocl.CL;
-import org.jocl.CLException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +14,10 @@ import java.util.function.Supplier;
  * 30 on a GPU (ahead of the CPU backends) and 10 on a CPU device (PoCL: behind the SIMD backend,
  * ahead of the scalar reference). Found by {@code Backends} through ServiceLoader; every failure
  * to load libOpenCL or list its devices is caught here, so the core runs where libOpenCL is absent.
- * Without JOCL this class itself cannot be linked, and {@code Backends} reports that instead.
+ *
+ * <p>JOCL is an optional dependency of the library: without it on the class path this provider
+ * still loads (it names no JOCL class; everything that does is reached only after
+ * {@link #joclPresent}) and reports the backend unusable, saying so.
  */
 public final class OpenClProvider implements BackendProvider {
 
@@ -25,8 +26,13 @@ public final class OpenClProvider implements BackendProvider {
 
     private final Supplier<List<OpenClDevices.Device>> devices;
 
+    /** What {@link #probe} reports when JOCL is missing. */
+    static final String JOCL_MISSING = "JOCL not on the classpath: add the org.jocl:jocl jar to use OpenCL";
+
     public OpenClProvider() {
-        this(OpenClDevices::enumerate);
+        // A lambda, not a method reference: a reference would link OpenClDevices, and with it JOCL,
+        // as this provider is made; the lambda's body runs only once JOCL is known to be there.
+        this(() -> OpenClDevices.enumerate());
     }
 
     /** A provider that gets the device list from {@code devices} (tests stand in a missing driver). */
@@ -54,15 +60,7 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        OpenClDevices.Device device = selected(list());
-        try {
-            return new OpenClBackend(device);
-        } catch (CLException e) {
-            throw new BackendUnavailableException("cannot start OpenCL on " + device.shortName() + ": "
-                    + CL.stringFor_errorCode(e.getStatus()), e);
-        } catch (IllegalArgumentException e) {
-            throw new BackendUnavailableException(e.getMessage(), e);
-        }
+        return OpenClBackend.start(selected(list()));
     }
 
     /** Every platform and device with its limits, the selected one marked. */
@@ -93,8 +91,21 @@ public final class OpenClProvider implements BackendProvider {
         return lines;
     }
 
+    /** Whether JOCL's classes can be loaded, without loading them. */
+    static boolean joclPresent() {
+        try {
+            Class.forName("org.jocl.CL", false, OpenClProvider.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** The devices, or the reason there are none and the fix. */
     private List<OpenClDevices.Device> list() {
+        if (!joclPresent()) {
+            throw new BackendUnavailableException(JOCL_MISSING);
+        }
         List<OpenClDevices.Device> all;
         try {
             all = devices.get();
@@ -102,9 +113,10 @@ public final class OpenClProvider implements BackendProvider {
             // JOCL's native part could not load libOpenCL (or itself): no driver on this machine.
             throw new BackendUnavailableException("cannot load the OpenCL library (" + e.getMessage() + "): "
                     + OpenClDevices.INSTALL_FIX, e);
-        } catch (CLException e) {
+        } catch (RuntimeException e) {
+            // JOCL's CLException, named only in OpenClDevices (a catch clause here would link JOCL).
             throw new BackendUnavailableException("the OpenCL driver failed to list its devices ("
-                    + CL.stringFor_errorCode(e.getStatus()) + "): " + OpenClDevices.INSTALL_FIX, e);
+                    + OpenClDevices.describe(e) + "): " + OpenClDevices.INSTALL_FIX, e);
         }
         if (all.isEmpty()) {
             throw new BackendUnavailableException("no OpenCL platform or device found: " + OpenClDevices.INSTALL_FIX);

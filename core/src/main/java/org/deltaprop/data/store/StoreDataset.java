@@ -3,6 +3,7 @@ package org.deltaprop.data.store;
 import org.deltaprop.data.BadDataException;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.WindowedReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -338,11 +339,12 @@ public final class StoreDataset implements Dataset {
             throw new UnsupportedOperationException(ys == null ? "features only: no targets were opened"
                     : "a regression data set has no class labels");
         }
-        int s = shard(row);
+        int s = shardOf(row);
         return (int) ys[s].integer(row - starts[s], 0);
     }
 
-    private int shard(int row) {
+    /** The shard that holds {@code row}. */
+    int shardOf(int row) {
         if (row < 0 || row >= rows) {
             throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         }
@@ -353,6 +355,16 @@ public final class StoreDataset implements Dataset {
         return s >= 0 ? s : -s - 2;
     }
 
+    /** The first row of shard {@code s}; for {@code s} = {@link #shards()}, the row count. */
+    int shardStart(int s) {
+        return starts[s];
+    }
+
+    /** Shard {@code s}'s features file. */
+    NpyArray featureShard(int s) {
+        return xs[s];
+    }
+
     @Override
     public void gather(int[] order, int from, int count, float[] x, float[] t) {
         // Scratch per call, not per data set: concurrent gathers then share nothing they write.
@@ -361,17 +373,45 @@ public final class StoreDataset implements Dataset {
                 classes == 0 ? targetWidth : 0)];
         for (int i = 0; i < count; i++) {
             int row = order[from + i];
-            int s = shard(row);
+            int s = shardOf(row);
             int local = row - starts[s];
             xs[s].readRow(local, x, i * features, bytes, halves);
-            if (classes > 0) {
-                Arrays.fill(t, i * classes, (i + 1) * classes, 0f);
-                t[i * classes + (int) ys[s].integer(local, 0)] = 1f;
-            } else if (targetWidth > 0) {
-                ys[s].readRow(local, t, i * targetWidth, null, halves);
-            }
+            target(s, local, t, i, halves);
         }
     }
+
+    /**
+     * The targets of shard {@code s}'s row {@code local} into the {@code i}-th row of {@code t}: a
+     * one-hot row, or the regression targets ({@code halves}: the caller's scratch of at least
+     * {@link #targetWidth()} for them).
+     */
+    void target(int s, int local, float[] t, int i, short[] halves) {
+        if (ys == null) {
+            return;
+        }
+        if (classes > 0) {
+            Arrays.fill(t, i * classes, (i + 1) * classes, 0f);
+            t[i * classes + (int) ys[s].integer(local, 0)] = 1f;
+        } else {
+            ys[s].readRow(local, t, i * targetWidth, null, halves);
+        }
+    }
+
+    /**
+     * Reads a block-shuffled epoch's blocks ahead, with large reads that bypass the page cache
+     * ({@link StoreWindowReader}), unless the system property {@value #READ_AHEAD_PROPERTY} is
+     * {@code false}: then each batch is gathered from the mapping, as in a full shuffle.
+     */
+    @Override
+    public WindowedReader windowedReader() {
+        if (!Boolean.parseBoolean(System.getProperty(READ_AHEAD_PROPERTY, "true").trim())) {
+            return WindowedReader.gathering(this);
+        }
+        return new StoreWindowReader(this);
+    }
+
+    /** The system property that turns off reading blocks ahead ({@code false}), to compare with the mapping. */
+    public static final String READ_AHEAD_PROPERTY = "deltaprop.store.readAhead";
 
     @Override
     public String toString() {
