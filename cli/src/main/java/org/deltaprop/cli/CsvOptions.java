@@ -4,7 +4,7 @@ import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.Delimiter;
 import picocli.CommandLine.Option;
 
-/** How to read CSV data files: shared by train and eval (predict takes the options it needs). */
+/** How to read CSV data files: shared by train, eval and convert (predict takes the options it needs). */
 final class CsvOptions {
 
     @Option(names = "--header", paramLabel = "auto|yes|no", defaultValue = "auto",
