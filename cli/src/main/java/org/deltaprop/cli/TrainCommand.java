@@ -304,7 +304,9 @@ final class TrainCommand implements Callable<Integer> {
                 outcome = plan.run(b);
             }
         } catch (SettingException e) {
-            throw new Main.UserException(flag(e.setting()) + " " + e.problem());
+            // The library's fix for patience is to hold out validation rows: here, with --validation.
+            throw new Main.UserException(flag(e.setting()) + " " + e.problem()
+                    + (e.setting().equals("patience") ? " with --validation" : ""));
         } catch (TrainingDivergedException e) {
             throw new Main.UserException(e.getMessage() + " Options: --lr, --scale.");
         }

@@ -152,7 +152,7 @@ class ConvertCommandTest {
         r = convert(floatImages.toString(), "--labels", p("short-labels"), "-o", p("short"));
         assertTrue(r.err().contains("short-labels: has 29 labels but " + floatImages + " has 30 samples"), r.err());
         r = convert(floatImages.toString(), "-o", p("u8"), "--dtype", "uint8");
-        assertTrue(r.err().contains("f-images: row 0, feature 0: -3 does not fit --dtype uint8"), r.err());
+        assertTrue(r.err().contains("f-images: row 0, feature 0: -3 does not fit feature type uint8"), r.err());
 
         // A store (or an x.npy with its y.npy) converts again: other shards, another type, the same rows.
         assertEquals(0, convert(p("idx"), "-o", p("again"), "--dtype", "float32").status());
@@ -170,14 +170,14 @@ class ConvertCommandTest {
         Files.writeString(dir.resolve("px.csv"), "a,b,label\n1,2,0\n3,256,1\n");
         Cli r = convert(p("px.csv"), "-o", p("s"), "--dtype", "uint8");
         assertEquals(1, r.status());
-        assertTrue(r.err().contains("px.csv:3:2: 256 does not fit --dtype uint8 (uint8 holds the integers 0..255); "
-                + "choose --dtype float16 or float32"), r.err());
+        assertTrue(r.err().contains("px.csv:3:2: 256 does not fit feature type uint8 (uint8 holds the integers 0..255); "
+                + "choose feature type float16 or float32"), r.err());
         Files.writeString(dir.resolve("frac.csv"), "label,a\n0,1\n1,2.5\n");
         r = convert(p("frac.csv"), "-o", p("s"), "--dtype", "uint8");
-        assertTrue(r.err().contains("frac.csv:3:2: 2.5 does not fit --dtype uint8"), r.err());
+        assertTrue(r.err().contains("frac.csv:3:2: 2.5 does not fit feature type uint8"), r.err());
         Files.writeString(dir.resolve("big.csv"), "a,label\n1,0\n70000,1\n");
         r = convert(p("big.csv"), "-o", p("s"), "--dtype", "float16");
-        assertTrue(r.err().contains("big.csv:3:1: 70000 does not fit --dtype float16"), r.err());
+        assertTrue(r.err().contains("big.csv:3:1: 70000 does not fit feature type float16"), r.err());
         r = convert(p("px.csv"), "--labels", p("frac.csv"), "-o", p("s"));
         assertTrue(r.err().contains("labels are given for IDX samples or an x.npy"), r.err());
         Files.writeString(dir.resolve("bad.csv"), "a,label\n1,0\n2,1\nx,0\n");

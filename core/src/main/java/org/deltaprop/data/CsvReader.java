@@ -116,7 +116,8 @@ public final class CsvReader {
                     : null;
             float[] row = new float[features];
             float[] rowTargets = new float[targetCount];
-            float[] x = new float[features * 1024];
+            // Room for 1024 rows to start with, or one row when rows are wider than 1024 values (in int).
+            float[] x = new float[Math.max(features, (int) Math.min(1024L * features, 1 << 20))];
             float[] targets = new float[targetCount * 1024];
             int[] labels = new int[labelled ? 1024 : 0];
             int n = 0;
@@ -351,6 +352,11 @@ public final class CsvReader {
                 byte[] head = in.readNBytes(SNIFF_BYTES);
                 boolean complete = head.length < SNIFF_BYTES || in.read() < 0;
                 return Delimiter.sniff(new String(head, StandardCharsets.UTF_8), complete);
+            } catch (BadDataException e) {
+                throw e;
+            } catch (IOException e) {
+                // A gzip stream cut short or corrupt within its first bytes.
+                throw new BadDataException(file, "cannot be read as CSV: " + e.getMessage(), e);
             }
         }
 

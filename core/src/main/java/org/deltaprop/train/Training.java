@@ -17,6 +17,7 @@ import org.deltaprop.train.optimizer.Optimizer;
 import org.deltaprop.train.optimizer.Optimizers;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -338,6 +339,11 @@ public final class Training {
                     + arch.inputs() + " inputs and has " + arch.outputs() + " outputs"
                     + (data.features() == arch.inputs() + 1 ? " (is the label column counted as a feature?)" : ""));
         }
+        Path checkpointFolder = checkpoint == null ? null : checkpoint.toAbsolutePath().getParent();
+        if (checkpointFolder != null && !Files.isDirectory(checkpointFolder)) {
+            throw new SettingException("checkpoint", checkpoint + ": the folder " + checkpointFolder
+                    + " does not exist; create it first");
+        }
         int holdOut = validationRows();
         RunLength sized = RunLength.forRows(data.size() - holdOut);
         TrainingOptions options = new TrainingOptions(batch != null ? batch : sized.batch(), reduction, l2,
@@ -410,8 +416,8 @@ public final class Training {
     private int validationRows() {
         int rows = validationFraction > 0 ? (int) Math.round(validationFraction * data.size()) : validationRows;
         if (rows >= data.size()) {
-            throw new SettingException("validation", (validationFraction > 0 ? validationFraction : rows)
-                    + " does not leave training rows out of " + data.size());
+            String asked = validationFraction > 0 ? Double.toString(validationFraction) : Integer.toString(rows);
+            throw new SettingException("validation", asked + " does not leave training rows out of " + data.size());
         }
         return rows;
     }

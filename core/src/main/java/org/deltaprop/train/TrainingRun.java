@@ -34,7 +34,7 @@ public final class TrainingRun {
                 throw new SettingException("epochs", epochs + ": give at least 1");
             }
             if (patience < 0 || checkpointEvery < 0 || checkpointSteps < 0 || !(checkpointSeconds >= 0)) {
-                throw new SettingException(patience < 0 ? "patience" : "checkpoint", "takes numbers ≥ 0 (0: off), got "
+                throw new SettingException(patience < 0 ? "patience" : "checkpoint", "must be ≥ 0 (0: off), got "
                         + (patience < 0 ? patience : checkpointEvery + " epochs, " + checkpointSteps + " steps, "
                         + checkpointSeconds + " seconds"));
             }
@@ -78,7 +78,8 @@ public final class TrainingRun {
         Checkpoint resume = plan.resumed();
         Listener listener = plan.listener();
         if (settings.patience() > 0 && validation == null) {
-            throw new SettingException("patience", "(early stopping) needs validation rows to watch");
+            throw new SettingException("patience", settings.patience() + ": early stopping needs validation rows; "
+                    + "hold some out");
         }
         Network start = resume != null ? resume.network() : plan.initial();
         int firstEpoch = resume != null ? resume.epoch() + 1 : 1;

@@ -222,7 +222,7 @@ class BackendsTest {
                 .map(BackendProvider.Availability::name).toList());
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.select("opencl", providers));
-        assertEquals("unknown backend 'opencl': use auto, scalar or simd (-Ddeltaprop.backend=... or --backend)",
+        assertEquals("unknown backend 'opencl': use auto, scalar or simd (the deltaprop.backend property)",
                 e.getMessage());
     }
 

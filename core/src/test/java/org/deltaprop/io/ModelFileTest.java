@@ -127,6 +127,38 @@ class ModelFileTest {
                 e.getMessage());
     }
 
+    /** A shape whose product overflows a long (2⁶² × 4 wraps to 0) is corrupt, not an empty tensor. */
+    @Test
+    void shapeOverflowingALongIsCorrupt() throws IOException {
+        byte[] header = "{\"t\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,0]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuffer file = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+        file.putLong(header.length).put(header);
+        Path wrapped = Files.write(dir.resolve("wrapped.safetensors"), file.array());
+        BadDataException e = assertThrows(BadDataException.class, () -> SafeTensors.read(wrapped));
+        assertTrue(e.getMessage().contains("header entry t is malformed"), e.getMessage());
+    }
+
+    /**
+     * A header value nested 10⁴ or 10⁶ deep is refused by the nesting limit, with a short message:
+     * Gson's tree of it would overflow the stack (StackOverflowError) when printed into a message.
+     */
+    @Test
+    void deeplyNestedHeaderIsCorruptWithAShortMessage() throws IOException {
+        for (int depth : new int[] {10_000, 1_000_000}) {
+            for (String key : new String[] {"__metadata__", "0.weight"}) {
+                String json = "{\"" + key + "\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+                byte[] header = json.getBytes(StandardCharsets.UTF_8);
+                ByteBuffer file = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+                file.putLong(header.length).put(header);
+                Path nested = Files.write(dir.resolve("nested.safetensors"), file.array());
+                BadDataException e = assertThrows(BadDataException.class, () -> ModelFile.read(nested));
+                assertTrue(e.getMessage().contains("not valid JSON") && e.getMessage().length() < 500,
+                        depth + " deep under " + key + ": " + e.getMessage());
+            }
+        }
+    }
+
     @Test
     void missingOrMisshapenTensorsAndNaNWeightsAreRejected() throws IOException {
         Path file = dir.resolve("odd.safetensors");

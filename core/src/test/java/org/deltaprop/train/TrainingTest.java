@@ -12,6 +12,7 @@ import org.deltaprop.train.optimizer.Optimizers;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -85,13 +86,16 @@ class TrainingTest {
     @Test
     void settingsThatCannotWorkNameTheSetting() throws IOException {
         ArrayDataset data = blobs(40, 3);
-        assertEquals("validation", assertThrows(SettingException.class,
-                () -> Training.on(data).validationRows(40).prepare()).setting());
+        assertEquals("validation 40 does not leave training rows out of 40", assertThrows(SettingException.class,
+                () -> Training.on(data).validationRows(40).prepare()).getMessage());
         assertEquals("dropout", assertThrows(SettingException.class,
                 () -> Training.on(data).dropout(1).prepare()).setting());
         assertEquals("activation", assertThrows(SettingException.class,
                 () -> Training.on(data).hidden(4, 4, 4).activation(Activation.TANH, Activation.RELU).prepare())
                 .setting());
+        assertEquals("checkpoint", assertThrows(SettingException.class, () -> Training.on(data)
+                .checkpoint(Path.of("no-such-folder", "run.ckpt.safetensors"), 1).prepare()).setting(),
+                "found before training, not at the first checkpoint");
         SettingException epochs = assertThrows(SettingException.class, () -> Training.on(data).epochs(0).prepare());
         assertEquals("epochs 0: give at least 1", epochs.getMessage());
         try (Backend backend = new ScalarBackend()) {

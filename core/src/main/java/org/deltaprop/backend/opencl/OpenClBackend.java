@@ -55,7 +55,7 @@ public final class OpenClBackend implements Backend {
     }
 
     private static final String OUT_OF_MEMORY_FIX =
-            "use a smaller --batch or another device (-D" + OpenClDevices.PROPERTY + ")";
+            "use a smaller batch or another device (-D" + OpenClDevices.PROPERTY + ")";
 
     private final OpenClDevices.Device device;
     private final GemmTuning tuning;

@@ -167,7 +167,7 @@ public final class StoreConversion {
     private static Written fromCsv(Path input, Path dir, Options o) throws IOException {
         if (o.labels() != null) {
             throw new BadDataException(o.labels(), "labels are given for IDX samples or an x.npy; " + input
-                    + " is CSV, whose class or targets are its own columns (--label-column, --targets)");
+                    + " is CSV, whose class or targets are its own columns");
         }
         try (CsvReader.Rows rows = CsvReader.rows(input, o.csv())) {
             int features = rows.features();
@@ -210,9 +210,9 @@ public final class StoreConversion {
 
     private static String doesNotFit(float v, FeatureType type) {
         return (v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Float.toString(v))
-                + " does not fit --dtype " + type.label() + " (" + type.range() + "); choose "
+                + " does not fit feature type " + type.label() + " (" + type.range() + "); choose "
                 + (type == FeatureType.FLOAT32 ? "another value" : type == FeatureType.UINT8
-                ? "--dtype float16 or float32" : "--dtype float32");
+                ? "feature type float16 or float32" : "feature type float32");
     }
 
     // ---- IDX ----

@@ -277,14 +277,14 @@ public final class StoreDataset implements Dataset {
             at = m.start(1);
         }
         if (at < 0) {
-            throw new BadDataException(features, "is a features file; give its targets file too (--train-labels, "
-                    + "--test-labels or --labels), or name the pair x.npy and y.npy");
+            throw new BadDataException(features, "is a features file; give its targets file too, or name the pair "
+                    + "x.npy and y.npy");
         }
         String y = name.substring(0, at) + (name.charAt(at) == 'x' ? 'y' : 'Y') + name.substring(at + 1);
         Path file = features.resolveSibling(y);
         if (!Files.exists(file)) {
             throw new BadDataException(features, "is a features file and " + file + " (its targets, by name) is not "
-                    + "there; give the targets file with --train-labels, --test-labels or --labels");
+                    + "there; give the targets file");
         }
         return file;
     }

@@ -156,7 +156,7 @@ class OpenClBackendTest {
             Matrix largest = limited.allocate(rows, cols);
             OpenClException e = assertThrows(OpenClException.class, () -> limited.allocate(rows + 1, cols));
             String message = e.getMessage();
-            assertTrue(message.contains("out of device memory") && message.contains("use a smaller --batch or another device"),
+            assertTrue(message.contains("out of device memory") && message.contains("use a smaller batch or another device"),
                     message);
             assertTrue(message.contains("the device allows at most " + OpenClDevices.bytes(limit) + " in one buffer"),
                     message);
