@@ -61,4 +61,4 @@ for name in iris wine breast_cancer digits diabetes; do
   echo "| $name | $rows | $features | ${classes%% (*} ($metric) | $raw | $scaled | $mean | $run |"
 done
 echo
-bash "$here/machine.sh" "$JAVA_HOME/bin/java" "${DELTAPROP_JVM_FLAGS[@]}" -jar "$here/../cli/target/deltaprop.jar" 2>/dev/null | head -n 3
+bash "$here/machine.sh" "$JAVA_HOME/bin/java" "${DELTAPROP_JVM_FLAGS[@]}" -jar "$here/../cli/target/deltaprop.jar" 2>/dev/null | sed -n 1,3p
