@@ -33,9 +33,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         // One line per log record, e.g. the backend choice: "deltaprop: backend auto → simd (...)".
         System.setProperty("java.util.logging.SimpleFormatter.format", "deltaprop: %5$s%6$s%n");
-        CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setExecutionExceptionHandler(Main::handle);
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine commandLine = commandLine();
         int status;
         try {
             BackendOptions.checkThreadsProperty();
@@ -64,6 +62,14 @@ public final class Main implements Runnable {
         err.println("deltaprop: error: " + message);
         err.flush();
         return 1;
+    }
+
+    /** The command line as {@link #run} parses and executes it (the fuzz test parses with it alone). */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler(Main::handle);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.deltaprop.data;
 import org.deltaprop.data.store.StoreDataset;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -189,20 +191,74 @@ public final class DataFiles {
             throw new BadDataException(file, "no such file");
         }
         raw.mark(2);
-        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+        boolean gzip = startsLikeGzip(raw);
         raw.reset();
         if (!gzip) {
             return raw;
         }
         try {
-            return new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
+            return new BufferedInputStream(new CheckedGzip(file, new GZIPInputStream(raw, BUFFER)), BUFFER);
         } catch (ZipException e) {
             raw.close();
             throw notGzip(file, e);
+        } catch (EOFException e) {
+            raw.close();
+            throw new BadDataException(file, "is a gzip file cut off inside its header; download or write it again");
         }
+    }
+
+    /**
+     * The most bytes the file's content can unpack to: its size, or for gzip its size times
+     * deflate's best ratio. A reader checks a header's promise against it before it sets memory
+     * aside, so that a few bytes claiming a billion values are a clean error, not an
+     * {@link OutOfMemoryError}.
+     */
+    static long maxContentBytes(Path file) throws IOException {
+        long size = Files.size(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            return startsLikeGzip(in) ? size * MAX_INFLATION : size;
+        }
+    }
+
+    /** Deflate's best ratio: a byte of a gzip file unpacks to at most 1032 bytes. */
+    private static final long MAX_INFLATION = 1032;
+
+    private static boolean startsLikeGzip(InputStream in) throws IOException {
+        return in.read() == 0x1f && in.read() == 0x8b;
     }
 
     private static BadDataException notGzip(Path file, ZipException e) {
         return new BadDataException(file, "is not a valid gzip file (" + e.getMessage() + ")");
+    }
+
+    /**
+     * Gzip data found corrupt past its header (a bad block, a wrong checksum) is reported like a
+     * bad header, naming the file, instead of as a bare {@link ZipException} from a reader.
+     */
+    private static final class CheckedGzip extends FilterInputStream {
+        private final Path file;
+
+        CheckedGzip(Path file, InputStream gzip) {
+            super(gzip);
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (ZipException e) {
+                throw notGzip(file, e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (ZipException e) {
+                throw notGzip(file, e);
+            }
+        }
     }
 }

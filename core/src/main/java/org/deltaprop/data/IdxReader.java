@@ -34,6 +34,7 @@ public final class IdxReader {
                 throw new BadDataException(file, "holds " + total + " values, more than fit in memory at once: "
                         + "convert it to a store (deltaprop convert) and train on that");
             }
+            checkPromise(file, total * (in.unsignedBytes() ? 1 : 4));
             float[] values = new float[(int) total];
             for (int r = 0; r < in.rows(); r++) {
                 in.next(values, r * in.features());
@@ -46,6 +47,7 @@ public final class IdxReader {
     /** Class labels: a one-dimensional file of unsigned bytes. */
     public static int[] readLabels(Path file) throws IOException {
         try (Stream in = labels(file)) {
+            checkPromise(file, in.rows());
             int[] labels = new int[in.rows()];
             byte[] bytes = new byte[labels.length];
             in.next(bytes);
@@ -218,6 +220,15 @@ public final class IdxReader {
             return new Header(type, dims);
         } catch (EOFException e) {
             throw new BadDataException(file, "is truncated inside its IDX header");
+        }
+    }
+
+    /** Before memory is set aside for what the header promises: the file must be able to hold it. */
+    private static void checkPromise(Path file, long dataBytes) throws IOException {
+        long most = DataFiles.maxContentBytes(file);
+        if (dataBytes > most) {
+            throw new BadDataException(file, "is truncated or corrupt: its header promises " + dataBytes
+                    + " bytes of data, more than a file of its size can hold (" + most + "); download it again");
         }
     }
 

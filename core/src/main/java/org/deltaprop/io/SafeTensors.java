@@ -5,9 +5,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import org.deltaprop.data.BadDataException;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -37,6 +40,9 @@ public final class SafeTensors {
 
     /** Files claiming a larger header are corrupt, not models. */
     private static final long MAX_HEADER = 100L << 20;
+
+    /** JSON nesting a header may have: it needs 3; more is corrupt. */
+    private static final int MAX_HEADER_DEPTH = 8;
 
     private SafeTensors() {
     }
@@ -149,16 +155,7 @@ public final class SafeTensors {
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             readFully(channel, headerBytes, 8);
-            JsonObject header;
-            try {
-                JsonElement parsed = JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8));
-                if (!parsed.isJsonObject()) {
-                    throw corrupt(file, "its header is not a JSON object");
-                }
-                header = parsed.getAsJsonObject();
-            } catch (JsonParseException e) {
-                throw corrupt(file, "its header is not valid JSON (" + e.getMessage() + ")");
-            }
+            JsonObject header = parseHeader(file, headerBytes.array());
             long dataStart = 8 + headerLength;
             long dataLength = size - dataStart;
 
@@ -186,7 +183,7 @@ public final class SafeTensors {
                         if (d < 0) {
                             throw corrupt(file, "tensor " + e.getKey() + " has a negative dimension");
                         }
-                        count *= d;
+                        count = Math.multiplyExact(count, d);  // a shape whose product wraps to 0 would pass as empty
                     }
                     if (range.length != 2 || range[0] < 0 || range[1] < range[0] || range[1] > dataLength
                             || range[1] - range[0] != 4 * count) {
@@ -204,7 +201,8 @@ public final class SafeTensors {
                 } catch (BadDataException bad) {
                     throw bad;
                 } catch (RuntimeException bad) {
-                    throw corrupt(file, "header entry " + e.getKey() + " is malformed (" + bad.getMessage() + ")");
+                    throw corrupt(file, "header entry " + abbreviate(e.getKey()) + " is malformed ("
+                            + abbreviate(bad.getMessage()) + ")");
                 }
             }
             ranges.sort((a, b) -> Long.compare(a[0], b[0]));
@@ -225,6 +223,34 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw new BadDataException(file, "no such file");
         }
+    }
+
+    /**
+     * The header as a JSON object, parsed with a nesting limit: a header is three levels deep
+     * (entries, their fields, a shape), and a value nested thousands deep is a hostile file that
+     * would overflow the stack wherever Gson's tree of it is walked or printed.
+     */
+    private static JsonObject parseHeader(Path file, byte[] bytes) throws BadDataException {
+        JsonReader reader = new JsonReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        reader.setNestingLimit(MAX_HEADER_DEPTH);
+        JsonElement parsed;
+        try {
+            parsed = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("text after the JSON value at " + reader.getPath());
+            }
+        } catch (JsonParseException | IOException e) {
+            throw corrupt(file, "its header is not valid JSON (" + abbreviate(e.getMessage()) + ")");
+        }
+        if (!parsed.isJsonObject()) {
+            throw corrupt(file, "its header is not a JSON object");
+        }
+        return parsed.getAsJsonObject();
+    }
+
+    /** Header text in a message: enough to recognise, never the whole of a large header. */
+    private static String abbreviate(String text) {
+        return text == null || text.length() <= 200 ? text : text.substring(0, 197) + "...";
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

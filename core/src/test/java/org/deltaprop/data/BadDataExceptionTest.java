@@ -31,6 +31,16 @@ class BadDataExceptionTest {
         assertTrue(e.getMessage().startsWith(model + ": is not a usable model file: header entry www"), e.getMessage());
         assertTrue(e.getMessage().length() < model.toString().length() + BadDataException.MAX_PROBLEM + 50,
                 "a message of " + e.getMessage().length() + " characters");
-        assertTrue(e.getMessage().endsWith(" more characters)"), e.getMessage().substring(e.getMessage().length() - 80));
+    }
+
+    @Test
+    void anyProblemIsCutToItsFirstCharactersAndSaysHowManyMoreThereWere() {
+        Path file = Path.of("data.csv");
+        String problem = "x".repeat(2 << 20);
+        BadDataException e = new BadDataException(file, 3, 7, problem);
+        assertTrue(e.getMessage().startsWith("data.csv:3:7: xxx"), e.getMessage().substring(0, 40));
+        assertTrue(e.getMessage().endsWith("… (" + ((2 << 20) - BadDataException.MAX_PROBLEM) + " more characters)"),
+                e.getMessage().substring(e.getMessage().length() - 80));
+        assertTrue(new BadDataException(file, "short").getMessage().equals("data.csv: short"));
     }
 }

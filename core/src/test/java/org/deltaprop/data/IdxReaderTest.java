@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.deltaprop.data.TestFiles.gzip;
 import static org.deltaprop.data.TestFiles.idx;
@@ -59,6 +60,25 @@ class IdxReaderTest {
         Path file = Files.write(dir.resolve("images.gz"), gzip(Arrays.copyOf(full, full.length - 1000)));
         BadDataException e = assertThrows(BadDataException.class, () -> IdxReader.readRows(file));
         assertTrue(e.getMessage().startsWith(file + ": is truncated"), e.getMessage());
+    }
+
+    /**
+     * A header of a few bytes promising 2³¹ − 9 values (8 GiB of floats) or labels is refused before
+     * the memory is set aside, plain or gzipped, instead of an OutOfMemoryError (or a long wait).
+     */
+    @Test
+    void headerPromisingMoreThanTheFileCanHoldIsRefusedBeforeAllocating() throws IOException {
+        int most = Integer.MAX_VALUE - 9;
+        byte[] samples = idx(new int[] {most, 1}, new byte[16]);
+        byte[] labels = idx(new int[] {most}, new byte[16]);
+        for (boolean zipped : new boolean[] {false, true}) {
+            Path samplesFile = Files.write(dir.resolve("samples"), zipped ? gzip(samples) : samples);
+            Path labelsFile = Files.write(dir.resolve("labels"), zipped ? gzip(labels) : labels);
+            for (BadDataException e : List.of(assertThrows(BadDataException.class, () -> IdxReader.readRows(samplesFile)),
+                    assertThrows(BadDataException.class, () -> IdxReader.readLabels(labelsFile)))) {
+                assertTrue(e.getMessage().contains("more than a file of its size can hold"), e.getMessage());
+            }
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.deltaprop.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -69,6 +70,8 @@ record StoreManifest(String format, Integer version, Long rows, Integer features
         } catch (NoSuchFileException e) {
             throw new BadDataException(dir, "is a folder without " + FILE + ": not a store, or a store whose "
                     + "writing did not finish (the manifest is written last); convert the data again");
+        } catch (CharacterCodingException e) {
+            throw new BadDataException(file, "is not UTF-8 text; the manifest is damaged: convert the data again");
         }
         StoreManifest m;
         try {
