@@ -76,7 +76,9 @@ record StoreManifest(String format, Integer version, Long rows, Integer features
         StoreManifest m;
         try {
             m = GSON.fromJson(json, StoreManifest.class);
-        } catch (JsonParseException e) {
+        } catch (JsonParseException | NumberFormatException e) {
+            // Gson reads a bare word where a number goes (1.2.3) with Double.parseDouble and lets
+            // its NumberFormatException through unwrapped.
             throw new BadDataException(file, "is not valid JSON (" + e.getMessage() + "); convert the data again");
         }
         if (m == null || !FORMAT.equals(m.format)) {
