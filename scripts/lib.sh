@@ -84,11 +84,41 @@ build_jar() {
     return 0
   fi
   say "building cli/target/deltaprop.jar (mvn package, about a minute the first time)"
-  (cd "$DELTAPROP_ROOT" && mvn -B -q -DskipTests package) >&2 || die "the build failed (output above)"
+  # -pl cli -am: the core and the command only; the spark module would download Spark (~320 MB).
+  (cd "$DELTAPROP_ROOT" && mvn -B -q -DskipTests -pl cli -am package) >&2 || die "the build failed (output above)"
 }
 
 # Installs the OpenCL pieces the opencl backend needs on a machine without a GPU driver.
 ensure_opencl() {
   apt_ensure ocl-icd-libopencl1 ocl-icd-opencl-dev pocl-opencl-icd clinfo ||
     say "the opencl backend will be unavailable until an OpenCL driver is installed"
+}
+
+# Spark's module openings (what its launcher passes) for a JVM that runs Spark in-process.
+SPARK_JVM_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false
+  -Dio.netty.tryReflectionSetAccessible=true)
+
+# Builds spark/target/deltaprop-spark.jar and spark/target/spark.classpath (Spark's jars; with
+# MLlib for the benchmark, which $1 = test asks for) unless they are newer than every source.
+build_spark_jar() {
+  local scope="${1:-compile}" jar="$DELTAPROP_ROOT/spark/target/deltaprop-spark.jar"
+  local cp="$DELTAPROP_ROOT/spark/target/spark.classpath"
+  if [ -f "$jar" ] && [ -f "$cp" ] && [ "$(cat "$cp.scope" 2>/dev/null)" = "$scope" ] &&
+     [ -z "$(find "$DELTAPROP_ROOT"/{core,spark}/src/main "$DELTAPROP_ROOT/kernels" \
+        "$DELTAPROP_ROOT"/{,core/,spark/}pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    return 0
+  fi
+  say "building spark/target/deltaprop-spark.jar (the first build downloads Spark, about 320 MB)"
+  # Spark's jars (provided scope: compile includes it), without Deltaprop's own, which the jar holds.
+  (cd "$DELTAPROP_ROOT" && mvn -B -q -DskipTests -pl spark -am package dependency:build-classpath \
+    -Dmdep.includeScope="$scope" -Dmdep.excludeGroupIds=org.deltaprop -Dmdep.outputFile="$cp") >&2 ||
+    die "the build failed (output above)"
+  echo "$scope" > "$cp.scope"
 }

@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
+import org.deltaprop.data.Delimiter;
 import org.deltaprop.data.RowStream;
 import org.deltaprop.io.AtomicFiles;
 import org.deltaprop.io.Model;
@@ -25,8 +26,9 @@ import java.util.function.LongConsumer;
 /** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a saved model on features (CSV without targets, IDX samples, a store folder or an x.npy) "
-                + "and write CSV: one row per input, the class and/or the outputs. The model's scaling is applied "
-                + "first.",
+                + "and write CSV: one row per input, the class (by name when the model has class names) and/or the "
+                + "outputs (regression outputs in the targets' units). The model's scaling is applied first; a CSV "
+                + "header must name the model's features in its order.",
                 "",
                 "Example:  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
@@ -55,6 +57,10 @@ final class PredictCommand implements Callable<Integer> {
             description = "Whether the CSV input has a header line (default: ${DEFAULT-VALUE}).")
     CsvReader.Header header;
 
+    @Option(names = "--delimiter", paramLabel = "auto|,|;|tab|whitespace", defaultValue = "auto",
+            description = "What separates the CSV input's fields (default: ${DEFAULT-VALUE}: sniffed).")
+    String delimiter;
+
     @Option(names = "--label-column", paramLabel = "NAME|N", description = "A column of the CSV input to ignore.")
     String labelColumn;
 
@@ -71,7 +77,10 @@ final class PredictCommand implements Callable<Integer> {
         }
         Model m = model.read();
         // Read once, front to back: a CSV of any size is predicted for in constant memory.
-        try (RowStream rows = DataFiles.streamFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false))) {
+        CsvReader.Options csv = CsvReader.Options.classification().withHeader(header)
+                .withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn);
+        try (RowStream rows = DataFiles.streamFeatures(input, csv)) {
+            Predictor.checkColumns(m.featureNames(), rows.featureNames(), input);
             Predictor.checkWidth(m, rows.features(), input);
             Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
             if (what != Columns.OUTPUTS && m.classes() == 0) {
@@ -84,11 +93,11 @@ final class PredictCommand implements Callable<Integer> {
                 LongConsumer done = bar == null ? count -> { } : bar::stepTo;
                 if (out == null) {
                     PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-                    write(stdout, what, net, scaled, done);
+                    write(stdout, what, net, scaled, m, done);
                     stdout.flush();
                 } else {
                     long[] written = new long[1];
-                    AtomicFiles.write(out, stream -> written[0] = write(stream, what, net, scaled, done));
+                    AtomicFiles.write(out, stream -> written[0] = write(stream, what, net, scaled, m, done));
                     System.err.println("deltaprop: wrote " + written[0] + " predictions to " + out);
                 }
             }
@@ -98,9 +107,10 @@ final class PredictCommand implements Callable<Integer> {
 
     /**
      * Predicts and writes a batch of the network's capacity at a time, so that a store or a CSV
-     * larger than the heap is predicted for in constant memory. Returns the number of rows.
+     * larger than the heap is predicted for in constant memory: classes by the model's names,
+     * regression outputs in the targets' units. Returns the number of rows.
      */
-    private static long write(OutputStream stream, Columns what, DeviceNetwork net, RowStream data,
+    private static long write(OutputStream stream, Columns what, DeviceNetwork net, RowStream data, Model model,
                               LongConsumer rowsDone) throws IOException {
         int outputs = net.architecture().outputs();
         int chunk = net.capacity();
@@ -113,11 +123,17 @@ final class PredictCommand implements Callable<Integer> {
             net.loadBatch(x, null, count);
             net.forward(count);
             net.backend().copyOut(net.activations(net.architecture().depth()).topRows(count), y, 0);
-            write(p, what, y, count, outputs);
+            model.targetScaling().invert(y, count, outputs);
+            write(p, what, y, count, outputs, model);
             rowsDone.accept(rows + count);
         }
         p.flush();
         return rows;
+    }
+
+    /** A class name as a CSV field: quoted when it holds a comma, a quote or a line break. */
+    private static String csvField(String name) {
+        return name.matches("[^,\"\r\n]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
     }
 
     private static void writeHeader(PrintStream p, Columns what, int outputs) {
@@ -133,12 +149,12 @@ final class PredictCommand implements Callable<Integer> {
         p.println(head);
     }
 
-    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs) {
+    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs, Model model) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < n; i++) {
             line.setLength(0);
             if (what != Columns.OUTPUTS) {
-                line.append(Evaluator.argMax(y, i * outputs, outputs));
+                line.append(csvField(model.className(Evaluator.argMax(y, i * outputs, outputs))));
             }
             if (what != Columns.CLASS) {
                 for (int k = 0; k < outputs; k++) {

@@ -21,6 +21,15 @@ public interface BackendProvider {
     Backend create();
 
     /**
+     * A new backend that uses at most {@code threads} CPU threads, for a process that runs several
+     * backends side by side (a Spark executor, one per task slot). Backends whose work is not on
+     * CPU threads ignore it.
+     */
+    default Backend create(int threads) {
+        return create();
+    }
+
+    /**
      * Lines for {@code deltaprop info} beyond the probe's one line: the vector width in use,
      * OpenCL platforms and devices with their limits. Must not throw when the backend is unusable.
      */

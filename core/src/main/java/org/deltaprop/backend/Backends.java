@@ -82,6 +82,17 @@ public final class Backends {
     }
 
     /**
+     * As {@link #select(String)}, the backend on at most {@code threads} CPU threads
+     * ({@link BackendProvider#create(int)}): for processes that run one backend per task slot.
+     */
+    public static Selection select(String requested, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("a backend needs at least 1 thread, got " + threads);
+        }
+        return select(requested, providers(), threads);
+    }
+
+    /**
      * The providers {@code found} gives, in order. One that throws instead (ServiceLoader throws
      * {@link ServiceConfigurationError} for a provider it cannot make, and lets the
      * {@link LinkageError} of a class that cannot be linked through) is kept as a provider that is
@@ -114,9 +125,14 @@ public final class Backends {
      * that tests can choose among stand-ins that are usable or not and ranked as they like.
      */
     static Selection select(String requested, List<BackendProvider> providers) {
+        return select(requested, providers, 0);
+    }
+
+    /** With {@code threads} 0: the providers' own thread counts. */
+    private static Selection select(String requested, List<BackendProvider> providers, int threads) {
         String name = requested == null ? AUTO : requested.trim().toLowerCase(Locale.ROOT);
         if (name.equals(AUTO) || name.isEmpty()) {
-            return selectAuto(providers);
+            return selectAuto(providers, threads);
         }
         BackendProvider provider = loaded(providers).filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> unknown(requested, providers));
@@ -124,13 +140,13 @@ public final class Backends {
         if (!availability.usable()) {
             throw new BackendUnavailableException("backend " + name + " cannot run here: " + availability.detail());
         }
-        Backend backend = create(provider);
+        Backend backend = create(provider, threads);
         String explanation = "backend " + name + " (asked for): " + backend.description();
         LOG.log(System.Logger.Level.INFO, explanation);
         return new Selection(backend, explanation);
     }
 
-    private static Selection selectAuto(List<BackendProvider> providers) {
+    private static Selection selectAuto(List<BackendProvider> providers, int threads) {
         List<BackendProvider.Availability> all = survey(providers);
         int best = -1;
         for (int i = 0; i < all.size(); i++) {
@@ -143,7 +159,7 @@ public final class Backends {
                     .map(a -> a.name() + ": " + a.detail()).collect(Collectors.joining("; ")));
         }
         BackendProvider.Availability chosen = all.get(best);
-        Backend backend = create(providers.get(best));
+        Backend backend = create(providers.get(best), threads);
         StringBuilder line = new StringBuilder("backend auto → ").append(chosen.name())
                 .append(" (").append(backend.description()).append(")");
         for (BackendProvider.Availability other : all) {
@@ -185,9 +201,9 @@ public final class Backends {
         }
     }
 
-    private static Backend create(BackendProvider provider) {
+    private static Backend create(BackendProvider provider, int threads) {
         try {
-            return provider.create();
+            return threads > 0 ? provider.create(threads) : provider.create();
         } catch (BackendUnavailableException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

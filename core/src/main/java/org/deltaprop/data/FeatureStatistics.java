@@ -1,5 +1,6 @@
 package org.deltaprop.data;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -13,8 +14,13 @@ import java.util.Arrays;
  * rows below 2⁵³ / 255²), and for others as precise as the float32 the values are; the
  * variance is E[x²] − E[x]², which loses digits only for a feature whose mean is some 10⁴
  * times its spread.
+ *
+ * <p>Statistics of parts of a data set {@link #merge} into those of the whole (sums add), so
+ * they can be computed where the parts lie, in parallel, and sent to one place (Serializable).
  */
-public final class FeatureStatistics {
+public final class FeatureStatistics implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final double[] sum;
     private final double[] sumOfSquares;
@@ -46,6 +52,19 @@ public final class FeatureStatistics {
             sumOfSquares[j] += v * v;
         }
         rows++;
+    }
+
+    /** Adds the rows {@code other} has seen, as if they had been added here. */
+    public void merge(FeatureStatistics other) {
+        if (other.sum.length != sum.length) {
+            throw new IllegalArgumentException("statistics of " + other.sum.length + " features cannot merge into "
+                    + sum.length);
+        }
+        for (int j = 0; j < sum.length; j++) {
+            sum[j] += other.sum[j];
+            sumOfSquares[j] += other.sumOfSquares[j];
+        }
+        rows += other.rows;
     }
 
     public int features() {

@@ -1,5 +1,7 @@
 package org.deltaprop.nn;
 
+import java.io.Serializable;
+
 import java.util.Locale;
 
 /**
@@ -14,7 +16,7 @@ import java.util.Locale;
  * <p>The parameters {@code alpha, beta, gamma, lambda} are used by the generic sigmoid
  * f(S) = α / (1 + e^(−βS+γ)) + λ (docs/MATH.md §3) and are zero for every other kind.
  */
-public record Activation(Kind kind, double alpha, double beta, double gamma, double lambda) {
+public record Activation(Kind kind, double alpha, double beta, double gamma, double lambda) implements Serializable {
 
     /** The activation families Deltaprop implements. */
     public enum Kind {

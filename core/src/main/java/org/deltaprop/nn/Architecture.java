@@ -1,5 +1,6 @@
 package org.deltaprop.nn;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,9 +11,12 @@ import java.util.Objects;
  * layer is trained with. The dense layers h = 1..L carry nʰ units and activation fʰ; a
  * dropout layer may follow any dense layer but the last. Validated on construction: softmax
  * only in the output layer, an output activation the loss is defined for, dropout only
- * between dense layers and never twice in a row.
+ * between dense layers and never twice in a row. Serializable, as the specifications of training
+ * are, so that data-parallel training can send it to its workers.
  */
-public final class Architecture {
+public final class Architecture implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int inputs;
     private final List<Layer> layers;

@@ -1,11 +1,13 @@
 package org.deltaprop.nn;
 
+import java.io.Serializable;
+
 /**
  * One stage of a network, in the order data flows through it. The family is sealed: the
  * training loop ({@code DeviceNetwork}), model files and the gradient check switch over it, so a
  * new kind of layer is one record here plus a case in each of those (docs/ARCHITECTURE.md lists them).
  */
-public sealed interface Layer permits Layer.Dense, Layer.Dropout {
+public sealed interface Layer extends Serializable permits Layer.Dense, Layer.Dropout {
 
     /**
      * How many modules this layer stands for in the equivalent PyTorch {@code nn.Sequential}, whose

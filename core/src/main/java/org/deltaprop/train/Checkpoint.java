@@ -48,8 +48,17 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
      */
     public static void write(Path file, Trainer trainer, Model model, int epoch, double bestValidationLoss,
                              int bestEpoch, Network best, Trainer.Progress progress) throws IOException {
-        OptimizerState state = trainer.optimizer();
-        Backend backend = trainer.device().backend();
+        write(file, trainer.gradientStep(), model, epoch, bestValidationLoss, bestEpoch, best, progress);
+    }
+
+    /**
+     * A checkpoint of the optimizer state and dropout draws of {@code step}, whoever drives it (the
+     * trainer, or the driver of data-parallel training); otherwise as above.
+     */
+    public static void write(Path file, GradientStep step, Model model, int epoch, double bestValidationLoss,
+                             int bestEpoch, Network best, Trainer.Progress progress) throws IOException {
+        OptimizerState state = step.optimizer();
+        Backend backend = step.backend();
         Architecture arch = model.network().architecture();
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (int p = 0; p < state.parameterCount(); p++) {
@@ -79,7 +88,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
         meta.put(PREFIX + "learning_rate", Double.toString(o.learningRate()));
         o.hyperParameters().forEach((key, value) -> meta.put(PREFIX + key, Double.toString(value)));
         meta.put(PREFIX + "steps", Long.toString(state.steps()));
-        meta.put(PREFIX + "dropout_draws", Long.toString(trainer.gradientStep().draws()));
+        meta.put(PREFIX + "dropout_draws", Long.toString(step.draws()));
         meta.put(PREFIX + "best_validation_loss", Double.toString(bestValidationLoss));
         meta.put(PREFIX + "best_epoch", Integer.toString(bestEpoch));
         meta.put(PREFIX + "layers", Integer.toString(arch.depth()));
@@ -152,12 +161,17 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
 
     /** Copies the saved optimizer state into a trainer built with the same optimizer and network. */
     public void restoreInto(Trainer trainer, Path file) throws BadDataException {
-        OptimizerState state = trainer.optimizer();
+        restoreInto(trainer.gradientStep(), file);
+    }
+
+    /** Copies the saved optimizer state and dropout draws into a gradient step with the same optimizer and network. */
+    public void restoreInto(GradientStep step, Path file) throws BadDataException {
+        OptimizerState state = step.optimizer();
         if (!state.optimizer().equals(optimizer)) {
             throw new BadDataException(file, "was saved with optimizer " + optimizer + " but this run uses "
                     + state.optimizer() + "; resume with the same optimizer settings");
         }
-        Backend backend = trainer.device().backend();
+        Backend backend = step.backend();
         for (int p = 0; p < state.parameterCount(); p++) {
             List<Matrix> matrices = state.state(p);
             for (int s = 0; s < matrices.size(); s++) {
@@ -171,7 +185,7 @@ public record Checkpoint(Model model, int epoch, Optimizer optimizer, long steps
             }
         }
         state.restoreSteps(steps);
-        trainer.gradientStep().restoreDraws(dropoutDraws);
+        step.restoreDraws(dropoutDraws);
     }
 
     /** Parameter p in the optimizer's order (weight 1, bias 1, weight 2, ...) by its model tensor name. */

@@ -67,7 +67,22 @@ public final class GradientStep implements AutoCloseable {
      * the n-th call's are those of (seed, n), whatever happened in between.
      */
     public void gradientsOfLoaded(int rows, Gradients into, boolean accumulate, Tally tally) {
-        double scale = reduction.scale(rows);
+        gradientsOfShard(rows, rows, into, accumulate, tally);
+    }
+
+    /**
+     * The part of a batch of {@code batchRows} rows that the {@code rows} rows
+     * {@link DeviceNetwork#loadBatch} loaded last contribute to its gradient: scaled by the whole
+     * batch's reduction (1/batchRows for the mean), with the L2 term in proportion rows/batchRows,
+     * so that the shards' gradients sum to the batch's. Data-parallel training computes each
+     * shard where its rows lie and adds them up.
+     */
+    public void gradientsOfShard(int rows, int batchRows, Gradients into, boolean accumulate, Tally tally) {
+        if (rows < 1 || rows > batchRows) {
+            throw new IllegalArgumentException("a shard of " + rows + " rows of a batch of " + batchRows);
+        }
+        double scale = reduction.scale(batchRows);
+        double l2Share = rows == batchRows ? l2 : l2 * rows / batchRows;
         if (network.architecture().hasDropout()) {
             network.forwardTraining(rows, maskSeed(seed, draws));
             draws++;
@@ -81,7 +96,7 @@ public final class GradientStep implements AutoCloseable {
         if (tally != null) {
             network.backend().sumRows(network.rowLoss().topRows(rows), 1f, tally.lossSum());
         }
-        network.backward((float) (scale * l2), rows, into, accumulate);
+        network.backward((float) (scale * l2Share), rows, into, accumulate);
     }
 
     /** One optimizer update of every parameter from {@code gradients}, at learning rate η. */

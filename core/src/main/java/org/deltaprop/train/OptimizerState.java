@@ -50,6 +50,24 @@ public final class OptimizerState implements AutoCloseable {
         return state.get(parameter);
     }
 
+    /**
+     * Every state tensor as one flat array: parameter after parameter (weight 1, bias 1, ...), and
+     * for each the tensors in {@link #stateNames} order, each row-major. Empty for plain SGD.
+     * Local SGD averages these across workers, as it averages the weights.
+     */
+    public float[] toArray() {
+        return FlatTensors.toArray(backend, allTensors());
+    }
+
+    /** Loads every state tensor from a flat array laid out as {@link #toArray} writes it. */
+    public void fromArray(float[] values) {
+        FlatTensors.fromArray(backend, allTensors(), values, "optimizer state tensors");
+    }
+
+    private List<Matrix> allTensors() {
+        return state.stream().flatMap(List::stream).toList();
+    }
+
     /** The optimizer's names for its state tensors, matching {@link #state}. */
     public List<String> stateNames() {
         return optimizer.stateNames();

@@ -2,6 +2,7 @@ package org.deltaprop.train;
 
 import org.deltaprop.data.RowWindows;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,7 @@ import java.util.SplittableRandom;
  *       quasi-random order and WebDataset's shard-and-buffer shuffle do.</li>
  * </ul>
  */
-public sealed interface SampleOrder {
+public sealed interface SampleOrder extends Serializable {
 
     SampleOrder SEQUENTIAL = new Sequential();
     SampleOrder SHUFFLE = new Shuffle();

@@ -3,6 +3,8 @@ package org.deltaprop.train;
 import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.optimizer.Optimizer;
 
+import java.io.Serializable;
+
 /**
  * How to train: rows per update ({@link #FULL_BATCH} for full-batch gradient descent, 1
  * for on-line learning), how per-sample errors combine, L2 strength λ, the optimizer, and
@@ -13,7 +15,7 @@ import org.deltaprop.train.optimizer.Optimizer;
  * Biases are not regularised.
  */
 public record TrainingOptions(int batchSize, Reduction reduction, double l2, Optimizer optimizer, long seed,
-                              SampleOrder order) {
+                              SampleOrder order) implements Serializable {
 
     /** Batch size meaning "the whole training set in every update". */
     public static final int FULL_BATCH = Integer.MAX_VALUE;

@@ -56,6 +56,11 @@ public final class SimdProvider implements BackendProvider {
     }
 
     @Override
+    public Backend create(int threads) {
+        return new SimdBackend(SimdBackend.configuredBits(), threads);
+    }
+
+    @Override
     public List<String> diagnostics() {
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
             return List.of("simd: " + missingModule());

@@ -3,6 +3,7 @@ package org.deltaprop.train.optimizer;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ import java.util.Map;
  * {@link Optimizers} (and a backend operation if no existing one computes it). The formulas are
  * in docs/MATH.md §7.
  */
-public interface Optimizer {
+public interface Optimizer extends Serializable {
 
     /** The name the command line and checkpoints use, e.g. "adamw". */
     String name();
