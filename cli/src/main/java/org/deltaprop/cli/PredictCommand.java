@@ -14,9 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -74,6 +76,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (out != null) {
             OutputPaths.checkWritable(out, "predictions");
+            OutputPaths.checkSeparate(OutputPaths.named("predictions", out),
+                    OutputPaths.named("--input", input, "--model", model.path));
         }
         Model m = model.read();
         // Read once, front to back: a CSV of any size is predicted for in constant memory.
@@ -92,9 +96,7 @@ final class PredictCommand implements Callable<Integer> {
                  ProgressBar bar = Predictor.progressBar("predict", rows, input, noProgress)) {
                 LongConsumer done = bar == null ? count -> { } : bar::stepTo;
                 if (out == null) {
-                    PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-                    write(stdout, what, net, scaled, m, done);
-                    stdout.flush();
+                    write(OutputPaths.checkedStandardOutput(), what, net, scaled, m, done);
                 } else {
                     long[] written = new long[1];
                     AtomicFiles.write(out, stream -> written[0] = write(stream, what, net, scaled, m, done));
@@ -114,7 +116,8 @@ final class PredictCommand implements Callable<Integer> {
                               LongConsumer rowsDone) throws IOException {
         int outputs = net.architecture().outputs();
         int chunk = net.capacity();
-        PrintStream p = new PrintStream(stream, false, StandardCharsets.UTF_8);
+        // A Writer, not a PrintStream: a failed write (a full disk) throws instead of being ignored.
+        Writer p = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
         writeHeader(p, what, outputs);
         float[] x = new float[chunk * data.features()];
         float[] y = new float[chunk * outputs];
@@ -136,7 +139,7 @@ final class PredictCommand implements Callable<Integer> {
         return name.matches("[^,\"\r\n]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    private static void writeHeader(PrintStream p, Columns what, int outputs) {
+    private static void writeHeader(Writer p, Columns what, int outputs) throws IOException {
         StringBuilder head = new StringBuilder();
         if (what != Columns.OUTPUTS) {
             head.append("class");
@@ -146,10 +149,11 @@ final class PredictCommand implements Callable<Integer> {
                 head.append(head.isEmpty() ? "" : ",").append("y").append(k);
             }
         }
-        p.println(head);
+        p.append(head).append('\n');
     }
 
-    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs, Model model) {
+    private static void write(Writer p, Columns what, float[] y, int n, int outputs, Model model)
+            throws IOException {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < n; i++) {
             line.setLength(0);
@@ -161,7 +165,7 @@ final class PredictCommand implements Callable<Integer> {
                     line.append(line.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.7g", y[i * outputs + k]));
                 }
             }
-            p.println(line);
+            p.append(line).append('\n');
         }
     }
 }

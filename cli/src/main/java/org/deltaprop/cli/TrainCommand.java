@@ -103,7 +103,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hidden layer sizes (default: ${DEFAULT-VALUE}); inputs and outputs come from the data.")
     List<Integer> hidden;
 
-    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",",
+    // Split at the commas between activations, not those inside gsigmoid(α,β,γ,λ).
+    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",(?![^()]*\\))",
             description = "Hidden activation, one for all or one per layer: sigmoid, tanh, relu, gudermannian, "
                     + "identity, gsigmoid(alpha,beta,gamma,lambda) (default: ${DEFAULT-VALUE}).")
     List<String> activation;
@@ -250,9 +251,24 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointOut != null) {
             OutputPaths.checkWritable(checkpointOut, "checkpoint");
         }
-
-        // Data.
         boolean fashion = train.equals("fashion-mnist");
+        Map<String, Path> outputs = OutputPaths.named("model", modelOut, "learning curve", curveOut,
+                "checkpoint", checkpointOut);
+        OutputPaths.checkSeparate(outputs, OutputPaths.named("--train", fashion ? null : Path.of(train),
+                "--train-labels", trainLabels, "--test", test == null || test.equals("none")
+                        || test.equals("fashion-mnist") ? null : Path.of(test), "--test-labels", testLabels,
+                "--init", init));
+        // A resumed run writes its checkpoint back where it read it, and nothing else there.
+        OutputPaths.checkSeparate(OutputPaths.named("model", modelOut, "learning curve", curveOut),
+                OutputPaths.named("--resume", resume));
+        try (OutputPaths.Lock lock = OutputPaths.lock(List.copyOf(outputs.values()))) {
+            return train(wallStart, resumed, start, fashion, modelOut, curveOut, checkpointOut);
+        }
+    }
+
+    private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
+                      Path checkpointOut) throws IOException {
+        // Data.
         CsvReader.Options csvOptions = start != null ? csv.options().withClasses(start.classes(), start.classNames())
                 : csv.options();
         Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
@@ -304,6 +320,10 @@ final class TrainCommand implements Callable<Integer> {
                 outcome = plan.run(b);
             }
         } catch (SettingException e) {
+            if (e.setting().equals(Training.HEAP)) {
+                throw new Main.UserException(e.problem() + " (scripts/deltaprop passes DELTAPROP_JAVA_OPTS=-Xmx<size> "
+                        + "to java)");
+            }
             // The library's fix for patience is to hold out validation rows: here, with --validation.
             throw new Main.UserException(flag(e.setting()) + " " + e.problem()
                     + (e.setting().equals("patience") ? " with --validation" : ""));
@@ -314,7 +334,9 @@ final class TrainCommand implements Callable<Integer> {
         Evaluator.Evaluation testResult = outcome.test();
         Architecture arch = plan.architecture();
         ModelFile.write(modelOut, outcome.model());
-        if (curveOut != null) {
+        // A run resumed from its final checkpoint trains no epoch, and has no curve to draw.
+        boolean trained = !result.history().isEmpty();
+        if (curveOut != null && trained) {
             LearningCurve.write(result.history(), arch.sizes(), curveOut);
         }
         if (result.stoppedEarly()) {
@@ -327,8 +349,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         int epochsRun = result.history().size();
         System.out.printf(Locale.ROOT, "time: %.1f s training (%.2f s per epoch), %.1f s in all%n",
-                result.trainingSeconds(), result.trainingSeconds() / epochsRun, (System.nanoTime() - wallStart) / 1e9);
-        System.out.println("wrote " + modelOut + (curveOut != null ? ", " + curveOut : "")
+                result.trainingSeconds(), trained ? result.trainingSeconds() / epochsRun : 0.0,
+                (System.nanoTime() - wallStart) / 1e9);
+        System.out.println("wrote " + modelOut + (curveOut != null && trained ? ", " + curveOut : "")
                 + (checkpointOut != null ? ", " + checkpointOut : ""));
         if (profiler != null) {
             System.out.print(profiler.report());
@@ -379,7 +402,10 @@ final class TrainCommand implements Callable<Integer> {
                         ? "all" : Integer.toString(options.batchSize()),
                 epochCount, seed, options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
         Checkpoint resumed = plan.resumed();
-        if (resumed != null) {
+        if (resumed != null && resumed.epoch() == epochCount && resumed.progress() == null) {
+            System.out.printf(Locale.ROOT, "%s holds the finished run (epoch %d of %d): saving its model%n", resume,
+                    resumed.epoch(), epochCount);
+        } else if (resumed != null) {
             System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
                     resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
                             + (resumed.epoch() + 1));
@@ -496,20 +522,26 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** --validation: a fraction of the rows when below 1, else a whole number of rows. */
+    /**
+     * --validation: a whole number counts rows; a number with a point or an exponent is a fraction
+     * of them, below 1 (so 1.0 is not one row).
+     */
     private void validation(Training training) {
+        String text = validation.trim();
+        boolean fraction = text.contains(".") || text.toLowerCase(Locale.ROOT).contains("e");
         double v;
         try {
-            v = Double.parseDouble(validation.trim());
+            v = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new Main.UserException("--validation '" + validation + "': give a row count or a fraction like 0.1");
+            v = Double.NaN;
         }
-        if (v > 0 && v < 1) {
+        if (fraction && v >= 0 && v < 1) {
             training.validationFraction(v);
-        } else if (v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE) {
+        } else if (!fraction && v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE) {
             training.validationRows((int) v);
         } else {
-            throw new Main.UserException("--validation " + validation + ": give a row count or a fraction like 0.1");
+            throw new Main.UserException("--validation '" + validation + "': give a row count (e.g. 1000) or a "
+                    + "fraction of the rows from 0 to below 1 (e.g. 0.1)");
         }
     }
 

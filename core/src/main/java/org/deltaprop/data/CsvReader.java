@@ -152,12 +152,18 @@ public final class CsvReader {
             }
             if (labelled) {
                 classes.check(file);
+                if (options.classes() == 0) {
+                    checkForStrayLabels(file, labels, n);
+                }
                 return ArrayDataset.classification(x, features, Arrays.copyOf(labels, n), classes.classes())
                         .withNames(featureNames, classes.names());
             }
             return ArrayDataset.unlabelled(x, features).withNames(featureNames, List.of());
         }
     }
+
+    /** Classes without a row that {@link #checkForStrayLabels} lets pass, however few the classes are. */
+    private static final int EMPTY_CLASSES_ALLOWED = 10;
 
     /** Most values one float array holds (a JVM's arrays stop a little short of 2³¹). */
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
@@ -167,6 +173,42 @@ public final class CsvReader {
         if (classes < 2) {
             throw new BadDataException(file, "every row has label " + maxLabel
                     + "; classification needs at least two classes (labels 0 and 1)");
+        }
+    }
+
+    /**
+     * With the classes inferred from the labels (0 to the largest), most of them, and more than
+     * {@value #EMPTY_CLASSES_ALLOWED}, without a row is the mark of a stray label above the rest: a
+     * 200 among 0..9 would make a network of 201 outputs, 190 of them never trained. A few classes
+     * missing from a small sample pass. Eval and predict, which know the classes, check labels
+     * against those instead.
+     */
+    public static void checkForStrayLabels(Path file, int[] labels, int rows) throws BadDataException {
+        int largest = -1;
+        int rowOfLargest = -1;
+        for (int i = 0; i < rows; i++) {
+            if (labels[i] > largest) {
+                largest = labels[i];
+                rowOfLargest = i;
+            }
+        }
+        boolean[] seen = new boolean[largest + 1];
+        for (int i = 0; i < rows; i++) {
+            seen[labels[i]] = true;
+        }
+        int missing = 0;
+        int firstMissing = -1;
+        for (int k = 0; k <= largest; k++) {
+            if (!seen[k]) {
+                missing++;
+                firstMissing = firstMissing < 0 ? k : firstMissing;
+            }
+        }
+        if (missing > EMPTY_CLASSES_ALLOWED && 2 * missing > largest + 1) {
+            throw new BadDataException(file, "label " + largest + " (row " + (rowOfLargest + 1) + ") makes "
+                    + (largest + 1) + " classes, but " + missing + " of them (the first: " + firstMissing
+                    + ") have no row; a network would have outputs it never trains. Correct the stray label: "
+                    + "classes are numbered 0 to K-1");
         }
     }
 

@@ -187,10 +187,7 @@ public final class Scaling {
         if (kind == Kind.NONE) {
             return data;
         }
-        if (kind == Kind.STANDARDIZE && data.features() != mean.length) {
-            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
-                    + data.features());
-        }
+        checkFeatures(data.features());
         return new ScaledDataset(data, this, false);
     }
 
@@ -199,10 +196,7 @@ public final class Scaling {
         if (kind == Kind.NONE) {
             return rows;
         }
-        if (kind == Kind.STANDARDIZE && rows.features() != mean.length) {
-            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
-                    + rows.features());
-        }
+        checkFeatures(rows.features());
         return new RowStream() {
             @Override
             public int features() {
@@ -238,6 +232,14 @@ public final class Scaling {
         };
     }
 
+    /** Throws unless the scaling fits rows of {@code features} values (a standardisation has one pair per feature). */
+    public void checkFeatures(int features) {
+        if (kind == Kind.STANDARDIZE && features != mean.length) {
+            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
+                    + features);
+        }
+    }
+
     /** The JSON stored in a model file's metadata. */
     public String toJson() {
         return new Gson().toJson(new Stored(kind.name().toLowerCase(Locale.ROOT), divisor, mean, inverseStd));
@@ -253,12 +255,18 @@ public final class Scaling {
                     if (s.mean == null || s.inverseStd == null || s.mean.length != s.inverseStd.length) {
                         throw new IllegalArgumentException("standardize scaling without matching mean and inverseStd");
                     }
+                    for (int j = 0; j < s.mean.length; j++) {
+                        if (!Float.isFinite(s.mean[j]) || !Float.isFinite(s.inverseStd[j])) {
+                            throw new IllegalArgumentException("standardize scaling of feature " + j + " has mean "
+                                    + s.mean[j] + " and inverse deviation " + s.inverseStd[j] + "; both must be finite");
+                        }
+                    }
                     yield new Scaling(Kind.STANDARDIZE, 1, s.mean, s.inverseStd);
                 }
                 default -> throw new IllegalArgumentException("unknown scaling kind '" + s.kind + "'");
             };
         } catch (JsonParseException | NullPointerException e) {
-            throw new IllegalArgumentException("unreadable scaling " + json, e);
+            throw new IllegalArgumentException("unreadable scaling " + BadDataException.shorten(json), e);
         }
     }
 

@@ -41,6 +41,14 @@ public final class ModelFile {
      */
     public static final String FORMAT_WITH_TARGET_SCALING = "deltaprop-mlp/3";
 
+    /**
+     * The largest weight or bias a model file may hold: one beyond it overflows float range (3.4e38)
+     * times an input of 3.4e8, so the model's outputs would be infinities. A damaged file lands
+     * there (a flipped exponent bit turns 0.5 into 1.7e38); a run on its way to diverging does not
+     * (the last checkpoint of one that had weights of 1e19 still had a finite loss).
+     */
+    public static final float MAX_PLAUSIBLE_PARAMETER = 1e30f;
+
     private ModelFile() {
     }
 
@@ -163,6 +171,16 @@ public final class ModelFile {
         } catch (RuntimeException e) {
             throw new BadDataException(file, "has unreadable model metadata: " + e.getMessage());
         }
+        if (classes < 0 || classes > 0 && classes != arch.outputs()) {
+            throw new BadDataException(file, "its metadata says " + classes + " classes but its network " + arch.sizes()
+                    + " has " + arch.outputs() + " outputs (one per class): the file is corrupt");
+        }
+        try {
+            scaling.checkFeatures(arch.inputs());
+        } catch (IllegalArgumentException e) {
+            throw new BadDataException(file, "its scaling does not fit its network " + arch.sizes() + " of "
+                    + arch.inputs() + " inputs (" + e.getMessage() + "): the file is corrupt");
+        }
         float[][] weights = new float[arch.depth()][];
         float[][] biases = new float[arch.depth()][];
         for (int h = 1; h <= arch.depth(); h++) {
@@ -202,12 +220,17 @@ public final class ModelFile {
             throw new BadDataException(file, "tensor " + name + " has shape " + Arrays.toString(t.shape())
                     + " but the architecture needs " + Arrays.toString(shape));
         }
-        for (float v : t.values()) {
-            if (!Float.isFinite(v)) {
-                throw new BadDataException(file, "tensor " + name + " contains " + v
+        float[] values = t.values();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new BadDataException(file, "tensor " + name + " contains " + values[i]
                         + "; the model is corrupt (or was saved after training diverged)");
             }
+            if (Math.abs(values[i]) > MAX_PLAUSIBLE_PARAMETER) {
+                throw new BadDataException(file, "tensor " + name + " holds " + values[i] + " at index " + i
+                        + ", beyond the ±" + MAX_PLAUSIBLE_PARAMETER + " no trained network reaches: the file is corrupt");
+            }
         }
-        return t.values();
+        return values;
     }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -41,6 +42,16 @@ import java.util.Objects;
  * {@link SettingException} naming it.
  */
 public final class Training {
+
+    /** The setting a {@link SettingException} names when the network is too large for the heap. */
+    public static final String HEAP = "heap";
+
+    /**
+     * Copies of the parameters that training holds at once, about: the host network and the one it
+     * starts from, the backend's weights, the gradients, two optimizer moments (Adam) and the best
+     * weights kept for early stopping.
+     */
+    public static final int PARAMETER_COPIES = 7;
 
     private final Dataset data;
     private Dataset test;
@@ -331,7 +342,7 @@ public final class Training {
         if (test != null) {
             checkTestData();
         }
-        Network initial = from != null ? from.network() : Network.initialize(architecture(), seed);
+        Network initial = from != null ? from.network() : Network.initialize(checkHeap(architecture()), seed);
         Architecture arch = initial.architecture();
         if (arch.inputs() != data.features() || arch.outputs() != data.targetWidth()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -371,6 +382,23 @@ public final class Training {
         return new Plan(this, targets.applyToTargets(fitted.applyTo(trainRaw)), validationRaw == null ? null
                 : targets.applyToTargets(fitted.applyTo(validationRaw)), model, stored, options, settings,
                 batch == null || epochs == null);
+    }
+
+    /**
+     * Refuses, before anything is allocated, a network whose training cannot fit the heap: what it
+     * would need and the limit, rather than an OutOfMemoryError minutes later.
+     */
+    private static Architecture checkHeap(Architecture arch) {
+        long needed = arch.parameterCount() * Float.BYTES * PARAMETER_COPIES;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap) {
+            throw new SettingException(HEAP, String.format(Locale.ROOT, "the network %s has %,d parameters; training "
+                    + "it needs about %,d MB of heap (%d copies of 4 bytes each: weights, gradients, optimizer state), "
+                    + "and this JVM's heap holds at most %,d MB. Start it with -Xmx%dg, if the machine has the "
+                    + "memory, or make the layers narrower", arch.sizes(), arch.parameterCount(), needed >> 20,
+                    PARAMETER_COPIES, heap >> 20, (needed >> 30) + 2));
+        }
+        return arch;
     }
 
     private void checkTestData() {

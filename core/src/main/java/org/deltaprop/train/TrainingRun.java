@@ -84,9 +84,15 @@ public final class TrainingRun {
         Network start = resume != null ? resume.network() : plan.initial();
         int firstEpoch = resume != null ? resume.epoch() + 1 : 1;
         Trainer.Progress from = resume != null ? resume.progress() : null;
-        if (firstEpoch > settings.epochs()) {
+        if (firstEpoch > settings.epochs() + 1) {
             throw new SettingException("epochs", settings.epochs() + ": the checkpoint is already at epoch "
-                    + resume.epoch() + "; ask for more epochs to continue");
+                    + resume.epoch() + "; ask for " + resume.epoch() + " or more epochs");
+        }
+        if (firstEpoch == settings.epochs() + 1) {
+            // The run ended and was checkpointed, and its process died before saving the model (or the
+            // user asks for it again): the checkpoint already holds the result, with no epoch to train.
+            Network kept = settings.patience() > 0 && resume.best() != null ? resume.best() : resume.network();
+            return new Result(kept, List.of(), false, resume.bestEpoch(), 0);
         }
         List<EpochReport> history = new ArrayList<>();
         double bestLoss = resume != null ? resume.bestValidationLoss() : Double.POSITIVE_INFINITY;

@@ -191,7 +191,7 @@ class ModelFileTest {
             out.write(new byte[100]);
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals("cannot write " + file + ": disk full", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
         try (var listing = Files.list(dir)) {
             assertFalse(listing.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temp file left behind");
