@@ -21,12 +21,15 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes="${2:?--minutes needs a number}"; shift 2 ;;
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (--minutes N, --runs N, then test class names)" ;;
     *) chosen+=("$1"); shift ;;
   esac
 done
 [ ${#chosen[@]} -gt 0 ] || chosen=("${TARGETS[@]}")
+for target in "${chosen[@]}"; do
+  [[ " ${TARGETS[*]} " == *" $target "* ]] || die "no fuzz test $target; the targets: ${TARGETS[*]}"
+done
 [[ "$minutes" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--minutes takes a number of minutes, got '$minutes'"
 [ -z "$runs" ] || [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "--runs takes a positive count, got '$runs'"
 
@@ -48,17 +51,27 @@ log=$(mktemp --suffix=.log)
 # taking more than 10 s is a finding (libFuzzer's -timeout, from JUnit's timeout, which JUnit
 # itself then leaves unenforced: it would stop the whole run). Jazzer instruments the classes it
 # fuzzes with an agent it loads into the running JVM (off in plain builds: deltaprop.fuzz.hooks).
+# One Maven run per module: a finding in core would otherwise skip the cli module's targets.
 status=0
-JAZZER_FUZZ=1 mvn -B -Dstyle.color=never --fail-at-end -pl core,cli -am test \
-  -Dtest="$(IFS=,; echo "${chosen[*]}")" -Dsurefire.failIfNoSpecifiedTests=false -DreuseForks=false \
-  -Ddeltaprop.fuzz.hooks=true -Ddeltaprop.test.jvm.flags="-Xmx512m -XX:+EnableDynamicAgentLoading" \
-  -Djunit.jupiter.execution.timeout.testtemplate.method.default=10s \
-  -Djunit.jupiter.execution.timeout.mode=disabled >"$log" 2>&1 || status=$?
+for module in core cli; do
+  tests=()
+  for target in "${chosen[@]}"; do
+    [ "$target" = MainFuzzTest ] && in=cli || in=core
+    [ "$in" = "$module" ] && tests+=("$target")
+  done
+  [ ${#tests[@]} -gt 0 ] || continue
+  JAZZER_FUZZ=1 mvn -B -Dstyle.color=never -pl "$module" -am test \
+    -Dtest="$(IFS=,; echo "${tests[*]}")" -Dsurefire.failIfNoSpecifiedTests=false -DreuseForks=false \
+    -Ddeltaprop.fuzz.hooks=true -Ddeltaprop.test.jvm.flags="-Xmx512m -XX:+EnableDynamicAgentLoading" \
+    -Djunit.jupiter.execution.timeout.testtemplate.method.default=10s \
+    -Djunit.jupiter.execution.timeout.mode=disabled >>"$log" 2>&1 || status=$?
+done
 # libFuzzer's last line per target: "Done N runs in S second(s)", after surefire's "Running <class>".
 awk '/Running org\.deltaprop\./ { sub(/.*Running /, ""); target = $0 }
      /^Done [0-9]+ runs in [0-9]+ second/ { printf "%-40s %12d inputs %6d s %10.0f inputs/s\n", target, $2, $5, $2 / ($5 > 0 ? $5 : 1) }' "$log" >&2
 if [ "$status" -ne 0 ]; then
-  grep -E "Tests run:.*Fail|FAILURE|ERROR\]|== Java Exception|crash-|Test unit written" "$log" | head -n 40 >&2 || true
+  # A timeout ends the JVM itself (surefire: "The forked VM terminated"); libFuzzer names its input.
+  grep -aE "Tests run:.*Fail|FAILURE|ERROR\]|== Java Exception|libFuzzer: timeout|Test unit written" "$log" | head -n 40 >&2 || true
   die "fuzzing found a problem or failed (exit $status); Maven's whole output is in $log"
 fi
 rm -f "$log"

@@ -233,7 +233,9 @@ public final class DataFiles {
 
     /**
      * Gzip data found corrupt past its header (a bad block, a wrong checksum) is reported like a
-     * bad header, naming the file, instead of as a bare {@link ZipException} from a reader.
+     * bad header, naming the file, instead of as a bare {@link ZipException} from a reader; gzip
+     * data cut off (inside a block or its trailer) as truncated, instead of a bare
+     * {@link EOFException}.
      */
     private static final class CheckedGzip extends FilterInputStream {
         private final Path file;
@@ -249,6 +251,9 @@ public final class DataFiles {
                 return super.read();
             } catch (ZipException e) {
                 throw notGzip(file, e);
+            } catch (EOFException e) {
+                throw new BadDataException(file, "is truncated: a gzip file cut off before its end; download or "
+                        + "write it again");
             }
         }
 
@@ -258,6 +263,9 @@ public final class DataFiles {
                 return super.read(b, off, len);
             } catch (ZipException e) {
                 throw notGzip(file, e);
+            } catch (EOFException e) {
+                throw new BadDataException(file, "is truncated: a gzip file cut off before its end; download or "
+                        + "write it again");
             }
         }
     }

@@ -34,7 +34,6 @@ public final class IdxReader {
                 throw new BadDataException(file, "holds " + total + " values, more than fit in memory at once: "
                         + "convert it to a store (deltaprop convert) and train on that");
             }
-            checkPromise(file, total * (in.unsignedBytes() ? 1 : 4));
             float[] values = new float[(int) total];
             for (int r = 0; r < in.rows(); r++) {
                 in.next(values, r * in.features());
@@ -47,7 +46,6 @@ public final class IdxReader {
     /** Class labels: a one-dimensional file of unsigned bytes. */
     public static int[] readLabels(Path file) throws IOException {
         try (Stream in = labels(file)) {
-            checkPromise(file, in.rows());
             int[] labels = new int[in.rows()];
             byte[] bytes = new byte[labels.length];
             in.next(bytes);
@@ -68,15 +66,17 @@ public final class IdxReader {
                 throw new BadDataException(file, "has " + header.dims.length
                         + " dimension; a sample file needs at least 2 (count × features); is this a labels file?");
             }
-            long features = 1;
+            int width = header.type == FLOAT32 ? 4 : 1;
+            long rowBytes = width;  // in long: float32 rows of 2²⁹ values and more overflow an int
             for (int d = 1; d < header.dims.length; d++) {
-                features *= header.dims[d];
-                if (features > Integer.MAX_VALUE - 8) {
+                rowBytes *= header.dims[d];
+                if (rowBytes > Integer.MAX_VALUE - 8) {
                     throw new BadDataException(file, "has rows of more than " + (Integer.MAX_VALUE - 8)
-                            + " values, which no data set holds");
+                            + " bytes, which no data set holds");
                 }
             }
-            return new Stream(file, in, header.type, (int) header.dims[0], (int) features);
+            checkPromise(file, header.dims[0] * rowBytes);
+            return new Stream(file, in, header.type, (int) header.dims[0], (int) (rowBytes / width));
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -93,6 +93,7 @@ public final class IdxReader {
                         + "this file has " + header.dims.length + " dimensions of type 0x"
                         + Integer.toHexString(header.type));
             }
+            checkPromise(file, header.dims[0]);
             return new Stream(file, in, header.type, (int) header.dims[0], 1);
         } catch (IOException | RuntimeException e) {
             in.close();
@@ -223,7 +224,11 @@ public final class IdxReader {
         }
     }
 
-    /** Before memory is set aside for what the header promises: the file must be able to hold it. */
+    /**
+     * Before a stream sets memory aside (a row's buffer; for {@link #readRows} and
+     * {@link #readLabels}, the whole file's values), the file must be able to hold what its
+     * header promises.
+     */
     private static void checkPromise(Path file, long dataBytes) throws IOException {
         long most = DataFiles.maxContentBytes(file);
         if (dataBytes > most) {

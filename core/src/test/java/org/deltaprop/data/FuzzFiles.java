@@ -16,7 +16,8 @@ import java.util.Set;
  * rewritten for each input (a new file per input would cost more than most readers take to
  * fail). The folder is in memory ({@code /dev/shm}) where there is one: writing a file there
  * takes about 0.1 ms, on a disk 3 ms, which would hold fuzzing to a few hundred inputs a
- * second. The folder and its files are deleted when the JVM exits.
+ * second. The folder and its files are deleted when the JVM exits normally (one that a finding
+ * ends, which libFuzzer does without shutdown hooks, leaves its few kilobytes behind).
  */
 public final class FuzzFiles {
 

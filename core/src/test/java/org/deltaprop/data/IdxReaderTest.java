@@ -64,13 +64,20 @@ class IdxReaderTest {
 
     /**
      * A header of a few bytes promising 2³¹ − 9 values (8 GiB of floats) or labels is refused before
-     * the memory is set aside, plain or gzipped, instead of an OutOfMemoryError (or a long wait).
+     * the memory is set aside, plain or gzipped, instead of an OutOfMemoryError (or a long wait);
+     * so is one promising a row of 2²⁹ + 1 float32 values, more bytes than one buffer holds (the
+     * count overflowed an int: a NegativeArraySizeException).
      */
     @Test
     void headerPromisingMoreThanTheFileCanHoldIsRefusedBeforeAllocating() throws IOException {
         int most = Integer.MAX_VALUE - 9;
         byte[] samples = idx(new int[] {most, 1}, new byte[16]);
         byte[] labels = idx(new int[] {most}, new byte[16]);
+        byte[] wide = idx(new int[] {1, (1 << 29) + 1}, new byte[16]);
+        wide[2] = 0x0D;  // float32
+        Path wideFile = Files.write(dir.resolve("wide"), wide);
+        BadDataException rowError = assertThrows(BadDataException.class, () -> IdxReader.readRows(wideFile));
+        assertTrue(rowError.getMessage().contains("has rows of more than"), rowError.getMessage());
         for (boolean zipped : new boolean[] {false, true}) {
             Path samplesFile = Files.write(dir.resolve("samples"), zipped ? gzip(samples) : samples);
             Path labelsFile = Files.write(dir.resolve("labels"), zipped ? gzip(labels) : labels);

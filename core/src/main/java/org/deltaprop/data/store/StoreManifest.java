@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,7 +77,9 @@ record StoreManifest(String format, Integer version, Long rows, Integer features
         StoreManifest m;
         try {
             m = GSON.fromJson(json, StoreManifest.class);
-        } catch (JsonParseException e) {
+        } catch (JsonParseException | NumberFormatException e) {
+            // Gson reads a bare word where a number goes (1.2.3) with Double.parseDouble and lets
+            // its NumberFormatException through unwrapped.
             throw new BadDataException(file, "is not valid JSON (" + e.getMessage() + "); convert the data again");
         }
         if (m == null || !FORMAT.equals(m.format)) {
@@ -123,10 +126,21 @@ record StoreManifest(String format, Integer version, Long rows, Integer features
         }
     }
 
-    /** A file name in the folder itself: a manifest must not reach outside its store. */
+    /**
+     * A file name in the folder itself: a manifest must not reach outside its store, nor name a
+     * file the file system cannot (a NUL character).
+     */
     private static boolean plainName(String name) {
-        return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..")
-                && name.indexOf('/') < 0 && name.indexOf('\\') < 0;
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")
+                || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+            return false;
+        }
+        try {
+            Path.of(name);
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static void require(Path file, boolean ok, String problem) throws BadDataException {
