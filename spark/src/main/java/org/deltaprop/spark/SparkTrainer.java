@@ -155,7 +155,7 @@ public final class SparkTrainer {
                 }
             } else {
                 this.scaling = Scaling.isStandardize(options.scale())
-                        ? Scaling.standardize(statistics.mean(), statistics.std()) : Scaling.parse(options.scale(), null);
+                        ? Scaling.standardize(statistics.mean(), statistics.std()) : fixedScaling(options.scale());
                 this.classes = options.columns().classification() ? largestLabel + 1 : 0;
             }
             int outputs = options.columns().classification() ? classes : options.columns().targetCount();
@@ -279,6 +279,18 @@ public final class SparkTrainer {
                         RoundResult::add, AGGREGATION_DEPTH);
             } finally {
                 shared.destroy();
+            }
+        }
+
+        /** {@code none} or a divisor such as 255 (standardisation is fitted from the statistics). */
+        private static Scaling fixedScaling(String spec) {
+            if (spec.trim().equalsIgnoreCase("none")) {
+                return Scaling.NONE;
+            }
+            try {
+                return Scaling.divideBy(Double.parseDouble(spec.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("scale '" + spec + "': use none, standardize or a divisor like 255");
             }
         }
 
