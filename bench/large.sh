@@ -7,8 +7,10 @@
 #     `deltaprop generate fashion-mnist-large` when missing) trained in a memory cgroup of
 #     --limit bytes for the whole process, page cache included, after the page cache is
 #     dropped; --order auto picks the block shuffle. Reports samples/s, the process's peak
-#     resident memory, the cgroup's peak (page cache included), the disk read rate and the test
-#     accuracy on the real Fashion-MNIST test set.
+#     resident memory, the cgroup's peak (page cache included), the JVM's CPU time (which a loaded
+#     machine changes less than the rate), the disk read rate and the test accuracy on the real
+#     Fashion-MNIST test set. DELTAPROP_JAVA_OPTS=-Ddeltaprop.store.readAhead=false gathers from
+#     the mapping instead of reading blocks ahead, to compare.
 # Needs root (cgroup v1 memory controller, drop_caches). Runnable alone:
 #   bench/large.sh [--store DIR] [--limit 2G] [--epochs N] [--large-epochs N] [--backends "simd opencl"]
 #                  [--parts "1 2"]
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --large-epochs) large_epochs="$2"; shift 2 ;;
     --backends) backends="$2"; shift 2 ;;
     --parts) parts="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -86,6 +88,7 @@ echo 3 >/proc/sys/vm/drop_caches
 ) >"$tmp/large.log" 2>&1 &
 runner=$!
 peak_rss=0
+cpu_ticks=0
 read_start=$(awk '$3 ~ /^(vda|sda|nvme0n1)$/ {print $6}' /proc/diskstats | head -1)
 start=$(date +%s.%N)
 while kill -0 "$runner" 2>/dev/null; do
@@ -93,13 +96,16 @@ while kill -0 "$runner" 2>/dev/null; do
     rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     [ "${rss:-0}" -gt "$peak_rss" ] && peak_rss=$rss
   done
+  # The JVM's CPU time (user + system, every thread, reclaim in its context included), last seen.
+  ticks=$(awk '{print $14 + $15}' "/proc/$runner/stat" 2>/dev/null || echo 0)
+  [ "${ticks:-0}" -gt "$cpu_ticks" ] && cpu_ticks=$ticks
   sleep 1
 done
 wait "$runner" || { cat "$tmp/large.log"; die "the large run failed"; }
 seconds=$(echo "$(date +%s.%N) - $start" | bc -l)
 read_end=$(awk '$3 ~ /^(vda|sda|nvme0n1)$/ {print $6}' /proc/diskstats | head -1)
 cgroup_peak=$(cat "$cgroup/memory.max_usage_in_bytes")
-grep -E '^(order|epoch|test|time)' "$tmp/large.log"
+grep -E '^(order|epoch|test|time)|store reads' "$tmp/large.log"
 large_rate=$(grep -E '^epoch +[0-9]+' "$tmp/large.log" | sed -E 's/.* ([0-9,]+) samples\/s.*/\1/; s/,//g' | median)
 if [ -n "${memory_rate:-}" ]; then
   printf 'samples/s: %.0f from the store in %s, %.0f from memory (part 1): ratio %.3f\n' "$large_rate" "$limit" \
@@ -107,5 +113,7 @@ if [ -n "${memory_rate:-}" ]; then
 fi
 printf 'peak resident memory of the JVM: %d MB; peak of the cgroup (page cache included): %d MB\n' \
   $((peak_rss / 1024)) $((cgroup_peak / 1048576))
+printf 'CPU time of the JVM: %.0f s in %.0f s (start-up, the epochs and the test)\n' \
+  "$(echo "$cpu_ticks / $(getconf CLK_TCK)" | bc -l)" "$seconds"
 printf 'disk reads: %d MB in %.0f s, %.0f MB/s\n' $(((read_end - read_start) / 2048)) "$seconds" \
   "$(echo "($read_end - $read_start) / 2048 / $seconds" | bc -l)"

@@ -1,6 +1,7 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.Backends;
+import org.deltaprop.backend.simd.SimdBackend;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,12 +25,42 @@ final class BackendOptions {
 
     /** Checked as it is parsed, so that a bad count stops the command before it loads any data. */
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads for the CPU backends (default: the deltaprop.threads property, else all cores).")
+            description = "Threads for the CPU backends, at most the cores (default: the deltaprop.threads property, "
+                    + "else all cores).")
     void threads(int count) {
-        if (count < 1) {
-            throw new ParameterException(command.commandLine(), "--threads must be at least 1, got " + count);
+        String problem = threadCountProblem(count);
+        if (problem != null) {
+            throw new ParameterException(command.commandLine(), "--threads " + count + ": " + problem);
         }
         threads = count;
+    }
+
+    /**
+     * Checks the {@code deltaprop.threads} system property as {@code --threads} is checked: the
+     * backends read it when they start, and one that cannot use it would otherwise be passed over
+     * by {@code auto} or ignored by the scalar backend.
+     */
+    static void checkThreadsProperty() {
+        String value = System.getProperty(SimdBackend.THREADS_PROPERTY, "").trim();
+        if (value.isEmpty()) {
+            return;
+        }
+        String problem;
+        try {
+            problem = threadCountProblem(Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            problem = "not a number";
+        }
+        if (problem != null) {
+            throw new Main.UserException("-D" + SimdBackend.THREADS_PROPERTY + "=" + value + ": " + problem);
+        }
+    }
+
+    /** Why a thread count cannot be used, or null: more threads than cores only make them wait for each other. */
+    private static String threadCountProblem(int count) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return count >= 1 && count <= cores ? null
+                : "give a thread count from 1 to " + cores + " (the cores this JVM may use)";
     }
 
     /**

@@ -2,6 +2,7 @@ package org.deltaprop.cli;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.Backend;
+import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.RowStream;
 import org.deltaprop.io.Model;
@@ -12,15 +13,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code deltaprop eval}: loss, accuracy and confusion matrix of a saved model on a data set. */
+/**
+ * {@code deltaprop eval}: a saved model on a data set: loss, accuracy and confusion matrix for a
+ * classifier, MSE, RMSE, MAE and R² for regression. The task comes from the model.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a saved model on labelled data: mean loss and, for classifiers, accuracy and the "
-                + "confusion matrix (rows: true class, columns: predicted).",
+                + "confusion matrix (rows: true class, columns: predicted); for regression models MSE, RMSE, MAE "
+                + "and R² in the targets' units.",
                 "",
-                "Example:  deltaprop eval --model model.safetensors               # on Fashion-MNIST's test set"})
+                "Examples:",
+                "  deltaprop eval --model model.safetensors --data test.csv",
+                "  deltaprop eval --model out/fashion-mnist.safetensors     # a Fashion-MNIST model: on its test set"})
 final class EvalCommand implements Callable<Integer> {
 
     // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
@@ -28,9 +36,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--data", paramLabel = "FILE", defaultValue = "fashion-mnist",
+    @Option(names = "--data", paramLabel = "FILE",
             description = "Labelled data: IDX samples, CSV, a store folder, x.npy (with y.npy beside it), or "
-                    + "'fashion-mnist' for its test set (default).")
+                    + "'fashion-mnist' for its test set (the default for a model of 784 inputs and 10 classes).")
     String data;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX or .npy labels for --data.")
@@ -48,10 +56,13 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Model m = model.read();
-        Path[] files = data.equals("fashion-mnist") ? DataFiles.fashionMnist(false) : new Path[] {Path.of(data), labels};
+        String source = data != null ? data : defaultData(m);
+        Path[] files = source.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
+                : new Path[] {Path.of(source), labels};
         Evaluator.Evaluation e;
         // Read once, front to back: a CSV of any size is evaluated in constant memory.
-        try (RowStream rows = DataFiles.stream(files[0], files[1], csv.options(), m.classes())) {
+        try (RowStream rows = DataFiles.stream(files[0], files[1], csvOptions(m), m.classes())) {
+            Predictor.checkColumns(m.featureNames(), rows.featureNames(), files[0]);
             Predictor.checkWidth(m, rows.features(), files[0]);
             if (rows.targetWidth() != m.network().architecture().outputs()) {
                 throw new Main.UserException(files[0] + " has " + rows.targetWidth() + " targets per row but the model has "
@@ -60,34 +71,80 @@ final class EvalCommand implements Callable<Integer> {
             try (Backend b = backend.open().backend();
                  DeviceNetwork net = new DeviceNetwork(b, m.network(), 1024);
                  ProgressBar bar = Predictor.progressBar("eval", rows, files[0], noProgress)) {
-                e = Evaluator.evaluate(net, m.scaling().applyTo(rows), bar == null ? done -> { } : bar::stepTo);
+                e = Evaluator.evaluate(net, m.scaling().applyTo(rows), m.targetScaling(),
+                        bar == null ? done -> { } : bar::stepTo);
             }
         }
-        System.out.printf(Locale.ROOT, "%s on %s: %d rows, loss %.4f (%s)%n", model.path, data, e.samples(), e.loss(),
-                m.network().architecture().loss());
+        System.out.printf(Locale.ROOT, "%s on %s: %d rows, %s (%s)%n", model.path, source, e.samples(),
+                Metrics.summary(e, m.targetScaling()), m.network().architecture().loss());
         if (e.confusion() != null) {
-            System.out.printf(Locale.ROOT, "accuracy %.4f%n", e.accuracy());
-            printConfusion(e.confusion());
+            printConfusion(e.confusion(), m);
         }
         return 0;
     }
 
-    private static void printConfusion(long[][] confusion) {
+    /**
+     * The CSV options for the model's task: its classes (and their names), or as many regression
+     * targets as it has outputs unless --targets says otherwise.
+     */
+    private CsvReader.Options csvOptions(Model m) {
+        CsvReader.Options options = csv.options();
+        int outputs = m.network().architecture().outputs();
+        if (m.classes() > 0 && options.regressionTargets() > 0) {
+            throw new Main.UserException("--targets " + options.regressionTargets() + ": " + model.path + " is a "
+                    + "classifier of " + m.classes() + " classes; leave --targets out");
+        }
+        if (m.classes() == 0 && options.regressionTargets() == 0) {
+            options = options.withTargets(outputs);
+        }
+        return options.withClasses(m.classes(), m.classNames());
+    }
+
+    /**
+     * Without --data: Fashion-MNIST's test set for a model shaped for it; for any other, what the
+     * data must hold, since no default could fit it.
+     */
+    private String defaultData(Model m) {
+        int inputs = m.network().architecture().inputs();
+        if (inputs == FASHION_MNIST_PIXELS && m.classes() == FASHION_MNIST_CLASSES) {
+            return "fashion-mnist";
+        }
+        List<String> names = m.featureNames();
+        throw new Main.UserException("give the data to evaluate on with --data: " + model.path + " takes " + inputs
+                + " features" + (names.isEmpty() ? "" : " (" + String.join(", ", names.subList(0, Math.min(12,
+                names.size()))) + (names.size() > 12 ? ", ..." : "") + ")") + " and " + (m.classes() > 0
+                ? "predicts " + m.classes() + " classes" + (m.classNames().isEmpty() ? " (0.." + (m.classes() - 1) + ")"
+                : " (" + String.join(", ", m.classNames()) + ")") + ", so each row needs those features and a class "
+                + "column" : "predicts " + m.network().architecture().outputs() + " regression target(s), so each row "
+                + "needs those features and the target column(s)"));
+    }
+
+    private static final int FASHION_MNIST_PIXELS = 784;
+    private static final int FASHION_MNIST_CLASSES = 10;
+
+    /** The confusion matrix, headed by the classes' names (or numbers). */
+    private static void printConfusion(long[][] confusion, Model m) {
         int k = confusion.length;
         long max = 1;
-        for (long[] row : confusion) {
-            for (long v : row) {
+        int nameWidth = 5;
+        for (int i = 0; i < k; i++) {
+            for (long v : confusion[i]) {
                 max = Math.max(max, v);
             }
+            nameWidth = Math.max(nameWidth, m.className(i).length());
         }
         int width = Math.max(4, Long.toString(max).length() + 1);
-        StringBuilder head = new StringBuilder("confusion (rows: true, columns: predicted)\n").append(" ".repeat(6));
         for (int j = 0; j < k; j++) {
-            head.append(String.format(Locale.ROOT, "%" + width + "d", j));
+            width = Math.max(width, m.className(j).length() + 1);
+        }
+        StringBuilder head = new StringBuilder("confusion (rows: true, columns: predicted)\n")
+                .append(" ".repeat(nameWidth + 1));
+        for (int j = 0; j < k; j++) {
+            head.append(String.format(Locale.ROOT, "%" + width + "s", m.className(j)));
         }
         System.out.println(head);
         for (int i = 0; i < k; i++) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%5d ", i));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%" + nameWidth + "s ", m.className(i)));
             for (int j = 0; j < k; j++) {
                 line.append(String.format(Locale.ROOT, "%" + width + "d", confusion[i][j]));
             }

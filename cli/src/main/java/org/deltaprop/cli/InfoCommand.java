@@ -4,6 +4,7 @@ import org.deltaprop.backend.BackendProvider;
 import org.deltaprop.backend.Backends;
 import picocli.CommandLine.Command;
 
+import java.lang.management.ManagementFactory;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -15,12 +16,21 @@ import java.util.concurrent.Callable;
                 + "vector width and the OpenCL platforms and devices.")
 final class InfoCommand implements Callable<Integer> {
 
+    /** Where the heap limit came from: a flag, or the JVM's default of a quarter of the memory. */
+    private static String heapOrigin() {
+        boolean set = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(arg -> arg.startsWith("-Xmx") || arg.startsWith("-XX:MaxHeapSize")
+                        || arg.startsWith("-XX:MaxRAMPercentage") || arg.startsWith("-XX:MaxRAM="));
+        return set ? "set by a JVM flag" : "the JVM's default, a quarter of the memory; raise it with "
+                + "DELTAPROP_JAVA_OPTS=-Xmx<size>";
+    }
+
     @Override
     public Integer call() {
         Runtime.Version v = Runtime.version();
-        System.out.printf(Locale.ROOT, "JDK: %s %s (%s), %d cores, max heap %,d MB%n", System.getProperty("java.vm.name"),
-                v, System.getProperty("java.vendor"), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "JDK: %s %s (%s), %d cores, max heap %,d MB (%s)%n",
+                System.getProperty("java.vm.name"), v, System.getProperty("java.vendor"),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, heapOrigin());
         System.out.println("Vector API module: " + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                 ? "present" : "absent (start the JVM with --add-modules jdk.incubator.vector)"));
         List<BackendProvider.Availability> all = Backends.survey();

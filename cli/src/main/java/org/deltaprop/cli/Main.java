@@ -1,6 +1,7 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.BackendUnavailableException;
+import org.deltaprop.data.BadDataException;
 import org.deltaprop.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +33,35 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         // One line per log record, e.g. the backend choice: "deltaprop: backend auto → simd (...)".
         System.setProperty("java.util.logging.SimpleFormatter.format", "deltaprop: %5$s%6$s%n");
-        return commandLine().execute(args);
+        CommandLine commandLine = commandLine();
+        int status;
+        try {
+            BackendOptions.checkThreadsProperty();
+            status = commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            // What the job held is unreachable once the error has left it, so there is room to say this.
+            return fail(commandLine, "out of memory: the Java heap (at most " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB here) cannot hold this job. Raise it with DELTAPROP_JAVA_OPTS=-Xmx<size> (scripts/deltaprop "
+                    + "passes it to the JVM; e.g. -Xmx16g), or for data larger than memory convert it to a store "
+                    + "(deltaprop convert, docs/DATA.md) and train on that");
+        } catch (UserException e) {
+            return fail(commandLine, e.getMessage());
+        } catch (StackOverflowError e) {
+            return fail(commandLine, "an input nests too deeply to read (the stack overflowed); the file is "
+                    + "corrupt or hostile");
+        }
+        if (System.out.checkError()) {
+            return fail(commandLine, "standard output could not be written (closed, or the disk is full); "
+                    + "what it should have shown is lost, though files written are complete");
+        }
+        return status;
+    }
+
+    private static int fail(CommandLine commandLine, String message) {
+        PrintWriter err = commandLine.getErr();
+        err.println("deltaprop: error: " + message);
+        err.flush();
+        return 1;
     }
 
     /** The command line as {@link #run} parses and executes it (the fuzz test parses with it alone). */
@@ -53,7 +82,7 @@ public final class Main implements Runnable {
         if (e instanceof IllegalArgumentException || e instanceof BackendUnavailableException
                 || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException
                 || e instanceof TrainingDivergedException) {
-            err.println("deltaprop " + commandLine.getCommandName() + ": error: " + e.getMessage());
+            err.println("deltaprop " + commandLine.getCommandName() + ": error: " + BadDataException.shorten(e.getMessage()));
             err.flush();
             return 1;
         }

@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
+import org.deltaprop.data.Delimiter;
 import org.deltaprop.data.RowStream;
 import org.deltaprop.io.AtomicFiles;
 import org.deltaprop.io.Model;
@@ -13,9 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,8 +28,9 @@ import java.util.function.LongConsumer;
 /** {@code deltaprop predict}: a saved model's outputs or classes for new rows, as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a saved model on features (CSV without targets, IDX samples, a store folder or an x.npy) "
-                + "and write CSV: one row per input, the class and/or the outputs. The model's scaling is applied "
-                + "first.",
+                + "and write CSV: one row per input, the class (by name when the model has class names) and/or the "
+                + "outputs (regression outputs in the targets' units). The model's scaling is applied first; a CSV "
+                + "header must name the model's features in its order.",
                 "",
                 "Example:  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
@@ -55,6 +59,10 @@ final class PredictCommand implements Callable<Integer> {
             description = "Whether the CSV input has a header line (default: ${DEFAULT-VALUE}).")
     CsvReader.Header header;
 
+    @Option(names = "--delimiter", paramLabel = "auto|,|;|tab|whitespace", defaultValue = "auto",
+            description = "What separates the CSV input's fields (default: ${DEFAULT-VALUE}: sniffed).")
+    String delimiter;
+
     @Option(names = "--label-column", paramLabel = "NAME|N", description = "A column of the CSV input to ignore.")
     String labelColumn;
 
@@ -68,10 +76,15 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (out != null) {
             OutputPaths.checkWritable(out, "predictions");
+            OutputPaths.checkSeparate(OutputPaths.named("predictions", out),
+                    OutputPaths.named("--input", input, "--model", model.path));
         }
         Model m = model.read();
         // Read once, front to back: a CSV of any size is predicted for in constant memory.
-        try (RowStream rows = DataFiles.streamFeatures(input, new CsvReader.Options(header, labelColumn, 0, 0, false))) {
+        CsvReader.Options csv = CsvReader.Options.classification().withHeader(header)
+                .withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn);
+        try (RowStream rows = DataFiles.streamFeatures(input, csv)) {
+            Predictor.checkColumns(m.featureNames(), rows.featureNames(), input);
             Predictor.checkWidth(m, rows.features(), input);
             Columns what = columns != null ? columns : m.classes() > 0 ? Columns.CLASS : Columns.OUTPUTS;
             if (what != Columns.OUTPUTS && m.classes() == 0) {
@@ -83,12 +96,10 @@ final class PredictCommand implements Callable<Integer> {
                  ProgressBar bar = Predictor.progressBar("predict", rows, input, noProgress)) {
                 LongConsumer done = bar == null ? count -> { } : bar::stepTo;
                 if (out == null) {
-                    PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-                    write(stdout, what, net, scaled, done);
-                    stdout.flush();
+                    write(OutputPaths.checkedStandardOutput(), what, net, scaled, m, done);
                 } else {
                     long[] written = new long[1];
-                    AtomicFiles.write(out, stream -> written[0] = write(stream, what, net, scaled, done));
+                    AtomicFiles.write(out, stream -> written[0] = write(stream, what, net, scaled, m, done));
                     System.err.println("deltaprop: wrote " + written[0] + " predictions to " + out);
                 }
             }
@@ -98,13 +109,15 @@ final class PredictCommand implements Callable<Integer> {
 
     /**
      * Predicts and writes a batch of the network's capacity at a time, so that a store or a CSV
-     * larger than the heap is predicted for in constant memory. Returns the number of rows.
+     * larger than the heap is predicted for in constant memory: classes by the model's names,
+     * regression outputs in the targets' units. Returns the number of rows.
      */
-    private static long write(OutputStream stream, Columns what, DeviceNetwork net, RowStream data,
+    private static long write(OutputStream stream, Columns what, DeviceNetwork net, RowStream data, Model model,
                               LongConsumer rowsDone) throws IOException {
         int outputs = net.architecture().outputs();
         int chunk = net.capacity();
-        PrintStream p = new PrintStream(stream, false, StandardCharsets.UTF_8);
+        // A Writer, not a PrintStream: a failed write (a full disk) throws instead of being ignored.
+        Writer p = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
         writeHeader(p, what, outputs);
         float[] x = new float[chunk * data.features()];
         float[] y = new float[chunk * outputs];
@@ -113,14 +126,20 @@ final class PredictCommand implements Callable<Integer> {
             net.loadBatch(x, null, count);
             net.forward(count);
             net.backend().copyOut(net.activations(net.architecture().depth()).topRows(count), y, 0);
-            write(p, what, y, count, outputs);
+            model.targetScaling().invert(y, count, outputs);
+            write(p, what, y, count, outputs, model);
             rowsDone.accept(rows + count);
         }
         p.flush();
         return rows;
     }
 
-    private static void writeHeader(PrintStream p, Columns what, int outputs) {
+    /** A class name as a CSV field: quoted when it holds a comma, a quote or a line break. */
+    private static String csvField(String name) {
+        return name.matches("[^,\"\r\n]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    private static void writeHeader(Writer p, Columns what, int outputs) throws IOException {
         StringBuilder head = new StringBuilder();
         if (what != Columns.OUTPUTS) {
             head.append("class");
@@ -130,22 +149,23 @@ final class PredictCommand implements Callable<Integer> {
                 head.append(head.isEmpty() ? "" : ",").append("y").append(k);
             }
         }
-        p.println(head);
+        p.append(head).append('\n');
     }
 
-    private static void write(PrintStream p, Columns what, float[] y, int n, int outputs) {
+    private static void write(Writer p, Columns what, float[] y, int n, int outputs, Model model)
+            throws IOException {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < n; i++) {
             line.setLength(0);
             if (what != Columns.OUTPUTS) {
-                line.append(Evaluator.argMax(y, i * outputs, outputs));
+                line.append(csvField(model.className(Evaluator.argMax(y, i * outputs, outputs))));
             }
             if (what != Columns.CLASS) {
                 for (int k = 0; k < outputs; k++) {
                     line.append(line.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.7g", y[i * outputs + k]));
                 }
             }
-            p.println(line);
+            p.append(line).append('\n');
         }
     }
 }

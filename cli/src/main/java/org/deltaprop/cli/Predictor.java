@@ -9,8 +9,10 @@ import org.deltaprop.io.Model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Checks and the progress bar shared by eval and predict. */
+/** Checks shared by train (--test, --init), eval and predict, and the progress bar of eval and predict. */
 final class Predictor {
 
     private Predictor() {
@@ -23,6 +25,46 @@ final class Predictor {
             throw new Main.UserException(file + " has " + features + " features per row but the model takes " + inputs
                     + (features == inputs + 1 ? " (if one column is the label, name it with --label-column)" : ""));
         }
+    }
+
+    /**
+     * When both the model and the data name their features (the training file's header and this
+     * file's), they must be the same names in the same order: a column missing, added or moved
+     * would otherwise feed one feature's values to another's weights.
+     */
+    static void checkColumns(List<String> expected, List<String> actual, Path file) {
+        if (expected.isEmpty() || actual.isEmpty() || expected.equals(actual)) {
+            return;
+        }
+        List<String> missing = new ArrayList<>(expected);
+        missing.removeAll(actual);
+        List<String> unknown = new ArrayList<>(actual);
+        unknown.removeAll(expected);
+        if (missing.isEmpty() && unknown.isEmpty() && actual.size() == expected.size()) {
+            int i = 0;
+            while (actual.get(i).equals(expected.get(i))) {
+                i++;
+            }
+            throw new Main.UserException(file + " has the model's feature columns in another order: feature "
+                    + (i + 1) + " is '" + actual.get(i) + "' where the model was trained on '" + expected.get(i)
+                    + "'; put the columns in the model's order: " + list(expected));
+        }
+        StringBuilder problem = new StringBuilder(file.toString());
+        if (!missing.isEmpty()) {
+            problem.append(" lacks the feature column").append(missing.size() > 1 ? "s " : " ").append(list(missing))
+                    .append(" that the model was trained on");
+        }
+        if (!unknown.isEmpty()) {
+            problem.append(missing.isEmpty() ? "" : ", and").append(" has the column")
+                    .append(unknown.size() > 1 ? "s " : " ").append(list(unknown)).append(" that the model does not "
+                            + "know (a class or target column is named with --label-column)");
+        }
+        throw new Main.UserException(problem.append("; the model's features are ").append(list(expected)).toString());
+    }
+
+    private static String list(List<String> names) {
+        String all = "'" + String.join("', '", names.subList(0, Math.min(12, names.size()))) + "'";
+        return names.size() > 12 ? all + ", ... (" + names.size() + " in all)" : all;
     }
 
     /** Rows above which a bar is worth drawing, and the CSV size that stands for them when the count is unknown. */

@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
+import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
@@ -16,6 +17,7 @@ import org.deltaprop.nn.Loss;
 import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Profiler;
+import org.deltaprop.train.RunLength;
 import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Schedule;
 import org.deltaprop.train.SettingException;
@@ -47,7 +49,7 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  deltaprop train                                       # 784-256-128-10 on Fashion-MNIST",
                 "  deltaprop train --train iris.csv --hidden 8 --epochs 200 --validation 0.2",
-                "  deltaprop train --train data.csv --targets 1 --loss half-sse --hidden 32,32",
+                "  deltaprop train --train housing.csv --targets 1 --label-column price",
                 "  deltaprop train --resume model.ckpt.safetensors --epochs 20"})
 final class TrainCommand implements Callable<Integer> {
 
@@ -87,6 +89,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "has them.")
     String scale;
 
+    @Option(names = "--scale-targets", paramLabel = "standardize|none", defaultValue = "standardize",
+            description = "Regression targets: standardised with the training rows' mean and deviation (stored in "
+                    + "the model, so predictions come back in the targets' units), or none (default: "
+                    + "${DEFAULT-VALUE}).")
+    String scaleTargets;
+
     @Mixin
     CsvOptions csv;
 
@@ -95,7 +103,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hidden layer sizes (default: ${DEFAULT-VALUE}); inputs and outputs come from the data.")
     List<Integer> hidden;
 
-    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",",
+    // Split at the commas between activations, not those inside gsigmoid(α,β,γ,λ).
+    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",(?![^()]*\\))",
             description = "Hidden activation, one for all or one per layer: sigmoid, tanh, relu, gudermannian, "
                     + "identity, gsigmoid(alpha,beta,gamma,lambda) (default: ${DEFAULT-VALUE}).")
     List<String> activation;
@@ -137,13 +146,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning rate over the run: cosine decay from --lr to 0, or constant (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--batch", paramLabel = "B|all", defaultValue = "128",
-            description = "Rows per update: 1 is on-line learning, 'all' full-batch gradient descent "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "B|all",
+            description = "Rows per update: 1 is on-line learning, 'all' full-batch gradient descent (default: "
+                    + "128, or a sixteenth of the training rows when that is less, and at least 16).")
     String batch;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Epochs (default: enough for about 4,000 updates, at least 10 and at most 200: 10 for "
+                    + "60,000 rows in batches of 128).")
+    Integer epochs;
 
     @Mixin
     BatchErrorOptions batchError;
@@ -240,23 +251,43 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointOut != null) {
             OutputPaths.checkWritable(checkpointOut, "checkpoint");
         }
-
-        // Data.
         boolean fashion = train.equals("fashion-mnist");
-        int knownClasses = start != null ? start.classes() : 0;
+        Map<String, Path> outputs = OutputPaths.named("model", modelOut, "learning curve", curveOut,
+                "checkpoint", checkpointOut);
+        OutputPaths.checkSeparate(outputs, OutputPaths.named("--train", fashion ? null : Path.of(train),
+                "--train-labels", trainLabels, "--test", test == null || test.equals("none")
+                        || test.equals("fashion-mnist") ? null : Path.of(test), "--test-labels", testLabels,
+                "--init", init));
+        // A resumed run writes its checkpoint back where it read it, and nothing else there.
+        OutputPaths.checkSeparate(OutputPaths.named("model", modelOut, "learning curve", curveOut),
+                OutputPaths.named("--resume", resume));
+        try (OutputPaths.Lock lock = OutputPaths.lock(List.copyOf(outputs.values()))) {
+            return train(wallStart, resumed, start, fashion, modelOut, curveOut, checkpointOut);
+        }
+    }
+
+    private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
+                      Path checkpointOut) throws IOException {
+        // Data.
+        CsvReader.Options csvOptions = start != null ? csv.options().withClasses(start.classes(), start.classNames())
+                : csv.options();
         Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
-        Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csv.options(), knownClasses);
+        Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions, csvOptions.classes());
+        if (start != null) {
+            Predictor.checkColumns(start.featureNames(), all.featureNames(), trainFiles[0]);
+        }
         String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
         Dataset testSet = null;
         if (!testSpec.equals("none")) {
             Path[] testFiles = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                     : new Path[] {Path.of(testSpec), testLabels};
-            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options(),
-                    all.classes() > 0 ? all.classes() : 0);
+            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options().withClasses(all.classes(),
+                    all.classNames()), all.classes());
+            Predictor.checkColumns(all.featureNames(), testSet.featureNames(), testFiles[0]);
         }
         Profiler profiler = profile ? new Profiler() : null;
-        Training training = Training.on(all).test(testSet).order(sampleOrder(all)).seed(seed).epochs(epochs)
-                .schedule(Schedule.parse(schedule)).patience(patience).reduction(batchError.reduction())
+        Training training = Training.on(all).test(testSet).order(sampleOrder(all)).seed(seed)
+                .standardizeTargets(standardizeTargets()).schedule(Schedule.parse(schedule)).patience(patience).reduction(batchError.reduction())
                 .l2(batchError.l2).checkpoint(checkpointOut, checkpointEvery)
                 .checkpointWithinEpochs(checkpointSteps, checkpointMinutes * 60)
                 .listener(new ConsoleListener(!noProgress && System.console() != null)).profiler(profiler);
@@ -264,7 +295,12 @@ final class TrainCommand implements Callable<Integer> {
         Training.Outcome outcome;
         try {
             validation(training);
-            batch(training);
+            if (epochs != null) {
+                training.epochs(epochs);
+            }
+            if (batch != null) {
+                batch(training);
+            }
             if (!Scaling.isStandardize(scale)) {
                 training.scaling(fixedScaling());
             }
@@ -284,7 +320,13 @@ final class TrainCommand implements Callable<Integer> {
                 outcome = plan.run(b);
             }
         } catch (SettingException e) {
-            throw new Main.UserException(flag(e.setting()) + " " + e.problem());
+            if (e.setting().equals(Training.HEAP)) {
+                throw new Main.UserException(e.problem() + " (scripts/deltaprop passes DELTAPROP_JAVA_OPTS=-Xmx<size> "
+                        + "to java)");
+            }
+            // The library's fix for patience is to hold out validation rows: here, with --validation.
+            throw new Main.UserException(flag(e.setting()) + " " + e.problem()
+                    + (e.setting().equals("patience") ? " with --validation" : ""));
         } catch (TrainingDivergedException e) {
             throw new Main.UserException(e.getMessage() + " Options: --lr, --scale.");
         }
@@ -292,7 +334,9 @@ final class TrainCommand implements Callable<Integer> {
         Evaluator.Evaluation testResult = outcome.test();
         Architecture arch = plan.architecture();
         ModelFile.write(modelOut, outcome.model());
-        if (curveOut != null) {
+        // A run resumed from its final checkpoint trains no epoch, and has no curve to draw.
+        boolean trained = !result.history().isEmpty();
+        if (curveOut != null && trained) {
             LearningCurve.write(result.history(), arch.sizes(), curveOut);
         }
         if (result.stoppedEarly()) {
@@ -300,14 +344,14 @@ final class TrainCommand implements Callable<Integer> {
                     patience, result.bestEpoch());
         }
         if (testResult != null) {
-            System.out.printf(Locale.ROOT, "test: loss %.4f%s (%d rows)%n", testResult.loss(),
-                    Double.isNaN(testResult.accuracy()) ? "" : String.format(Locale.ROOT, ", accuracy %.4f",
-                            testResult.accuracy()), testResult.samples());
+            System.out.printf(Locale.ROOT, "test: %s (%d rows)%n", Metrics.summary(testResult, plan.targetScaling()),
+                    testResult.samples());
         }
         int epochsRun = result.history().size();
         System.out.printf(Locale.ROOT, "time: %.1f s training (%.2f s per epoch), %.1f s in all%n",
-                result.trainingSeconds(), result.trainingSeconds() / epochsRun, (System.nanoTime() - wallStart) / 1e9);
-        System.out.println("wrote " + modelOut + (curveOut != null ? ", " + curveOut : "")
+                result.trainingSeconds(), trained ? result.trainingSeconds() / epochsRun : 0.0,
+                (System.nanoTime() - wallStart) / 1e9);
+        System.out.println("wrote " + modelOut + (curveOut != null && trained ? ", " + curveOut : "")
                 + (checkpointOut != null ? ", " + checkpointOut : ""));
         if (profiler != null) {
             System.out.print(profiler.report());
@@ -334,23 +378,53 @@ final class TrainCommand implements Callable<Integer> {
         Dataset testSet = plan.test();
         TrainingOptions options = plan.options();
         Architecture arch = plan.architecture();
-        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%n",
+        System.out.printf(Locale.ROOT, "data: %s, %d training rows%s%s; %d features, %s; scaling %s%s%n",
                 dataName, plan.training().size(),
                 plan.validation() != null ? ", " + plan.validation().size() + " validation" : "",
                 testSet != null ? ", " + testSet.size() + " test" : "", arch.inputs(),
-                plan.classes() > 0 ? plan.classes() + " classes" : arch.outputs() + " regression targets",
-                plan.scaling() + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""));
+                plan.classes() > 0 ? plan.classes() + " classes" + (plan.classNames().isEmpty() ? ""
+                        : " (" + abbreviate(String.join(", ", plan.classNames())) + ")")
+                        : arch.outputs() + " regression targets",
+                plan.scaling() + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""),
+                plan.targetScaling().kind() == Scaling.Kind.NONE ? "" : ", targets standardized");
+        int rows = plan.training().size();
+        int batchSize = Math.min(options.batchSize(), rows);
+        int epochCount = plan.settings().epochs();
+        if (plan.sizedToData()) {
+            System.out.printf(Locale.ROOT, "defaults for %,d training rows: %s (%,d updates; --batch and --epochs "
+                    + "override)%n", rows, (batch == null ? "batch " + batchSize : "")
+                    + (batch == null && epochs == null ? ", " : "") + (epochs == null ? epochCount + " epochs" : ""),
+                    new RunLength(batchSize, epochCount).updates(rows));
+        }
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n",
                 options.optimizer(), plan.settings().schedule(), options.batchSize() == TrainingOptions.FULL_BATCH
                         ? "all" : Integer.toString(options.batchSize()),
-                epochs, seed, options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
+                epochCount, seed, options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
         Checkpoint resumed = plan.resumed();
-        if (resumed != null) {
+        if (resumed != null && resumed.epoch() == epochCount && resumed.progress() == null) {
+            System.out.printf(Locale.ROOT, "%s holds the finished run (epoch %d of %d): saving its model%n", resume,
+                    resumed.epoch(), epochCount);
+        } else if (resumed != null) {
             System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
                     resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
                             + (resumed.epoch() + 1));
         }
+    }
+
+    /** --scale-targets: standardize (the default) or none. */
+    private boolean standardizeTargets() {
+        if (Scaling.isStandardize(scaleTargets)) {
+            return true;
+        }
+        if (scaleTargets.trim().equalsIgnoreCase("none")) {
+            return false;
+        }
+        throw new Main.UserException("--scale-targets '" + scaleTargets + "': use standardize or none");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     /** The option that sets what the library calls {@code setting}. */
@@ -384,7 +458,8 @@ final class TrainCommand implements Callable<Integer> {
      * Blocks of 32 MB: a page fault in a mapped file reads the disk's read-ahead window around it
      * (often 8 MB), so blocks much smaller than that read their neighbours too, which are evicted
      * before their turn comes. Measured on the 8-million-row store in a 2 GB cgroup: 3.2 MB blocks
-     * read 17.6 GB from disk per epoch of 6 GB, 25 MB blocks 8.2 GB.
+     * read 17.6 GB from disk per epoch of 6 GB, 25 MB blocks 8.2 GB. A store reads them ahead into
+     * buffers of its own instead, two windows' worth: 512 MB with the default window of 8.
      */
     static int defaultBlockRows(int rowBytes) {
         return Math.max(1024, (32 << 20) / Math.max(1, rowBytes));
@@ -447,20 +522,26 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** --validation: a fraction of the rows when below 1, else a whole number of rows. */
+    /**
+     * --validation: a whole number counts rows; a number with a point or an exponent is a fraction
+     * of them, below 1 (so 1.0 is not one row).
+     */
     private void validation(Training training) {
+        String text = validation.trim();
+        boolean fraction = text.contains(".") || text.toLowerCase(Locale.ROOT).contains("e");
         double v;
         try {
-            v = Double.parseDouble(validation.trim());
+            v = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new Main.UserException("--validation '" + validation + "': give a row count or a fraction like 0.1");
+            v = Double.NaN;
         }
-        if (v > 0 && v < 1) {
+        if (fraction && v >= 0 && v < 1) {
             training.validationFraction(v);
-        } else if (v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE) {
+        } else if (!fraction && v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE) {
             training.validationRows((int) v);
         } else {
-            throw new Main.UserException("--validation " + validation + ": give a row count or a fraction like 0.1");
+            throw new Main.UserException("--validation '" + validation + "': give a row count (e.g. 1000) or a "
+                    + "fraction of the rows from 0 to below 1 (e.g. 0.1)");
         }
     }
 

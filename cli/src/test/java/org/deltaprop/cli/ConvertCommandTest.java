@@ -112,8 +112,8 @@ class ConvertCommandTest {
         // Regression targets: the last K columns.
         Files.writeString(dir.resolve("reg.csv"), "x1,x2,y1,y2\n1,2,3,4\n5,6,7.5,8\n");
         assertEquals(0, convert(p("reg.csv"), "-o", p("reg"), "--targets", "2").status());
-        assertSameRows(CsvReader.read(dir.resolve("reg.csv"), new CsvReader.Options(CsvReader.Header.AUTO, null, 2, 0,
-                true)), StoreDataset.open(dir.resolve("reg"), null, 0));
+        assertSameRows(CsvReader.read(dir.resolve("reg.csv"), CsvReader.Options.classification().withTargets(2)),
+                StoreDataset.open(dir.resolve("reg"), null, 0));
     }
 
     @Test
@@ -204,7 +204,8 @@ class ConvertCommandTest {
 
         Cli r = convert(p("test.csv"), "-o", p("t2"), "--class-names", "setosa,virginica");
         assertEquals(1, r.status());
-        assertTrue(r.err().contains("test.csv:2:2: class 'versicolor' is not one of the 2 class names given"), r.err());
+        assertTrue(r.err().contains("test.csv:2:2: class 'versicolor' is not one of the 2 classes (setosa, "
+                + "virginica)"), r.err());
 
         // A store converted on its own numbers its classes by appearance: train refuses to test on it.
         assertEquals(0, convert(p("test.csv"), "-o", p("alone")).status());

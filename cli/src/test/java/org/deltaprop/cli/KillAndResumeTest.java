@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * again and again until a run finishes: the final model has exactly the weights of a run that was
  * never interrupted. The kills land at random moments of real processes (SIGKILL: no shutdown hook,
  * no finally block runs); the checkpoints are large beside a step, so most kills land while one is
- * being written, and the test requires that some did (a write interrupted leaves its temporary file).
+ * being written, and the test requires that some did (a write interrupted leaves its temporary file,
+ * which the next run removes).
  */
 class KillAndResumeTest {
 
@@ -58,13 +59,13 @@ class KillAndResumeTest {
         return command;
     }
 
-    private static int run(List<String> command, long killAfterMillis, Path log) throws IOException, InterruptedException {
+    private static Process run(List<String> command, long killAfterMillis, Path log) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (killAfterMillis >= 0 && !process.waitFor(killAfterMillis, TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();       // SIGKILL on Unix
         }
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
-        return process.exitValue();
+        return process;
     }
 
     @Test
@@ -73,7 +74,7 @@ class KillAndResumeTest {
         Path log = dir.resolve("log.txt");
         String[] network = {"--hidden", "512,512", "--dropout", "0.2"};
         long start = System.nanoTime();
-        assertEquals(0, run(command(train, "straight.safetensors", network), -1, log), Files.readString(log));
+        assertEquals(0, run(command(train, "straight.safetensors", network), -1, log).exitValue(), Files.readString(log));
         // Kill times as fractions of a whole run here, so that they land inside runs on a fast CPU or a slow one.
         long wholeRun = (System.nanoTime() - start) / 1_000_000;
 
@@ -91,28 +92,34 @@ class KillAndResumeTest {
             // Let the first run get as far as its first checkpoints; then kill at random moments.
             double fraction = started ? 0.2 + 0.45 * random.nextDouble() : 0.4 + 0.3 * random.nextDouble();
             long delay = (long) (fraction * wholeRun);
-            long tempBefore = temporaryFiles();
             // Kill until at least 4 kills, one of them during a checkpoint write, have landed (a
             // loaded machine stretches some phases more than others); then let a run finish.
             boolean enough = kills >= 4 && interruptedWrites >= 1;
-            status = run(started ? resume : first, enough || attempt >= 30 ? -1 : delay, log);
+            Process process = run(started ? resume : first, enough || attempt >= 30 ? -1 : delay, log);
+            status = process.exitValue();
             if (status != 0) {
                 kills++;
-                interruptedWrites += temporaryFiles() > tempBefore ? 1 : 0;
+                // A write cut short leaves its temporary file, named with the killed process's id (the next run removes it).
+                interruptedWrites += temporaryFiles(process.pid()) > 0 ? 1 : 0;
             }
         }
         assertEquals(0, status, Files.readString(log));
         assertTrue(kills >= 4, "the runs were killed " + kills + " times");
         assertTrue(interruptedWrites >= 1, "no kill landed during a checkpoint write in " + kills + " kills");
         assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("resuming from"));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(),
+                    "the runs that finished remove the temporary files of those killed before them");
+        }
         assertTrue(ModelFile.read(dir.resolve("straight.safetensors")).network()
                 .sameWeights(ModelFile.read(dir.resolve("killed.safetensors")).network()),
                 "after " + kills + " kills (" + interruptedWrites + " during a checkpoint write)");
     }
 
-    private long temporaryFiles() throws IOException {
+    private long temporaryFiles(long pid) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).count();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.endsWith(".tmp") && name.contains("." + pid + "-")).count();
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.deltaprop.data;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** A {@link Dataset} held in float arrays on the heap. */
 public final class ArrayDataset implements Dataset {
@@ -12,8 +13,11 @@ public final class ArrayDataset implements Dataset {
     private final int classes;
     private final float[] targets;  // regression, else null
     private final int targetWidth;
+    private final List<String> featureNames;
+    private final List<String> classNames;
 
-    private ArrayDataset(float[] x, int rows, int features, int[] labels, int classes, float[] targets, int targetWidth) {
+    private ArrayDataset(float[] x, int rows, int features, int[] labels, int classes, float[] targets, int targetWidth,
+                         List<String> featureNames, List<String> classNames) {
         this.x = x;
         this.rows = rows;
         this.features = features;
@@ -21,6 +25,23 @@ public final class ArrayDataset implements Dataset {
         this.classes = classes;
         this.targets = targets;
         this.targetWidth = targetWidth;
+        this.featureNames = featureNames;
+        this.classNames = classNames;
+    }
+
+    /**
+     * The same rows, with the features' and classes' names (each list empty, or one name per
+     * feature or class).
+     */
+    public ArrayDataset withNames(List<String> featureNames, List<String> classNames) {
+        if (!featureNames.isEmpty() && featureNames.size() != features) {
+            throw new IllegalArgumentException(featureNames.size() + " feature names for " + features + " features");
+        }
+        if (!classNames.isEmpty() && classNames.size() != classes) {
+            throw new IllegalArgumentException(classNames.size() + " class names for " + classes + " classes");
+        }
+        return new ArrayDataset(x, rows, features, labels, classes, targets, targetWidth, List.copyOf(featureNames),
+                List.copyOf(classNames));
     }
 
     /** Classification: row i of {@code x} (rows × features) has class {@code labels[i]} in [0, classes). */
@@ -37,7 +58,7 @@ public final class ArrayDataset implements Dataset {
                 throw new IllegalArgumentException("row " + i + ": label " + labels[i] + " is outside 0.." + (classes - 1));
             }
         }
-        return new ArrayDataset(x, rows, features, labels, classes, null, classes);
+        return new ArrayDataset(x, rows, features, labels, classes, null, classes, List.of(), List.of());
     }
 
     /** Regression: row i has the targets {@code targets[i * width .. (i + 1) * width)}. */
@@ -47,12 +68,12 @@ public final class ArrayDataset implements Dataset {
             throw new IllegalArgumentException(rows + " rows need " + rows + "×" + width + " targets, got "
                     + targets.length);
         }
-        return new ArrayDataset(x, rows, features, null, 0, targets, width);
+        return new ArrayDataset(x, rows, features, null, 0, targets, width, List.of(), List.of());
     }
 
     /** Features only, no targets: inputs for prediction. */
     public static ArrayDataset unlabelled(float[] x, int features) {
-        return new ArrayDataset(x, rowCount(x, features), features, null, 0, null, 0);
+        return new ArrayDataset(x, rowCount(x, features), features, null, 0, null, 0, List.of(), List.of());
     }
 
     private static int rowCount(float[] x, int features) {
@@ -68,16 +89,16 @@ public final class ArrayDataset implements Dataset {
         float[] ts = new float[count * targetWidth];
         gather(order, from, count, xs, ts);
         if (targets != null) {
-            return regression(xs, features, ts, targetWidth);
+            return regression(xs, features, ts, targetWidth).withNames(featureNames, classNames);
         }
         if (labels == null) {
-            return unlabelled(xs, features);
+            return unlabelled(xs, features).withNames(featureNames, classNames);
         }
         int[] ls = new int[count];
         for (int i = 0; i < count; i++) {
             ls[i] = labels[order[from + i]];
         }
-        return classification(xs, features, ls, classes);
+        return classification(xs, features, ls, classes).withNames(featureNames, classNames);
     }
 
     @Override
@@ -98,6 +119,16 @@ public final class ArrayDataset implements Dataset {
     @Override
     public int classes() {
         return classes;
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
     }
 
     @Override

@@ -2,20 +2,28 @@ package org.deltaprop.data;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
- * Reads numeric CSV (gzipped or not) into a data set: every column a feature except the
- * target column(s). Records are scanned by {@link CsvScanner}; each problem is reported as
+ * Reads CSV (gzipped or not) into a data set: every column a feature except the target
+ * column(s). Records are scanned by {@link CsvScanner}; each problem is reported as
  * file:line:column with what to do about it.
  *
- * <p>Targets are either one class-label column (integers 0, 1, 2, ...; by default the
- * column named label, class, target or y, else the last one) or, for regression, the
- * last K columns.
+ * <p>Fields are separated by commas, semicolons, tabs or runs of blanks, as sniffed from the
+ * first lines ({@link Delimiter#sniff}) or told. The first line is a header when it has a word
+ * where the next has a number, or when it reads 0, 1, ..., n − 1 (what pandas writes for
+ * unnamed columns). Targets are either one class column (by default the column named label,
+ * class, target or y, else the last one), whose classes are numbers 0, 1, 2, ... or names
+ * ({@link ClassLabels}), or, for regression, K numeric columns: the last K, or the one named
+ * by the label column.
  */
 public final class CsvReader {
 
@@ -23,28 +31,74 @@ public final class CsvReader {
     public enum Header { AUTO, YES, NO }
 
     /**
-     * @param labelColumn the class column, by header name or 1-based number; null chooses as above
-     * @param regressionTargets K &gt; 0: the last K columns are regression targets and there is no label
-     * @param classes the number of classes when known (a model's outputs), 0 to infer max label + 1
-     * @param targetsPresent false for inputs to {@code predict}, which have features only
+     * @param delimiter         what separates fields; {@link Delimiter#AUTO} sniffs it
+     * @param labelColumn       the class column (or with one regression target, the target column), by
+     *                          header name or 1-based number; null chooses as above
+     * @param regressionTargets K &gt; 0: K columns are regression targets and there is no class
+     * @param labelOffset       subtracted from every numeric class label (1 for classes numbered from 1)
+     * @param classes           the number of classes when known (a model's outputs), 0 to infer
+     * @param classNames        the classes by name when known (a model's), in index order; else empty
+     * @param targetsPresent    false for inputs to {@code predict}, which have features only
      */
-    public record Options(Header header, String labelColumn, int regressionTargets, int classes,
-                          boolean targetsPresent) {
+    public record Options(Header header, Delimiter delimiter, String labelColumn, int regressionTargets,
+                          int labelOffset, int classes, List<String> classNames, boolean targetsPresent) {
+
+        public Options {
+            classNames = List.copyOf(classNames);
+            if (regressionTargets < 0) {
+                throw new IllegalArgumentException("--targets must not be negative, got " + regressionTargets);
+            }
+        }
 
         public static Options classification() {
-            return new Options(Header.AUTO, null, 0, 0, true);
+            return new Options(Header.AUTO, Delimiter.AUTO, null, 0, 0, 0, List.of(), true);
+        }
+
+        public Options withHeader(Header h) {
+            return new Options(h, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
+                    targetsPresent);
+        }
+
+        public Options withDelimiter(Delimiter d) {
+            return new Options(header, d, labelColumn, regressionTargets, labelOffset, classes, classNames,
+                    targetsPresent);
+        }
+
+        public Options withLabelColumn(String column) {
+            return new Options(header, delimiter, column, regressionTargets, labelOffset, classes, classNames,
+                    targetsPresent);
+        }
+
+        /** Regression on K target columns (0: classification). */
+        public Options withTargets(int k) {
+            return new Options(header, delimiter, labelColumn, k, labelOffset, classes, classNames, targetsPresent);
+        }
+
+        public Options withLabelOffset(int offset) {
+            return new Options(header, delimiter, labelColumn, regressionTargets, offset, classes, classNames,
+                    targetsPresent);
+        }
+
+        /** The classes as a model knows them: their count, and their names when it has them. */
+        public Options withClasses(int n, List<String> names) {
+            return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, n, names,
+                    targetsPresent);
         }
 
         public Options withClasses(int n) {
-            return new Options(header, labelColumn, regressionTargets, n, targetsPresent);
+            return withClasses(n, classNames);
         }
 
         public Options featuresOnly() {
-            return new Options(header, labelColumn, regressionTargets, classes, false);
+            return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
+                    false);
         }
     }
 
     private static final List<String> LABEL_NAMES = List.of("label", "class", "target", "y");
+
+    /** Bytes of a file's start that the delimiter is sniffed from. */
+    private static final int SNIFF_BYTES = 1 << 16;
 
     private CsvReader() {
     }
@@ -58,6 +112,8 @@ public final class CsvReader {
             int features = rows.features();
             int targetCount = rows.targetCount();
             boolean labelled = rows.labelIndex >= 0 && options.targetsPresent();
+            ClassLabels classes = labelled ? new ClassLabels(rows, options.classNames(), options.classes())
+                    : null;
             float[] row = new float[features];
             float[] rowTargets = new float[targetCount];
             // Room for 1024 rows to start with, or one row when rows are wider than 1024 values (in int).
@@ -65,7 +121,6 @@ public final class CsvReader {
             float[] targets = new float[targetCount * 1024];
             int[] labels = new int[labelled ? 1024 : 0];
             int n = 0;
-            int maxLabel = -1;
             while (rows.next(row, rowTargets)) {
                 if ((long) (n + 1) * features > MAX_VALUES) {
                     throw new BadDataException(file, "holds more than " + MAX_VALUES + " feature values, more than "
@@ -85,23 +140,30 @@ public final class CsvReader {
                     if (n == labels.length) {
                         labels = Arrays.copyOf(labels, 2 * labels.length);
                     }
-                    labels[n] = rows.label(options.classes());
-                    maxLabel = Math.max(maxLabel, labels[n]);
+                    labels[n] = classes.next();
                 }
                 n++;
             }
             x = Arrays.copyOf(x, n * features);
+            List<String> featureNames = rows.featureNames();
             if (targetCount > 0) {
-                return ArrayDataset.regression(x, features, Arrays.copyOf(targets, n * targetCount), targetCount);
+                return ArrayDataset.regression(x, features, Arrays.copyOf(targets, n * targetCount), targetCount)
+                        .withNames(featureNames, List.of());
             }
             if (labelled) {
-                int classes = options.classes() > 0 ? options.classes() : maxLabel + 1;
-                checkClassCount(file, classes, maxLabel);
-                return ArrayDataset.classification(x, features, Arrays.copyOf(labels, n), classes);
+                classes.check(file);
+                if (options.classes() == 0) {
+                    checkForStrayLabels(file, labels, n);
+                }
+                return ArrayDataset.classification(x, features, Arrays.copyOf(labels, n), classes.classes())
+                        .withNames(featureNames, classes.names());
             }
-            return ArrayDataset.unlabelled(x, features);
+            return ArrayDataset.unlabelled(x, features).withNames(featureNames, List.of());
         }
     }
+
+    /** Classes without a row that {@link #checkForStrayLabels} lets pass, however few the classes are. */
+    private static final int EMPTY_CLASSES_ALLOWED = 10;
 
     /** Most values one float array holds (a JVM's arrays stop a little short of 2³¹). */
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
@@ -111,6 +173,42 @@ public final class CsvReader {
         if (classes < 2) {
             throw new BadDataException(file, "every row has label " + maxLabel
                     + "; classification needs at least two classes (labels 0 and 1)");
+        }
+    }
+
+    /**
+     * With the classes inferred from the labels (0 to the largest), most of them, and more than
+     * {@value #EMPTY_CLASSES_ALLOWED}, without a row is the mark of a stray label above the rest: a
+     * 200 among 0..9 would make a network of 201 outputs, 190 of them never trained. A few classes
+     * missing from a small sample pass. Eval and predict, which know the classes, check labels
+     * against those instead.
+     */
+    public static void checkForStrayLabels(Path file, int[] labels, int rows) throws BadDataException {
+        int largest = -1;
+        int rowOfLargest = -1;
+        for (int i = 0; i < rows; i++) {
+            if (labels[i] > largest) {
+                largest = labels[i];
+                rowOfLargest = i;
+            }
+        }
+        boolean[] seen = new boolean[largest + 1];
+        for (int i = 0; i < rows; i++) {
+            seen[labels[i]] = true;
+        }
+        int missing = 0;
+        int firstMissing = -1;
+        for (int k = 0; k <= largest; k++) {
+            if (!seen[k]) {
+                missing++;
+                firstMissing = firstMissing < 0 ? k : firstMissing;
+            }
+        }
+        if (missing > EMPTY_CLASSES_ALLOWED && 2 * missing > largest + 1) {
+            throw new BadDataException(file, "label " + largest + " (row " + (rowOfLargest + 1) + ") makes "
+                    + (largest + 1) + " classes, but " + missing + " of them (the first: " + firstMissing
+                    + ") have no row; a network would have outputs it never trains. Correct the stray label: "
+                    + "classes are numbered 0 to K-1");
         }
     }
 
@@ -128,6 +226,7 @@ public final class CsvReader {
         }
         int classes = labelled ? options.classes() : 0;
         int targetWidth = labelled ? classes : rows.targetCount();
+        ClassLabels classLabels = labelled ? new ClassLabels(rows, options.classNames(), classes) : null;
         return new RowStream() {
             private final float[] row = new float[rows.features()];
             private final float[] rowTargets = new float[rows.targetCount()];
@@ -148,6 +247,11 @@ public final class CsvReader {
             }
 
             @Override
+            public List<String> featureNames() {
+                return rows.featureNames();
+            }
+
+            @Override
             public long size() {
                 return -1;
             }
@@ -158,7 +262,7 @@ public final class CsvReader {
                 while (n < max && rows.next(row, rowTargets)) {
                     System.arraycopy(row, 0, x, n * row.length, row.length);
                     if (labelled) {
-                        labels[n] = rows.label(classes);
+                        labels[n] = classLabels.next();
                         Arrays.fill(t, n * classes, (n + 1) * classes, 0f);
                         t[n * classes + labels[n]] = 1f;
                     } else {
@@ -182,17 +286,22 @@ public final class CsvReader {
     }
 
     /**
-     * The data rows of a CSV file, one at a time, in constant memory: the columns are decided
-     * from the first line (and the second, to tell a header), and every row is checked as it is
-     * read, each problem reported as file:line:column.
+     * The data rows of a CSV file, one at a time, in constant memory: the delimiter is sniffed
+     * from the file's start, the columns are decided from the first line (and the second, to
+     * tell a header), and every row is checked as it is read, each problem reported as
+     * file:line:column.
      */
     public static final class Rows implements Closeable {
         private final Path file;
         private final CsvScanner scanner;
+        private final Delimiter delimiter;
         private final List<String> names;
         private final int columns;
         private final long firstLine;
         private final int labelIndex;
+        private final int labelOffset;
+        /** For each column, the index of the regression target it holds, or −1 for none. */
+        private final int[] targetOf;
         private final int targetCount;
         private final int features;
         /** The first data rows, read ahead to decide the header: the next and the one after it. */
@@ -208,7 +317,9 @@ public final class CsvReader {
 
         private Rows(Path file, Options options) throws IOException {
             this.file = file;
-            this.scanner = new CsvScanner(DataFiles.open(file));
+            this.delimiter = options.delimiter() == Delimiter.AUTO ? sniff(file) : options.delimiter();
+            this.scanner = new CsvScanner(DataFiles.open(file), delimiter);
+            this.labelOffset = options.labelOffset();
             boolean done = false;
             try {
                 Record first = record();
@@ -221,7 +332,7 @@ public final class CsvReader {
                     case NO -> false;
                     case AUTO -> looksLikeHeader(first.fields, second == null ? null : second.fields);
                 };
-                names = header ? first.fields : null;
+                names = header ? first.fields.stream().map(String::trim).toList() : null;
                 columns = first.fields.size();
                 firstLine = first.line;
                 if (header && second == null) {
@@ -232,6 +343,8 @@ public final class CsvReader {
 
                 // Which columns are targets.
                 int label = -1;
+                targetOf = new int[columns];
+                Arrays.fill(targetOf, -1);
                 int count = 0;
                 if (options.targetsPresent()) {
                     if (options.regressionTargets() > 0) {
@@ -239,6 +352,18 @@ public final class CsvReader {
                         if (count >= columns) {
                             throw new BadDataException(file, "has " + columns + " columns; " + count
                                     + " regression targets leave no features");
+                        }
+                        if (options.labelColumn() != null) {
+                            if (count > 1) {
+                                throw new BadDataException(file, "--label-column names one target column, and "
+                                        + "--targets " + count + " asks for " + count + ": leave --label-column out to "
+                                        + "take the last " + count + " columns");
+                            }
+                            targetOf[labelColumn(file, options.labelColumn(), names, columns)] = 0;
+                        } else {
+                            for (int k = 0; k < count; k++) {
+                                targetOf[columns - count + k] = k;
+                            }
                         }
                     } else {
                         label = labelColumn(file, options.labelColumn(), names, columns);
@@ -250,13 +375,30 @@ public final class CsvReader {
                 targetCount = count;
                 features = columns - (label >= 0 ? 1 : 0) - count;
                 if (features < 1) {
-                    throw new BadDataException(file, "has no feature columns");
+                    throw new BadDataException(file, "has no feature columns" + (columns == 1
+                            && options.delimiter() == Delimiter.AUTO ? " (its lines have one field each: if its "
+                            + "fields are separated by something other than ',' ';' tab or blanks, give --delimiter)"
+                            : ""));
                 }
                 done = true;
             } finally {
                 if (!done) {
                     scanner.close();
                 }
+            }
+        }
+
+        /** The delimiter the file's first lines show. */
+        private static Delimiter sniff(Path file) throws IOException {
+            try (InputStream in = DataFiles.open(file)) {
+                byte[] head = in.readNBytes(SNIFF_BYTES);
+                boolean complete = head.length < SNIFF_BYTES || in.read() < 0;
+                return Delimiter.sniff(new String(head, StandardCharsets.UTF_8), complete);
+            } catch (BadDataException e) {
+                throw e;
+            } catch (IOException e) {
+                // A gzip stream cut short or corrupt within its first bytes.
+                throw new BadDataException(file, "cannot be read as CSV: " + e.getMessage(), e);
             }
         }
 
@@ -295,6 +437,30 @@ public final class CsvReader {
             return targetCount;
         }
 
+        /** The delimiter the fields are separated by: the one given, or the one sniffed. */
+        public Delimiter delimiter() {
+            return delimiter;
+        }
+
+        /** The feature columns' header names in order; empty without a header. */
+        public List<String> featureNames() {
+            if (names == null) {
+                return List.of();
+            }
+            List<String> featureNames = new ArrayList<>(features);
+            for (int c = 0; c < columns; c++) {
+                if (c != labelIndex && targetOf[c] < 0) {
+                    featureNames.add(names.get(c));
+                }
+            }
+            return List.copyOf(featureNames);
+        }
+
+        /** The offset subtracted from numeric class labels. */
+        int labelOffset() {
+            return labelOffset;
+        }
+
         /** Whether the rows have a class column (read by {@link #label} and {@link #labelField}). */
         public boolean hasLabel() {
             return labelIndex >= 0;
@@ -302,7 +468,7 @@ public final class CsvReader {
 
         /** The class column's header name, or its number from 1 without a header. */
         public String labelName() {
-            return names != null ? names.get(labelIndex).trim() : "column " + (labelIndex + 1);
+            return names != null ? names.get(labelIndex) : "column " + (labelIndex + 1);
         }
 
         /**
@@ -328,7 +494,6 @@ public final class CsvReader {
                         + firstLine + " has " + columns + "; every row needs the same columns");
             }
             int f = 0;
-            int firstTarget = columns - targetCount;
             for (int c = 0; c < columns; c++) {
                 if (c == labelIndex) {
                     continue;
@@ -337,8 +502,8 @@ public final class CsvReader {
                 if (Float.isNaN(v)) {
                     v = number(file, line, c + 1, field(c));
                 }
-                if (c >= firstTarget) {
-                    targets[c - firstTarget] = v;
+                if (targetOf[c] >= 0) {
+                    targets[targetOf[c]] = v;
                 } else {
                     x[f++] = v;
                 }
@@ -365,7 +530,8 @@ public final class CsvReader {
          * known (&gt; 0).
          */
         public int label(int classes) throws BadDataException {
-            return CsvReader.label(file, line(), labelIndex + 1, field(labelIndex), classes);
+            return CsvReader.label(file, line(), labelIndex + 1, field(labelIndex), classes, labelOffset,
+                    labelName());
         }
 
         /** An error at the current row, in the class column. */
@@ -378,7 +544,13 @@ public final class CsvReader {
          * {@code x}), reported at its column.
          */
         public BadDataException featureError(int feature, String problem) {
-            int column = feature + (labelIndex >= 0 && labelIndex <= feature ? 1 : 0);
+            int f = -1;
+            int column = 0;
+            for (; column < columns; column++) {
+                if (column != labelIndex && targetOf[column] < 0 && ++f == feature) {
+                    break;
+                }
+            }
             return new BadDataException(file, line(), column + 1, problem);
         }
 
@@ -425,6 +597,11 @@ public final class CsvReader {
         try {
             v = Float.parseFloat(s);
         } catch (NumberFormatException e) {
+            if (DECIMAL_COMMA.matcher(s).matches()) {
+                throw new BadDataException(file, line, column, "'" + s + "' has a decimal comma; numbers must be "
+                        + "written with a decimal point (" + s.replace(',', '.') + "): export the file with a point "
+                        + "as the decimal separator, or replace the commas in the numbers");
+            }
             throw new BadDataException(file, line, column, (s.isEmpty() ? "empty field" : "'" + abbreviate(s)
                     + "' is not a number") + "; features and targets must be numbers");
         }
@@ -435,21 +612,30 @@ public final class CsvReader {
         return v;
     }
 
-    private static int label(Path file, long line, int column, String field, int classes) throws BadDataException {
+    /** A number with a decimal comma, as spreadsheets write them in many locales: 5,1 or -0,25. */
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?\\d*,\\d+");
+
+    private static int label(Path file, long line, int column, String field, int classes, int offset,
+                             String columnName) throws BadDataException {
         String s = field.trim();
         double v;
         try {
-            v = Double.parseDouble(s);
+            v = Double.parseDouble(s) - offset;
         } catch (NumberFormatException e) {
-            throw new BadDataException(file, line, column, "label '" + abbreviate(s)
-                    + "' is not a class number; labels must be 0, 1, 2, ... (map class names to numbers first)");
+            throw new BadDataException(file, line, column, "label '" + abbreviate(s) + "' is not a class number");
         }
-        if (v != Math.rint(v) || v < 0 || v > 1_000_000) {
-            throw new BadDataException(file, line, column, "label '" + s + "' is not a class number 0, 1, 2, ...");
+        if (v != Math.rint(v) || v > 1_000_000) {
+            throw new BadDataException(file, line, column, "label '" + s + "' is not a class number 0, 1, 2, ...: "
+                    + "is " + columnName + " the class column? Name the class column with --label-column, or for "
+                    + "a number to predict use --targets 1");
+        }
+        if (v < 0) {
+            throw new BadDataException(file, line, column, "label '" + s + "' is " + (offset == 0 ? "negative"
+                    : "below the --label-offset " + offset) + "; classes are numbered 0, 1, 2, ...");
         }
         if (classes > 0 && v >= classes) {
-            throw new BadDataException(file, line, column, "label " + (int) v + " is out of range: there are "
-                    + classes + " classes (0.." + (classes - 1) + ")");
+            throw new BadDataException(file, line, column, "label " + s + " is out of range: there are "
+                    + classes + " classes (" + offset + ".." + (classes - 1 + offset) + ")");
         }
         return (int) v;
     }
@@ -458,13 +644,20 @@ public final class CsvReader {
      * A header has a word where the data have numbers: some field of the first line is
      * text (not empty, not a number) while the same field of the second line is a number
      * (or there is no second line). A typo in the first data line is then not mistaken
-     * for a header unless the second line has a number in its place.
+     * for a header unless the second line has a number in its place (a decimal comma counts, to
+     * be refused with its own message). A first line that reads
+     * 0, 1, ..., n − 1 is a header too: pandas names unnamed columns so.
      */
     private static boolean looksLikeHeader(List<String> first, List<String> second) {
+        if (first.size() > 1 && IntStream.range(0, first.size())
+                .allMatch(c -> first.get(c).trim().equals(Integer.toString(c)))) {
+            return true;
+        }
         for (int c = 0; c < first.size(); c++) {
             String f = first.get(c).trim();
             if (!f.isEmpty() && !isNumber(f)
-                    && (second == null || (c < second.size() && isNumber(second.get(c))))) {
+                    && (second == null || (c < second.size() && (isNumber(second.get(c))
+                    || DECIMAL_COMMA.matcher(second.get(c).trim()).matches())))) {
                 return true;
             }
         }

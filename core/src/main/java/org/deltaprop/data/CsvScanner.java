@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * CSV records scanned in place in a byte buffer: RFC 4180 (fields separated by commas, records
- * by LF, CRLF or CR; a field in double quotes may hold commas, line breaks and doubled quotes),
+ * CSV records scanned in place in a byte buffer: RFC 4180 (fields separated by commas, or by
+ * another {@link Delimiter}: semicolons, tabs, or runs of blanks with blanks at the ends of a
+ * line ignored; records by LF, CRLF or CR; a field in double quotes may hold commas, line breaks and doubled quotes),
  * empty lines skipped, a UTF-8 byte-order mark at the start ignored. A field is only a pair of
  * offsets until it is asked for: {@link #number} parses the common short decimals straight from
  * the bytes, and {@link #field} decodes the text (UTF-8) of the others.
@@ -38,6 +39,10 @@ final class CsvScanner implements Closeable {
     }
 
     private final InputStream in;
+    /** The field separator; with {@link Delimiter#WHITESPACE}, space and tab both, in runs. */
+    private final byte separator;
+    private final byte otherSeparator;
+    private final boolean blankRuns;
     private byte[] buffer = new byte[1 << 20];
     private int limit;
     private int position;
@@ -52,7 +57,18 @@ final class CsvScanner implements Closeable {
     private boolean[] quoted = new boolean[64];
 
     CsvScanner(InputStream in) {
+        this(in, Delimiter.COMMA);
+    }
+
+    /** Scans {@code in} with fields separated by {@code delimiter}, which must not be {@link Delimiter#AUTO}. */
+    CsvScanner(InputStream in, Delimiter delimiter) {
+        if (delimiter == Delimiter.AUTO) {
+            throw new IllegalArgumentException("the scanner needs the delimiter decided: sniff it first");
+        }
         this.in = in;
+        this.blankRuns = delimiter == Delimiter.WHITESPACE;
+        this.separator = delimiter.separator();
+        this.otherSeparator = blankRuns ? (byte) '\t' : separator;
     }
 
     /** Moves to the next record that is not an empty line; false at the end of the input. */
@@ -184,6 +200,11 @@ final class CsvScanner implements Closeable {
                 position = p;
             }
         }
+        if (blankRuns) {
+            while (p < limit && isBlank(b[p])) {
+                p++;
+            }
+        }
         if (p >= limit) {
             return end ? -1 : 0;
         }
@@ -232,7 +253,7 @@ final class CsvScanner implements Closeable {
             }
             while (p < limit) {
                 byte c = b[p];
-                if (c == ',' || c == '\n' || c == '\r') {
+                if (c == separator || c == otherSeparator || c == '\n' || c == '\r') {
                     break;
                 }
                 p++;
@@ -248,9 +269,25 @@ final class CsvScanner implements Closeable {
                 break;  // the last record, without a line break after it
             }
             byte c = b[p];
-            if (c == ',') {
+            if (c == separator || c == otherSeparator) {
                 p++;
-                continue;
+                if (!blankRuns) {
+                    continue;
+                }
+                // A run of blanks is one separator, and blanks before the line break end the record.
+                while (p < limit && isBlank(b[p])) {
+                    p++;
+                }
+                if (p >= limit) {
+                    if (!end) {
+                        return 0;
+                    }
+                    break;
+                }
+                c = b[p];
+                if (c != '\n' && c != '\r') {
+                    continue;
+                }
             }
             if (c == '\r') {
                 if (p + 1 >= limit && !end) {
@@ -268,6 +305,10 @@ final class CsvScanner implements Closeable {
         position = p;
         line = ln;
         return 1;
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t';
     }
 
     /** Keeps the unscanned bytes, moved to the front, and reads more after them. */

@@ -49,6 +49,15 @@ public final class DataFiles {
      * @param classes the number of classes when known (a model's outputs), else 0 to infer
      */
     public static ArrayDataset load(Path file, Path labels, CsvReader.Options csv, int classes) throws IOException {
+        try {
+            return loadWhole(file, labels, csv, classes);
+        } catch (OutOfMemoryError e) {
+            throw tooLarge(file);
+        }
+    }
+
+    private static ArrayDataset loadWhole(Path file, Path labels, CsvReader.Options csv, int classes)
+            throws IOException {
         if (!isIdx(file)) {
             return CsvReader.read(file, classes > 0 ? csv.withClasses(classes) : csv);
         }
@@ -66,6 +75,9 @@ public final class DataFiles {
                         + classes + " classes (0.." + (classes - 1) + ")");
             }
             max = Math.max(max, y[i]);
+        }
+        if (classes == 0) {
+            CsvReader.checkForStrayLabels(labelFile, y, y.length);
         }
         return ArrayDataset.classification(rows.values(), rows.features(), y, classes > 0 ? classes : max + 1);
     }
@@ -115,11 +127,26 @@ public final class DataFiles {
 
     /** Samples without targets, for prediction: IDX samples or CSV features. */
     public static ArrayDataset loadFeatures(Path file, CsvReader.Options csv) throws IOException {
-        if (!isIdx(file)) {
-            return CsvReader.read(file, csv.featuresOnly());
+        try {
+            if (!isIdx(file)) {
+                return CsvReader.read(file, csv.featuresOnly());
+            }
+            IdxReader.Rows rows = IdxReader.readRows(file);
+            return ArrayDataset.unlabelled(rows.values(), rows.features());
+        } catch (OutOfMemoryError e) {
+            throw tooLarge(file);
         }
-        IdxReader.Rows rows = IdxReader.readRows(file);
-        return ArrayDataset.unlabelled(rows.values(), rows.features());
+    }
+
+    /**
+     * A file whose rows outgrew the heap while being read whole. Only the reader's arrays were
+     * being filled, and they are unreachable once the error has left it, so it is safe to go on.
+     */
+    private static BadDataException tooLarge(Path file) {
+        return new BadDataException(file, "is too large to read into memory (the Java heap holds at most "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB): convert it to a store, which is read where it "
+                + "lies (deltaprop convert " + file.getFileName() + " -o STORE, then use STORE; docs/DATA.md), or "
+                + "raise the heap with DELTAPROP_JAVA_OPTS=-Xmx<size>");
     }
 
     /** MNIST's naming: train-images-idx3-ubyte.gz pairs with train-labels-idx1-ubyte.gz. */
@@ -132,11 +159,20 @@ public final class DataFiles {
         return images.resolveSibling(guess);
     }
 
-    /** True when the file (after gunzip, if gzipped) starts like an IDX file: 00 00 08|0D. */
+    /**
+     * True when the file (after gunzip, if gzipped) is binary, to be read as IDX: a zero byte among
+     * its first four, as every IDX file has (00 00 08|0D) and no CSV text does. A binary file with
+     * a bad magic number is then reported as such by {@link IdxReader}, not read as CSV.
+     */
     public static boolean isIdx(Path file) throws IOException {
         try (InputStream body = open(file)) {
-            byte[] head = body.readNBytes(3);
-            return head.length == 3 && head[0] == 0 && head[1] == 0 && (head[2] == 0x08 || head[2] == 0x0D);
+            byte[] head = body.readNBytes(4);
+            for (byte b : head) {
+                if (b == 0) {
+                    return true;
+                }
+            }
+            return false;
         } catch (ZipException e) {
             throw notGzip(file, e);
         }

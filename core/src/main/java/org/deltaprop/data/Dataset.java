@@ -1,5 +1,7 @@
 package org.deltaprop.data;
 
+import java.util.List;
+
 /**
  * Rows of features with targets, as the trainer sees them: it asks for batches of rows by
  * index and never holds the whole set itself, so an in-memory array, a file reader or a
@@ -22,6 +24,16 @@ public interface Dataset {
 
     /** Number of classes, or 0 for regression targets. */
     int classes();
+
+    /** The feature columns' names, in order, when the data name them (a CSV header); else empty. */
+    default List<String> featureNames() {
+        return List.of();
+    }
+
+    /** The classes' names by index, when the data name them (CSV class names, a store's); else empty. */
+    default List<String> classNames() {
+        return List.of();
+    }
 
     /** The class of {@code row} (classification only). */
     int label(int row);

@@ -1,5 +1,7 @@
 package org.deltaprop.data;
 
+import java.util.List;
+
 /**
  * A data set that answers every question with another's answer: the base of views that change
  * one thing about a data set (its rows, its scaling) and pass the rest through. Its methods are
@@ -36,6 +38,16 @@ public abstract class ForwardingDataset implements Dataset {
     @Override
     public int classes() {
         return data.classes();
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return data.featureNames();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return data.classNames();
     }
 
     @Override

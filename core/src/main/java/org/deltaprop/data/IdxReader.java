@@ -202,7 +202,9 @@ public final class IdxReader {
             int type = in.readUnsignedByte();
             int ndims = in.readUnsignedByte();
             if (zero0 != 0 || zero1 != 0 || ndims == 0) {
-                throw new BadDataException(file, "is not an IDX file (it does not start with 00 00 <type> <dims>)");
+                throw new BadDataException(file, String.format("has a bad IDX magic number %02x %02x %02x %02x: an IDX "
+                        + "file starts with 00 00, its type (08 or 0d) and its number of dimensions (01 or more)",
+                        zero0, zero1, type, ndims));
             }
             if (type != UNSIGNED_BYTE && type != FLOAT32) {
                 throw new BadDataException(file, "has IDX type 0x" + Integer.toHexString(type)

@@ -2,6 +2,7 @@ package org.deltaprop.data;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Rows read once, front to back, a batch at a time: all that evaluating and predicting need.
@@ -18,6 +19,11 @@ public interface RowStream extends Closeable {
 
     /** Number of classes, or 0 for regression targets or features only. */
     int classes();
+
+    /** The feature columns' names, in order, when the data name them (a CSV header); else empty. */
+    default List<String> featureNames() {
+        return List.of();
+    }
 
     /** How many rows there are in all when that is known before reading them, else −1. */
     long size();
@@ -48,6 +54,11 @@ public interface RowStream extends Closeable {
             @Override
             public int classes() {
                 return data.classes();
+            }
+
+            @Override
+            public List<String> featureNames() {
+                return data.featureNames();
             }
 
             @Override

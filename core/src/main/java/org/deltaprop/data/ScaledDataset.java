@@ -1,19 +1,25 @@
 package org.deltaprop.data;
 
-/** Another data set with a {@link Scaling} applied to each batch as it is gathered. */
+/**
+ * Another data set with a {@link Scaling} applied to each batch as it is gathered: to its
+ * features, or to its regression targets.
+ */
 final class ScaledDataset extends ForwardingDataset {
 
     private final Scaling scaling;
+    private final boolean targets;
 
-    ScaledDataset(Dataset data, Scaling scaling) {
+    /** @param targets whether the scaling applies to the targets rather than the features */
+    ScaledDataset(Dataset data, Scaling scaling, boolean targets) {
         super(data);
         this.scaling = scaling;
+        this.targets = targets;
     }
 
     @Override
     public void gather(int[] order, int from, int count, float[] x, float[] t) {
         super.gather(order, from, count, x, t);
-        scaling.apply(x, count, features());
+        scale(x, t, count);
     }
 
     @Override
@@ -22,8 +28,16 @@ final class ScaledDataset extends ForwardingDataset {
             @Override
             public void gather(int[] order, int from, int count, float[] x, float[] t) {
                 super.gather(order, from, count, x, t);
-                scaling.apply(x, count, features());
+                scale(x, t, count);
             }
         };
+    }
+
+    private void scale(float[] x, float[] t, int count) {
+        if (targets) {
+            scaling.apply(t, count, targetWidth());
+        } else {
+            scaling.apply(x, count, features());
+        }
     }
 }

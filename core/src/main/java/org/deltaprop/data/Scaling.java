@@ -44,7 +44,21 @@ public final class Scaling {
      */
     public static Scaling standardize(Dataset data) {
         FeatureStatistics statistics = new FeatureStatistics(data.features());
-        forEachRow(data, (row, offset, x) -> statistics.add(x, offset));
+        forEachRow(data, (x, xOffset, t, tOffset) -> statistics.add(x, xOffset));
+        return standardize(statistics.mean(), statistics.std());
+    }
+
+    /**
+     * Mean and standard deviation of every regression target over {@code data}: what
+     * {@link #applyToTargets} standardises them with, so that a network's outputs start near the
+     * targets' scale whatever their units, and {@link #invert} turns its outputs back into them.
+     */
+    public static Scaling standardizeTargets(Dataset data) {
+        if (data.classes() > 0 || data.targetWidth() < 1) {
+            throw new IllegalArgumentException("only regression targets are standardised");
+        }
+        FeatureStatistics statistics = new FeatureStatistics(data.targetWidth());
+        forEachRow(data, (x, xOffset, t, tOffset) -> statistics.add(t, tOffset));
         return standardize(statistics.mean(), statistics.std());
     }
 
@@ -132,16 +146,49 @@ public final class Scaling {
         }
     }
 
+    /** Undoes {@link #apply} on {@code rows} rows of {@code width} values in place: scaled outputs back to units. */
+    public void invert(float[] y, int rows, int width) {
+        switch (kind) {
+            case NONE -> { }
+            case DIVIDE -> {
+                for (int i = 0; i < rows * width; i++) {
+                    y[i] *= divisor;
+                }
+            }
+            case STANDARDIZE -> {
+                if (width != mean.length) {
+                    throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " columns, got "
+                            + width);
+                }
+                for (int r = 0, base = 0; r < rows; r++, base += width) {
+                    for (int j = 0; j < width; j++) {
+                        y[base + j] = y[base + j] / inverseStd[j] + mean[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The data with this scaling applied to its regression targets rather than its features. */
+    public Dataset applyToTargets(Dataset data) {
+        if (kind == Kind.NONE) {
+            return data;
+        }
+        if (data.classes() > 0 || (kind == Kind.STANDARDIZE && data.targetWidth() != mean.length)) {
+            throw new IllegalArgumentException("the target scaling was fitted on " + (mean == null ? "regression"
+                    : mean.length) + " targets, the data has " + (data.classes() > 0 ? "classes"
+                    : data.targetWidth() + " targets"));
+        }
+        return new ScaledDataset(data, this, true);
+    }
+
     /** The data as this scaling transforms it, batch by batch (nothing is copied). */
     public Dataset applyTo(Dataset data) {
         if (kind == Kind.NONE) {
             return data;
         }
-        if (kind == Kind.STANDARDIZE && data.features() != mean.length) {
-            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
-                    + data.features());
-        }
-        return new ScaledDataset(data, this);
+        checkFeatures(data.features());
+        return new ScaledDataset(data, this, false);
     }
 
     /** The rows as this scaling transforms them, batch by batch as they are read. */
@@ -149,10 +196,7 @@ public final class Scaling {
         if (kind == Kind.NONE) {
             return rows;
         }
-        if (kind == Kind.STANDARDIZE && rows.features() != mean.length) {
-            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
-                    + rows.features());
-        }
+        checkFeatures(rows.features());
         return new RowStream() {
             @Override
             public int features() {
@@ -188,6 +232,14 @@ public final class Scaling {
         };
     }
 
+    /** Throws unless the scaling fits rows of {@code features} values (a standardisation has one pair per feature). */
+    public void checkFeatures(int features) {
+        if (kind == Kind.STANDARDIZE && features != mean.length) {
+            throw new IllegalArgumentException("the scaling was fitted on " + mean.length + " features, the data has "
+                    + features);
+        }
+    }
+
     /** The JSON stored in a model file's metadata. */
     public String toJson() {
         return new Gson().toJson(new Stored(kind.name().toLowerCase(Locale.ROOT), divisor, mean, inverseStd));
@@ -203,12 +255,18 @@ public final class Scaling {
                     if (s.mean == null || s.inverseStd == null || s.mean.length != s.inverseStd.length) {
                         throw new IllegalArgumentException("standardize scaling without matching mean and inverseStd");
                     }
+                    for (int j = 0; j < s.mean.length; j++) {
+                        if (!Float.isFinite(s.mean[j]) || !Float.isFinite(s.inverseStd[j])) {
+                            throw new IllegalArgumentException("standardize scaling of feature " + j + " has mean "
+                                    + s.mean[j] + " and inverse deviation " + s.inverseStd[j] + "; both must be finite");
+                        }
+                    }
                     yield new Scaling(Kind.STANDARDIZE, 1, s.mean, s.inverseStd);
                 }
                 default -> throw new IllegalArgumentException("unknown scaling kind '" + s.kind + "'");
             };
         } catch (JsonParseException | NullPointerException e) {
-            throw new IllegalArgumentException("unreadable scaling " + json, e);
+            throw new IllegalArgumentException("unreadable scaling " + BadDataException.shorten(json), e);
         }
     }
 
@@ -236,15 +294,16 @@ public final class Scaling {
     }
 
     private interface RowVisitor {
-        void visit(int row, int offset, float[] x);
+        void visit(float[] x, int xOffset, float[] t, int tOffset);
     }
 
     /** Visits every row of a data set through {@link Dataset#gather}, a chunk at a time. */
     private static void forEachRow(Dataset data, RowVisitor visitor) {
         int chunk = 1024;
         int d = data.features();
+        int k = data.targetWidth();
         float[] x = new float[chunk * d];
-        float[] t = new float[chunk * Math.max(1, data.targetWidth())];
+        float[] t = new float[chunk * Math.max(1, k)];
         int[] order = new int[data.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -253,7 +312,7 @@ public final class Scaling {
             int count = Math.min(chunk, order.length - from);
             data.gather(order, from, count, x, t);
             for (int r = 0; r < count; r++) {
-                visitor.visit(from + r, r * d, x);
+                visitor.visit(x, r * d, t, r * k);
             }
         }
     }

@@ -8,20 +8,56 @@ import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What a model file holds: the network (architecture and weights), the feature scaling
- * fitted on its training data, and the number of classes (0 for regression).
+ * fitted on its training data, the number of classes (0 for regression), the scaling of the
+ * regression targets (the network predicts them scaled; {@link Scaling#invert} gives them back
+ * in their units), and the names of the features and classes when the training data had them.
  *
  * <p>{@link #predict} and {@link #predictClass} take rows of raw features, as the training data
- * had them: the stored scaling is applied first.
+ * had them: the stored scaling is applied first, and regression outputs come back in the
+ * targets' units.
  */
-public record Model(Network network, Scaling scaling, int classes) {
+public record Model(Network network, Scaling scaling, int classes, Scaling targetScaling, List<String> featureNames,
+                    List<String> classNames) {
+
+    public Model {
+        featureNames = List.copyOf(featureNames);
+        classNames = List.copyOf(classNames);
+        int inputs = network.architecture().inputs();
+        if (!featureNames.isEmpty() && featureNames.size() != inputs) {
+            throw new IllegalArgumentException(featureNames.size() + " feature names for " + inputs + " inputs");
+        }
+        if (!classNames.isEmpty() && classNames.size() != classes) {
+            throw new IllegalArgumentException(classNames.size() + " class names for " + classes + " classes");
+        }
+        if (classes > 0 && targetScaling.kind() != Scaling.Kind.NONE) {
+            throw new IllegalArgumentException("a classifier's targets are not scaled");
+        }
+    }
+
+    /** A model without names and with unscaled targets. */
+    public Model(Network network, Scaling scaling, int classes) {
+        this(network, scaling, classes, Scaling.NONE, List.of(), List.of());
+    }
+
+    /** The same model with other weights (of the same architecture): a checkpoint's, a run's result. */
+    public Model withNetwork(Network other) {
+        return new Model(other, scaling, classes, targetScaling, featureNames, classNames);
+    }
+
+    /** Class {@code k}'s name, or its number when the classes have no names. */
+    public String className(int k) {
+        return classNames.isEmpty() ? Integer.toString(k) : classNames.get(k);
+    }
 
     /**
      * The network's outputs for each row of raw features, on the scalar reference backend (no
      * threads, nothing to warm up: right for a few rows; give a backend for many): class
-     * probabilities for a softmax classifier, the predicted values for regression.
+     * probabilities for a softmax classifier, the predicted values for regression (in the targets'
+     * units).
      */
     public float[][] predict(float[][] rows) {
         try (Backend scalar = new ScalarBackend()) {
@@ -49,6 +85,7 @@ public record Model(Network network, Scaling scaling, int classes) {
         try (DeviceNetwork net = new DeviceNetwork(backend, network, Math.min(1024, rows.length))) {
             y = Evaluator.predict(net, x, rows.length);
         }
+        targetScaling.invert(y, rows.length, outputs);
         float[][] out = new float[rows.length][];
         for (int i = 0; i < rows.length; i++) {
             out[i] = Arrays.copyOfRange(y, i * outputs, (i + 1) * outputs);

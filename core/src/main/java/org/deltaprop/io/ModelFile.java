@@ -1,5 +1,6 @@
 package org.deltaprop.io;
 
+import com.google.gson.Gson;
 import org.deltaprop.data.BadDataException;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.nn.Activation;
@@ -24,8 +25,8 @@ import java.util.Map;
  * load with {@code load_state_dict} into {@code nn.Sequential(Linear, ReLU, Linear, ReLU, Linear)},
  * and with dropout after each hidden layer {@code 0.*}, {@code 3.*}, {@code 6.*} into
  * {@code nn.Sequential(Linear, ReLU, Dropout, Linear, ReLU, Dropout, Linear)}. The
- * {@code __metadata__} holds the architecture, loss, scaling and class count, so the file alone
- * is enough to predict. See docs/MODEL_FORMAT.md.
+ * {@code __metadata__} holds the architecture, loss, scaling, class count and, when known, the
+ * target scaling and the names of the features and classes, so the file alone is enough to predict. See docs/MODEL_FORMAT.md.
  */
 public final class ModelFile {
 
@@ -33,6 +34,20 @@ public final class ModelFile {
     public static final String FORMAT = "deltaprop-mlp/1";
     /** The format of files with dropout: {@link #FORMAT} plus the {@code dropout} metadata key. */
     public static final String FORMAT_WITH_DROPOUT = "deltaprop-mlp/2";
+    /**
+     * The format of files whose regression targets are scaled: {@link #FORMAT_WITH_DROPOUT} plus the
+     * {@code target_scaling} key. A reader that ignored the key would predict in the wrong units, so
+     * these files have a format of their own, which older readers refuse.
+     */
+    public static final String FORMAT_WITH_TARGET_SCALING = "deltaprop-mlp/3";
+
+    /**
+     * The largest weight or bias a model file may hold: one beyond it overflows float range (3.4e38)
+     * times an input of 3.4e8, so the model's outputs would be infinities. A damaged file lands
+     * there (a flipped exponent bit turns 0.5 into 1.7e38); a run on its way to diverging does not
+     * (the last checkpoint of one that had weights of 1e19 still had a finite loss).
+     */
+    public static final float MAX_PLAUSIBLE_PARAMETER = 1e30f;
 
     private ModelFile() {
     }
@@ -69,7 +84,9 @@ public final class ModelFile {
         Network network = model.network();
         Architecture arch = network.architecture();
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", arch.hasDropout() ? FORMAT_WITH_DROPOUT : FORMAT);
+        boolean targetsScaled = model.targetScaling().kind() != Scaling.Kind.NONE;
+        metadata.put("format", targetsScaled ? FORMAT_WITH_TARGET_SCALING : arch.hasDropout() ? FORMAT_WITH_DROPOUT
+                : FORMAT);
         metadata.put("sizes", arch.sizes());
         List<String> activations = new ArrayList<>();
         List<String> dropout = new ArrayList<>();
@@ -86,6 +103,15 @@ public final class ModelFile {
         metadata.put("loss", arch.loss().cliName());
         metadata.put("classes", Integer.toString(model.classes()));
         metadata.put("scaling", model.scaling().toJson());
+        if (targetsScaled) {
+            metadata.put("target_scaling", model.targetScaling().toJson());
+        }
+        if (!model.featureNames().isEmpty()) {
+            metadata.put("feature_names", GSON.toJson(model.featureNames()));
+        }
+        if (!model.classNames().isEmpty()) {
+            metadata.put("class_names", GSON.toJson(model.classNames()));
+        }
         metadata.putAll(extraMetadata);
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (int h = 1; h <= arch.depth(); h++) {
@@ -105,13 +131,16 @@ public final class ModelFile {
     public static Model fromContents(Path file, SafeTensors.Contents contents) throws IOException {
         Map<String, String> meta = contents.metadata();
         String format = meta.get("format");
-        if (!FORMAT.equals(format) && !FORMAT_WITH_DROPOUT.equals(format)) {
+        if (!FORMATS.contains(format)) {
             throw new BadDataException(file, "is a safetensors file but not a Deltaprop model (its metadata has format "
-                    + format + ", expected " + FORMAT + " or " + FORMAT_WITH_DROPOUT + ")");
+                    + format + ", expected one of " + String.join(", ", FORMATS) + ")");
         }
         Architecture arch;
         Scaling scaling;
         int classes;
+        Scaling targetScaling;
+        List<String> featureNames;
+        List<String> classNames;
         try {
             String[] sizes = meta.get("sizes").split("-");
             String[] activations = meta.get("activations").split(";");
@@ -135,8 +164,22 @@ public final class ModelFile {
             arch = new Architecture(Integer.parseInt(sizes[0]), layers, Loss.parse(meta.get("loss")));
             scaling = Scaling.fromJson(meta.get("scaling"));
             classes = Integer.parseInt(meta.get("classes"));
+            targetScaling = meta.containsKey("target_scaling") ? Scaling.fromJson(meta.get("target_scaling"))
+                    : Scaling.NONE;
+            featureNames = names(meta.get("feature_names"));
+            classNames = names(meta.get("class_names"));
         } catch (RuntimeException e) {
             throw new BadDataException(file, "has unreadable model metadata: " + e.getMessage());
+        }
+        if (classes < 0 || classes > 0 && classes != arch.outputs()) {
+            throw new BadDataException(file, "its metadata says " + classes + " classes but its network " + arch.sizes()
+                    + " has " + arch.outputs() + " outputs (one per class): the file is corrupt");
+        }
+        try {
+            scaling.checkFeatures(arch.inputs());
+        } catch (IllegalArgumentException e) {
+            throw new BadDataException(file, "its scaling does not fit its network " + arch.sizes() + " of "
+                    + arch.inputs() + " inputs (" + e.getMessage() + "): the file is corrupt");
         }
         float[][] weights = new float[arch.depth()][];
         float[][] biases = new float[arch.depth()][];
@@ -144,7 +187,27 @@ public final class ModelFile {
             weights[h - 1] = tensor(file, contents, weightName(arch, h), arch.units(h), arch.units(h - 1));
             biases[h - 1] = tensor(file, contents, biasName(arch, h), arch.units(h));
         }
-        return new Model(Network.of(arch, weights, biases), scaling, classes);
+        try {
+            return new Model(Network.of(arch, weights, biases), scaling, classes, targetScaling, featureNames,
+                    classNames);
+        } catch (IllegalArgumentException e) {
+            throw new BadDataException(file, "has inconsistent model metadata: " + e.getMessage());
+        }
+    }
+
+    private static final Gson GSON = new Gson();
+    private static final List<String> FORMATS = List.of(FORMAT, FORMAT_WITH_DROPOUT, FORMAT_WITH_TARGET_SCALING);
+
+    /** A JSON array of names from the metadata; empty when the key is absent. */
+    private static List<String> names(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        String[] names = GSON.fromJson(json, String[].class);
+        if (names == null || Arrays.asList(names).contains(null)) {
+            throw new IllegalArgumentException("names " + json + " are not a JSON array of strings");
+        }
+        return List.of(names);
     }
 
     private static float[] tensor(Path file, SafeTensors.Contents contents, String name, long... shape)
@@ -157,12 +220,17 @@ public final class ModelFile {
             throw new BadDataException(file, "tensor " + name + " has shape " + Arrays.toString(t.shape())
                     + " but the architecture needs " + Arrays.toString(shape));
         }
-        for (float v : t.values()) {
-            if (!Float.isFinite(v)) {
-                throw new BadDataException(file, "tensor " + name + " contains " + v
+        float[] values = t.values();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new BadDataException(file, "tensor " + name + " contains " + values[i]
                         + "; the model is corrupt (or was saved after training diverged)");
             }
+            if (Math.abs(values[i]) > MAX_PLAUSIBLE_PARAMETER) {
+                throw new BadDataException(file, "tensor " + name + " holds " + values[i] + " at index " + i
+                        + ", beyond the ±" + MAX_PLAUSIBLE_PARAMETER + " no trained network reaches: the file is corrupt");
+            }
         }
-        return t.values();
+        return values;
     }
 }

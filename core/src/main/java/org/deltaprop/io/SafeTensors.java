@@ -18,8 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,9 @@ import java.util.Map;
  * Reading checks every promise the header makes against the file.
  */
 public final class SafeTensors {
+
+    /** The metadata key of the data section's SHA-256, in lower-case hexadecimal. */
+    public static final String SHA256 = "sha256";
 
     /** Files claiming a larger header are corrupt, not models. */
     private static final long MAX_HEADER = 100L << 20;
@@ -59,11 +65,19 @@ public final class SafeTensors {
     public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {
     }
 
-    /** Writes atomically: the old file stays intact if anything fails. */
+    /**
+     * Writes atomically: the old file stays intact if anything fails. The metadata gains
+     * {@value #SHA256}, the SHA-256 of the data section, which {@link #read} verifies.
+     */
     public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
+        MessageDigest digest = sha256();
+        for (Tensor t : tensors) {
+            digest.update(littleEndian(t.values()));
+        }
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
         metadata.forEach(meta::addProperty);
+        meta.addProperty(SHA256, HexFormat.of().formatHex(digest.digest()));
         header.add("__metadata__", meta);
         long offset = 0;
         for (Tensor t : tensors) {
@@ -85,11 +99,45 @@ public final class SafeTensors {
             }
             out.write(head.array());
             for (Tensor t : tensors) {
-                ByteBuffer data = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
-                data.asFloatBuffer().put(t.values());
-                out.write(data.array());
+                out.write(littleEndian(t.values()));
             }
         });
+    }
+
+    private static byte[] littleEndian(float[] values) {
+        ByteBuffer data = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(values);
+        return data.array();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** Throws unless the data section (from {@code dataStart} to the end) has the SHA-256 the metadata records. */
+    private static void verifyChecksum(Path file, FileChannel channel, long dataStart, String expected)
+            throws IOException {
+        MessageDigest digest = sha256();
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+        for (long at = dataStart; at < channel.size(); ) {
+            chunk.clear();
+            int n = channel.read(chunk, at);
+            if (n < 0) {
+                break;
+            }
+            digest.update(chunk.array(), 0, n);
+            at += n;
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equalsIgnoreCase(expected)) {
+            throw corrupt(file, "its tensor data has SHA-256 " + actual + " but its metadata records " + expected
+                    + ": the weights were changed after saving (a damaged disk or copy, or an edit); restore the "
+                    + "file from a copy or train again");
+        }
     }
 
     public static Contents read(Path file) throws IOException {
@@ -135,7 +183,7 @@ public final class SafeTensors {
                         if (d < 0) {
                             throw corrupt(file, "tensor " + e.getKey() + " has a negative dimension");
                         }
-                        count *= d;
+                        count = Math.multiplyExact(count, d);  // a shape whose product wraps to 0 would pass as empty
                     }
                     if (range.length != 2 || range[0] < 0 || range[1] < range[0] || range[1] > dataLength
                             || range[1] - range[0] != 4 * count) {
@@ -167,6 +215,9 @@ public final class SafeTensors {
             }
             if (expected != dataLength) {
                 throw corrupt(file, "it has " + (dataLength - expected) + " bytes after its last tensor");
+            }
+            if (metadata.containsKey(SHA256)) {      // files from before the checksum lack it, and still load
+                verifyChecksum(file, channel, dataStart, metadata.get(SHA256));
             }
             return new Contents(metadata, tensors);
         } catch (NoSuchFileException e) {

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,9 @@ public final class Architecture implements Serializable {
     private final Loss loss;
     private final List<Layer.Dense> dense;      // [h − 1] = dense layer h
     private final double[] dropoutAfter;        // [h − 1] = the rate of the dropout after dense layer h, or 0
+
+    /** The most values one weight matrix may hold: a Java array stops a little short of 2³¹. */
+    public static final long MAX_TENSOR = Integer.MAX_VALUE - 8;
 
     public Architecture(int inputs, List<Layer> layers, Loss loss) {
         if (inputs < 1) {
@@ -55,6 +59,14 @@ public final class Architecture implements Serializable {
         }
         this.dense = List.copyOf(denseLayers);
         this.dropoutAfter = Arrays.copyOf(dropout, dense.size());
+        for (int h = 1; h <= dense.size(); h++) {
+            long weights = (long) units(h) * units(h - 1);      // in long: 100000 × 100000 overflows an int
+            if (weights > MAX_TENSOR) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "layer %d: %,d × %,d = %,d weights, "
+                        + "more than one tensor holds (%,d, a Java array's limit); make the layers narrower", h,
+                        units(h), units(h - 1), weights, MAX_TENSOR));
+            }
+        }
         for (int h = 1; h < dense.size(); h++) {
             if (!dense.get(h - 1).activation().isElementwise()) {
                 throw new IllegalArgumentException("layer " + h + ": softmax is only allowed in the output layer");

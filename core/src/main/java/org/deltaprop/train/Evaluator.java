@@ -2,6 +2,7 @@ package org.deltaprop.train;
 
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.RowStream;
+import org.deltaprop.data.Scaling;
 import org.deltaprop.nn.Architecture;
 
 import java.io.IOException;
@@ -10,8 +11,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Runs a network on a data set in batches (forward pass and loss only, no update) and
- * summarises: mean loss, and for classification accuracy and the confusion matrix.
- * Outputs come back to the host once per batch.
+ * summarises: mean loss, for classification accuracy and the confusion matrix, and for
+ * regression the errors in the targets' own units. Outputs come back to the host once per batch.
  */
 public final class Evaluator {
 
@@ -19,31 +20,52 @@ public final class Evaluator {
     }
 
     /**
-     * @param loss      mean per-sample loss E_n (without L2)
-     * @param accuracy  fraction of rows whose arg-max output is the label; NaN for regression
-     * @param confusion [true class][predicted class] counts; null for regression
+     * @param loss       mean per-sample loss E_n (without L2), on the targets as the network was trained on them
+     * @param accuracy   fraction of rows whose arg-max output is the label; NaN for regression
+     * @param confusion  [true class][predicted class] counts; null for regression
+     * @param regression the errors of regression outputs, in the targets' units; null for classification
      */
-    public record Evaluation(long samples, double loss, double accuracy, long[][] confusion) {
+    public record Evaluation(long samples, double loss, double accuracy, long[][] confusion, Errors regression) {
     }
 
+    /**
+     * Regression errors over every output of every row, as scikit-learn computes them: mean
+     * squared error, mean absolute error, and R² = 1 − SSE/SST per output (SST about the
+     * output's mean over these rows), averaged over the outputs.
+     */
+    public record Errors(double mse, double mae, double r2) {
+        public double rmse() {
+            return Math.sqrt(mse);
+        }
+    }
+
+    /** Evaluates a network whose targets are those of {@code data} as they are. */
     public static Evaluation evaluate(DeviceNetwork network, Dataset data) {
-        return evaluate(network, data, rows -> { });
+        return evaluate(network, data, Scaling.NONE, rows -> { });
     }
 
-    /** As {@link #evaluate(DeviceNetwork, Dataset)}, telling {@code rowsDone} how many rows are done after each batch. */
-    public static Evaluation evaluate(DeviceNetwork network, Dataset data, LongConsumer rowsDone) {
+    /**
+     * As {@link #evaluate(DeviceNetwork, RowStream, Scaling, LongConsumer)} on a data set in
+     * memory or mapped.
+     */
+    public static Evaluation evaluate(DeviceNetwork network, Dataset data, Scaling targetScaling,
+                                      LongConsumer rowsDone) {
         try {
-            return evaluate(network, RowStream.of(data), rowsDone);
+            return evaluate(network, RowStream.of(data), targetScaling, rowsDone);
         } catch (IOException e) {
             throw new UncheckedIOException(e);  // a data set in memory or mapped does not fail to read
         }
     }
 
     /**
-     * Mean loss, accuracy and confusion of rows read once, front to back, a batch of the
-     * network's capacity at a time: constant memory whatever the number of rows.
+     * Mean loss, accuracy and confusion, or regression errors, of rows read once, front to back, a
+     * batch of the network's capacity at a time: constant memory whatever the number of rows.
+     * Regression targets are read in their units: {@code targetScaling} (what the network was
+     * trained on, {@link Scaling#NONE} for none) scales them for the loss and turns the outputs
+     * back into their units for the errors. {@code rowsDone} hears the rows done after each batch.
      */
-    public static Evaluation evaluate(DeviceNetwork network, RowStream data, LongConsumer rowsDone) throws IOException {
+    public static Evaluation evaluate(DeviceNetwork network, RowStream data, Scaling targetScaling,
+                                      LongConsumer rowsDone) throws IOException {
         Architecture arch = network.architecture();
         if (data.features() != arch.inputs() || data.targetWidth() != arch.outputs()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -56,14 +78,23 @@ public final class Evaluator {
         float[] x = new float[capacity * arch.inputs()];
         float[] t = new float[capacity * outputs];
         float[] y = new float[capacity * outputs];
+        float[] units = new float[capacity * outputs];
         int[] labels = new int[capacity];
         float[] rowLoss = new float[capacity];
         long[][] confusion = classes > 0 ? new long[classes][classes] : null;
+        double[] squared = new double[outputs];
+        double[] absolute = new double[outputs];
+        double[] targetSum = new double[outputs];
+        double[] targetSquares = new double[outputs];
         double lossSum = 0;
         long correct = 0;
         long samples = 0;
         for (int rows; (rows = data.read(capacity, x, t, labels)) > 0; samples += rows) {
             rowsDone.accept(samples);
+            if (classes == 0) {
+                System.arraycopy(t, 0, units, 0, rows * outputs);
+                targetScaling.apply(t, rows, outputs);
+            }
             network.loadBatch(x, t, rows);
             network.forward(rows);
             network.outputDelta(1f, rows);
@@ -71,8 +102,18 @@ public final class Evaluator {
             for (int i = 0; i < rows; i++) {
                 lossSum += rowLoss[i];
             }
-            if (classes > 0) {
-                network.backend().copyOut(network.activations(arch.depth()).topRows(rows), y, 0);
+            network.backend().copyOut(network.activations(arch.depth()).topRows(rows), y, 0);
+            if (classes == 0) {
+                targetScaling.invert(y, rows, outputs);
+                for (int i = 0; i < rows * outputs; i++) {
+                    double error = y[i] - units[i];
+                    int k = i % outputs;
+                    squared[k] += error * error;
+                    absolute[k] += Math.abs(error);
+                    targetSum[k] += units[i];
+                    targetSquares[k] += (double) units[i] * units[i];
+                }
+            } else {
                 for (int i = 0; i < rows; i++) {
                     int predicted = argMax(y, i * outputs, outputs);
                     confusion[labels[i]][predicted]++;
@@ -82,7 +123,22 @@ public final class Evaluator {
         }
         rowsDone.accept(samples);
         double accuracy = classes > 0 ? (double) correct / samples : Double.NaN;
-        return new Evaluation(samples, lossSum / samples, accuracy, confusion);
+        return new Evaluation(samples, lossSum / samples, accuracy, confusion,
+                classes > 0 ? null : errors(samples, squared, absolute, targetSum, targetSquares));
+    }
+
+    private static Errors errors(long n, double[] squared, double[] absolute, double[] targetSum,
+                                 double[] targetSquares) {
+        int outputs = squared.length;
+        double sse = 0;
+        double sae = 0;
+        double r2 = 0;
+        for (int k = 0; k < outputs; k++) {
+            sse += squared[k];
+            sae += absolute[k];
+            r2 += 1 - squared[k] / (targetSquares[k] - targetSum[k] * targetSum[k] / n);
+        }
+        return new Errors(sse / ((double) n * outputs), sae / ((double) n * outputs), r2 / outputs);
     }
 
     /** Network outputs Y (rows × nᴸ) for the inputs x (rows × n⁰), in batches of the network's capacity. */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -42,12 +43,23 @@ import java.util.Objects;
  */
 public final class Training {
 
+    /** The setting a {@link SettingException} names when the network is too large for the heap. */
+    public static final String HEAP = "heap";
+
+    /**
+     * Copies of the parameters that training holds at once, about: the host network and the one it
+     * starts from, the backend's weights, the gradients, two optimizer moments (Adam) and the best
+     * weights kept for early stopping.
+     */
+    public static final int PARAMETER_COPIES = 7;
+
     private final Dataset data;
     private Dataset test;
     private int validationRows;
     private double validationFraction;
     /** Null: standardise with the statistics of the training rows (or of a store, which carries them). */
     private Scaling scaling;
+    private boolean standardizeTargets = true;
 
     private List<Integer> hidden = List.of(256, 128);
     private List<Activation> activations = List.of(Activation.RELU);
@@ -60,8 +72,9 @@ public final class Training {
 
     private Optimizer optimizer = Optimizers.create("adam");
     private Schedule schedule = Schedule.COSINE;
-    private int batch = 128;
-    private int epochs = 10;
+    /** Null: sized to the training rows ({@link RunLength}). */
+    private Integer batch;
+    private Integer epochs;
     private Reduction reduction = Reduction.MEAN;
     private double l2;
     private long seed = 1;
@@ -125,6 +138,16 @@ public final class Training {
      */
     public Training standardize() {
         this.scaling = null;
+        return this;
+    }
+
+    /**
+     * Whether regression targets are standardised with the training rows' mean and deviation
+     * (default: yes). The model stores the scaling, and its predictions come back in the targets'
+     * units; without it, targets of large magnitude start far from the network's outputs.
+     */
+    public Training standardizeTargets(boolean on) {
+        this.standardizeTargets = on;
         return this;
     }
 
@@ -203,7 +226,7 @@ public final class Training {
         return this;
     }
 
-    /** Rows per update (default: 128); 1 is on-line learning. */
+    /** Rows per update (default: {@link RunLength#forRows}: 128, less for fewer than 2,048 training rows); 1 is on-line learning. */
     public Training batch(int rows) {
         if (rows < 1) {
             throw new SettingException("batch", rows + ": give a positive number of rows");
@@ -218,7 +241,10 @@ public final class Training {
         return this;
     }
 
-    /** Epochs to train (default: 10); a resumed run continues up to this one. */
+    /**
+     * Epochs to train (default: {@link RunLength#forRows}: enough for about 4,000 updates, 10 to
+     * 200); a resumed run continues up to this one.
+     */
     public Training epochs(int count) {
         this.epochs = count;
         return this;
@@ -316,7 +342,7 @@ public final class Training {
         if (test != null) {
             checkTestData();
         }
-        Network initial = from != null ? from.network() : Network.initialize(architecture(), seed);
+        Network initial = from != null ? from.network() : Network.initialize(checkHeap(architecture()), seed);
         Architecture arch = initial.architecture();
         if (arch.inputs() != data.features() || arch.outputs() != data.targetWidth()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -324,17 +350,18 @@ public final class Training {
                     + arch.inputs() + " inputs and has " + arch.outputs() + " outputs"
                     + (data.features() == arch.inputs() + 1 ? " (is the label column counted as a feature?)" : ""));
         }
-        TrainingOptions options = new TrainingOptions(batch, reduction, l2,
-                resume != null ? resume.optimizer() : optimizer, seed, order);
-        TrainingRun.Settings settings = new TrainingRun.Settings(epochs, schedule, patience, checkpoint,
-                checkpointEvery, checkpointSteps, checkpointSeconds);
         Path checkpointFolder = checkpoint == null ? null : checkpoint.toAbsolutePath().getParent();
         if (checkpointFolder != null && !Files.isDirectory(checkpointFolder)) {
             throw new SettingException("checkpoint", checkpoint + ": the folder " + checkpointFolder
                     + " does not exist; create it first");
         }
-
         int holdOut = validationRows();
+        RunLength sized = RunLength.forRows(data.size() - holdOut);
+        TrainingOptions options = new TrainingOptions(batch != null ? batch : sized.batch(), reduction, l2,
+                resume != null ? resume.optimizer() : optimizer, seed, order);
+        TrainingRun.Settings settings = new TrainingRun.Settings(epochs != null ? epochs : sized.epochs(), schedule,
+                patience, checkpoint, checkpointEvery, checkpointSteps, checkpointSeconds);
+
         Dataset trainRaw = data;
         Dataset validationRaw = null;
         if (holdOut > 0) {
@@ -348,8 +375,30 @@ public final class Training {
                 ? store.statistics().orElse(null) : null;
         Scaling fitted = from != null ? from.scaling() : scaling != null ? scaling
                 : stored != null ? Scaling.standardize(stored.mean(), stored.std()) : Scaling.standardize(trainRaw);
-        return new Plan(this, fitted.applyTo(trainRaw), validationRaw == null ? null : fitted.applyTo(validationRaw),
-                fitted, stored, initial, options, settings);
+        Scaling targets = from != null ? from.targetScaling() : data.classes() == 0 && standardizeTargets
+                ? Scaling.standardizeTargets(trainRaw) : Scaling.NONE;
+        Model model = from != null ? from : new Model(initial, fitted, data.classes(), targets,
+                data.featureNames(), data.classNames());
+        return new Plan(this, targets.applyToTargets(fitted.applyTo(trainRaw)), validationRaw == null ? null
+                : targets.applyToTargets(fitted.applyTo(validationRaw)), model, stored, options, settings,
+                batch == null || epochs == null);
+    }
+
+    /**
+     * Refuses, before anything is allocated, a network whose training cannot fit the heap: what it
+     * would need and the limit, rather than an OutOfMemoryError minutes later.
+     */
+    private static Architecture checkHeap(Architecture arch) {
+        long needed = arch.parameterCount() * Float.BYTES * PARAMETER_COPIES;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap) {
+            throw new SettingException(HEAP, String.format(Locale.ROOT, "the network %s has %,d parameters; training "
+                    + "it needs about %,d MB of heap (%d copies of 4 bytes each: weights, gradients, optimizer state), "
+                    + "and this JVM's heap holds at most %,d MB. Start it with -Xmx%dg, if the machine has the "
+                    + "memory, or make the layers narrower", arch.sizes(), arch.parameterCount(), needed >> 20,
+                    PARAMETER_COPIES, heap >> 20, (needed >> 30) + 2));
+        }
+        return arch;
     }
 
     private void checkTestData() {
@@ -395,8 +444,8 @@ public final class Training {
     private int validationRows() {
         int rows = validationFraction > 0 ? (int) Math.round(validationFraction * data.size()) : validationRows;
         if (rows >= data.size()) {
-            throw new SettingException("validation", (validationFraction > 0 ? validationFraction : rows)
-                    + " does not leave training rows out of " + data.size());
+            String asked = validationFraction > 0 ? Double.toString(validationFraction) : Integer.toString(rows);
+            throw new SettingException("validation", asked + " does not leave training rows out of " + data.size());
         }
         return rows;
     }
@@ -409,26 +458,26 @@ public final class Training {
         private final Training setup;
         private final Dataset training;
         private final Dataset validation;
-        private final Scaling scaling;
+        private final Model initial;
         private final StoreDataset.Statistics storeStatistics;
-        private final Network initial;
         private final TrainingOptions options;
         private final TrainingRun.Settings settings;
+        private final boolean sizedToData;
 
-        private Plan(Training setup, Dataset training, Dataset validation, Scaling scaling,
-                     StoreDataset.Statistics storeStatistics, Network initial, TrainingOptions options,
-                     TrainingRun.Settings settings) {
+        private Plan(Training setup, Dataset training, Dataset validation, Model initial,
+                     StoreDataset.Statistics storeStatistics, TrainingOptions options, TrainingRun.Settings settings,
+                     boolean sizedToData) {
             this.setup = setup;
             this.training = training;
             this.validation = validation;
-            this.scaling = scaling;
-            this.storeStatistics = storeStatistics;
             this.initial = initial;
+            this.storeStatistics = storeStatistics;
             this.options = options;
             this.settings = settings;
+            this.sizedToData = sizedToData;
         }
 
-        /** The training rows, scaled. */
+        /** The training rows, scaled (their features, and regression targets when they are standardised). */
         public Dataset training() {
             return training;
         }
@@ -445,7 +494,22 @@ public final class Training {
 
         /** The feature scaling, fitted on the training rows (or the model's, or the checkpoint's). */
         public Scaling scaling() {
-            return scaling;
+            return initial.scaling();
+        }
+
+        /** The regression targets' scaling, fitted on the training rows ({@link Scaling#NONE} for classes). */
+        public Scaling targetScaling() {
+            return initial.targetScaling();
+        }
+
+        /** Whether the batch or the epochs were left to {@link RunLength}, sized to the training rows. */
+        public boolean sizedToData() {
+            return sizedToData;
+        }
+
+        /** The model a run of this plan makes of {@code network}: with this plan's scaling, classes and names. */
+        public Model model(Network network) {
+            return initial.withNetwork(network);
         }
 
         /** The store's statistics the scaling came from, when it did (all its rows); null otherwise. */
@@ -455,16 +519,21 @@ public final class Training {
 
         /** The network the run starts from: new, the model's, or (resuming) the checkpoint's start network. */
         public Network initial() {
-            return initial;
+            return initial.network();
         }
 
         public Architecture architecture() {
-            return initial.architecture();
+            return initial.network().architecture();
         }
 
         /** Classes of the data (0 for regression). */
         public int classes() {
             return setup.data.classes();
+        }
+
+        /** The classes' names by index, when the data name them; else empty. */
+        public List<String> classNames() {
+            return initial.classNames();
         }
 
         public TrainingOptions options() {
@@ -496,10 +565,10 @@ public final class Training {
             if (setup.test != null) {
                 try (DeviceNetwork net = new DeviceNetwork(backend, result.network(),
                         Math.min(1024, setup.test.size()))) {
-                    tested = Evaluator.evaluate(net, scaling.applyTo(setup.test));
+                    tested = Evaluator.evaluate(net, scaling().applyTo(setup.test), targetScaling(), rows -> { });
                 }
             }
-            return new Outcome(new Model(result.network(), scaling, classes()), result, tested);
+            return new Outcome(model(result.network()), result, tested);
         }
     }
 

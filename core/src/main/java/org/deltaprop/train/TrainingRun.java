@@ -2,8 +2,6 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.data.Dataset;
-import org.deltaprop.data.Scaling;
-import org.deltaprop.io.Model;
 import org.deltaprop.nn.Network;
 
 import java.io.IOException;
@@ -36,7 +34,7 @@ public final class TrainingRun {
                 throw new SettingException("epochs", epochs + ": give at least 1");
             }
             if (patience < 0 || checkpointEvery < 0 || checkpointSteps < 0 || !(checkpointSeconds >= 0)) {
-                throw new SettingException(patience < 0 ? "patience" : "checkpoint", "takes numbers ≥ 0 (0: off), got "
+                throw new SettingException(patience < 0 ? "patience" : "checkpoint", "must be ≥ 0 (0: off), got "
                         + (patience < 0 ? patience : checkpointEvery + " epochs, " + checkpointSteps + " steps, "
                         + checkpointSeconds + " seconds"));
             }
@@ -77,19 +75,24 @@ public final class TrainingRun {
         Settings settings = plan.settings();
         Dataset training = plan.training();
         Dataset validation = plan.validation();
-        Scaling scaling = plan.scaling();
-        int classes = plan.classes();
         Checkpoint resume = plan.resumed();
         Listener listener = plan.listener();
         if (settings.patience() > 0 && validation == null) {
-            throw new SettingException("patience", "(early stopping) needs validation rows to watch");
+            throw new SettingException("patience", settings.patience() + ": early stopping needs validation rows; "
+                    + "hold some out");
         }
         Network start = resume != null ? resume.network() : plan.initial();
         int firstEpoch = resume != null ? resume.epoch() + 1 : 1;
         Trainer.Progress from = resume != null ? resume.progress() : null;
-        if (firstEpoch > settings.epochs()) {
+        if (firstEpoch > settings.epochs() + 1) {
             throw new SettingException("epochs", settings.epochs() + ": the checkpoint is already at epoch "
-                    + resume.epoch() + "; ask for more epochs to continue");
+                    + resume.epoch() + "; ask for " + resume.epoch() + " or more epochs");
+        }
+        if (firstEpoch == settings.epochs() + 1) {
+            // The run ended and was checkpointed, and its process died before saving the model (or the
+            // user asks for it again): the checkpoint already holds the result, with no epoch to train.
+            Network kept = settings.patience() > 0 && resume.best() != null ? resume.best() : resume.network();
+            return new Result(kept, List.of(), false, resume.bestEpoch(), 0);
         }
         List<EpochReport> history = new ArrayList<>();
         double bestLoss = resume != null ? resume.bestValidationLoss() : Double.POSITIVE_INFINITY;
@@ -109,7 +112,7 @@ public final class TrainingRun {
                 resume.restoreInto(trainer, plan.resumeFile());
             }
             MidEpochCheckpoints midEpoch = settings.checkpointsWithinEpochs()
-                    ? new MidEpochCheckpoints(settings, trainer, scaling, classes) : null;
+                    ? new MidEpochCheckpoints(settings, trainer, plan) : null;
             for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
                 listener.epochStarted(epoch, settings.epochs(), training.size());
                 if (midEpoch != null) {
@@ -145,7 +148,7 @@ public final class TrainingRun {
                 boolean checkpointDue = settings.checkpoint() != null && (epoch == settings.epochs() || stop
                         || (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0));
                 if (checkpointDue) {
-                    Checkpoint.write(settings.checkpoint(), trainer, new Model(current, scaling, classes), epoch,
+                    Checkpoint.write(settings.checkpoint(), trainer, plan.model(current), epoch,
                             bestLoss, bestEpoch, best == current ? null : best);
                     lastGoodCheckpoint = epoch;
                 }
@@ -167,19 +170,17 @@ public final class TrainingRun {
     private static final class MidEpochCheckpoints {
         private final Settings settings;
         private final Trainer trainer;
-        private final Scaling scaling;
-        private final int classes;
+        private final Training.Plan plan;
         private long steps;
         private long lastTime = System.nanoTime();
         private double bestLoss;
         private int bestEpoch;
         private Network best;
 
-        MidEpochCheckpoints(Settings settings, Trainer trainer, Scaling scaling, int classes) {
+        MidEpochCheckpoints(Settings settings, Trainer trainer, Training.Plan plan) {
             this.settings = settings;
             this.trainer = trainer;
-            this.scaling = scaling;
-            this.classes = classes;
+            this.plan = plan;
         }
 
         void bestSoFar(double loss, int epoch, Network network) {
@@ -201,7 +202,7 @@ public final class TrainingRun {
                 return;
             }
             Network current = trainer.network();
-            Checkpoint.write(settings.checkpoint(), trainer, new Model(current, scaling, classes), epoch - 1, bestLoss,
+            Checkpoint.write(settings.checkpoint(), trainer, plan.model(current), epoch - 1, bestLoss,
                     bestEpoch, best, progress);
             lastTime = System.nanoTime();
         }

@@ -5,6 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,8 @@ class CsvReaderFuzzTest {
     @FuzzTest
     void readsCsvOrRejectsIt(FuzzedDataProvider data) throws IOException {
         CsvReader.Options options = new CsvReader.Options(data.pickValue(CsvReader.Header.values()),
-                data.pickValue(LABEL_COLUMNS), data.consumeInt(0, 3), data.consumeInt(0, 4), data.consumeBoolean());
+                data.pickValue(Delimiter.values()), data.pickValue(LABEL_COLUMNS), data.consumeInt(0, 3),
+                data.consumeInt(0, 1), data.consumeInt(0, 4), List.of(), data.consumeBoolean());
         Path file = FuzzFiles.write("input.csv", data.consumeRemainingAsBytes());
         ArrayDataset dataset;
         try {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -51,7 +53,7 @@ class CsvReaderTest {
         float[][] whole = all(CsvReader.read(file, CsvReader.Options.classification()));
         for (CsvReader.Options options : new CsvReader.Options[] {
                 CsvReader.Options.classification().withClasses(3),
-                new CsvReader.Options(CsvReader.Header.AUTO, "label", 0, 0, false)}) {
+                CsvReader.Options.classification().withLabelColumn("label").featuresOnly()}) {
             boolean labelled = options.targetsPresent();
             float[] x = new float[25 * 2];
             float[] t = new float[25 * 3];
@@ -102,7 +104,7 @@ class CsvReaderTest {
     @Test
     void regressionTargets() throws IOException {
         ArrayDataset d = CsvReader.read(csv("x,y1,y2\n1,2,3\n4,5,6\n"),
-                new CsvReader.Options(CsvReader.Header.AUTO, null, 2, 0, true));
+                CsvReader.Options.classification().withTargets(2));
         assertEquals(1, d.features());
         assertEquals(2, d.targetWidth());
         assertArrayEquals(new float[] {2, 3, 5, 6}, all(d)[1]);
@@ -142,19 +144,149 @@ class CsvReaderTest {
         e = assertThrows(BadDataException.class,
                 () -> CsvReader.read(outOfRange, CsvReader.Options.classification().withClasses(3)));
         assertTrue(e.getMessage().contains(":2:3: label 7 is out of range: there are 3 classes (0..2)"), e.getMessage());
-        Path named = csv("1,2,cat\n3,4,dog\n");
-        e = assertThrows(BadDataException.class, () -> CsvReader.read(named, CsvReader.Options.classification()));
-        assertTrue(e.getMessage().contains("map class names to numbers"), e.getMessage());
+        Path mixed = csv("1,2,0\n3,4,dog\n");
+        e = assertThrows(BadDataException.class, () -> CsvReader.read(mixed, CsvReader.Options.classification()));
+        assertTrue(e.getMessage().contains(":2:3: label 'dog' is a name, but the label on line 1 is a number")
+                && e.getMessage().contains("--label-column"), e.getMessage());
+    }
+
+    @Test
+    void aFractionalLabelSuggestsTheLabelColumnOrTargets() throws IOException {
+        Path fractional = csv("a,b,c\n0,1,0.3\n1,0,0.7\n");
+        BadDataException e = assertThrows(BadDataException.class, () -> CsvReader.read(fractional, CsvReader.Options.classification()));
+        assertTrue(e.getMessage().contains(":2:3: label '0.3' is not a class number")
+                && e.getMessage().contains("is c the class column? Name the class column with --label-column")
+                && e.getMessage().contains("--targets 1"), e.getMessage());
+    }
+
+    @Test
+    void classNamesAreNumberedInOrderOfFirstAppearance() throws IOException {
+        Path file = csv("a,b,species\n1,2,setosa\n3,4,virginica\n5,6,setosa\n");
+        ArrayDataset d = CsvReader.read(file, CsvReader.Options.classification());
+        assertEquals(2, d.classes());
+        assertEquals(List.of("setosa", "virginica"), d.classNames());
+        assertEquals(List.of(0, 1, 0), List.of(d.label(0), d.label(1), d.label(2)));
+        assertEquals(List.of("a", "b"), d.featureNames());
+
+        // A model's names fix the numbering, whatever order the rows come in.
+        ArrayDataset fixed = CsvReader.read(file, CsvReader.Options.classification()
+                .withClasses(3, List.of("versicolor", "virginica", "setosa")));
+        assertEquals(List.of(2, 1, 2), List.of(fixed.label(0), fixed.label(1), fixed.label(2)));
+        BadDataException e = assertThrows(BadDataException.class, () -> CsvReader.read(file,
+                CsvReader.Options.classification().withClasses(2, List.of("virginica", "versicolor"))));
+        assertTrue(e.getMessage().contains(":2:3: class 'setosa' is not one of the 2 classes (virginica, versicolor)"),
+                e.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstField() throws IOException {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        Path headerless = Files.write(dir.resolve("bom.csv"), concat(bom, "1,2,0\n3,4,1\n"));
+        ArrayDataset d = CsvReader.read(headerless, CsvReader.Options.classification());
+        assertEquals(2, d.size(), "the first row is data, not a header");
+        assertArrayEquals(new float[] {1, 2, 3, 4}, all(d)[0]);
+        Path named = Files.write(dir.resolve("bom-header.csv"), concat(bom, "species,x\nsetosa,1\nvirginica,2\n"));
+        ArrayDataset n = CsvReader.read(named, CsvReader.Options.classification().withLabelColumn("species"));
+        assertEquals(List.of("setosa", "virginica"), n.classNames());
+        assertEquals(List.of("x"), n.featureNames());
+    }
+
+    private static byte[] concat(byte[] head, String text) {
+        byte[] tail = text.getBytes(StandardCharsets.UTF_8);
+        byte[] all = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    @Test
+    void theDelimiterIsSniffedOrTold() throws IOException {
+        ArrayDataset comma = CsvReader.read(csv("u,v,label\n1.5,2,0\n3,-4,1\n"), CsvReader.Options.classification());
+        for (String text : List.of("u;v;label\n1.5;2;0\n3;-4;1\n", "u\tv\tlabel\n1.5\t2\t0\n3\t-4\t1\n",
+                "  u    v  label\n1.5  2    0\n3   -4    1\n")) {
+            ArrayDataset d = CsvReader.read(csv(text), CsvReader.Options.classification());
+            assertArrayEquals(all(comma)[0], all(d)[0], text);
+            assertArrayEquals(all(comma)[1], all(d)[1], text);
+            assertEquals(List.of("u", "v"), d.featureNames(), text);
+        }
+        // Told: a semicolon file read with commas is one column.
+        BadDataException e = assertThrows(BadDataException.class, () -> CsvReader.read(csv("1;2;0\n3;4;1\n"),
+                CsvReader.Options.classification().withDelimiter(Delimiter.COMMA)));
+        assertTrue(e.getMessage().contains("has no feature columns"), e.getMessage());
+        e = assertThrows(BadDataException.class, () -> CsvReader.read(csv("1|2|0\n3|4|1\n"),
+                CsvReader.Options.classification()));
+        assertTrue(e.getMessage().contains("give --delimiter"), e.getMessage());
+    }
+
+    @Test
+    void decimalCommasAreRefusedWithTheFix() throws IOException {
+        Path file = csv("sepal;petal;class\n5,1;3,5;setosa\n4,9;3,0;setosa\n");
+        BadDataException e = assertThrows(BadDataException.class,
+                () -> CsvReader.read(file, CsvReader.Options.classification()));
+        assertEquals(file + ":2:1: '5,1' has a decimal comma; numbers must be written with a decimal point (5.1): "
+                + "export the file with a point as the decimal separator, or replace the commas in the numbers",
+                e.getMessage());
+    }
+
+    @Test
+    void aHeaderOfColumnNumbersIsAHeader() throws IOException {
+        ArrayDataset d = CsvReader.read(csv("0,1,2\n5,6,0\n7,8,1\n"), CsvReader.Options.classification());
+        assertEquals(2, d.size(), "pandas' 0,1,2 names the columns");
+        assertEquals(List.of("0", "1"), d.featureNames());
+        assertEquals(3, CsvReader.read(csv("0,1,1\n5,6,0\n7,8,1\n"), CsvReader.Options.classification()).size(),
+                "0,1,1 is data");
+    }
+
+    @Test
+    void implausibleLabelsAreRefusedWithTheFix() throws IOException {
+        Path fromOne = csv("a,label\n1,1\n2,2\n3,3\n4,1\n");
+        BadDataException e = assertThrows(BadDataException.class,
+                () -> CsvReader.read(fromOne, CsvReader.Options.classification()));
+        assertTrue(e.getMessage().contains("no row has class 0 (labels of label run 1..3, 3 distinct)")
+                && e.getMessage().contains("add --label-offset 1"), e.getMessage());
+        ArrayDataset shifted = CsvReader.read(fromOne, CsvReader.Options.classification().withLabelOffset(1));
+        assertEquals(3, shifted.classes());
+        assertEquals(List.of(0, 1, 2, 0), List.of(shifted.label(0), shifted.label(1), shifted.label(2),
+                shifted.label(3)));
+
+        Path gap = csv("a,label\n1,0\n2,2\n3,0\n");
+        e = assertThrows(BadDataException.class, () -> CsvReader.read(gap, CsvReader.Options.classification()));
+        assertTrue(e.getMessage().contains("no row has class 1") && e.getMessage().contains("--targets 1"),
+                e.getMessage());
+
+        // 11 distinct values in 100 rows: more than a tenth of the rows, and more than a few classes.
+        StringBuilder many = new StringBuilder("a,price\n");
+        for (int i = 0; i < 100; i++) {
+            many.append(i).append(',').append(i % 11).append('\n');
+        }
+        Path manyClasses = csv(many.toString());
+        e = assertThrows(BadDataException.class, () -> CsvReader.read(manyClasses, CsvReader.Options.classification()));
+        assertTrue(e.getMessage().contains("price has 11 classes in 100 rows, more than a tenth of the rows")
+                && e.getMessage().contains("--targets 1"), e.getMessage());
+        assertEquals(11, CsvReader.read(csv(many.toString().replace("a,price\n", "a,price\n" + "0,0\n".repeat(10))),
+                CsvReader.Options.classification()).classes(), "11 classes in 110 rows are plausible");
+    }
+
+    @Test
+    void oneRegressionTargetCanBeNamed() throws IOException {
+        Path file = csv("price,rooms,area\n100.5,3,70\n80,2,50\n");
+        ArrayDataset d = CsvReader.read(file, CsvReader.Options.classification().withTargets(1)
+                .withLabelColumn("price"));
+        assertEquals(List.of("rooms", "area"), d.featureNames());
+        assertArrayEquals(new float[] {3, 70, 2, 50}, all(d)[0]);
+        assertArrayEquals(new float[] {100.5f, 80}, all(d)[1]);
+        BadDataException e = assertThrows(BadDataException.class, () -> CsvReader.read(file,
+                CsvReader.Options.classification().withTargets(2).withLabelColumn("price")));
+        assertTrue(e.getMessage().contains("--label-column names one target column"), e.getMessage());
     }
 
     @Test
     void headerDetection() throws IOException {
-        assertEquals(1, CsvReader.read(csv("x,y,label\n1,2,0\n"), CsvReader.Options.classification()).size());
+        assertEquals(2, CsvReader.read(csv("u,v,label\n1,2,0\n3,4,1\n"), CsvReader.Options.classification()).size());
         BadDataException e = assertThrows(BadDataException.class,
                 () -> CsvReader.read(csv("1,x,0\n2,y,1\n"), CsvReader.Options.classification()));
         assertTrue(e.getMessage().contains(":1:2: 'x' is not a number"), "text in both lines is data: " + e.getMessage());
         e = assertThrows(BadDataException.class, () -> CsvReader.read(csv("a,b,c\n1,2,0\n"),
-                new CsvReader.Options(CsvReader.Header.NO, null, 0, 0, true)));
+                CsvReader.Options.classification().withHeader(CsvReader.Header.NO)));
         assertTrue(e.getMessage().contains(":1:1: 'a' is not a number"), "--header no: " + e.getMessage());
     }
 
@@ -162,7 +294,7 @@ class CsvReaderTest {
     void unknownLabelColumnListsTheHeader() throws IOException {
         Path file = csv("a,b,c\n1,2,0\n");
         BadDataException e = assertThrows(BadDataException.class, () -> CsvReader.read(file,
-                new CsvReader.Options(CsvReader.Header.AUTO, "species", 0, 0, true)));
+                CsvReader.Options.classification().withLabelColumn("species")));
         assertTrue(e.getMessage().contains("has no column 'species'") && e.getMessage().contains("a, b, c"),
                 e.getMessage());
     }
@@ -170,7 +302,7 @@ class CsvReaderTest {
     @Test
     void featuresOnlyDropsANamedLabelColumn() throws IOException {
         ArrayDataset d = CsvReader.read(csv("label,a,b\n3,1,2\n"),
-                new CsvReader.Options(CsvReader.Header.AUTO, "label", 0, 0, false));
+                CsvReader.Options.classification().withLabelColumn("label").featuresOnly());
         assertEquals(2, d.features());
         assertEquals(0, d.targetWidth());
         ArrayDataset plain = CsvReader.read(csv("1,2\n3,4\n"), CsvReader.Options.classification().featuresOnly());

@@ -30,8 +30,12 @@ class CsvScannerTest {
 
     /** Each record as "line: field|field|...". */
     private static List<String> records(String text, int step) throws Exception {
+        return records(text, step, Delimiter.COMMA);
+    }
+
+    private static List<String> records(String text, int step, Delimiter delimiter) throws Exception {
         List<String> out = new ArrayList<>();
-        try (CsvScanner s = new CsvScanner(trickle(text.getBytes(StandardCharsets.UTF_8), step))) {
+        try (CsvScanner s = new CsvScanner(trickle(text.getBytes(StandardCharsets.UTF_8), step), delimiter)) {
             while (s.next()) {
                 StringBuilder r = new StringBuilder().append(s.line()).append(':');
                 for (int i = 0; i < s.fields(); i++) {
@@ -58,6 +62,20 @@ class CsvScannerTest {
         assertEquals(List.of(), records("", 1));
         assertEquals(List.of(), records("\n\n", 1));
         assertEquals(List.of("1: "), records("\"\"\n", 1), "a quoted empty field is a record, not an empty line");
+    }
+
+    @Test
+    void otherDelimitersSplitTheSameRecords() throws Exception {
+        for (int step : new int[] {1, 2, 5, 1 << 20}) {
+            assertEquals(List.of("1: 1,5|a;b|", "2: 3||4"), records("1,5;\"a;b\";\n3;;4\n", step, Delimiter.SEMICOLON),
+                    "semicolons, reads of " + step);
+            assertEquals(List.of("1: a b|c", "2: 1||2"), records("a b\tc\n1\t\t2\n", step, Delimiter.TAB),
+                    "tabs, reads of " + step);
+            // Runs of blanks are one separator; blanks that start or end a line are no field.
+            assertEquals(List.of("1: x|y|label", "2: 1.5|-2|0", "4: 3|4|1"),
+                    records("x  y\tlabel\n  1.5 \t -2   0  \n   \n3 4 1", step, Delimiter.WHITESPACE),
+                    "whitespace, reads of " + step);
+        }
     }
 
     @Test

@@ -41,6 +41,17 @@ class IdxReaderTest {
 
         ArrayDataset data = DataFiles.load(images, null, CsvReader.Options.classification(), 0);
         assertEquals(10, data.classes(), "classes inferred as max label + 1");
+
+        // A stray label far above the rest would make classes that no row has.
+        Files.write(labels, gzip(idx(new int[] {3}, new byte[] {0, (byte) 200, 1})));
+        BadDataException e = assertThrows(BadDataException.class,
+                () -> DataFiles.load(images, null, CsvReader.Options.classification(), 0));
+        assertTrue(e.getMessage().startsWith(labels + ": label 200 (row 2) makes 201 classes, but 198 of them "
+                + "(the first: 2) have no row"), e.getMessage());
+        // Where the classes are known (a model's, in eval), the labels are checked against them instead.
+        e = assertThrows(BadDataException.class,
+                () -> DataFiles.load(images, null, CsvReader.Options.classification(), 10));
+        assertTrue(e.getMessage().contains("out of range for 10 classes"), e.getMessage());
     }
 
     @Test
@@ -82,7 +93,13 @@ class IdxReaderTest {
     void notIdxAndExtraBytesAreCorrupt() throws IOException {
         Path text = Files.writeString(dir.resolve("notes.idx"), "hello, world");
         BadDataException e = assertThrows(BadDataException.class, () -> IdxReader.readRows(text));
-        assertTrue(e.getMessage().contains("is not an IDX file"), e.getMessage());
+        assertTrue(e.getMessage().contains("has a bad IDX magic number 68 65 6c 6c"), e.getMessage());
+        // Binary data with a damaged magic number is read as IDX and says so, not taken for CSV.
+        byte[] damaged = idx(new int[] {2, 2}, new byte[4]);
+        damaged[1] = 1;
+        Path bad = Files.write(dir.resolve("damaged-images"), damaged);
+        e = assertThrows(BadDataException.class, () -> DataFiles.load(bad, bad, CsvReader.Options.classification(), 0));
+        assertTrue(e.getMessage().contains("has a bad IDX magic number 00 01 08 02"), e.getMessage());
         byte[] extra = Arrays.copyOf(idx(new int[] {2, 2}, new byte[4]), 8 + 8 + 4 + 3);
         Path trailing = Files.write(dir.resolve("trailing"), extra);
         e = assertThrows(BadDataException.class, () -> IdxReader.readRows(trailing));

@@ -32,6 +32,24 @@ class ScalingTest {
         assertNotEquals(s, Scaling.divideBy(255));
     }
 
+    /** Targets 100, 200, 300, 400 (mean 250, deviation √12500) are standardised for training and come back exactly. */
+    @Test
+    void targetsAreStandardisedAndInvertedBack() {
+        ArrayDataset data = ArrayDataset.regression(new float[] {1, 2, 3, 4}, 1, new float[] {100, 200, 300, 400}, 1);
+        Scaling s = Scaling.standardizeTargets(data);
+        Dataset scaled = s.applyToTargets(data);
+        float[] x = new float[4];
+        float[] t = new float[4];
+        scaled.gather(new int[] {0, 1, 2, 3}, 0, 4, x, t);
+        double std = Math.sqrt(12500);
+        assertArrayEquals(new float[] {(float) (-150 / std), (float) (-50 / std), (float) (50 / std),
+                (float) (150 / std)}, t, 1e-6f);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, x, "the features are left alone");
+        s.invert(t, 4, 1);
+        assertArrayEquals(new float[] {100, 200, 300, 400}, t, 1e-3f);
+        assertThrows(IllegalArgumentException.class, () -> Scaling.standardizeTargets(DATA), "classes are not scaled");
+    }
+
     @Test
     void division() {
         assertArrayEquals(new float[] {0.1f, 1, 0.3f, 1, 0.5f, 1}, features(Scaling.divideBy(10).applyTo(DATA)), 1e-7f);

@@ -55,6 +55,30 @@ class ModelFileTest {
         assertEquals(0, headerLength % 8);
     }
 
+    /** Names and the target scaling survive the file; a file with scaled targets has a format older readers refuse. */
+    @Test
+    void namesAndTargetScalingRoundTrip() throws IOException {
+        Architecture regression = Architecture.of("2-3-1", Loss.HALF_SUM_OF_SQUARES, Activation.TANH,
+                Activation.IDENTITY);
+        Scaling targets = Scaling.standardize(new double[] {150}, new double[] {75});
+        Path file = dir.resolve("r.safetensors");
+        ModelFile.write(file, new Model(Network.initialize(regression, 1), Scaling.NONE, 0, targets,
+                List.of("bmi", "age, in years"), List.of()));
+        Model back = ModelFile.read(file);
+        assertEquals(targets, back.targetScaling());
+        assertEquals(List.of("bmi", "age, in years"), back.featureNames());
+        assertEquals(ModelFile.FORMAT_WITH_TARGET_SCALING, SafeTensors.read(file).metadata().get("format"));
+
+        Path classes = dir.resolve("c.safetensors");
+        ModelFile.write(classes, new Model(Network.initialize(ARCH, 3), Scaling.NONE, 3, Scaling.NONE, List.of(),
+                List.of("setosa", "versicolor", "virginica")));
+        Model named = ModelFile.read(classes);
+        assertEquals(List.of("setosa", "versicolor", "virginica"), named.classNames());
+        assertEquals("virginica", named.className(2));
+        assertEquals("2", ModelFile.read(saved()).className(2), "without names, the number");
+        assertEquals(ModelFile.FORMAT, SafeTensors.read(classes).metadata().get("format"));
+    }
+
     /**
      * Dropout is a parameter-free module index, as in nn.Sequential(Linear, ReLU, Dropout, Linear,
      * Tanh, Linear): the Linears sit at 0, 3 and 5.
@@ -101,6 +125,18 @@ class ModelFileTest {
         e = assertThrows(BadDataException.class, () -> ModelFile.read(broken));
         assertTrue(e.getMessage().contains("not valid JSON") || e.getMessage().contains("not a JSON object"),
                 e.getMessage());
+    }
+
+    /** A shape whose product overflows a long (2⁶² × 4 wraps to 0) is corrupt, not an empty tensor. */
+    @Test
+    void shapeOverflowingALongIsCorrupt() throws IOException {
+        byte[] header = "{\"t\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,0]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuffer file = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+        file.putLong(header.length).put(header);
+        Path wrapped = Files.write(dir.resolve("wrapped.safetensors"), file.array());
+        BadDataException e = assertThrows(BadDataException.class, () -> SafeTensors.read(wrapped));
+        assertTrue(e.getMessage().contains("header entry t is malformed"), e.getMessage());
     }
 
     /**
@@ -155,7 +191,7 @@ class ModelFileTest {
             out.write(new byte[100]);
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals("cannot write " + file + ": disk full", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
         try (var listing = Files.list(dir)) {
             assertFalse(listing.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temp file left behind");

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,8 +54,9 @@ class TrainingTest {
         Training.Plan classes = Training.on(blobs(30, 1)).prepare();
         assertEquals("2-256-128-3 [relu, relu, softmax], loss cce", classes.architecture().toString());
         assertEquals(Optimizers.create("adam"), classes.options().optimizer());
-        assertEquals(128, classes.options().batchSize());
-        assertEquals(10, classes.settings().epochs());
+        assertEquals(RunLength.forRows(30), new RunLength(classes.options().batchSize(), classes.settings().epochs()),
+                "sized to the 30 training rows");
+        assertTrue(classes.sizedToData());
         assertEquals(Schedule.COSINE, classes.settings().schedule());
         assertEquals(Scaling.Kind.STANDARDIZE, classes.scaling().kind());
         assertNull(classes.validation());
@@ -62,6 +64,10 @@ class TrainingTest {
         Dataset values = ArrayDataset.regression(new float[] {1, 2, 3, 4}, 1, new float[] {2, 4, 6, 8}, 1);
         Training.Plan regression = Training.on(values).hidden(4).prepare();
         assertEquals("1-4-1 [relu, identity], loss half-sse", regression.architecture().toString());
+        assertEquals(Scaling.Kind.STANDARDIZE, regression.targetScaling().kind(), "targets standardised by default");
+        assertEquals(Scaling.Kind.NONE, classes.targetScaling().kind());
+        assertEquals(Scaling.Kind.NONE, Training.on(values).standardizeTargets(false).prepare().targetScaling().kind());
+        assertFalse(Training.on(values).batch(2).epochs(3).prepare().sizedToData());
         assertEquals(Activation.SIGMOID, Training.on(blobs(30, 1)).loss(Loss.BINARY_CROSS_ENTROPY).prepare()
                 .architecture().outputActivation());
     }
@@ -80,8 +86,8 @@ class TrainingTest {
     @Test
     void settingsThatCannotWorkNameTheSetting() throws IOException {
         ArrayDataset data = blobs(40, 3);
-        assertEquals("validation", assertThrows(SettingException.class,
-                () -> Training.on(data).validationRows(40).prepare()).setting());
+        assertEquals("validation 40 does not leave training rows out of 40", assertThrows(SettingException.class,
+                () -> Training.on(data).validationRows(40).prepare()).getMessage());
         assertEquals("dropout", assertThrows(SettingException.class,
                 () -> Training.on(data).dropout(1).prepare()).setting());
         assertEquals("activation", assertThrows(SettingException.class,

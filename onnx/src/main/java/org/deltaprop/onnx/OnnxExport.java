@@ -30,7 +30,8 @@ import java.util.List;
  * feature scaling ({@code Mul} by 1/divisor, or {@code Sub} mean then {@code Mul} 1/std, in
  * float as {@link Scaling#apply} does); per dense layer a {@code Gemm} (Sʰ = Xʰ⁻¹·Wʰᵀ + bʰ, the
  * weights in {@code nn.Linear} layout) and its activation; dropout layers are left out, as in
- * prediction. It writes {@value #OUTPUT} (batch × nᴸ: the output layer's values, probabilities
+ * prediction; for a regression model trained on standardised targets, {@code Div} by 1/std and
+ * {@code Add} the mean, back to the targets' units as {@link Scaling#invert} does. It writes {@value #OUTPUT} (batch × nᴸ: the output layer's values, probabilities
  * under softmax or sigmoid outputs) and, for a classifier, {@value #CLASS} (batch, int64:
  * the arg-max, the first on ties as in {@code deltaprop predict}).
  *
@@ -66,13 +67,17 @@ public final class OnnxExport {
         Architecture arch = network.architecture();
         Graph graph = new Graph();
         String x = scaling(graph, model.scaling(), arch.inputs());
+        boolean targetsScaled = model.targetScaling().kind() != Scaling.Kind.NONE;
         for (int h = 1; h <= arch.depth(); h++) {
             String layer = "dense" + h;
             graph.initializer(layer + ".weight", network.weights(h), arch.units(h), arch.units(h - 1));
             graph.initializer(layer + ".bias", network.bias(h), arch.units(h));
             String s = graph.node("Gemm", layer + "/S", x, layer + ".weight", layer + ".bias")
                     .addAttribute(intAttribute("transB", 1)).getOutput(0);
-            x = activation(graph, arch.activation(h), s, h == arch.depth() ? OUTPUT : layer + "/X");
+            x = activation(graph, arch.activation(h), s, h == arch.depth() && !targetsScaled ? OUTPUT : layer + "/X");
+        }
+        if (targetsScaled) {
+            targetUnits(graph, model.targetScaling(), x, arch.outputs());
         }
         GraphProto.Builder g = graph.builder.setName("deltaprop " + arch.sizes())
                 .addInput(floatMatrix(INPUT, arch.inputs(), "raw features, unscaled"))
@@ -97,6 +102,17 @@ public final class OnnxExport {
                 .addMetadataProps(property("classes", Integer.toString(model.classes())))
                 .setGraph(g)
                 .build();
+    }
+
+    /** The nodes that take the network's outputs {@code y} back to the targets' units, into {@link #OUTPUT}. */
+    private static void targetUnits(Graph graph, Scaling targets, String y, int outputs) {
+        if (targets.kind() != Scaling.Kind.STANDARDIZE) {
+            throw new IllegalArgumentException("targets scaled by " + targets + " cannot be exported");
+        }
+        graph.initializer("target_scaling.inverse_std", targets.inverseStd(), outputs);
+        graph.initializer("target_scaling.mean", targets.mean(), outputs);
+        String unscaled = graph.node("Div", "unscaled", y, "target_scaling.inverse_std").getOutput(0);
+        graph.node("Add", OUTPUT, unscaled, "target_scaling.mean");
     }
 
     /** The scaling's nodes from {@link #INPUT}; returns the name of the scaled features. */

@@ -78,6 +78,14 @@ class OnnxExportTest {
         assertEquals(List.of(OnnxExport.OUTPUT), outputNames(regression));
     }
 
+    /** A regression model trained on standardised targets answers in the targets' units, as predict does. */
+    @Test
+    void standardisedTargetsComeBackInTheirUnits() throws Exception {
+        Model m = model(Activation.TANH, Activation.IDENTITY, Loss.HALF_SUM_OF_SQUARES, 0, standardization(5), 0);
+        Model inUnits = new Model(m.network(), m.scaling(), 0, standardization(3), List.of(), List.of());
+        assertSamePredictions(inUnits, "targets " + inUnits.targetScaling());
+    }
+
     @Test
     void aFileThatCannotBeWrittenLeavesNothingBehind() throws IOException {
         Model m = model(Activation.RELU, Activation.SOFTMAX, Loss.CATEGORICAL_CROSS_ENTROPY, 3, Scaling.NONE, 0);
@@ -105,6 +113,7 @@ class OnnxExportTest {
              DeviceNetwork net = new DeviceNetwork(backend, model.network(), ROWS)) {
             expected = Evaluator.predict(net, scaled, ROWS);
         }
+        model.targetScaling().invert(expected, ROWS, outputs);
 
         Path file = dir.resolve("model.onnx");
         OnnxExport.write(file, model);

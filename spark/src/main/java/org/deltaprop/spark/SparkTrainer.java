@@ -294,18 +294,6 @@ public final class SparkTrainer {
             }
         }
 
-        /** {@code none} or a divisor such as 255 (standardisation is fitted from the statistics). */
-        private static Scaling fixedScaling(String spec) {
-            if (spec.trim().equalsIgnoreCase("none")) {
-                return Scaling.NONE;
-            }
-            try {
-                return Scaling.divideBy(Double.parseDouble(spec.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("scale '" + spec + "': use none, standardize or a divisor like 255");
-            }
-        }
-
         private int localStepsPerEpoch() {
             return (int) (spec.plannedSteps() / options.epochs());
         }
@@ -339,6 +327,18 @@ public final class SparkTrainer {
             System.arraycopy(a, 0, both, 0, a.length);
             System.arraycopy(b, 0, both, a.length, b.length);
             return both;
+        }
+    }
+
+    /** A scaling that needs no statistics: none, or a divisor such as 255. */
+    private static Scaling fixedScaling(String spec) {
+        if (spec.trim().equalsIgnoreCase("none")) {
+            return Scaling.NONE;
+        }
+        try {
+            return Scaling.divideBy(Double.parseDouble(spec.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("scaling '" + spec + "': use none, standardize or a divisor like 255");
         }
     }
 }

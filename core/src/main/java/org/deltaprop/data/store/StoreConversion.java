@@ -1,6 +1,7 @@
 package org.deltaprop.data.store;
 
 import org.deltaprop.data.BadDataException;
+import org.deltaprop.data.ClassLabels;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.IdxReader;
@@ -11,11 +12,8 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -193,7 +191,7 @@ public final class StoreConversion {
             List<String> fixed = o.classNames();
             StoreWriter w = StoreWriter.create(dir, features, type, fixed.size(), fixed, perShard);
             return run(w, dir, writer -> {
-                Labels labels = new Labels(rows, fixed);
+                ClassLabels labels = new ClassLabels(rows, fixed, 0);
                 while (rows.next(x, t)) {
                     int label = labels.next();
                     try {
@@ -205,7 +203,7 @@ public final class StoreConversion {
                 if (fixed.isEmpty()) {
                     writer.classNames(labels.names());
                 }
-                CsvReader.checkClassCount(input, Math.max(labels.max + 1, fixed.size()), labels.max);
+                labels.check(input);
             });
         }
     }
@@ -215,94 +213,6 @@ public final class StoreConversion {
                 + " does not fit feature type " + type.label() + " (" + type.range() + "); choose "
                 + (type == FeatureType.FLOAT32 ? "another value" : type == FeatureType.UINT8
                 ? "feature type float16 or float32" : "feature type float32");
-    }
-
-    /**
-     * A CSV class column: numbers, taken as they are (0, 1, 2, ... by CsvReader's rule), or names,
-     * numbered in order of first appearance; which one is told by the first row. With fixed
-     * names, every label must be one of them.
-     */
-    private static final class Labels {
-        private final CsvReader.Rows rows;
-        private final List<String> fixed;
-        private final Map<String, Integer> index = new HashMap<>();
-        private final List<String> seen = new ArrayList<>();
-        private Boolean numbers;
-        private long firstLine;
-        int max = -1;
-
-        Labels(CsvReader.Rows rows, List<String> fixed) {
-            this.rows = rows;
-            this.fixed = fixed;
-            for (int i = 0; i < fixed.size(); i++) {
-                index.put(fixed.get(i), i);
-            }
-        }
-
-        int next() throws BadDataException {
-            String field = rows.labelField();
-            int label;
-            if (!fixed.isEmpty()) {
-                Integer i = index.get(field);
-                if (i == null) {
-                    throw rows.labelError("class '" + abbreviate(field) + "' is not one of the " + fixed.size()
-                            + " class names given (" + abbreviate(String.join(", ", fixed)) + ")");
-                }
-                label = i;
-            } else {
-                if (numbers == null) {
-                    numbers = isNumber(field);
-                    firstLine = rows.line();
-                }
-                if (numbers) {
-                    if (!isNumber(field)) {
-                        throw rows.labelError("label '" + abbreviate(field) + "' is a name, but the label on line "
-                                + firstLine + " is a number; a class column holds numbers or names, not both "
-                                + "(give every class by name with --class-names)");
-                    }
-                    label = rows.label(0);
-                    if (label >= StoreDataset.MAX_CLASSES) {
-                        throw rows.labelError("label " + label + " would make more than " + StoreDataset.MAX_CLASSES
-                                + " classes; is " + rows.labelName() + " really the class column? (--label-column, "
-                                + "or --targets K for regression)");
-                    }
-                } else {
-                    Integer i = index.get(field);
-                    if (i == null) {
-                        if (seen.size() == StoreDataset.MAX_CLASSES) {
-                            throw rows.labelError("'" + abbreviate(field) + "' would be class number "
-                                    + (StoreDataset.MAX_CLASSES + 1) + "; more than " + StoreDataset.MAX_CLASSES
-                                    + " distinct values: is " + rows.labelName() + " really the class column? "
-                                    + "(--label-column, or --targets K for regression)");
-                        }
-                        i = seen.size();
-                        index.put(field, i);
-                        seen.add(field);
-                    }
-                    label = i;
-                }
-            }
-            max = Math.max(max, label);
-            return label;
-        }
-
-        /** The names seen, by index; empty when the labels were numbers. */
-        List<String> names() {
-            return List.copyOf(seen);
-        }
-
-        private static boolean isNumber(String s) {
-            try {
-                Double.parseDouble(s);
-                return true;
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-
-        private static String abbreviate(String s) {
-            return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-        }
     }
 
     // ---- IDX ----

@@ -134,7 +134,7 @@ final class StoreWindowReader implements WindowedReader {
     private int current;                     // the window the gathers are in; earlier ones' slots are free
     private int inFlight;                    // reads under way
     private int generation;                  // bumped by start(): reads of an earlier epoch are dropped
-    private IOException failure;
+    private Exception failure;               // a read's failure, thrown by the gather that waits for it
     private boolean closed;
 
     // The gathering thread's own.
@@ -373,8 +373,11 @@ final class StoreWindowReader implements WindowedReader {
                 lock.notifyAll();
             }
             while (readyRuns[w] < windowFirstRun[w + 1] - windowFirstRun[w]) {
+                if (failure instanceof IOException e) {
+                    throw new UncheckedIOException(e);
+                }
                 if (failure != null) {
-                    throw new UncheckedIOException(failure);
+                    throw new IllegalStateException("reading the store ahead failed: " + failure, failure);
                 }
                 if (closed) {
                     throw new IllegalStateException("the store reader is closed");
@@ -402,11 +405,11 @@ final class StoreWindowReader implements WindowedReader {
                 epoch = generation;
                 inFlight++;
             }
-            IOException failed = null;
+            Exception failed = null;
             try {
                 read(run, slots[slot]);
-            } catch (IOException e) {
-                failed = e;
+            } catch (IOException | RuntimeException e) {
+                failed = e;                     // for the gather that waits for the run, not lost with this thread
             }
             synchronized (lock) {
                 inFlight--;

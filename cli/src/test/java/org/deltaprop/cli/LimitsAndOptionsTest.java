@@ -1,0 +1,129 @@
+package org.deltaprop.cli;
+
+import com.google.gson.Gson;
+import me.tongfei.progressbar.ProgressBar;
+import org.deltaprop.backend.ChildJvm;
+import org.deltaprop.io.ModelFile;
+import org.deltaprop.train.Training;
+import org.deltaprop.train.TrainingRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Options and system properties are checked like flags, and requests past a limit are refused up front. */
+class LimitsAndOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private Path data;
+
+    @BeforeEach
+    void data() throws IOException {
+        SplittableRandom random = new SplittableRandom(2);
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            csv.append(String.format(Locale.ROOT, "%.3f,%.3f,%d%n", random.nextGaussian() + i % 2,
+                    random.nextGaussian(), i % 2));
+        }
+        data = Files.writeString(dir.resolve("d.csv"), csv);
+    }
+
+    private Cli train(String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--train", data.toString(), "--epochs", "1",
+                "--backend", "scalar", "--test", "none", "--curve", "none", "-o", dir.resolve("m.safetensors").toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    private static void assertRefused(Cli r, String expected) {
+        assertTrue(r.status() != 0, r.toString());
+        assertTrue(r.err().contains(expected), r.toString());
+        assertFalse(r.out().contains("epoch"), "training started: " + r);
+    }
+
+    @Test
+    void threadCountsAreCheckedFromTheFlagAndTheProperty() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertRefused(train("--threads", Integer.toString(cores + 1), "--hidden", "4"),
+                "--threads " + (cores + 1) + ": give a thread count from 1 to " + cores);
+        String old = System.getProperty("deltaprop.threads");
+        try {
+            System.setProperty("deltaprop.threads", "abc");
+            assertRefused(train("--hidden", "4"), "-Ddeltaprop.threads=abc: not a number");
+        } finally {
+            if (old == null) {
+                System.clearProperty("deltaprop.threads");
+            } else {
+                System.setProperty("deltaprop.threads", old);
+            }
+        }
+    }
+
+    @Test
+    void validationTakesARowCountOrAFractionBelowOne() {
+        assertRefused(train("--validation", "1.0", "--hidden", "4"),
+                "give a row count (e.g. 1000) or a fraction of the rows from 0 to below 1");
+        assertRefused(train("--validation", "-0.1", "--hidden", "4"), "--validation '-0.1': give a row count");
+        assertRefused(train("--validation", "40", "--hidden", "4"), "--validation 40 does not leave training rows out of 40");
+        Cli one = train("--validation", "1", "--hidden", "4");
+        assertEquals(0, one.status(), one.toString());
+        assertTrue(one.out().contains("39 training rows, 1 validation"), one.out());
+    }
+
+    @Test
+    void aGenericSigmoidKeepsItsCommas() throws IOException {
+        Cli r = train("--hidden", "4,3", "--activation", "gsigmoid(1.5,0.5,0,0),tanh");
+        assertEquals(0, r.status(), r.toString());
+        var arch = ModelFile.read(dir.resolve("m.safetensors")).network().architecture();
+        assertTrue(arch.activation(1).toString().startsWith("gsigmoid(1.5"), arch.activation(1).toString());
+        assertEquals("tanh", arch.activation(2).toString());
+    }
+
+    @Test
+    void layersTooLargeForAnArrayOrTheHeapAreRefusedWithWhatTheyNeed() {
+        assertRefused(train("--hidden", "100000,100000"), "layer 2: 100,000 × 100,000 = 10,000,000,000 weights");
+        // Layers of 46,000 (2.1·10⁹ weights each, within an array) in a number that outgrows this JVM's heap.
+        long perLayer = 46_000L * 46_000 * Float.BYTES * Training.PARAMETER_COPIES;
+        int layers = (int) (Runtime.getRuntime().maxMemory() / perLayer) + 2;
+        Cli r = train("--hidden", String.join(",", Collections.nCopies(layers, "46000")));
+        assertRefused(r, "MB of heap");
+        assertTrue(r.err().contains("DELTAPROP_JAVA_OPTS=-Xmx"), r.err());
+    }
+
+    @Test
+    void dataTooLargeForTheHeapPointsAtConvert() throws Exception {
+        // 3,200,000 values: 12.8 MB of floats, read whole into a heap of 16 MB in arrays that double as they fill.
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            csv.append("0.5,".repeat(19)).append(i % 2).append('\n');
+        }
+        Path big = Files.writeString(dir.resolve("big.csv"), csv.toString().repeat(8));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx16m",
+                "-cp", ChildJvm.classPath(List.of(Main.class, TrainingRun.class, CommandLine.class, Gson.class,
+                        ProgressBar.class)), Main.class.getName(), "train", "--train", big.toString(), "--hidden", "4",
+                "--backend", "scalar", "-o", dir.resolve("big.safetensors").toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, process.exitValue(), output);
+        assertTrue(output.contains("is too large to read into memory") && output.contains("deltaprop convert"), output);
+        assertFalse(output.contains("\tat "), "a stack trace: " + output);
+    }
+}

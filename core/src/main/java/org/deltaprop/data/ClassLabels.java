@@ -1,0 +1,161 @@
+package org.deltaprop.data;
+
+import org.deltaprop.data.store.StoreDataset;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A CSV class column read row by row into class indices: numbers taken as they are (0, 1, 2, ...,
+ * less the label offset), or names, numbered in order of first appearance; the first row tells
+ * which. With fixed names (a model's, or those given to convert) every label must be one of
+ * them; with a known class count, every number must be below it. When the classes are inferred,
+ * {@link #check} then asks whether the column looks like classes at all.
+ */
+public final class ClassLabels {
+
+    /**
+     * Classes allowed regardless of the row count: a tenth of the rows is the limit only above
+     * this, so that small data sets with a few classes each are not refused.
+     */
+    static final int FEW_CLASSES = 10;
+
+    private final CsvReader.Rows rows;
+    private final List<String> fixed;
+    private final int knownClasses;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<String> seen = new ArrayList<>();
+    private final BitSet present = new BitSet();
+    private Boolean numbers;
+    private long firstLine;
+    private int max = -1;
+    private long count;
+
+    /**
+     * @param fixed        the classes by name, in index order; empty to take numbers or name them as they come
+     * @param knownClasses the number of classes when known (a model's outputs), 0 to infer
+     */
+    public ClassLabels(CsvReader.Rows rows, List<String> fixed, int knownClasses) {
+        this.rows = rows;
+        this.fixed = List.copyOf(fixed);
+        this.knownClasses = knownClasses;
+        for (int i = 0; i < fixed.size(); i++) {
+            index.put(fixed.get(i), i);
+        }
+    }
+
+    /** The class of the rows' current row. */
+    public int next() throws BadDataException {
+        String field = rows.labelField();
+        int label;
+        if (!fixed.isEmpty()) {
+            Integer i = index.get(field);
+            if (i == null) {
+                throw rows.labelError("class '" + abbreviate(field) + "' is not one of the " + fixed.size()
+                        + " classes (" + abbreviate(String.join(", ", fixed)) + ")");
+            }
+            label = i;
+        } else {
+            if (numbers == null) {
+                numbers = isNumber(field);
+                firstLine = rows.line();
+            }
+            if (!numbers && knownClasses > 0) {
+                throw rows.labelError("label '" + abbreviate(field) + "' is a name, but the classes are numbers 0.."
+                        + (knownClasses - 1) + " (the model was trained on numbered classes)");
+            }
+            if (numbers) {
+                if (!isNumber(field)) {
+                    throw rows.labelError("label '" + abbreviate(field) + "' is a name, but the label on line "
+                            + firstLine + " is a number; a class column holds numbers or names, not both. Is "
+                            + rows.labelName() + " the class column? If not, name it with --label-column");
+                }
+                label = rows.label(knownClasses);
+                if (label >= StoreDataset.MAX_CLASSES) {
+                    throw rows.labelError("label " + label + " would make more than " + StoreDataset.MAX_CLASSES + " classes; is "
+                            + rows.labelName() + " really the class column? (--label-column, or --targets 1 "
+                            + "for a number to predict)");
+                }
+            } else {
+                Integer i = index.get(field);
+                if (i == null) {
+                    if (seen.size() == StoreDataset.MAX_CLASSES) {
+                        throw rows.labelError("'" + abbreviate(field) + "' would be class number " + (StoreDataset.MAX_CLASSES + 1)
+                                + "; more than " + StoreDataset.MAX_CLASSES + " distinct values: is " + rows.labelName()
+                                + " really the class column? (--label-column, or --targets 1 for a number to predict)");
+                    }
+                    i = seen.size();
+                    index.put(field, i);
+                    seen.add(field);
+                }
+                label = i;
+            }
+        }
+        max = Math.max(max, label);
+        present.set(label);
+        count++;
+        return label;
+    }
+
+    /** The class count: the fixed names', the known count, or the largest label + 1. */
+    public int classes() {
+        return !fixed.isEmpty() ? fixed.size() : knownClasses > 0 ? knownClasses : max + 1;
+    }
+
+    /** The classes' names by index: the fixed ones, those seen, or empty when the labels were numbers. */
+    public List<String> names() {
+        return fixed.isEmpty() ? List.copyOf(seen) : fixed;
+    }
+
+    /**
+     * After the last row, when the classes were inferred: at least two, no gap in the numbers (a
+     * class no row has is most often labels counted from 1, or a column of numbers that are not
+     * classes), and no more classes than a tenth of the rows (above {@value #FEW_CLASSES}), which
+     * an identifier or measurement column would have.
+     */
+    public void check(Path file) throws BadDataException {
+        if (!fixed.isEmpty() || knownClasses > 0) {
+            return;
+        }
+        CsvReader.checkClassCount(file, classes(), max);
+        String column = rows.labelName();
+        int classes = classes();
+        if (classes > FEW_CLASSES && classes > count / 10) {
+            throw new BadDataException(file, column + " has " + classes + " classes in " + count + " rows, more than "
+                    + "a tenth of the rows: is it a number to predict (--targets 1, with --label-column " + column
+                    + " if it is not the last column) or an identifier (name the class column with --label-column)?");
+        }
+        if (numbers) {
+            int missing = present.nextClearBit(0);
+            if (missing < classes) {
+                int offset = rows.labelOffset();
+                boolean countedFromOne = missing == 0 && present.nextClearBit(1) >= classes;
+                throw new BadDataException(file, "no row has class " + missing + " (labels of " + column + " run "
+                        + (present.nextSetBit(0) + offset) + ".." + (max + offset) + ", " + present.cardinality()
+                        + " distinct): " + (countedFromOne
+                        ? "if the classes are numbered from " + (offset + 1) + ", add --label-offset " + (offset + 1)
+                        : "classes must be numbered 0, 1, 2, ... without gaps; renumber them, or if " + column
+                        + " is a number to predict rather than a class, use --targets 1")
+                        + (column.startsWith("column ") ? "" : "; if it is not the class column, name that one with "
+                        + "--label-column"));
+            }
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}
