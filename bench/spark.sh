@@ -34,7 +34,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 "$JAVA_HOME/bin/java" "${DELTAPROP_JVM_FLAGS[@]}" "${SPARK_JVM_FLAGS[@]}" -Xmx8g \
   -cp "core/target/classes:spark/target/classes:spark/target/test-classes:$(cat "$cp")" \
   org.deltaprop.spark.bench.SparkBenchmark "$local_steps" "$mllib_iterations" 2>&1 |
-  grep -v 'WARNING: Using incubator modules' | tee "$out" | grep -v '^POINT'
+  grep --line-buffered -v 'WARNING: Using incubator modules' | tee "$out" | grep --line-buffered -v '^POINT'
 
 echo
 echo "time to accuracy (seconds of training; test accuracy on the 10,000 test rows)"

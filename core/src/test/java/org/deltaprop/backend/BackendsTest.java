@@ -29,6 +29,17 @@ class BackendsTest {
     }
 
     @Test
+    void aThreadCountSizesTheSimdBackendAndIsRefusedBelowOne() {
+        TestBackends.assumeUsable("simd", Backends.provider("simd").orElseThrow().probe());
+        for (int threads : new int[] {1, 3}) {
+            try (Backend backend = Backends.select("simd", threads).backend()) {
+                assertEquals(threads, backend.hostThreads());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Backends.select("simd", 0));
+    }
+
+    @Test
     void autoSaysWhatItChoseAndWhyNotTheOthers() {
         Backends.Selection selection = Backends.select("auto");
         try (Backend backend = selection.backend()) {

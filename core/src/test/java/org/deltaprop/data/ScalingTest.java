@@ -77,4 +77,22 @@ class ScalingTest {
         assertArrayEquals(x, all);
         assertThrows(IllegalArgumentException.class, () -> Subset.split(d, 100, 1));
     }
+
+    /** Statistics of parts merged are those of the whole: data-parallel training fits scaling per partition. */
+    @Test
+    void statisticsOfPartsMergeIntoThoseOfTheWhole() {
+        float[] x = {1, 10, 2, 20, 4, 40, 8, 80, 16, 160};
+        FeatureStatistics whole = new FeatureStatistics(2);
+        FeatureStatistics first = new FeatureStatistics(2);
+        FeatureStatistics rest = new FeatureStatistics(2);
+        for (int row = 0; row < 5; row++) {
+            whole.add(x, 2 * row);
+            (row < 2 ? first : rest).add(x, 2 * row);
+        }
+        first.merge(rest);
+        assertEquals(whole.rows(), first.rows());
+        assertArrayEquals(whole.mean(), first.mean());
+        assertArrayEquals(whole.std(), first.std());
+        assertThrows(IllegalArgumentException.class, () -> first.merge(new FeatureStatistics(3)));
+    }
 }

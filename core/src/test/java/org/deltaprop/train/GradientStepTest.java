@@ -61,6 +61,53 @@ class GradientStepTest {
         }
     }
 
+    /** The shards of a batch, each scaled as a part of the whole (L2 shared by rows), sum to the batch's mean gradient. */
+    @Test
+    void shardsOfABatchSumToItsGradient() {
+        Dataset data = ConformanceChecks.randomData(ARCH, 10, 5);
+        float[][] whole = batch(data, 0, 10);
+        float[][] first = batch(data, 0, 3);
+        float[][] rest = batch(data, 3, 7);
+        try (Backend backend = new ScalarBackend();
+             DeviceNetwork net = new DeviceNetwork(backend, Network.initialize(ARCH, 5), 10);
+             Gradients shards = net.newGradients()) {
+            GradientStep step = new GradientStep(net, Reduction.MEAN, 0.1, 0);
+            step.gradients(whole[0], whole[1], 10, net.gradients(), false);
+            float[] expected = net.gradients().toArray();
+            net.loadBatch(first[0], first[1], 3);
+            step.gradientsOfShard(3, 10, shards, false, null);
+            net.loadBatch(rest[0], rest[1], 7);
+            step.gradientsOfShard(7, 10, shards, true, null);
+            float[] sum = shards.toArray();
+            for (int i = 0; i < sum.length; i++) {
+                assertEquals(expected[i], sum[i], 1e-6 * (1 + Math.abs(expected[i])), "value " + i);
+            }
+            assertThrows(IllegalArgumentException.class, () -> step.gradientsOfShard(11, 10, shards, false, null));
+        }
+    }
+
+    /** An optimizer's state leaves as one flat array (parameter by parameter, m then v) and comes back the same. */
+    @Test
+    void optimizerStateRoundTripsThroughAFlatArray() {
+        Dataset data = ConformanceChecks.randomData(ARCH, 4, 6);
+        float[][] b = batch(data, 0, 4);
+        try (Backend backend = new ScalarBackend();
+             DeviceNetwork net = new DeviceNetwork(backend, Network.initialize(ARCH, 6), 4);
+             GradientStep step = new GradientStep(net, TrainingOptions.of(4, Optimizer.adam(0.01), 1));
+             OptimizerState copy = new OptimizerState(Optimizer.adam(0.01), net)) {
+            step.gradients(b[0], b[1], 4, net.gradients(), false);
+            step.apply(net.gradients(), 0.01);
+            float[] state = step.optimizer().toArray();
+            assertEquals(2 * net.gradients().size(), state.length);
+            float[] m1 = new float[ARCH.units(1) * ARCH.units(0)];
+            backend.copyOut(step.optimizer().state(0).get(0), m1, 0);
+            assertArrayEquals(m1, Arrays.copyOf(state, m1.length), "W1's m comes first");
+            copy.fromArray(state);
+            assertArrayEquals(state, copy.toArray());
+            assertThrows(IllegalArgumentException.class, () -> copy.fromArray(new float[3]));
+        }
+    }
+
     /** apply() is the optimizer's update with the gradients given: SGD moves the flat parameters by −η·g. */
     @Test
     void applyUpdatesEveryParameterFromTheGivenGradients() {

@@ -174,7 +174,7 @@ public final class DataColumns implements Serializable {
 
     @Override
     public String toString() {
-        return "features " + (vector ? "vector " + features.get(0) : features.size() + " columns")
-                + (label != null ? ", label " + label : ", targets " + targets);
+        return "features in " + (vector ? "column '" + features.get(0) + "'" : features.size() + " columns")
+                + (label != null ? ", classes in column '" + label + "'" : ", targets in " + targets);
     }
 }

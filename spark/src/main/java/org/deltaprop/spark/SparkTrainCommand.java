@@ -225,6 +225,9 @@ public final class SparkTrainCommand implements Runnable {
                 builder.master("local[*]");
             }
             SparkSession spark = builder.getOrCreate();
+            if (ours) {
+                spark.sparkContext().setLogLevel("WARN");   // the command's own lines, not Spark's INFO log
+            }
             try {
                 boolean fashion = train.equals("fashion-mnist");
                 Dataset<Row> data;

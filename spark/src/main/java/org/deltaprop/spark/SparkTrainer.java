@@ -38,6 +38,8 @@ public final class SparkTrainer {
     /** Tree aggregation's depth: partitions' results are summed on executors in groups of about √P. */
     private static final int AGGREGATION_DEPTH = 2;
 
+    private static final System.Logger LOG = System.getLogger(SparkTrainer.class.getName());
+
     /**
      * One epoch on the driver's clock: the mean data loss and running accuracy (NaN for regression) of its
      * rows, its rounds, its time, and of that time the compute: the sum over rounds of the slowest task's
@@ -78,9 +80,19 @@ public final class SparkTrainer {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         String run = UUID.randomUUID().toString();
         try {
-            return new Run(packed, run, options, resumed, listener).train();
+            Run training = new Run(packed, run, options, resumed, listener);    // packs the partitions
+            try {
+                return training.train();
+            } finally {
+                // Over the cached partitions, so that each executor closes its workers; a failure here
+                // must not hide the one that ended the training.
+                try {
+                    packed.foreachPartition(parts -> parts.forEachRemaining(p -> PartitionWorker.release(run, p.index)));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "releasing the executors' workers failed: " + e);
+                }
+            }
         } finally {
-            packed.foreachPartition(parts -> parts.forEachRemaining(p -> PartitionWorker.release(run, p.index)));
             packed.unpersist(false);
         }
     }
