@@ -131,7 +131,7 @@ public final class ModelFile {
     public static Model fromContents(Path file, SafeTensors.Contents contents) throws IOException {
         Map<String, String> meta = contents.metadata();
         String format = meta.get("format");
-        if (!FORMATS.contains(format)) {
+        if (format == null || !FORMATS.contains(format)) {  // List.of's contains refuses null
             throw new BadDataException(file, "is a safetensors file but not a Deltaprop model (its metadata has format "
                     + format + ", expected one of " + String.join(", ", FORMATS) + ")");
         }

@@ -81,6 +81,11 @@ record StoreManifest(String format, Integer version, Long rows, Integer features
             // Gson reads a bare word where a number goes (1.2.3) with Double.parseDouble and lets
             // its NumberFormatException through unwrapped.
             throw new BadDataException(file, "is not valid JSON (" + e.getMessage() + "); convert the data again");
+        } catch (IllegalArgumentException e) {
+            // A null among numbers ("mean": [1, null]): Gson stores it into a primitive array
+            // with Array.set, which refuses it.
+            throw new BadDataException(file, "holds a null where a number goes; the manifest is damaged: convert the "
+                    + "data again");
         }
         if (m == null || !FORMAT.equals(m.format)) {
             throw new BadDataException(file, "is not a Deltaprop store manifest (its format is not '" + FORMAT + "')");
