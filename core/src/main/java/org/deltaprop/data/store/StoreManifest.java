@@ -112,7 +112,7 @@ record StoreManifest(String format, Integer version, Long rows, Integer features
                 + "(regression targets per row), and not both");
         require(file, !classification || classes <= StoreDataset.MAX_CLASSES,
                 "'classes' is " + classes + "; a store holds at most " + StoreDataset.MAX_CLASSES);
-        require(file, classNames == null || classNames.isEmpty() || classNames.size() == classes,
+        require(file, classNames == null || classNames.isEmpty() || classification && classNames.size() == classes,
                 "has " + (classNames == null ? 0 : classNames.size()) + " class names for " + classes + " classes");
         require(file, shards != null && !shards.isEmpty(), "lists no shards");
         long total = 0;
