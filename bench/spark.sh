@@ -4,11 +4,11 @@
 # cores beside them: a time-to-accuracy table (test accuracy after each epoch, or after MLlib's
 # iterations, against the seconds of training so far), the epoch times, and the per-round compute
 # and overhead behind docs/SPARK.md's scaling estimate. MLlib's 100 iterations take minutes.
-#   bench/spark.sh [--local-steps K] [--mllib-iterations 20,100]
+#   bench/spark.sh [--local-steps 64,128] [--mllib-iterations 20,100]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
-local_steps=64
+local_steps=64,128
 mllib_iterations=20,100
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,6 +46,7 @@ target=$(grep '^POINT mllib' "$out" | tail -n 1 | awk '{print $5}')
 mllib_seconds=$(grep '^POINT mllib' "$out" | tail -n 1 | awk '{print $4}')
 if [ -n "$target" ]; then
   grep '^POINT deltaprop-spark' "$out" | awk -v t="$target" -v m="$mllib_seconds" '
-    $5 >= t && !done { printf "deltaprop-spark reaches MLlib'"'"'s final accuracy %.4f after epoch %d, %.1f s: 1/%.0f of MLlib'"'"'s %.1f s\n", t, $3, $4, m / $4, m; done = 1 }
-    END { if (!done) printf "deltaprop-spark did not reach MLlib'"'"'s final accuracy %.4f\n", t }'
+    $5 >= t && !done[$2] { printf "%s reaches MLlib'"'"'s final accuracy %.4f after epoch %d, %.1f s: 1/%.0f of MLlib'"'"'s %.1f s\n", $2, t, $3, $4, m / $4, m; done[$2] = 1 }
+    { seen[$2] = 1 }
+    END { for (s in seen) if (!done[s]) printf "%s did not reach MLlib'"'"'s final accuracy %.4f\n", s, t }'
 fi

@@ -1,5 +1,8 @@
 package org.deltaprop.spark;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
@@ -13,7 +16,7 @@ final class RoundResult implements Serializable {
     private static final long serialVersionUID = 1L;
 
     long rows;
-    float[] values;          // null while nothing has been added
+    transient float[] values;    // null while nothing has been added; serialized as a block
     double lossSum;
     long correct;
     long computeNanos;       // the slowest partition's time in its steps: the round's compute, without Spark's part
@@ -45,5 +48,15 @@ final class RoundResult implements Serializable {
         correct += other.correct;
         computeNanos = Math.max(computeNanos, other.computeNanos);
         return this;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        FloatBlock.write(out, values);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        values = FloatBlock.read(in);
     }
 }

@@ -1,5 +1,6 @@
 package org.deltaprop.spark;
 
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -17,6 +18,10 @@ import org.deltaprop.train.Checkpoint;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.GradientStep;
 import org.deltaprop.train.Trainer;
+
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,6 +42,9 @@ public final class SparkTrainer {
 
     /** Tree aggregation's depth: partitions' results are summed on executors in groups of about √P. */
     private static final int AGGREGATION_DEPTH = 2;
+
+    /** The fewest partitions for which a depth-2 tree aggregation has a level on the executors. */
+    private static final int TREE_FROM = 6;
 
     private static final System.Logger LOG = System.getLogger(SparkTrainer.class.getName());
 
@@ -279,16 +287,34 @@ public final class SparkTrainer {
             }
         }
 
-        /** One round on every partition, summed by tree aggregation. */
+        /**
+         * One round on every partition. With few partitions, one job whose task results the driver sums in
+         * partition order, so that a run's result does not depend on which task finished first; from
+         * {@link #TREE_FROM} partitions on, Spark's tree aggregation sums them on the executors first, so
+         * that the driver does not receive every partition's message.
+         */
         private RoundResult round(Round r, float[] state) {
-            Broadcast<float[]> shared = spark.broadcast(state);
-            WorkerSpec worker = spec;
-            boolean averaging = spec.mode() == SparkTrainingOptions.Mode.GRADIENT_AVERAGING;
+            Broadcast<FloatBlock> shared = spark.broadcast(new FloatBlock(state));
+            RoundTask task = new RoundTask(spec, r, shared);
             try {
-                return packed.treeAggregate(new RoundResult(), (sum, part) -> sum.add(averaging
-                                ? PartitionWorker.of(worker, part).gradientRound(r, shared.value())
-                                : PartitionWorker.of(worker, part).localRound(r, shared.value())),
-                        RoundResult::add, AGGREGATION_DEPTH);
+                if (partitions >= TREE_FROM) {
+                    return packed.treeAggregate(new RoundResult(), (sum, part) -> sum.add(task.on(part)),
+                            RoundResult::add, AGGREGATION_DEPTH);
+                }
+                RoundResult[] results = new RoundResult[partitions];
+                SparkContext context = packed.context();
+                context.runJob(packed.rdd(), task, new AbstractFunction2<Object, RoundResult, BoxedUnit>() {
+                    @Override
+                    public BoxedUnit apply(Object partition, RoundResult result) {
+                        results[(Integer) partition] = result;
+                        return BoxedUnit.UNIT;
+                    }
+                }, ClassTag$.MODULE$.apply(RoundResult.class));
+                RoundResult sum = results[0];
+                for (int p = 1; p < partitions; p++) {
+                    sum.add(results[p]);
+                }
+                return sum;
             } finally {
                 shared.destroy();
             }

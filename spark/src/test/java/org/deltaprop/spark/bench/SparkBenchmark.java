@@ -3,9 +3,15 @@ package org.deltaprop.spark.bench;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Backends;
 import org.deltaprop.data.ArrayDataset;
@@ -31,16 +37,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import static org.apache.spark.ml.functions.array_to_vector;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 
 /**
  * Deltaprop on Spark against MLlib's MultilayerPerceptronClassifier, in one local[2] session on the
  * same Fashion-MNIST rows (784-256-128-10, batch 128 and 10 epochs of Adam for Deltaprop; L-BFGS with
  * blockSize 128 for MLlib), and single-machine Deltaprop on the same two cores. Prints the
  * time-to-accuracy points of each and the per-round measurements behind the scaling estimate of
- * docs/SPARK.md. Run by bench/spark.sh; arguments: local SGD's K, then MLlib's iteration counts.
+ * docs/SPARK.md. Run by bench/spark.sh; arguments: local SGD's values of K, then MLlib's iteration counts, each a comma-separated list.
  */
 public final class SparkBenchmark {
 
@@ -48,11 +51,8 @@ public final class SparkBenchmark {
     private static final int EPOCHS = 10;
 
     public static void main(String[] args) throws Exception {
-        int localSteps = args.length > 0 ? Integer.parseInt(args[0]) : 64;
-        List<Integer> mllibIterations = new ArrayList<>();
-        for (String n : (args.length > 1 ? args[1] : "20,100").split(",")) {
-            mllibIterations.add(Integer.parseInt(n.trim()));
-        }
+        List<Integer> localSteps = integers(args.length > 0 ? args[0] : "64,128");
+        List<Integer> mllibIterations = integers(args.length > 1 ? args[1] : "20,100");
         Path[] trainFiles = DataFiles.fashionMnist(true);
         Path[] testFiles = DataFiles.fashionMnist(false);
         ArrayDataset train = DataFiles.load(trainFiles[0], trainFiles[1], null, 10);
@@ -80,33 +80,35 @@ public final class SparkBenchmark {
             }
         }
 
-        System.out.println("== deltaprop on spark, local[2], 2 partitions, local SGD K = " + localSteps);
         Dataset<Row> frame = LocalFrames.of(spark, train, 2).cache();
         frame.count();
-        SparkTrainingOptions options = new SparkTrainingOptions(LocalFrames.columns(train))
-                .hidden(HIDDEN, Activation.RELU).training(training).epochs(EPOCHS, Schedule.COSINE)
-                .mode(SparkTrainingOptions.Mode.LOCAL_SGD, localSteps);
-        double[] sparkEpochs = {0, 0, 0};      // seconds and compute of epochs 2.., rounds
-        long start = System.nanoTime();
-        long[] evaluating = {0};
-        SparkTrainer.fit(frame, options, (report, model) -> {
-            long evalStart = System.nanoTime();
-            double seconds = (evalStart - start - evaluating[0]) / 1e9;
-            double acc = accuracy(model, test);
-            point("deltaprop-spark", report.epoch(), seconds, acc);
-            System.out.printf(Locale.ROOT, "   epoch %d: %.2f s, of which compute %.2f s, %d rounds%n", report.epoch(),
-                    report.seconds(), report.computeSeconds(), report.rounds());
-            if (report.epoch() > 1) {
-                sparkEpochs[0] += report.seconds();
-                sparkEpochs[1] += report.computeSeconds();
-                sparkEpochs[2] += report.rounds();
-            }
-            evaluating[0] += System.nanoTime() - evalStart;
-        });
-        System.out.printf(Locale.ROOT, "epoch time after the first: single machine %.2f s, spark %.2f s (%.2fx); "
-                        + "spark per round %.1f ms, of which compute %.1f ms%n", singleEpochs / (EPOCHS - 1),
-                sparkEpochs[0] / (EPOCHS - 1), sparkEpochs[0] / singleEpochs,
-                1000 * sparkEpochs[0] / sparkEpochs[2], 1000 * sparkEpochs[1] / sparkEpochs[2]);
+        for (int k : localSteps) {
+            System.out.println("== deltaprop on spark, local[2], 2 partitions, local SGD K = " + k);
+            SparkTrainingOptions options = new SparkTrainingOptions(LocalFrames.columns(train))
+                    .hidden(HIDDEN, Activation.RELU).training(training).epochs(EPOCHS, Schedule.COSINE)
+                    .mode(SparkTrainingOptions.Mode.LOCAL_SGD, k);
+            double[] sparkEpochs = {0, 0, 0};      // seconds and compute of epochs 2.., rounds
+            long start = System.nanoTime();
+            long[] evaluating = {0};
+            SparkTrainer.fit(frame, options, (report, model) -> {
+                long evalStart = System.nanoTime();
+                double seconds = (evalStart - start - evaluating[0]) / 1e9;
+                double acc = accuracy(model, test);
+                point("deltaprop-spark-k" + k, report.epoch(), seconds, acc);
+                System.out.printf(Locale.ROOT, "   epoch %d: %.2f s, of which compute %.2f s, %d rounds%n", report.epoch(),
+                        report.seconds(), report.computeSeconds(), report.rounds());
+                if (report.epoch() > 1) {
+                    sparkEpochs[0] += report.seconds();
+                    sparkEpochs[1] += report.computeSeconds();
+                    sparkEpochs[2] += report.rounds();
+                }
+                evaluating[0] += System.nanoTime() - evalStart;
+            });
+            System.out.printf(Locale.ROOT, "epoch time after the first: single machine %.2f s, spark %.2f s (%.2fx); "
+                            + "spark per round %.1f ms, of which compute %.1f ms%n", singleEpochs / (EPOCHS - 1),
+                    sparkEpochs[0] / (EPOCHS - 1), sparkEpochs[0] / singleEpochs,
+                    1000 * sparkEpochs[0] / sparkEpochs[2], 1000 * sparkEpochs[1] / sparkEpochs[2]);
+        }
 
         System.out.println("== gradient averaging, 1 epoch (per-step round cost)");
         SparkTrainer.Result averaging = SparkTrainer.fit(frame, new SparkTrainingOptions(LocalFrames.columns(train))
@@ -118,8 +120,8 @@ public final class SparkBenchmark {
                 1000 * ga.computeSeconds() / ga.rounds(), accuracy(averaging.model(), test));
 
         System.out.println("== mllib MultilayerPerceptronClassifier, 784-256-128-10, l-bfgs, blockSize 128, pixels / 255");
-        Dataset<Row> mllibTrain = pixels(frame).cache();
-        Dataset<Row> mllibTest = pixels(LocalFrames.of(spark, test, 2)).cache();
+        Dataset<Row> mllibTrain = pixels(spark, frame).cache();
+        Dataset<Row> mllibTest = pixels(spark, LocalFrames.of(spark, test, 2)).cache();
         mllibTrain.count();
         mllibTest.count();
         for (int iterations : mllibIterations) {
@@ -135,15 +137,35 @@ public final class SparkBenchmark {
         spark.stop();
     }
 
+    private static List<Integer> integers(String list) {
+        List<Integer> values = new ArrayList<>();
+        for (String n : list.split(",")) {
+            values.add(Integer.parseInt(n.trim()));
+        }
+        return values;
+    }
+
     /** One time-to-accuracy point, in a form bench/spark.sh collects into the table. */
     private static void point(String system, int step, double seconds, double accuracy) {
         System.out.printf(Locale.ROOT, "POINT %s %d %.2f %.4f%n", system, step, seconds, accuracy);
     }
 
-    /** MLlib's input: the pixels scaled to [0, 1] in a vector column, the label as a double. */
-    private static Dataset<Row> pixels(Dataset<Row> frame) {
-        return frame.select(array_to_vector(expr("transform(features, x -> x / 255.0)")).as("vector"),
-                col("label").cast("double").as("label"));
+    /**
+     * MLlib's input: the pixels scaled to [0, 1] in a vector column, the label as a double. Made with a
+     * map rather than SQL's {@code transform(features, x -> x / 255.0)}, which looks up its
+     * configuration for every element and takes half a minute over these rows.
+     */
+    private static Dataset<Row> pixels(SparkSession spark, Dataset<Row> frame) {
+        JavaRDD<Row> rows = frame.javaRDD().map(row -> {
+            List<?> features = row.getList(0);
+            double[] values = new double[features.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = ((Number) features.get(i)).doubleValue() / 255.0;
+            }
+            return RowFactory.create(Vectors.dense(values), (double) row.getInt(1));
+        });
+        return spark.createDataFrame(rows, new StructType()
+                .add("vector", new VectorUDT(), false).add("label", DataTypes.DoubleType, false));
     }
 
     private static double accuracy(Model model, ArrayDataset test) {
