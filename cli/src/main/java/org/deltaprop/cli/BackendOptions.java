@@ -16,7 +16,7 @@ import java.util.Iterator;
 import java.util.stream.Stream;
 
 /** {@code --backend} and {@code --threads}: the options shared by every command that computes. */
-final class BackendOptions {
+public final class BackendOptions {
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -84,8 +84,12 @@ final class BackendOptions {
         if (threads != null) {
             System.setProperty("deltaprop.threads", Integer.toString(threads));
         }
-        return Backends.selectForJob(name != null ? name : System.getProperty(Backends.PROPERTY, Backends.AUTO),
-                multiplyAdds);
+        return Backends.selectForJob(requested(), multiplyAdds);
+    }
+
+    /** The backend asked for: --backend, else the deltaprop.backend system property, else auto. */
+    public String requested() {
+        return name != null ? name : System.getProperty(Backends.PROPERTY, Backends.AUTO);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.deltaprop.cli;
 
 import org.deltaprop.backend.BackendUnavailableException;
 import org.deltaprop.data.BadDataException;
+import org.deltaprop.train.SettingException;
 import org.deltaprop.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,6 +114,20 @@ public final class Main implements Runnable {
 
         public UserException(String message) {
             super(message);
+        }
+
+        /** The library's refusal of a setting, under the name of the option that sets it: "--epochs 0: give at least 1". */
+        public static UserException forSetting(SettingException e) {
+            return new UserException(option(e.setting()) + " " + e.problem());
+        }
+
+        /** The option that sets what the library calls {@code setting}. */
+        private static String option(String setting) {
+            return switch (setting) {
+                case "validation", "epochs", "patience", "hidden", "activation", "dropout", "batch" -> "--" + setting;
+                case "checkpoint" -> "--checkpoint-every/--checkpoint-steps/--checkpoint-minutes";
+                default -> setting;
+            };
         }
     }
 

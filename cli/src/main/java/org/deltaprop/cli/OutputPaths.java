@@ -24,7 +24,7 @@ import java.util.Map;
  * no other process is writing the same files. Also standard output as a stream that throws
  * when it cannot be written, where {@code System.out} only records the failure.
  */
-final class OutputPaths {
+public final class OutputPaths {
 
     private OutputPaths() {
     }
@@ -33,7 +33,7 @@ final class OutputPaths {
      * Throws unless {@code file} could be written: its folder exists and is writable, and it is
      * not a folder. Removes the temporary files a killed write of it left, and says so.
      */
-    static void checkWritable(Path file, String what) {
+    public static void checkWritable(Path file, String what) {
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -58,7 +58,7 @@ final class OutputPaths {
     }
 
     /** Named paths in order, leaving out the nulls: the inputs or outputs of a command. */
-    static Map<String, Path> named(Object... namesAndPaths) {
+    public static Map<String, Path> named(Object... namesAndPaths) {
         Map<String, Path> named = new LinkedHashMap<>();
         for (int i = 0; i < namesAndPaths.length; i += 2) {
             if (namesAndPaths[i + 1] != null) {
@@ -72,7 +72,7 @@ final class OutputPaths {
      * Throws when an output is the same file as an input or as another output: writing it would
      * destroy what the command reads, or one output would replace another.
      */
-    static void checkSeparate(Map<String, Path> outputs, Map<String, Path> inputs) {
+    public static void checkSeparate(Map<String, Path> outputs, Map<String, Path> inputs) {
         List<Map.Entry<String, Path>> seen = new ArrayList<>();
         for (Map.Entry<String, Path> output : outputs.entrySet()) {
             for (Map.Entry<String, Path> input : inputs.entrySet()) {
@@ -90,6 +90,13 @@ final class OutputPaths {
             }
             seen.add(output);
         }
+    }
+
+    /** The file beside {@code model} named as it is, with {@code suffix} for its .safetensors: model.ckpt.safetensors. */
+    public static Path sibling(Path model, String suffix) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return model.resolveSibling(stem + suffix);
     }
 
     /** The same file: the same path, or (for files that exist) the same file under another name or link. */
@@ -110,7 +117,7 @@ final class OutputPaths {
      * file {@code .<name>.lock} beside each output, holding the owner's pid; closing deletes it,
      * and a killed process holds no lock, so the file it leaves is taken over by the next run.
      */
-    static Lock lock(List<Path> outputs) {
+    public static Lock lock(List<Path> outputs) {
         Lock lock = new Lock();
         try {
             for (Path output : outputs) {
@@ -124,7 +131,7 @@ final class OutputPaths {
     }
 
     /** The locks {@link #lock} took; closing releases them. */
-    static final class Lock implements AutoCloseable {
+    public static final class Lock implements AutoCloseable {
         private final Map<Path, FileChannel> held = new LinkedHashMap<>();
 
         private void add(Path output) {

@@ -19,14 +19,11 @@ import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.Profiler;
 import org.deltaprop.train.RunLength;
 import org.deltaprop.train.SampleOrder;
-import org.deltaprop.train.Schedule;
 import org.deltaprop.train.SettingException;
 import org.deltaprop.train.Training;
 import org.deltaprop.train.TrainingDivergedException;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.TrainingRun;
-import org.deltaprop.train.optimizer.Optimizer;
-import org.deltaprop.train.optimizer.Optimizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +31,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,8 +52,9 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,
-    // BatchErrorOptions); the declarations of the others look alike only in picocli's form.
+    // Options that other commands share are mixins (ScalingOption, CsvOptions, NetworkOptions,
+    // OptimizerOptions, RunOptions, BatchErrorOptions, ModelFileOptions, BackendOptions; deltaprop-spark
+    // train uses most of them); the declarations of the others look alike only in picocli's form.
 
     // ---- data ----
     @Option(names = "--train", paramLabel = "FILE", defaultValue = "fashion-mnist",
@@ -82,12 +79,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "after every epoch (default: ${DEFAULT-VALUE}, none).")
     String validation;
 
-    @Option(names = "--scale", paramLabel = "standardize|none|D", defaultValue = "standardize",
-            description = "Feature scaling, fitted on the training rows and stored in the model: standardise each "
-                    + "feature with their mean and deviation, divide by D (e.g. 255 for pixels), or none "
-                    + "(default: ${DEFAULT-VALUE}). A store's own statistics (over all its rows) are used when it "
-                    + "has them.")
-    String scale;
+    @Mixin
+    ScalingOption scaling;
 
     @Option(names = "--scale-targets", paramLabel = "standardize|none", defaultValue = "standardize",
             description = "Regression targets: standardised with the training rows' mean and deviation (stored in "
@@ -99,15 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     CsvOptions csv;
 
     // ---- network ----
-    @Option(names = "--hidden", paramLabel = "N,N,...", defaultValue = "256,128", split = ",",
-            description = "Hidden layer sizes (default: ${DEFAULT-VALUE}); inputs and outputs come from the data.")
-    List<Integer> hidden;
-
-    // Split at the commas between activations, not those inside gsigmoid(α,β,γ,λ).
-    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",(?![^()]*\\))",
-            description = "Hidden activation, one for all or one per layer: sigmoid, tanh, relu, gudermannian, "
-                    + "identity, gsigmoid(alpha,beta,gamma,lambda) (default: ${DEFAULT-VALUE}).")
-    List<String> activation;
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--loss", paramLabel = "NAME",
             description = "cce, bce, half-sse or sse (default: cce for classes, half-sse for regression).")
@@ -117,44 +103,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output activation (default: softmax for cce, sigmoid for bce, identity otherwise).")
     String output;
 
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
-            description = "Dropout rate after every hidden layer, in training only: each output is zeroed with "
-                    + "probability P and the rest scaled by 1/(1 - P) (default: ${DEFAULT-VALUE}, none).")
-    double dropout;
-
     @Option(names = "--init", paramLabel = "MODEL", description = "Start from the weights (and architecture) of a saved model.")
     Path init;
 
     // ---- optimisation ----
-    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam|adamw", defaultValue = "adam",
-            description = "Update rule (default: ${DEFAULT-VALUE}); adamw is Adam with decoupled weight decay.")
-    String optimizer;
+    @Mixin
+    OptimizerOptions optimization;
 
-    @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate η (default: 0.001 for adam and adamw, 0.1 for sgd, 0.01 for momentum).")
-    Double learningRate;
-
-    @Option(names = "--momentum", paramLabel = "MU",
-            description = "Momentum μ for --optimizer momentum (default: 0.9).")
-    Double momentum;
-
-    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
-            description = "Decoupled weight decay λ for --optimizer adamw, as PyTorch's AdamW (default: 0.01).")
-    Double weightDecay;
-
-    @Option(names = "--schedule", paramLabel = "cosine|constant", defaultValue = "cosine",
-            description = "Learning rate over the run: cosine decay from --lr to 0, or constant (default: ${DEFAULT-VALUE}).")
-    String schedule;
-
-    @Option(names = "--batch", paramLabel = "B|all",
-            description = "Rows per update: 1 is on-line learning, 'all' full-batch gradient descent (default: "
-                    + "128, or a sixteenth of the training rows when that is less, and at least 16).")
-    String batch;
-
-    @Option(names = "--epochs", paramLabel = "N",
-            description = "Epochs (default: enough for about 4,000 updates, at least 10 and at most 200: 10 for "
-                    + "60,000 rows in batches of 128).")
-    Integer epochs;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     BatchErrorOptions batchError;
@@ -175,19 +132,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Blocks per shuffling window of --order blocks (default: ${DEFAULT-VALUE}).")
     int blockWindow;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "Seed for the weights, the validation split and the sample order (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
             description = "Early stopping: stop after N epochs without a better validation loss and keep the best "
                     + "weights (default: off).")
     int patience;
 
     // ---- files ----
-    @Option(names = {"-o", "--out"}, paramLabel = "MODEL", defaultValue = "model.safetensors",
-            description = "Where to save the model (default: ${DEFAULT-VALUE}); written only when training succeeds.")
-    Path out;
+    @Mixin
+    ModelFileOptions files;
 
     @Option(names = "--curve", paramLabel = "PNG",
             description = "Learning-curve figure (default: the model's name with -curve.png; 'none' to skip).")
@@ -206,14 +158,6 @@ final class TrainCommand implements Callable<Integer> {
             description = "Also save one after the step that ends each M minutes of training (default: off).")
     double checkpointMinutes;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE",
-            description = "Checkpoint file (default: the model's name with .ckpt.safetensors).")
-    Path checkpoint;
-
-    @Option(names = "--resume", paramLabel = "CHECKPOINT",
-            description = "Continue a run from a checkpoint up to --epochs (same data and options).")
-    Path resume;
-
     @Option(names = "--no-progress", description = "No progress bar (it is only drawn on a terminal anyway).")
     boolean noProgress;
 
@@ -229,6 +173,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long wallStart = System.nanoTime();
+        Path resume = files.resume();
         Checkpoint resumed = resume != null ? Checkpoint.read(resume) : null;
         Model start = resumed != null ? resumed.model() : init != null ? ModelFile.read(init) : null;
         if (start != null) {
@@ -239,11 +184,10 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        Path modelOut = out;
-        Path curveOut = curve == null ? sibling(out, "-curve.png") : curve.equals("none") ? null : Path.of(curve);
-        Path checkpointOut = checkpoint != null ? checkpoint
-                : checkpointEvery > 0 || checkpointSteps > 0 || checkpointMinutes > 0 || resume != null
-                ? sibling(out, ".ckpt.safetensors") : null;
+        Path modelOut = files.out();
+        Path curveOut = curve == null ? OutputPaths.sibling(modelOut, "-curve.png")
+                : curve.equals("none") ? null : Path.of(curve);
+        Path checkpointOut = files.checkpoint(checkpointEvery > 0 || checkpointSteps > 0 || checkpointMinutes > 0);
         OutputPaths.checkWritable(modelOut, "model");
         if (curveOut != null) {
             OutputPaths.checkWritable(curveOut, "learning curve");
@@ -286,28 +230,24 @@ final class TrainCommand implements Callable<Integer> {
             Predictor.checkColumns(all.featureNames(), testSet.featureNames(), testFiles[0]);
         }
         Profiler profiler = profile ? new Profiler() : null;
-        Training training = Training.on(all).test(testSet).order(sampleOrder(all)).seed(seed)
-                .standardizeTargets(standardizeTargets()).schedule(Schedule.parse(schedule)).patience(patience).reduction(batchError.reduction())
-                .l2(batchError.l2).checkpoint(checkpointOut, checkpointEvery)
+        Training training = Training.on(all).test(testSet).order(sampleOrder(all)).seed(run.seed())
+                .standardizeTargets(standardizeTargets()).schedule(optimization.schedule()).patience(patience)
+                .reduction(batchError.reduction()).l2(batchError.l2()).checkpoint(checkpointOut, checkpointEvery)
                 .checkpointWithinEpochs(checkpointSteps, checkpointMinutes * 60)
                 .listener(new ConsoleListener(!noProgress && System.console() != null)).profiler(profiler);
         Training.Plan plan;
         Training.Outcome outcome;
         try {
             validation(training);
-            if (epochs != null) {
-                training.epochs(epochs);
-            }
-            if (batch != null) {
-                batch(training);
-            }
-            if (!Scaling.isStandardize(scale)) {
-                training.scaling(fixedScaling());
+            run.applyTo(training);
+            Scaling fixedScaling = scaling.fixed();
+            if (fixedScaling != null) {
+                training.scaling(fixedScaling);
             }
             if (resumed != null) {
-                training.resume(resumed, resume);
+                training.resume(resumed, files.resume());
             } else {
-                training.optimizer(optimizer());
+                training.optimizer(optimization.optimizer());
             }
             if (start != null) {
                 training.startFrom(start);
@@ -326,8 +266,9 @@ final class TrainCommand implements Callable<Integer> {
                         + "to java)");
             }
             // The library's fix for patience is to hold out validation rows: here, with --validation.
-            throw new Main.UserException(flag(e.setting()) + " " + e.problem()
-                    + (e.setting().equals("patience") ? " with --validation" : ""));
+            Main.UserException named = Main.UserException.forSetting(e);
+            throw e.setting().equals("patience") ? new Main.UserException(named.getMessage() + " with --validation")
+                    : named;
         } catch (TrainingDivergedException e) {
             throw new Main.UserException(e.getMessage() + " Options: --lr, --scale.");
         }
@@ -362,9 +303,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The hidden layers, activations, loss, output and dropout the options give (the library fills in the rest). */
     private void network(Training training) {
-        training.hidden(hidden.stream().mapToInt(Integer::intValue).toArray())
-                .activation(activation.stream().map(Activation::parse).toArray(Activation[]::new))
-                .dropout(dropout);
+        network.applyTo(training);
         if (loss != null) {
             training.loss(Loss.parse(loss));
         }
@@ -393,21 +332,21 @@ final class TrainCommand implements Callable<Integer> {
         int epochCount = plan.settings().epochs();
         if (plan.sizedToData()) {
             System.out.printf(Locale.ROOT, "defaults for %,d training rows: %s (%,d updates; --batch and --epochs "
-                    + "override)%n", rows, (batch == null ? "batch " + batchSize : "")
-                    + (batch == null && epochs == null ? ", " : "") + (epochs == null ? epochCount + " epochs" : ""),
+                    + "override)%n", rows, (run.batchGiven() ? "" : "batch " + batchSize)
+                    + (run.batchGiven() || run.epochsGiven() ? "" : ", ") + (run.epochsGiven() ? "" : epochCount + " epochs"),
                     new RunLength(batchSize, epochCount).updates(rows));
         }
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n",
                 options.optimizer(), plan.settings().schedule(), options.batchSize() == TrainingOptions.FULL_BATCH
                         ? "all" : Integer.toString(options.batchSize()),
-                epochCount, seed, options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
+                epochCount, run.seed(), options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
         Checkpoint resumed = plan.resumed();
         if (resumed != null && resumed.epoch() == epochCount && resumed.progress() == null) {
-            System.out.printf(Locale.ROOT, "%s holds the finished run (epoch %d of %d): saving its model%n", resume,
+            System.out.printf(Locale.ROOT, "%s holds the finished run (epoch %d of %d): saving its model%n", files.resume(),
                     resumed.epoch(), epochCount);
         } else if (resumed != null) {
-            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", resume, resumed.epoch(),
+            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", files.resume(), resumed.epoch(),
                     resumed.progress() == null ? "" : " and " + resumed.progress().batchesDone() + " batches of epoch "
                             + (resumed.epoch() + 1));
         }
@@ -426,15 +365,6 @@ final class TrainCommand implements Callable<Integer> {
 
     private static String abbreviate(String s) {
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
-
-    /** The option that sets what the library calls {@code setting}. */
-    private static String flag(String setting) {
-        return switch (setting) {
-            case "validation", "epochs", "patience", "hidden", "activation", "dropout", "batch" -> "--" + setting;
-            case "checkpoint" -> "--checkpoint-every/--checkpoint-steps/--checkpoint-minutes";
-            default -> setting;
-        };
     }
 
     /**
@@ -480,49 +410,6 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    /** The optimizer the options name, with the hyper-parameters given for it; one given for another optimizer is an error. */
-    private Optimizer optimizer() {
-        Map<String, Double> hyper = new LinkedHashMap<>();
-        if (momentum != null) {
-            hyper.put("momentum", momentum);
-        }
-        if (weightDecay != null) {
-            hyper.put("weight_decay", weightDecay);
-        }
-        try {
-            return Optimizers.create(optimizer, learningRate, hyper);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserException("--optimizer " + optimizer + ": " + e.getMessage()
-                    .replace("hyper-parameter 'momentum'", "--momentum")
-                    .replace("hyper-parameter 'weight_decay'", "--weight-decay"));
-        }
-    }
-
-    /** --scale none or a divisor (standardisation is the library's default). */
-    private Scaling fixedScaling() {
-        if (scale.trim().equalsIgnoreCase("none")) {
-            return Scaling.NONE;
-        }
-        try {
-            return Scaling.divideBy(Double.parseDouble(scale.trim()));
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserException("--scale '" + scale + "': use none, standardize or a divisor like 255");
-        }
-    }
-
-    /** --batch: a number of rows, or all. */
-    private void batch(Training training) {
-        if (batch.trim().equalsIgnoreCase("all")) {
-            training.fullBatch();
-            return;
-        }
-        try {
-            training.batch(Integer.parseInt(batch.trim()));
-        } catch (NumberFormatException e) {
-            throw new Main.UserException("--batch '" + batch + "': give a positive number of rows, or 'all'");
-        }
-    }
-
     /**
      * --validation: a whole number counts rows; a number with a point or an exponent is a fraction
      * of them, below 1 (so 1.0 is not one row).
@@ -544,13 +431,6 @@ final class TrainCommand implements Callable<Integer> {
             throw new Main.UserException("--validation '" + validation + "': give a row count (e.g. 1000) or a "
                     + "fraction of the rows from 0 to below 1 (e.g. 0.1)");
         }
-    }
-
-    /** The model path with its .safetensors suffix replaced. */
-    static Path sibling(Path model, String suffix) {
-        String name = model.getFileName().toString();
-        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
-        return model.resolveSibling(stem + suffix);
     }
 
     /** Prints a line per epoch on stdout, and draws a progress bar on a terminal. */

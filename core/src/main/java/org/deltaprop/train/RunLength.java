@@ -24,6 +24,20 @@ public record RunLength(int batch, int epochs) {
     public static final int MIN_EPOCHS = 10;
     public static final int MAX_EPOCHS = 200;
 
+    /** Throws unless {@code rows} is a batch: 1 row or more ({@link TrainingOptions#FULL_BATCH} for all). */
+    public static void checkBatch(int rows) {
+        if (rows < 1) {
+            throw new SettingException("batch", rows + ": give a positive number of rows");
+        }
+    }
+
+    /** Throws unless {@code count} is an epoch count: 1 or more. */
+    public static void checkEpochs(int count) {
+        if (count < 1) {
+            throw new SettingException("epochs", count + ": give at least 1");
+        }
+    }
+
     /** The defaults for {@code rows} training rows. */
     public static RunLength forRows(int rows) {
         if (rows < 1) {

@@ -155,12 +155,9 @@ public final class Training {
 
     /** Hidden layer sizes (default: 256, 128); none makes a single-layer network. */
     public Training hidden(int... sizes) {
-        for (int n : sizes) {
-            if (n < 1) {
-                throw new SettingException("hidden", Arrays.toString(sizes) + ": every layer needs at least 1 unit");
-            }
-        }
-        this.hidden = Arrays.stream(sizes).boxed().toList();
+        List<Integer> layers = Arrays.stream(sizes).boxed().toList();
+        checkHiddenSizes(layers);
+        this.hidden = layers;
         return this;
     }
 
@@ -228,9 +225,7 @@ public final class Training {
 
     /** Rows per update (default: {@link RunLength#forRows}: 128, less for fewer than 2,048 training rows); 1 is on-line learning. */
     public Training batch(int rows) {
-        if (rows < 1) {
-            throw new SettingException("batch", rows + ": give a positive number of rows");
-        }
+        RunLength.checkBatch(rows);
         this.batch = rows;
         return this;
     }
@@ -415,6 +410,32 @@ public final class Training {
         }
     }
 
+    /**
+     * Throws the {@link SettingException} that {@link #prepare} would for hidden layers of
+     * {@code sizes} units with {@code activations} activations (one for all, or one per layer) and dropout
+     * {@code dropout}: for front ends that build the network themselves (training on Spark).
+     */
+    public static void checkHiddenLayers(List<Integer> sizes, int activations, double dropout) {
+        checkHiddenSizes(sizes);
+        int hiddenLayers = sizes.size();
+        if (activations != 1 && activations != hiddenLayers) {
+            throw new SettingException("activation", "gives " + activations + " activations for "
+                    + hiddenLayers + " hidden layers: give one for all, or one per layer");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new SettingException("dropout", dropout + ": give a rate in [0, 1), e.g. 0.2");
+        }
+        if (dropout > 0 && hiddenLayers == 0) {
+            throw new SettingException("dropout", "applies after hidden layers, and there are none");
+        }
+    }
+
+    private static void checkHiddenSizes(List<Integer> sizes) {
+        if (sizes.stream().anyMatch(n -> n < 1)) {
+            throw new SettingException("hidden", sizes + ": every layer needs at least 1 unit");
+        }
+    }
+
     /** The layers the settings describe, with the defaults that fit the data's task filled in. */
     private Architecture architecture() {
         Loss l = loss != null ? loss : data.classes() > 0 ? Loss.CATEGORICAL_CROSS_ENTROPY : Loss.HALF_SUM_OF_SQUARES;
@@ -423,16 +444,7 @@ public final class Training {
             case BINARY_CROSS_ENTROPY -> Activation.SIGMOID;
             default -> Activation.IDENTITY;
         };
-        if (activations.size() != 1 && activations.size() != hidden.size()) {
-            throw new SettingException("activation", "gives " + activations.size() + " activations for "
-                    + hidden.size() + " hidden layers: give one for all, or one per layer");
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new SettingException("dropout", dropout + ": give a rate in [0, 1), e.g. 0.2");
-        }
-        if (dropout > 0 && hidden.isEmpty()) {
-            throw new SettingException("dropout", "applies after hidden layers, and there are none");
-        }
+        checkHiddenLayers(hidden, activations.size(), dropout);
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < hidden.size(); i++) {
             layers.add(Layer.dense(hidden.get(i), activations.get(activations.size() == 1 ? 0 : i)));

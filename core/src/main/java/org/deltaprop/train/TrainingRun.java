@@ -30,9 +30,7 @@ public final class TrainingRun {
     public record Settings(int epochs, Schedule schedule, int patience, Path checkpoint, int checkpointEvery,
                            long checkpointSteps, double checkpointSeconds) {
         public Settings {
-            if (epochs < 1) {
-                throw new SettingException("epochs", epochs + ": give at least 1");
-            }
+            RunLength.checkEpochs(epochs);
             if (patience < 0 || checkpointEvery < 0 || checkpointSteps < 0 || !(checkpointSeconds >= 0)) {
                 throw new SettingException(patience < 0 ? "patience" : "checkpoint", "must be ≥ 0 (0: off), got "
                         + (patience < 0 ? patience : checkpointEvery + " epochs, " + checkpointSteps + " steps, "

@@ -7,6 +7,15 @@ import org.apache.spark.sql.SparkSession;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.BackendUnavailableException;
 import org.deltaprop.backend.Backends;
+import org.deltaprop.cli.BackendOptions;
+import org.deltaprop.cli.BatchErrorOptions;
+import org.deltaprop.cli.Main;
+import org.deltaprop.cli.ModelFileOptions;
+import org.deltaprop.cli.NetworkOptions;
+import org.deltaprop.cli.OptimizerOptions;
+import org.deltaprop.cli.OutputPaths;
+import org.deltaprop.cli.RunOptions;
+import org.deltaprop.cli.ScalingOption;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.io.Model;
@@ -15,20 +24,20 @@ import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
+import org.deltaprop.train.RunLength;
 import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Schedule;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
-import org.deltaprop.train.optimizer.Optimizers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +78,7 @@ public final class SparkTrainCommand implements Runnable {
         while (cause instanceof SparkException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof IllegalArgumentException || cause instanceof IOException
+        if (cause instanceof IllegalArgumentException || cause instanceof Main.UserException || cause instanceof IOException
                 || cause instanceof BackendUnavailableException || cause instanceof IllegalStateException) {
             err.println("deltaprop-spark " + commandLine.getCommandName() + ": error: " + cause.getMessage());
             err.flush();
@@ -86,6 +95,9 @@ public final class SparkTrainCommand implements Runnable {
                     "  deltaprop-spark train --master local[2]                      # Fashion-MNIST, local SGD",
                     "  deltaprop-spark train --train data.parquet --features x --label y --mode gradient"})
     static final class Train implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--master", paramLabel = "URL",
                 description = "Spark master, e.g. local[2] or spark://host:7077 (default: spark-submit's, else local[*]).")
@@ -125,97 +137,83 @@ public final class SparkTrainCommand implements Runnable {
                         + "gradient: gradient averaging, single-machine training with the global batch (default: ${DEFAULT-VALUE}).")
         String mode;
 
-        @Option(names = "--local-steps", paramLabel = "K", defaultValue = "64",
+        @Option(names = "--local-steps", paramLabel = "K", defaultValue = "128",
                 description = "Local SGD: steps per partition between averages (default: ${DEFAULT-VALUE}).")
         int localSteps;
 
-        @Option(names = "--scale", paramLabel = "standardize|none|D", defaultValue = "standardize",
-                description = "Feature scaling, fitted in one distributed pass and stored in the model (default: ${DEFAULT-VALUE}).")
-        String scale;
+        // The options deltaprop train has too, with its names, defaults, help and checks. --batch is the
+        // global batch, over all partitions.
+        @Mixin
+        ScalingOption scaling;
 
-        @Option(names = "--hidden", paramLabel = "N,N,...", defaultValue = "256,128", split = ",",
-                description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
-        List<Integer> hidden;
+        @Mixin
+        NetworkOptions network;
 
-        @Option(names = "--activation", paramLabel = "F", defaultValue = "relu",
-                description = "Hidden activation (default: ${DEFAULT-VALUE}).")
-        String activation;
+        @Mixin
+        OptimizerOptions optimization;
 
-        @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
-                description = "Dropout rate after every hidden layer (default: ${DEFAULT-VALUE}).")
-        double dropout;
+        @Mixin
+        RunOptions run;
 
-        @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam|adamw", defaultValue = "adam",
-                description = "Update rule (default: ${DEFAULT-VALUE}).")
-        String optimizer;
+        @Mixin
+        BatchErrorOptions batchError;
 
-        @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: the optimizer's, as deltaprop train).")
-        Double learningRate;
-
-        @Option(names = "--momentum", paramLabel = "MU", description = "Momentum for --optimizer momentum (default: 0.9).")
-        Double momentum;
-
-        @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "Weight decay for --optimizer adamw (default: 0.01).")
-        Double weightDecay;
-
-        @Option(names = "--schedule", paramLabel = "cosine|constant", defaultValue = "cosine",
-                description = "Learning rate over the run (default: ${DEFAULT-VALUE}).")
-        String schedule;
-
-        @Option(names = "--batch", paramLabel = "B", defaultValue = "128",
-                description = "Global batch: rows per update, over all partitions (default: ${DEFAULT-VALUE}).")
-        int batch;
-
-        @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
-        int epochs;
-
-        @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0", description = "L2 regularisation (default: ${DEFAULT-VALUE}).")
-        double l2;
-
-        @Option(names = "--reduction", paramLabel = "mean|sum", defaultValue = "mean",
-                description = "Batch error: mean or sum (default: ${DEFAULT-VALUE}).")
-        String reduction;
-
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-                description = "Seed of the weights and the sample order (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-                description = "Backend of the executors and the driver: auto, scalar, simd, opencl (default: ${DEFAULT-VALUE}).")
-        String backend;
-
-        @Option(names = {"-o", "--out"}, paramLabel = "MODEL", defaultValue = "model.safetensors",
-                description = "Where to save the model (default: ${DEFAULT-VALUE}); written only when training succeeds.")
-        Path out;
-
-        @Option(names = "--checkpoint", paramLabel = "FILE",
-                description = "Checkpoint file (default: the model's name with .ckpt.safetensors, with --checkpoint-rounds or --resume).")
-        Path checkpoint;
+        @Mixin
+        ModelFileOptions files;
 
         @Option(names = "--checkpoint-rounds", paramLabel = "N", defaultValue = "0",
                 description = "The driver saves a checkpoint every N rounds (default: off).")
         int checkpointRounds;
 
-        @Option(names = "--resume", paramLabel = "CHECKPOINT",
-                description = "Continue from a checkpoint up to --epochs (same data and options).")
-        Path resume;
+        @Mixin
+        BackendOptions backend;
 
         @Override
         public Integer call() throws IOException {
             long wallStart = System.nanoTime();
-            checkWritable(out, "model");
-            Path checkpointOut = checkpoint != null ? checkpoint
-                    : checkpointRounds > 0 || resume != null ? sibling(out) : null;
-            if (checkpointOut != null) {
-                checkWritable(checkpointOut, "checkpoint");
+            if (spec.commandLine().getParseResult().hasMatchedOption("--threads")) {
+                throw new Main.UserException("--threads: each task's backend runs on as many threads as the task has "
+                        + "cores; set them with Spark's spark.task.cpus");
             }
+            // Checked before Spark starts, so that a bad option fails in a second, as deltaprop train says it.
+            network.check();
+            run.check();
+            Optimizer optimizer = optimization.optimizer();
+            Schedule schedule = optimization.schedule();
+            Reduction reduction = batchError.reduction();
+            scaling.fixed();
             SparkTrainingOptions.Mode dataParallelism = switch (mode.trim().toLowerCase(Locale.ROOT)) {
                 case "local" -> SparkTrainingOptions.Mode.LOCAL_SGD;
                 case "gradient" -> SparkTrainingOptions.Mode.GRADIENT_AVERAGING;
-                default -> throw new IllegalArgumentException("--mode " + mode + ": use local or gradient");
+                default -> throw new Main.UserException("--mode " + mode + ": use local or gradient");
             };
-            TrainingOptions training = new TrainingOptions(batch, Reduction.parse(reduction), l2, optimizer(), seed,
-                    SampleOrder.SHUFFLE);
+            if (localSteps < 1 || checkpointRounds < 0 || partitions != null && partitions < 1) {
+                throw new Main.UserException("--local-steps and --partitions take a number ≥ 1, --checkpoint-rounds "
+                        + "one ≥ 0 (0: off)");
+            }
+            Path out = files.out();
+            Path checkpointOut = files.checkpoint(checkpointRounds > 0);
+            OutputPaths.checkWritable(out, "model");
+            if (checkpointOut != null) {
+                OutputPaths.checkWritable(checkpointOut, "checkpoint");
+            }
+            boolean fashion = train.equals("fashion-mnist");
+            String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
+            Map<String, Path> outputs = OutputPaths.named("model", out, "checkpoint", checkpointOut);
+            OutputPaths.checkSeparate(outputs, OutputPaths.named("--train", fashion ? null : Path.of(train),
+                    "--train-labels", trainLabels, "--test", testSpec.equals("none") || testSpec.equals("fashion-mnist")
+                            ? null : Path.of(testSpec), "--test-labels", testLabels));
+            // A resumed run writes its checkpoint back where it read it, and nothing else there.
+            OutputPaths.checkSeparate(OutputPaths.named("model", out), OutputPaths.named("--resume", files.resume()));
+            try (OutputPaths.Lock lock = OutputPaths.lock(List.copyOf(outputs.values()))) {
+                return train(wallStart, optimizer, schedule, reduction, dataParallelism, fashion, testSpec, out,
+                        checkpointOut);
+            }
+        }
+
+        private int train(long wallStart, Optimizer optimizer, Schedule schedule, Reduction reduction,
+                          SparkTrainingOptions.Mode dataParallelism, boolean fashion, String testSpec, Path out,
+                          Path checkpointOut) throws IOException {
             // A session that already runs in this JVM (a notebook's, a test's) is used and left running.
             boolean ours = SparkSession.getDefaultSession().isEmpty();
             SparkSession.Builder builder = SparkSession.builder().appName("deltaprop-spark train");
@@ -229,7 +227,6 @@ public final class SparkTrainCommand implements Runnable {
                 spark.sparkContext().setLogLevel("WARN");   // the command's own lines, not Spark's INFO log
             }
             try {
-                boolean fashion = train.equals("fashion-mnist");
                 Dataset<Row> data;
                 DataColumns columns;
                 org.deltaprop.data.Dataset local = null;
@@ -242,32 +239,41 @@ public final class SparkTrainCommand implements Runnable {
                     }
                 } else {
                     Path[] files = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
-                    local = DataFiles.read(files[0], files[1], CsvReader.Options.classification(), 0);
+                    local = DataFiles.read(files[0], files[1],
+                            CsvReader.Options.classification(), 0);
                     columns = LocalFrames.columns(local);
                     data = LocalFrames.of(spark, local, partitions != null ? partitions
                             : spark.sparkContext().defaultParallelism());
                 }
+                // The batch and epochs not given are sized to the rows; Parquet counts them from its footers.
+                Dataset<Row> frame = data;
+                org.deltaprop.data.Dataset onDriver = local;
+                RunLength length = run.runLength(() -> onDriver != null ? onDriver.size()
+                        : (int) Math.min(Integer.MAX_VALUE, frame.count()));
+                TrainingOptions training = new TrainingOptions(length.batch(), reduction, batchError.l2(), optimizer,
+                        run.seed(), SampleOrder.SHUFFLE);
                 SparkTrainingOptions options = new SparkTrainingOptions(columns)
-                        .hidden(hidden, Activation.parse(activation))
-                        .dropout(dropout)
+                        .hidden(network.hidden(), network.activations().toArray(Activation[]::new))
+                        .dropout(network.dropout())
                         .training(training)
-                        .epochs(epochs, Schedule.parse(schedule))
-                        .scale(scale)
+                        .epochs(length.epochs(), schedule)
+                        .scale(scaling.spec())
                         .mode(dataParallelism, localSteps)
-                        .backend(backend)
+                        .backend(backend.requested())
                         .checkpoint(checkpointOut, checkpointRounds)
-                        .resume(resume);
-                System.out.printf(Locale.ROOT, "spark: %s, %d task slots; data: %s, %s; %s, batch %d, %d epochs, %s%s%n",
+                        .resume(files.resume());
+                System.out.printf(Locale.ROOT, "spark: %s, %d task slots; data: %s, %s; %s, batch %s, %d epochs, %s%s%n",
                         spark.sparkContext().master(), spark.sparkContext().defaultParallelism(),
-                        fashion ? "Fashion-MNIST" : train, columns, training.optimizer(), batch, epochs,
-                        dataParallelism == SparkTrainingOptions.Mode.LOCAL_SGD ? "local SGD, K = " + localSteps
-                                : "gradient averaging", resume != null ? "; resuming from " + resume : "");
+                        fashion ? "Fashion-MNIST" : train, columns, optimizer,
+                        length.batch() == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(length.batch()),
+                        length.epochs(), dataParallelism == SparkTrainingOptions.Mode.LOCAL_SGD
+                                ? "local SGD, K = " + localSteps : "gradient averaging",
+                        files.resume() != null ? "; resuming from " + files.resume() : "");
                 SparkTrainer.Result result = SparkTrainer.fit(data, options, (report, model) ->
                         System.out.printf(Locale.ROOT, "epoch %d: loss %.4f%s, %d rounds, %.2f s%n", report.epoch(),
                                 report.loss(), Double.isNaN(report.accuracy()) ? ""
                                         : String.format(Locale.ROOT, ", accuracy %.4f", report.accuracy()),
                                 report.rounds(), report.seconds()));
-                String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
                 if (!testSpec.equals("none")) {
                     Path[] files = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                             : new Path[] {Path.of(testSpec), testLabels};
@@ -287,17 +293,6 @@ public final class SparkTrainCommand implements Runnable {
             }
         }
 
-        private Optimizer optimizer() {
-            Map<String, Double> hyper = new LinkedHashMap<>();
-            if (momentum != null) {
-                hyper.put("momentum", momentum);
-            }
-            if (weightDecay != null) {
-                hyper.put("weight_decay", weightDecay);
-            }
-            return Optimizers.create(optimizer, learningRate, hyper);
-        }
-
         private static void evaluate(Model model, org.deltaprop.data.Dataset test) {
             try (Backend b = Backends.select("auto").backend();
                  DeviceNetwork net = new DeviceNetwork(b, model.network(), Math.min(1024, test.size()))) {
@@ -309,20 +304,6 @@ public final class SparkTrainCommand implements Runnable {
 
         private static boolean isParquet(String path) {
             return path.endsWith(".parquet") || Files.isDirectory(Path.of(path));
-        }
-
-        private static Path sibling(Path model) {
-            String name = model.getFileName().toString();
-            String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
-            return model.resolveSibling(stem + ".ckpt.safetensors");
-        }
-
-        private static void checkWritable(Path file, String what) {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
-                throw new IllegalArgumentException("cannot write the " + what + " to " + file + ": its folder "
-                        + parent + " does not exist or is not writable");
-            }
         }
     }
 }

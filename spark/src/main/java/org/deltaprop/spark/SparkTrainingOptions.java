@@ -5,6 +5,7 @@ import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Layer;
 import org.deltaprop.nn.Loss;
 import org.deltaprop.train.Schedule;
+import org.deltaprop.train.Training;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
 
@@ -17,7 +18,7 @@ import java.util.List;
  * {@link TrainingOptions} (batch, optimizer, L2, seed, order), epochs and schedule, the scaling, the
  * mode of data parallelism, the backend the executors use, and checkpoints. Set with the fluent
  * setters; the defaults are those of {@code deltaprop train} (784-256-128-10-style ReLU network,
- * Adam, batch 128, 10 epochs, cosine decay, standardised features) and local SGD.
+ * Adam, batch 128, 10 epochs, cosine decay, standardised features) and local SGD of 128 local steps a round.
  */
 public final class SparkTrainingOptions {
 
@@ -38,14 +39,14 @@ public final class SparkTrainingOptions {
 
     private final DataColumns columns;
     private List<Integer> hidden = List.of(256, 128);
-    private Activation activation = Activation.RELU;
+    private List<Activation> activations = List.of(Activation.RELU);
     private double dropout;
     private TrainingOptions training = TrainingOptions.of(128, Optimizer.adam(0.001), 1);
     private int epochs = 10;
     private Schedule schedule = Schedule.COSINE;
     private String scale = "standardize";
     private Mode mode = Mode.LOCAL_SGD;
-    private int localSteps = 64;
+    private int localSteps = 128;
     private String backend = "auto";
     private Path checkpoint;
     private int checkpointRounds;
@@ -56,9 +57,10 @@ public final class SparkTrainingOptions {
         this.columns = columns;
     }
 
-    public SparkTrainingOptions hidden(List<Integer> sizes, Activation hiddenActivation) {
+    /** The hidden layers' sizes and activations: one activation for all, or one per layer. */
+    public SparkTrainingOptions hidden(List<Integer> sizes, Activation... perLayer) {
         this.hidden = List.copyOf(sizes);
-        this.activation = hiddenActivation;
+        this.activations = List.of(perLayer);
         return this;
     }
 
@@ -128,11 +130,12 @@ public final class SparkTrainingOptions {
 
     /** The network for data of {@code inputs} features and {@code outputs} targets (classes, or regression targets). */
     Architecture architecture(int inputs, int outputs) {
+        Training.checkHiddenLayers(hidden, activations.size(), dropout);
         boolean classification = columns.classification();
         Loss loss = classification ? Loss.CATEGORICAL_CROSS_ENTROPY : Loss.HALF_SUM_OF_SQUARES;
         List<Layer> layers = new ArrayList<>();
-        for (int units : hidden) {
-            layers.add(Layer.dense(units, activation));
+        for (int i = 0; i < hidden.size(); i++) {
+            layers.add(Layer.dense(hidden.get(i), activations.get(activations.size() == 1 ? 0 : i)));
         }
         layers.add(Layer.dense(outputs, classification ? Activation.SOFTMAX : Activation.IDENTITY));
         return new Architecture(inputs, layers, loss).withHiddenDropout(dropout);
