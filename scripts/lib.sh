@@ -161,8 +161,8 @@ build_spark_jar() {
   local scope="${1:-compile}" jar="$DELTAPROP_ROOT/spark/target/deltaprop-spark.jar"
   local cp="$DELTAPROP_ROOT/spark/target/spark.classpath"
   if [ -f "$jar" ] && [ -f "$cp" ] && [ "$(cat "$cp.scope" 2>/dev/null)" = "$scope" ] &&
-     [ -z "$(find "$DELTAPROP_ROOT"/{core,spark}/src/main "$DELTAPROP_ROOT/kernels" \
-        "$DELTAPROP_ROOT"/{,core/,spark/}pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+     [ -z "$(find "$DELTAPROP_ROOT"/{core,cli,spark}/src/main "$DELTAPROP_ROOT/kernels" \
+        "$DELTAPROP_ROOT"/{,core/,cli/,spark/}pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     return 0
   fi
   say "building spark/target/deltaprop-spark.jar (the first build downloads Spark, about 320 MB)"

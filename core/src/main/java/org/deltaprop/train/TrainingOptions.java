@@ -37,6 +37,10 @@ public record TrainingOptions(int batchSize, Reduction reduction, double l2, Opt
         return new TrainingOptions(batchSize, Reduction.MEAN, 0, optimizer, seed, SampleOrder.SHUFFLE);
     }
 
+    public TrainingOptions withBatch(int rows) {
+        return new TrainingOptions(rows, reduction, l2, optimizer, seed, order);
+    }
+
     public TrainingOptions withL2(double lambda) {
         return new TrainingOptions(batchSize, reduction, lambda, optimizer, seed, order);
     }

@@ -21,14 +21,11 @@ import org.deltaprop.data.DataFiles;
 import org.deltaprop.io.Model;
 import org.deltaprop.io.ModelFile;
 import org.deltaprop.nn.Activation;
-import org.deltaprop.nn.Reduction;
 import org.deltaprop.train.DeviceNetwork;
 import org.deltaprop.train.Evaluator;
 import org.deltaprop.train.RunLength;
-import org.deltaprop.train.SampleOrder;
 import org.deltaprop.train.Schedule;
 import org.deltaprop.train.TrainingOptions;
-import org.deltaprop.train.optimizer.Optimizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +59,9 @@ public final class SparkTrainCommand implements Runnable {
 
     static int run(String... args) {
         CommandLine commandLine = new CommandLine(new SparkTrainCommand());
+        // BackendOptions' --threads sets this JVM's threads; a task's backend runs on as many as the task has cores.
+        CommandLine.Model.CommandSpec train = commandLine.getSubcommands().get("train").getCommandSpec();
+        train.remove(train.findOption("--threads"));
         commandLine.setExecutionExceptionHandler(SparkTrainCommand::handle);
         return commandLine.execute(args);
     }
@@ -89,15 +89,12 @@ public final class SparkTrainCommand implements Runnable {
         return 2;
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
             description = {"Train a multilayer perceptron on the partitions of a Spark DataFrame and save it as the "
                     + "same safetensors model as deltaprop train.", "",
                     "  deltaprop-spark train --master local[2]                      # Fashion-MNIST, local SGD",
                     "  deltaprop-spark train --train data.parquet --features x --label y --mode gradient"})
     static final class Train implements Callable<Integer> {
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--master", paramLabel = "URL",
                 description = "Spark master, e.g. local[2] or spark://host:7077 (default: spark-submit's, else local[*]).")
@@ -171,16 +168,13 @@ public final class SparkTrainCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             long wallStart = System.nanoTime();
-            if (spec.commandLine().getParseResult().hasMatchedOption("--threads")) {
-                throw new Main.UserException("--threads: each task's backend runs on as many threads as the task has "
-                        + "cores; set them with Spark's spark.task.cpus");
-            }
             // Checked before Spark starts, so that a bad option fails in a second, as deltaprop train says it.
             network.check();
             run.check();
-            Optimizer optimizer = optimization.optimizer();
+            // The batch is set once the training rows are known: RunOptions sizes it to them when not given.
+            TrainingOptions training = TrainingOptions.of(RunLength.BATCH, optimization.optimizer(), run.seed())
+                    .withReduction(batchError.reduction()).withL2(batchError.l2());
             Schedule schedule = optimization.schedule();
-            Reduction reduction = batchError.reduction();
             scaling.fixed();
             SparkTrainingOptions.Mode dataParallelism = switch (mode.trim().toLowerCase(Locale.ROOT)) {
                 case "local" -> SparkTrainingOptions.Mode.LOCAL_SGD;
@@ -206,12 +200,11 @@ public final class SparkTrainCommand implements Runnable {
             // A resumed run writes its checkpoint back where it read it, and nothing else there.
             OutputPaths.checkSeparate(OutputPaths.named("model", out), OutputPaths.named("--resume", files.resume()));
             try (OutputPaths.Lock lock = OutputPaths.lock(List.copyOf(outputs.values()))) {
-                return train(wallStart, optimizer, schedule, reduction, dataParallelism, fashion, testSpec, out,
-                        checkpointOut);
+                return train(wallStart, training, schedule, dataParallelism, fashion, testSpec, out, checkpointOut);
             }
         }
 
-        private int train(long wallStart, Optimizer optimizer, Schedule schedule, Reduction reduction,
+        private int train(long wallStart, TrainingOptions trainingWithoutBatch, Schedule schedule,
                           SparkTrainingOptions.Mode dataParallelism, boolean fashion, String testSpec, Path out,
                           Path checkpointOut) throws IOException {
             // A session that already runs in this JVM (a notebook's, a test's) is used and left running.
@@ -250,8 +243,7 @@ public final class SparkTrainCommand implements Runnable {
                 org.deltaprop.data.Dataset onDriver = local;
                 RunLength length = run.runLength(() -> onDriver != null ? onDriver.size()
                         : (int) Math.min(Integer.MAX_VALUE, frame.count()));
-                TrainingOptions training = new TrainingOptions(length.batch(), reduction, batchError.l2(), optimizer,
-                        run.seed(), SampleOrder.SHUFFLE);
+                TrainingOptions training = trainingWithoutBatch.withBatch(length.batch());
                 SparkTrainingOptions options = new SparkTrainingOptions(columns)
                         .hidden(network.hidden(), network.activations().toArray(Activation[]::new))
                         .dropout(network.dropout())
@@ -264,7 +256,7 @@ public final class SparkTrainCommand implements Runnable {
                         .resume(files.resume());
                 System.out.printf(Locale.ROOT, "spark: %s, %d task slots; data: %s, %s; %s, batch %s, %d epochs, %s%s%n",
                         spark.sparkContext().master(), spark.sparkContext().defaultParallelism(),
-                        fashion ? "Fashion-MNIST" : train, columns, optimizer,
+                        fashion ? "Fashion-MNIST" : train, columns, training.optimizer(),
                         length.batch() == TrainingOptions.FULL_BATCH ? "all" : Integer.toString(length.batch()),
                         length.epochs(), dataParallelism == SparkTrainingOptions.Mode.LOCAL_SGD
                                 ? "local SGD, K = " + localSteps : "gradient averaging",

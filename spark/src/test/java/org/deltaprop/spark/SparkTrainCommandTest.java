@@ -93,7 +93,7 @@ class SparkTrainCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"--dropout 1.5", "--lr -1", "--optimizer adam --momentum 0.5", "--batch 0",
             "--batch many", "--epochs 0", "--hidden 0", "--hidden 8,4 --activation relu,tanh,relu",
-            "--activation swish", "--scale pixels", "--schedule step", "--reduction max"})
+            "--activation swish", "--scale pixels", "--schedule step", "--reduction max", "--l2 -1"})
     void anOptionDeltapropTrainRefusesIsRefusedWithItsMessage(String options) throws Exception {
         Path csv = csv(GradientAveragingExactnessTest.blobs(60, 4, 3, 5));
         Path cliModel = dir.resolve("cli.safetensors");
