@@ -42,8 +42,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code deltaprop-spark train}: {@code deltaprop train} on a Spark cluster (or {@code local[N]}), with
- * the options of the single-machine command where they make sense and those of data parallelism
- * (--mode, --local-steps, --partitions, --checkpoint-rounds). The main class of the jar for
+ * the single-machine command's own option classes where they make sense (the cli module's mixins:
+ * the same names, defaults, help and checks) and the options of data parallelism (--mode,
+ * --local-steps, --partitions, --checkpoint-rounds). The main class of the jar for
  * {@code spark-submit}. Errors the user can fix print one line and exit with status 1.
  */
 @Command(name = "deltaprop-spark", mixinStandardHelpOptions = true, subcommands = SparkTrainCommand.Train.class,
@@ -78,8 +79,9 @@ public final class SparkTrainCommand implements Runnable {
         while (cause instanceof SparkException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof IllegalArgumentException || cause instanceof Main.UserException || cause instanceof IOException
-                || cause instanceof BackendUnavailableException || cause instanceof IllegalStateException) {
+        if (cause instanceof IllegalArgumentException || cause instanceof Main.UserException
+                || cause instanceof IOException || cause instanceof BackendUnavailableException
+                || cause instanceof IllegalStateException) {
             err.println("deltaprop-spark " + commandLine.getCommandName() + ": error: " + cause.getMessage());
             err.flush();
             return 1;
