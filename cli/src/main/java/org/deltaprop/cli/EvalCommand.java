@@ -2,7 +2,6 @@ package org.deltaprop.cli;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.Backend;
-import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.RowStream;
 import org.deltaprop.io.Model;
@@ -61,8 +60,10 @@ final class EvalCommand implements Callable<Integer> {
                 : new Path[] {Path.of(source), labels};
         Evaluator.Evaluation e;
         // Read once, front to back: a CSV of any size is evaluated in constant memory.
-        try (RowStream rows = DataFiles.stream(files[0], files[1], csvOptions(m), m.classes())) {
+        try (RowStream rows = DataFiles.stream(files[0], files[1], csv.forModel(m, model.path), m.classes())) {
             Predictor.checkColumns(m.featureNames(), rows.featureNames(), files[0]);
+            Predictor.checkClassNames(m.classNames(), rows.classNames(), files[0]);
+            Predictor.checkTargetNames(m.targetNames(), rows.targetNames(), files[0]);
             Predictor.checkWidth(m, rows.features(), files[0]);
             if (rows.targetWidth() != m.network().architecture().outputs()) {
                 throw new Main.UserException(files[0] + " has " + rows.targetWidth() + " targets per row but the model has "
@@ -83,23 +84,6 @@ final class EvalCommand implements Callable<Integer> {
             printConfusion(e.confusion(), m);
         }
         return 0;
-    }
-
-    /**
-     * The CSV options for the model's task: its classes (and their names), or as many regression
-     * targets as it has outputs unless --targets says otherwise.
-     */
-    private CsvReader.Options csvOptions(Model m) {
-        CsvReader.Options options = csv.options();
-        int outputs = m.network().architecture().outputs();
-        if (m.classes() > 0 && options.regressionTargets() > 0) {
-            throw new Main.UserException("--targets " + options.regressionTargets() + ": " + model.path + " is a "
-                    + "classifier of " + m.classes() + " classes; leave --targets out");
-        }
-        if (m.classes() == 0 && options.regressionTargets() == 0) {
-            options = options.withTargets(outputs);
-        }
-        return options.withClasses(m.classes(), m.classNames());
     }
 
     /**

@@ -241,6 +241,48 @@ class ConvertCommandTest {
     }
 
     /**
+     * eval on a store holds its class names to the model's, as on a CSV: a store that numbered its
+     * classes in another order, or not by name, is refused, not scored as if its numbers were the model's.
+     */
+    @Test
+    void evalOnAStoreChecksItsClassNamesAgainstTheModels() throws IOException {
+        Files.writeString(dir.resolve("iris.csv"), "a,species\n1,setosa\n2,virginica\n3,setosa\n4,versicolor\n");
+        assertEquals(0, Cli.run("train", "--train", p("iris.csv"), "--hidden", "2", "--epochs", "1", "--backend",
+                "scalar", "-o", p("m.safetensors"), "--curve", "none").status());
+        Files.writeString(dir.resolve("test.csv"), "a,species\n5,versicolor\n6,setosa\n");
+        assertEquals(0, convert(p("test.csv"), "-o", p("alone")).status());
+        Cli r = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("alone"), "--backend", "scalar");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains(p("alone") + "'s class 0 is 'versicolor' where the model's class 0 is 'setosa' "
+                + "(the model's classes: 'setosa', 'virginica', 'versicolor'; the data's: 'versicolor', 'setosa'), so "
+                + "the same number would mean different classes; convert the data again from its CSV so that each "
+                + "class keeps the model's number: deltaprop convert with --class-names setosa,virginica,versicolor"),
+                r.err());
+        assertFalse(r.out().contains("accuracy"), r.out());
+
+        assertEquals(0, convert(p("test.csv"), "-o", p("named"), "--class-names", "setosa,virginica,versicolor")
+                .status());
+        Cli ok = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("named"), "--backend", "scalar");
+        assertEquals(0, ok.status(), ok.toString());
+        assertTrue(ok.out().contains(": 2 rows, ") && ok.out().contains("accuracy"), ok.out());
+
+        Files.writeString(dir.resolve("numbers.csv"), "a,label\n5,2\n6,0\n7,1\n");
+        assertEquals(0, convert(p("numbers.csv"), "-o", p("numbered")).status());
+        r = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("numbered"), "--backend", "scalar");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains(p("numbered") + " numbers its classes without names, but the model's classes are "
+                + "'setosa', 'virginica', 'versicolor'; if the data's numbers are these classes in this order, name "
+                + "them: deltaprop convert with --class-names setosa,virginica,versicolor"), r.err());
+
+        assertEquals(0, Cli.run("train", "--train", p("numbers.csv"), "--hidden", "2", "--epochs", "1", "--backend",
+                "scalar", "-o", p("numbered.safetensors"), "--curve", "none").status());
+        r = Cli.run("eval", "-m", p("numbered.safetensors"), "--data", p("named"), "--backend", "scalar");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains(p("named") + " names its classes 'setosa', 'virginica', 'versicolor', but the "
+                + "model was trained on numbered classes without names"), r.err());
+    }
+
+    /**
      * Training from a store is training from the same rows in memory: the same weights to the
      * bit, and the same standardisation (from the store's statistics, not a pass over it).
      * Then eval and predict read the store too.
