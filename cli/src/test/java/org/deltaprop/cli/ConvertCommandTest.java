@@ -259,6 +259,11 @@ class ConvertCommandTest {
                 + "class keeps the model's number: deltaprop convert with --class-names setosa,virginica,versicolor"),
                 r.err());
         assertFalse(r.out().contains("accuracy"), r.out());
+        r = Cli.run("train", "--train", p("iris.csv"), "--test", p("alone"), "--hidden", "2", "--epochs", "1",
+                "--backend", "scalar", "-o", p("m2.safetensors"), "--curve", "none");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("the same index would mean different classes; convert the test data with "
+                + "--class-names setosa,virginica,versicolor"), r.err());
 
         assertEquals(0, convert(p("test.csv"), "-o", p("named"), "--class-names", "setosa,virginica,versicolor")
                 .status());
