@@ -101,7 +101,8 @@ final class EvalCommand implements Callable<Integer> {
                 names.size()))) + (names.size() > 12 ? ", ..." : "") + ")") + " and " + (m.classes() > 0
                 ? "predicts " + m.classes() + " classes" + (m.classNames().isEmpty() ? " (0.." + (m.classes() - 1) + ")"
                 : " (" + String.join(", ", m.classNames()) + ")") + ", so each row needs those features and a class "
-                + "column" : "predicts " + m.network().architecture().outputs() + " regression target(s), so each row "
+                + "column" : "predicts " + m.network().architecture().outputs() + " regression target(s)"
+                + (m.targetNames().isEmpty() ? "" : " (" + String.join(", ", m.targetNames()) + ")") + ", so each row "
                 + "needs those features and the target column(s)"));
     }
 
