@@ -3,10 +3,12 @@ package org.deltaprop.cli;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Delimiter;
+import org.deltaprop.data.NonIntegerLabelException;
 import org.deltaprop.io.Model;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** How to read CSV data files: shared by train, eval and convert (predict takes the options it needs). */
 final class CsvOptions {
@@ -42,6 +44,15 @@ final class CsvOptions {
     CsvReader.Options options() {
         return CsvReader.Options.classification().withHeader(header).withDelimiter(Delimiter.parse(delimiter))
                 .withLabelColumn(labelColumn).withLabelOffset(labelOffset).withTargets(regressionTargets);
+    }
+
+    /**
+     * What train and convert say when they take a label column of non-integer numbers as one
+     * regression target, {@code doing} it.
+     */
+    static void sayRegression(NonIntegerLabelException e, String doing) {
+        System.out.printf(Locale.ROOT, "%s holds non-integer numbers ('%s' on line %d): %s (give --targets 1 to say "
+                + "so, or --label-column to pick another column)%n", e.column(), e.value(), e.line(), doing);
     }
 
     /**

@@ -282,9 +282,7 @@ final class TrainCommand implements Callable<Integer> {
             all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions, csvOptions.classes());
         } catch (NonIntegerLabelException e) {
             // Thrown only when nothing said the column holds classes: a fraction says it holds a quantity.
-            System.out.printf(Locale.ROOT, "%s holds non-integer numbers ('%s' on line %d): training a regression on "
-                    + "it (give --targets 1 to say so, or --label-column to pick another column)%n", e.column(),
-                    e.value(), e.line());
+            CsvOptions.sayRegression(e, "training a regression on it");
             all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions.withTargets(1), 0);
         }
         if (start != null) {

@@ -240,6 +240,29 @@ class ConvertCommandTest {
         assertEquals("mine", Files.readString(dir.resolve("full").resolve("keep.txt")));
     }
 
+    /** A label column of fractions is stored as one regression target, as train would take it; the first try leaves nothing. */
+    @Test
+    void aColumnOfFractionsIsStoredAsARegressionTarget() throws IOException {
+        Files.writeString(dir.resolve("houses.csv"), "a,b,medv\n1,2,24\n3,4,21.6\n5,6,50\n");
+        Cli r = convert(p("houses.csv"), "-o", p("houses"), "--rows-per-shard", "1");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().startsWith("column 'medv' holds non-integer numbers ('21.6' on line 3): storing it as a "
+                + "regression target (give --targets 1 to say so, or --label-column to pick another column)\n"),
+                r.out());
+        StoreDataset store = StoreDataset.open(dir.resolve("houses"), null, 0);
+        assertEquals(0, store.classes());
+        assertEquals(1, store.targetWidth());
+        float[] x = new float[3 * 2];
+        float[] t = new float[3];
+        store.gather(new int[] {0, 1, 2}, 0, 3, x, t);
+        assertArrayEquals(new float[] {24, 21.6f, 50}, t);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, x);
+        try (Stream<Path> entries = Files.list(dir)) {
+            assertEquals(List.of(), entries.map(f -> f.getFileName().toString())
+                    .filter(name -> name.contains("incomplete")).toList());
+        }
+    }
+
     /**
      * eval on a store holds its class names to the model's, as on a CSV: a store that numbered its
      * classes in another order, or not by name, is refused, not scored as if its numbers were the model's.
