@@ -27,7 +27,8 @@ final class CsvOptions {
     @Option(names = "--label-column", paramLabel = "NAME|N",
             description = "The CSV column holding the class (numbers 0, 1, 2, ... or names) or the number to "
                     + "predict, by header name or number from 1 (default: a column named label, class, target or y, "
-                    + "else the last). train makes a column of non-integer numbers (22.6) a regression target.")
+                    + "else the last). train and convert take a column of non-integer numbers (22.6) as a regression "
+                    + "target.")
     String labelColumn;
 
     @Option(names = "--label-offset", paramLabel = "N", defaultValue = "0",
@@ -37,8 +38,8 @@ final class CsvOptions {
 
     @Option(names = "--targets", paramLabel = "K", defaultValue = "0",
             description = "Regression: K CSV columns are numeric targets: the last K, or for K = 1 the label "
-                    + "column (default: classification, except that train takes a label column of non-integer "
-                    + "numbers as one target; integer targets need --targets 1).")
+                    + "column (default: classification, except that train and convert take a label column of "
+                    + "non-integer numbers as one target; integer targets need --targets 1).")
     int regressionTargets;
 
     CsvReader.Options options() {
