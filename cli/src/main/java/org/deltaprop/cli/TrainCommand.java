@@ -270,9 +270,6 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
                       Path checkpointOut) throws IOException {
-        if (curveOut != null) {
-            LearningCurve.warmUpInBackground();
-        }
         // Data.
         CsvReader.Options csvOptions = start != null ? csv.forModel(start, resume != null ? resume : init)
                 : csv.options();
@@ -330,6 +327,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             plan = training.prepare();
             printPlan(plan, fashion ? "Fashion-MNIST" : train);
+            if (curveOut != null) {
+                LearningCurve.warmUpInBackground();
+            }
             long work = BackendOptions.multiplyAdds(plan.architecture(), all.size(), 3L * plan.settings().epochs());
             try (Backend b = backend.open(work).backend()) {
                 outcome = plan.run(b);
