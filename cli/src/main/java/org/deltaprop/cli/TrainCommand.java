@@ -214,6 +214,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
                       Path checkpointOut) throws IOException {
+        Path resume = files.resume();
         // Data.
         CsvReader.Options csvOptions = start != null ? csv.forModel(start, resume != null ? resume : init)
                 : csv.options();
@@ -256,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
                 training.scaling(fixedScaling);
             }
             if (resumed != null) {
-                training.resume(resumed, files.resume());
+                training.resume(resumed, resume);
             } else {
                 training.optimizer(optimization.optimizer());
             }
