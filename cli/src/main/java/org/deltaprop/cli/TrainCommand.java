@@ -325,6 +325,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new Main.UserException(e.problem() + " (scripts/deltaprop passes DELTAPROP_JAVA_OPTS=-Xmx<size> "
                         + "to java)");
             }
+            if (e.setting().equals(Training.DEVICE_MEMORY)) {
+                throw new Main.UserException("the device " + e.problem() + ": --batch, --hidden, or --backend simd");
+            }
             // The library's fix for patience is to hold out validation rows: here, with --validation.
             throw new Main.UserException(flag(e.setting()) + " " + e.problem()
                     + (e.setting().equals("patience") ? " with --validation" : ""));

@@ -3,6 +3,8 @@ package org.deltaprop.backend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
+import java.util.Optional;
+
 /**
  * The operations one training step is made of, at the granularity a GPU kernel or a SIMD
  * loop implements them. The training loop ({@code org.deltaprop.train}) is written once
@@ -37,6 +39,14 @@ public interface Backend extends AutoCloseable {
      */
     default int hostThreads() {
         return 1;
+    }
+
+    /**
+     * The limits of the device this backend's matrices live on, for checks made before a run
+     * allocates; empty where they live on the Java heap, which the heap check covers.
+     */
+    default Optional<DeviceMemory> deviceMemory() {
+        return Optional.empty();
     }
 
     /** A new zero-filled rows × cols matrix. */

@@ -3,6 +3,8 @@ package org.deltaprop.backend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
+import java.util.Optional;
+
 /**
  * A backend that hands every call to another, for decorators that change a few operations and
  * pass the rest through (timing, deliberate faults in tests). The matrices are the delegate's: a
@@ -36,6 +38,11 @@ public abstract class ForwardingBackend implements Backend {
     @Override
     public int hostThreads() {
         return delegate.hostThreads();
+    }
+
+    @Override
+    public Optional<DeviceMemory> deviceMemory() {
+        return delegate.deviceMemory();
     }
 
     @Override

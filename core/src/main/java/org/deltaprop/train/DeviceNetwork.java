@@ -44,6 +44,7 @@ public final class DeviceNetwork implements AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("batch capacity must be at least 1, got " + capacity);
         }
+        DeviceFootprint.inference(network.architecture(), capacity).checkFits(backend);
         this.backend = backend;
         this.architecture = network.architecture();
         this.capacity = capacity;
@@ -71,6 +72,28 @@ public final class DeviceNetwork implements AutoCloseable {
         }
         gradients = new Gradients(backend, architecture);
         upload(network);
+    }
+
+    /**
+     * The bytes of every buffer the constructor allocates for {@code architecture} and batches of up
+     * to {@code capacity} rows, the gradients' included, in the constructor's order: what
+     * {@link DeviceFootprint} weighs against a device before anything is allocated.
+     */
+    static List<Long> bufferBytes(Architecture architecture, int capacity) {
+        List<Long> bytes = new ArrayList<>(List.of(DeviceFootprint.matrixBytes(capacity, architecture.inputs()),
+                DeviceFootprint.matrixBytes(capacity, architecture.outputs()), DeviceFootprint.matrixBytes(capacity, 1)));
+        for (int h = 1; h <= architecture.depth(); h++) {
+            int n = architecture.units(h);
+            bytes.add(DeviceFootprint.matrixBytes(n, architecture.units(h - 1)));
+            bytes.add(DeviceFootprint.matrixBytes(1, n));
+            // Sʰ, Xʰ and δʰ, and Dʰ where layer h has dropout.
+            int batchBuffers = architecture.dropoutAfter(h) > 0 ? 4 : 3;
+            for (int i = 0; i < batchBuffers; i++) {
+                bytes.add(DeviceFootprint.matrixBytes(capacity, n));
+            }
+        }
+        bytes.addAll(Gradients.bufferBytes(architecture));
+        return bytes;
     }
 
     /** New gradient buffers for this network, e.g. to accumulate several batches apart from {@link #gradients()}. */

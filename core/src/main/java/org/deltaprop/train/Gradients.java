@@ -31,6 +31,16 @@ public final class Gradients implements AutoCloseable {
         this.tensors = List.copyOf(list);   // unmodifiable, so tensors() hands it out without a copy per step
     }
 
+    /** The bytes of each buffer the constructor allocates, in its order (W¹, b¹, W², ...). */
+    static List<Long> bufferBytes(Architecture architecture) {
+        List<Long> bytes = new ArrayList<>();
+        for (int h = 1; h <= architecture.depth(); h++) {
+            bytes.add(DeviceFootprint.matrixBytes(architecture.units(h), architecture.units(h - 1)));
+            bytes.add(DeviceFootprint.matrixBytes(1, architecture.units(h)));
+        }
+        return bytes;
+    }
+
     /** ∂E/∂Wʰ, h = 1..L. */
     public Matrix weight(int h) {
         return tensors.get(2 * h - 2);

@@ -2,6 +2,7 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.nn.Architecture;
 import org.deltaprop.train.optimizer.Optimizer;
 
 import java.util.ArrayList;
@@ -31,6 +32,16 @@ public final class OptimizerState implements AutoCloseable {
             }
             state.add(List.copyOf(tensors));
         }
+    }
+
+    /** The bytes of the state buffers the constructor allocates: one per state name for each parameter. */
+    static List<Long> bufferBytes(Optimizer optimizer, Architecture architecture) {
+        List<Long> bytes = new ArrayList<>();
+        for (int s = 0; s < optimizer.stateNames().size(); s++) {
+            // A parameter's state has its shape, and the gradients have the parameters' shapes.
+            bytes.addAll(Gradients.bufferBytes(architecture));
+        }
+        return bytes;
     }
 
     /** One update of every parameter from {@code gradients}, at learning rate η. */

@@ -46,6 +46,9 @@ public final class Training {
     /** The setting a {@link SettingException} names when the network is too large for the heap. */
     public static final String HEAP = "heap";
 
+    /** The setting a {@link SettingException} names when a run's buffers cannot fit a backend's device ({@link DeviceFootprint}). */
+    public static final String DEVICE_MEMORY = "device memory";
+
     /**
      * Copies of the parameters that training holds at once, about: the host network and the one it
      * starts from, the backend's weights, the gradients, two optimizer moments (Adam) and the best

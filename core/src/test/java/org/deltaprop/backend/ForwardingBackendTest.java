@@ -9,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ class ForwardingBackendTest {
 
     /** What the delegate answers, by return type. */
     private static final Map<Class<?>, Object> RESULTS = Map.of(int.class, 7, String.class, "the delegate's",
-            Matrix.class, new HostMatrix(null, 1, 1));
+            Matrix.class, new HostMatrix(null, 1, 1), Optional.class, Optional.of(new DeviceMemory("the delegate's", 2, 1)));
 
     @Test
     void everyCallGoesToTheSameMethodOfTheDelegateWithTheSameArgumentsAndResult() throws ReflectiveOperationException {

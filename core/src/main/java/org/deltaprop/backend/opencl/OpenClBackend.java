@@ -2,6 +2,7 @@ package org.deltaprop.backend.opencl;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.BackendUnavailableException;
+import org.deltaprop.backend.DeviceMemory;
 import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.Shapes;
@@ -20,6 +21,7 @@ import org.jocl.cl_queue_properties;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Matcher;
@@ -163,6 +165,11 @@ public final class OpenClBackend implements Backend {
     public String description() {
         return "OpenCL on #" + device.index() + " " + device.shortName() + ", " + device.platformName()
                 + ", " + tuning.summary() + (large == null ? "" : "; big products " + large.summary());
+    }
+
+    @Override
+    public Optional<DeviceMemory> deviceMemory() {
+        return Optional.of(new DeviceMemory(device.name(), device.globalMemory(), device.maxAllocation()));
     }
 
     OpenClDevices.Device device() {
