@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,6 +115,7 @@ public final class CsvReader {
             boolean labelled = rows.labelIndex >= 0 && options.targetsPresent();
             ClassLabels classes = labelled ? new ClassLabels(rows, options.classNames(), options.classes())
                     : null;
+            refuseWhatCannotFit(file, rows, labelled);
             float[] row = new float[features];
             float[] rowTargets = new float[targetCount];
             // Room for 1024 rows to start with, or one row when rows are wider than 1024 values (in int).
@@ -159,6 +161,24 @@ public final class CsvReader {
                         .withNames(featureNames, classes.names());
             }
             return ArrayDataset.unlabelled(x, features).withNames(featureNames, List.of());
+        }
+    }
+
+    /**
+     * Refuses, before reading, a file whose rows as floats would by themselves fill more than the
+     * heap can hold: rather than running out of memory minutes in, it is sent to the streaming path
+     * at once. The rows are estimated from the file's size and the text of its first rows, the longer
+     * of the first two, so that the estimate errs low (a gzipped file's size errs lower still).
+     */
+    private static void refuseWhatCannotFit(Path file, Rows rows, boolean labelled) throws IOException {
+        long rowText = rows.firstRowsLongestText();
+        long fileBytes = Files.size(file);
+        long estimatedRows = fileBytes / Math.max(1, rowText);
+        long bytes = estimatedRows * ((long) rows.features() + rows.targetCount() + (labelled ? 1 : 0)) * Float.BYTES;
+        if (bytes > Runtime.getRuntime().maxMemory()) {
+            throw DataFiles.tooLarge(file, String.format(Locale.ROOT, ": its %,d bytes, at the %,d bytes a row "
+                    + "of its first rows, hold about %,d rows, %,d MB as 4-byte values", fileBytes, rowText, estimatedRows,
+                    bytes >> 20));
         }
     }
 
@@ -425,6 +445,20 @@ public final class CsvReader {
                 fields.add(scanner.field(i));
             }
             return new Record(scanner.line(), List.copyOf(fields));
+        }
+
+        /**
+         * The bytes of text the longer of the first two data rows takes as read, delimiters and line
+         * end counted (quotes are not).
+         */
+        long firstRowsLongestText() {
+            long longest = 0;
+            for (Record row : new Record[] {pending, lookahead}) {
+                if (row != null) {
+                    longest = Math.max(longest, row.fields.stream().mapToLong(String::length).sum() + row.fields.size());
+                }
+            }
+            return longest;
         }
 
         /** Feature columns per row. */
