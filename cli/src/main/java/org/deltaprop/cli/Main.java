@@ -37,7 +37,15 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         // One line per log record, e.g. the backend choice: "deltaprop: backend auto → simd (...)".
         System.setProperty("java.util.logging.SimpleFormatter.format", "deltaprop: %5$s%6$s%n");
-        CommandLine commandLine = commandLine(args);
+        return run(commandLine(args), args);
+    }
+
+    /**
+     * Executes {@code args} on {@code commandLine} ({@link #commandLine}'s, or a test's own command)
+     * and turns what the user can act on, the heap or the stack running out included, into one
+     * line and status 1.
+     */
+    static int run(CommandLine commandLine, String... args) {
         int status;
         try {
             BackendOptions.checkThreadsProperty();

@@ -172,4 +172,28 @@ class LimitsAndOptionsTest {
         assertTrue(output.contains("convert the data to a store (deltaprop convert"), output);
         assertTrue(output.contains("DELTAPROP_JAVA_OPTS=-Xmx"), output);
     }
+
+    /**
+     * The heap check counts the parameters' copies and the data, not the batch's activations, which a
+     * CPU backend holds on the heap: batches wider than the heap end in Main's out-of-memory message.
+     */
+    @Test
+    void runningOutOfHeapIsOneLineSayingHowToRaiseIt() throws Exception {
+        int heapMb = 32;
+        int rows = 1000;
+        // Sʰ, Xʰ and δʰ of one batch of all the rows: each half the heap.
+        int hidden = (heapMb << 20) / 2 / Float.BYTES / rows;
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            csv.append(r % 7).append(',').append(r % 2).append('\n');
+        }
+        Path small = Files.writeString(dir.resolve("small.csv"), csv);
+        Path model = dir.resolve("wide.safetensors");
+        String output = refusedInAHeapOf(heapMb, "train", "--train", small.toString(), "--hidden",
+                Integer.toString(hidden), "--batch", Integer.toString(rows), "--epochs", "1", "--test", "none",
+                "--backend", "scalar", "-o", model.toString());
+        assertTrue(output.contains("deltaprop: error: out of memory: the Java heap (at most "), output);
+        assertTrue(output.contains("Raise it with DELTAPROP_JAVA_OPTS=-Xmx<size>"), output);
+        assertFalse(Files.exists(model));
+    }
 }
