@@ -2,8 +2,17 @@ package org.deltaprop.cli;
 
 import com.google.gson.Gson;
 import me.tongfei.progressbar.ProgressBar;
+import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.ChildJvm;
+import org.deltaprop.backend.DeviceMemory;
+import org.deltaprop.backend.TestBackends;
+import org.deltaprop.data.Scaling;
+import org.deltaprop.io.Model;
 import org.deltaprop.io.ModelFile;
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Loss;
+import org.deltaprop.nn.Network;
 import org.deltaprop.train.Training;
 import org.deltaprop.train.TrainingRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,5 +204,29 @@ class LimitsAndOptionsTest {
         assertTrue(output.contains("deltaprop: error: out of memory: the Java heap (at most "), output);
         assertTrue(output.contains("Raise it with DELTAPROP_JAVA_OPTS=-Xmx<size>"), output);
         assertFalse(Files.exists(model));
+    }
+
+    /**
+     * eval evaluates in batches of 1024 rows: a model with inputs enough that one batch of them is
+     * one buffer more than the OpenCL device allows is refused before allocating, with the limits the
+     * device reports.
+     */
+    @Test
+    void evalOnADeviceTooSmallForItsBatchesIsRefusedWithTheDevicesLimits() throws IOException {
+        DeviceMemory limits;
+        try (Backend device = TestBackends.open("opencl")) {
+            limits = device.deviceMemory().orElseThrow();
+        }
+        int inputs = (int) (limits.maxBufferBytes() / Float.BYTES / 1024) + 1;
+        Architecture arch = Architecture.of(inputs + "-2", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX);
+        Path model = dir.resolve("wide.safetensors");
+        ModelFile.write(model, new Model(Network.initialize(arch, 1), Scaling.NONE, 2));
+        Path row = Files.writeString(dir.resolve("row.csv"), "0,".repeat(inputs) + "1\n");
+        Cli r = Cli.run("eval", "-m", model.toString(), "--data", row.toString(), "--backend", "opencl");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().startsWith("deltaprop eval: error: device memory is too small: the network " + arch.sizes()
+                + " with batches of 1,024 rows"), r.err());
+        assertTrue(r.err().contains(String.format(Locale.ROOT, "of global memory and allows %,d MB in one buffer",
+                (limits.maxBufferBytes() + (1 << 20) - 1) >> 20)), r.err());
     }
 }
