@@ -169,7 +169,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Optional<DeviceMemory> deviceMemory() {
-        return Optional.of(new DeviceMemory(device.name(), device.globalMemory(), device.maxAllocation()));
+        return Optional.of(new DeviceMemory("OpenCL device #" + device.index() + " " + device.name(),
+                device.globalMemory(), device.maxAllocation()));
     }
 
     OpenClDevices.Device device() {
