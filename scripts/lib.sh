@@ -3,44 +3,55 @@
 
 DELTAPROP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Every JVM that runs Deltaprop needs the first two: the Vector API is an incubator module, and
-# JOCL loads a native library (JDK 24+ warns without the second flag). The last two have the JIT
-# compile the simd backend's kernels after a twentieth of the usual calls: until C2 compiles
-# them, Vector API code runs boxed, about a hundred times slower, and that warm-up took 4 s of
-# a 0.5 s epoch (2.8–3.3 s with the flag, measured on 2 cores).
+# JOCL loads a native library (JDK 24+ warns without the second flag). The others have the JIT
+# compile the simd and scalar backends' kernels after a twentieth of the usual calls: until C2
+# compiles them, Vector API code runs boxed, about a hundred times slower, and that warm-up took
+# 4 s of a 0.5 s epoch (2.8–3.3 s with the flag, measured on 2 cores); the scalar backend, which
+# small jobs get, ran its first ten epochs on iris interpreted, at a twentieth of its speed.
 DELTAPROP_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -XX:CompileCommand=quiet "-XX:CompileCommand=CompileThresholdScaling,org.deltaprop.backend.simd.*::*,0.05")
+  -XX:CompileCommand=quiet "-XX:CompileCommand=CompileThresholdScaling,org.deltaprop.backend.simd.*::*,0.05"
+  "-XX:CompileCommand=CompileThresholdScaling,org.deltaprop.backend.scalar.*::*,0.05")
 
 say() { printf 'deltaprop: %s\n' "$*" >&2; }
 die() { printf 'deltaprop: error: %s\n' "$*" >&2; exit 1; }
 
-# The major version of the JDK at $1 (a JAVA_HOME), or nothing. Read from its release file,
-# which every JDK since 9 has, rather than by starting it: a JVM per candidate JDK cost more than
-# the command that follows when it is a short one. A JDK without the file is asked.
+# Sets REPLY to the major version of the JDK at $1 (a JAVA_HOME), or to nothing. Read from its
+# release file, which every JDK since 9 has, with bash's own read: find_jdk looks at every JDK on
+# the machine before each command, and a JVM per candidate, or even a sed per candidate, cost
+# more than a small command itself. A JDK without the file is asked.
 jdk_major() {
+  REPLY=""
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-  local major
-  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)
-  [ -n "$major" ] || major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+  local line
+  if [ -r "$1/release" ]; then
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+        REPLY="${BASH_REMATCH[1]}"
+        return 0
+      fi
+    done <"$1/release"
+  fi
+  REPLY=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
-  echo "$major"
 }
 
 # Sets JAVA_HOME to a JDK 21 or newer: $JAVA_HOME if it is one, else the java on PATH,
 # else the newest under /usr/lib/jvm; and JDK_MAJOR to its major version.
 find_jdk() {
-  local candidates=() home best="" best_major=0 major
+  local candidates=() home best="" best_major=0 javac
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  if command -v javac >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  if javac=$(command -v javac); then
+    javac=$(readlink -f "$javac")
+    candidates+=("${javac%/bin/javac}")
   fi
   for home in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
     [ -d "$home" ] && candidates+=("$home")
   done
   for home in "${candidates[@]}"; do
-    major=$(jdk_major "$home")
-    [ -n "$major" ] || continue
-    if [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
-      best="$home"; best_major="$major"
+    jdk_major "$home"
+    [ -n "$REPLY" ] || continue
+    if [ "$REPLY" -ge 21 ] && [ "$REPLY" -gt "$best_major" ]; then
+      best="$home"; best_major="$REPLY"
       # Prefer an explicit JAVA_HOME that qualifies over a newer one found elsewhere.
       [ "$home" = "${JAVA_HOME:-}" ] && break
     fi
@@ -107,7 +118,13 @@ startup_cache() {
   DELTAPROP_STARTUP_FLAGS=()
   [ "${DELTAPROP_STARTUP_CACHE:-on}" != off ] || return 0
   local jar="$DELTAPROP_ROOT/cli/target/deltaprop.jar" build
-  build=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null | tr -c 'A-Za-z0-9.+_\n-' _)
+  local line
+  build=""
+  if [ -r "$JAVA_HOME/release" ]; then
+    while IFS= read -r line; do
+      [[ $line =~ ^JAVA_RUNTIME_VERSION=\"(.*)\" ]] && build="${BASH_REMATCH[1]//[^A-Za-z0-9.+_-]/_}"
+    done <"$JAVA_HOME/release"
+  fi
   build="${build:-$JDK_MAJOR}"
   if [ "$JDK_MAJOR" -lt 25 ]; then
     DELTAPROP_STARTUP_FLAGS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=${jar%.jar}-$build.jsa" -Xlog:cds=off)

@@ -14,6 +14,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,10 +26,36 @@ final class LearningCurve {
     private static final int WIDTH = 640;
     private static final int HEIGHT = 440;
 
+    /** The thread of {@link #warmUpInBackground}, or null. */
+    private static Thread warmUp;
+
     private LearningCurve() {
     }
 
+    /**
+     * Draws a throwaway figure on a daemon thread. The first figure of a JVM pays for AWT, the fonts,
+     * XChart and the PNG writer: about half a second, which on a small job is as long as the training.
+     * Started when the training starts, that cost overlaps it instead of following it.
+     */
+    static synchronized void warmUpInBackground() {
+        if (warmUp != null) {
+            return;
+        }
+        warmUp = new Thread(() -> {
+            try {
+                XYChart chart = chart("warm-up", "loss", Styler.LegendPosition.InsideNE);
+                chart.addSeries("training", new double[] {1, 2}, new double[] {1, 0.5}).setMarker(SeriesMarkers.CIRCLE);
+                ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", OutputStream.nullOutputStream());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // Nothing is lost: the real figure is drawn in the foreground and reports its own failure.
+            }
+        }, "deltaprop-curve-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
     static void write(List<TrainingRun.EpochReport> history, String title, Path png) throws IOException {
+        awaitWarmUp();
         boolean classification = !Double.isNaN(history.get(0).training().accuracy());
         // Legends in the corner the curves move away from: losses fall, accuracies rise.
         XYChart loss = chart(title + ": loss", "mean loss per sample", Styler.LegendPosition.InsideNE);
@@ -47,6 +74,22 @@ final class LearningCurve {
         }
         g.dispose();
         AtomicFiles.write(png, out -> ImageIO.write(figure, "png", out));
+    }
+
+    /** Lets a warm-up still running finish first, rather than drawing beside it on the same cores. */
+    private static void awaitWarmUp() {
+        Thread thread;
+        synchronized (LearningCurve.class) {
+            thread = warmUp;
+        }
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {

@@ -268,6 +268,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
                       Path checkpointOut) throws IOException {
+        if (curveOut != null) {
+            LearningCurve.warmUpInBackground();
+        }
         // Data.
         CsvReader.Options csvOptions = start != null ? csv.options().withClasses(start.classes(), start.classNames())
                 : csv.options();

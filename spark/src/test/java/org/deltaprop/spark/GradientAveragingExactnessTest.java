@@ -23,15 +23,17 @@ import java.util.stream.Stream;
 
 /**
  * Gradient averaging is single-machine mini-batch training: over 2 and 3 partitions, with SGD,
- * momentum and Adam (and L2, shared among the shards), the weights after two epochs match the
+ * momentum and Adam (and L2, shared among the shards), and over 7 with Adam (where the round's
+ * sums are tree-aggregated instead of summed on the driver), the weights after two epochs match the
  * core trainer's on the same rows, order, batch, schedule and scaling within the conformance
  * tolerance. The rows split unevenly (3 partitions of 301 rows) and the last batch is short.
  */
 class GradientAveragingExactnessTest {
 
     static Stream<Arguments> cases() {
-        return Stream.of(Optimizer.sgd(0.1), Optimizer.momentum(0.05, 0.9), Optimizer.adam(0.01))
-                .flatMap(o -> Stream.of(Arguments.of(o, 2), Arguments.of(o, 3)));
+        return Stream.concat(Stream.of(Optimizer.sgd(0.1), Optimizer.momentum(0.05, 0.9), Optimizer.adam(0.01))
+                .flatMap(o -> Stream.of(Arguments.of(o, 2), Arguments.of(o, 3))),
+                Stream.of(Arguments.of(Optimizer.adam(0.01), 7)));
     }
 
     @ParameterizedTest(name = "{0} over {1} partitions")
