@@ -53,7 +53,7 @@ public final class DeviceFootprint {
         return (long) rows * cols * Float.BYTES;
     }
 
-    /** The bytes of every buffer, in no particular order. */
+    /** The bytes of every buffer, in the order they were counted. */
     List<Long> buffers() {
         return buffers;
     }
