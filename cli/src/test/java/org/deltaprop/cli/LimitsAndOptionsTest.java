@@ -229,4 +229,34 @@ class LimitsAndOptionsTest {
         assertTrue(r.err().contains(String.format(Locale.ROOT, "of global memory and allows %,d MB in one buffer",
                 (limits.maxBufferBytes() + (1 << 20) - 1) >> 20)), r.err());
     }
+
+    /**
+     * train on OpenCL with batches whose activations of a wide layer take more than the device
+     * allows in one buffer: refused before allocating, with train's options for the fix.
+     */
+    @Test
+    void trainingBatchesTooLargeForTheDeviceAreRefusedWithTheOptionsToChange() throws IOException {
+        DeviceMemory limits;
+        try (Backend device = TestBackends.open("opencl")) {
+            limits = device.deviceMemory().orElseThrow();
+        }
+        int hidden = 100_000;
+        int rows = (int) (Math.min(limits.maxBufferBytes() / Float.BYTES, Integer.MAX_VALUE) / hidden) + 1;
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            csv.append(r % 7).append(',').append(r % 2).append('\n');
+        }
+        Path small = Files.writeString(dir.resolve("narrow.csv"), csv);
+        Path model = dir.resolve("wide.safetensors");
+        Cli r = Cli.run("train", "--train", small.toString(), "--hidden", Integer.toString(hidden), "--batch",
+                Integer.toString(rows), "--epochs", "1", "--test", "none", "--curve", "none", "--backend", "opencl",
+                "-o", model.toString());
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().startsWith("deltaprop train: error: the device is too small: the network 1-" + hidden
+                + "-2 with batches of " + String.format(Locale.ROOT, "%,d", rows) + " rows"), r.err());
+        assertTrue(r.err().contains(String.format(Locale.ROOT, "allows %,d MB in one buffer",
+                (limits.maxBufferBytes() + (1 << 20) - 1) >> 20)), r.err());
+        assertTrue(r.err().strip().endsWith(": --batch, --hidden, or --backend simd"), r.err());
+        assertFalse(Files.exists(model));
+    }
 }
