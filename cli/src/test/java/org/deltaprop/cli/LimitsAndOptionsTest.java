@@ -16,6 +16,7 @@ import org.deltaprop.nn.Network;
 import org.deltaprop.train.Training;
 import org.deltaprop.train.TrainingRun;
 import org.junit.jupiter.api.BeforeEach;
+import org.knowm.xchart.XYChart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -121,7 +122,7 @@ class LimitsAndOptionsTest {
     private static String refusedInAHeapOf(int heapMb, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heapMb + "m", "-cp", ChildJvm.classPath(List.of(Main.class, TrainingRun.class, CommandLine.class,
-                        Gson.class, ProgressBar.class)), Main.class.getName()));
+                        Gson.class, ProgressBar.class, XYChart.class)), Main.class.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -153,7 +154,7 @@ class LimitsAndOptionsTest {
         String output = refusedInAHeapOf(16, "train", "--train", big.toString(), "--hidden", "4", "--backend",
                 "scalar", "-o", model.toString());
         assertTrue(output.contains(String.format(Locale.ROOT, "big.csv: is too large to read into memory: its %,d bytes, "
-                + "at the 40 bytes a row of its first rows, hold about %,d rows, %,d MB as 4-byte values", 40L * rows, rows,
+                + "at the 40 bytes a row of its start, hold about %,d rows, %,d MB as 4-byte values", 40L * rows, rows,
                 (rows * 20L * Float.BYTES) >> 20)), output);
         assertTrue(output.contains("deltaprop convert big.csv -o STORE"), output);
         assertFalse(Files.exists(model));

@@ -167,18 +167,37 @@ public final class CsvReader {
     /**
      * Refuses, before reading, a file whose rows as floats would by themselves fill more than the
      * heap can hold: rather than running out of memory minutes in, it is sent to the streaming path
-     * at once. The rows are estimated from the file's size and the text of its first rows, the longer
-     * of the first two, so that the estimate errs low (a gzipped file's size errs lower still).
+     * at once. The rows are estimated from the file's size and the length of a row at its start: the
+     * larger of the longer of its first two rows and the average line of its first 64 KB, so that the
+     * estimate errs low (a gzipped file's size errs lower still).
      */
     private static void refuseWhatCannotFit(Path file, Rows rows, boolean labelled) throws IOException {
-        long rowText = rows.firstRowsLongestText();
+        long rowBytes = Math.max(1, Math.max(rows.firstRowsLongestText(), headBytesPerLine(file)));
         long fileBytes = Files.size(file);
-        long estimatedRows = fileBytes / Math.max(1, rowText);
+        long estimatedRows = fileBytes / rowBytes;
         long bytes = estimatedRows * ((long) rows.features() + rows.targetCount() + (labelled ? 1 : 0)) * Float.BYTES;
         if (bytes > Runtime.getRuntime().maxMemory()) {
             throw DataFiles.tooLarge(file, String.format(Locale.ROOT, ": its %,d bytes, at the %,d bytes a row "
-                    + "of its first rows, hold about %,d rows, %,d MB as 4-byte values", fileBytes, rowText, estimatedRows,
+                    + "of its start, hold about %,d rows, %,d MB as 4-byte values", fileBytes, rowBytes, estimatedRows,
                     bytes >> 20));
+        }
+    }
+
+    /** The average bytes of the whole lines in the file's first {@value #SNIFF_BYTES} bytes; 0 where none ends there. */
+    private static long headBytesPerLine(Path file) {
+        try (InputStream in = DataFiles.open(file)) {
+            byte[] head = in.readNBytes(SNIFF_BYTES);
+            int lines = 0;
+            int end = 0;
+            for (int i = 0; i < head.length; i++) {
+                if (head[i] == '\n') {
+                    lines++;
+                    end = i + 1;
+                }
+            }
+            return lines == 0 ? 0 : end / lines;
+        } catch (IOException e) {
+            return 0;  // the rows already read stand in; the reader reports what is wrong with the file
         }
     }
 
