@@ -39,6 +39,15 @@ public interface Backend extends AutoCloseable {
         return 1;
     }
 
+    /**
+     * The device kernels this backend has enqueued since it started, so that {@code train --profile}
+     * can report the launches of a training step; -1 for a backend that computes on the host and
+     * launches nothing.
+     */
+    default long kernelLaunches() {
+        return -1;
+    }
+
     /** A new zero-filled rows × cols matrix. */
     Matrix allocate(int rows, int cols);
 

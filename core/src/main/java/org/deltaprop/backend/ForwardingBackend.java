@@ -39,6 +39,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public long kernelLaunches() {
+        return delegate.kernelLaunches();
+    }
+
+    @Override
     public Matrix allocate(int rows, int cols) {
         return delegate.allocate(rows, cols);
     }

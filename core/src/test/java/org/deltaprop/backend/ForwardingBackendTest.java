@@ -20,7 +20,7 @@ class ForwardingBackendTest {
     }
 
     /** What the delegate answers, by return type. */
-    private static final Map<Class<?>, Object> RESULTS = Map.of(int.class, 7, String.class, "the delegate's",
+    private static final Map<Class<?>, Object> RESULTS = Map.of(int.class, 7, long.class, 9L, String.class, "the delegate's",
             Matrix.class, new HostMatrix(null, 1, 1));
 
     @Test

@@ -66,6 +66,7 @@ public final class OpenClBackend implements Backend {
     private final StagedUploads uploads = new StagedUploads();
     private final Set<DeviceMatrix.Buffer> live = new LinkedHashSet<>();
     private long liveBytes;
+    private long launches;              // kernels enqueued, for train --profile
     private boolean closed;
 
     // Launch geometry of the small kernels, passed to them as WGS, CW, RL, TSN, TSM.
@@ -163,6 +164,12 @@ public final class OpenClBackend implements Backend {
     public String description() {
         return "OpenCL on #" + device.index() + " " + device.shortName() + ", " + device.platformName()
                 + ", " + tuning.summary() + (large == null ? "" : "; big products " + large.summary());
+    }
+
+    /** Every clEnqueueNDRangeKernel this backend made; fills and transfers are not kernels and are not counted. */
+    @Override
+    public long kernelLaunches() {
+        return launches;
     }
 
     OpenClDevices.Device device() {
@@ -317,9 +324,7 @@ public final class OpenClBackend implements Backend {
                 int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
                 cl_kernel direct = gemmDirect(transA, transB);
                 long[] global = {roundUp(ceilDiv(n, block[1]), groupCols), roundUp(ceilDiv(m, block[0]), groupRows)};
-                // The outer-product form sums K in slices of KCD, one launch each, so that the rows
-                // of A and B one slice touches stay cached while all work-items go through them.
-                int slice = tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
+                int slice = directSlice(transA, transB, k);
                 for (int p = 0; p < Math.max(k, 1); p += slice) {
                     args(direct, m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f, mem(a), mem(b),
                             mem(c));
@@ -345,6 +350,24 @@ public final class OpenClBackend implements Backend {
                         new long[] {ndimc, mdimc});
             }
         }
+    }
+
+    /**
+     * The range of K one launch of the direct kernel sums. The outer-product form sums K in slices
+     * of KCD, one launch each, so that the rows of A and B one slice touches stay cached while all
+     * work-items go through them; the dot form (false, true) lost speed to slicing and never slices.
+     */
+    private int directSlice(boolean transA, boolean transB, int k) {
+        return tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
+    }
+
+    /** The kernels {@link #gemm} launches for a product of this shape: one, or one per slice of K ({@link #directSlice}). */
+    int gemmLaunches(boolean transA, boolean transB, int m, int n, int k) {
+        if (m == 0 || n == 0) {
+            return 0;
+        }
+        boolean direct = chooseGemm(transA, transB, m, n, k) == GemmKernel.DIRECT;
+        return direct ? ceilDiv(Math.max(k, 1), directSlice(transA, transB, k)) : 1;
     }
 
     private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges) {
@@ -619,6 +642,7 @@ public final class OpenClBackend implements Backend {
     private void launch(cl_kernel kernel, String op, long[] global, long[] local) {
         try {
             CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+            launches++;
         } catch (CLException e) {
             throw failure(op, 0, e);
         }
