@@ -3,6 +3,9 @@ package org.deltaprop.backend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The operations one training step is made of, at the granularity a GPU kernel or a SIMD
  * loop implements them. The training loop ({@code org.deltaprop.train}) is written once
@@ -50,6 +53,20 @@ public interface Backend extends AutoCloseable {
 
     /** A new zero-filled rows × cols matrix. */
     Matrix allocate(int rows, int cols);
+
+    /**
+     * New zero-filled matrices of rows[i] × cols[i], laid out one after another in one allocation
+     * where the backend gains by it (a device: an element-wise operation over the whole is one launch),
+     * else apart, with no whole; see {@link PackedMatrices}.
+     */
+    default PackedMatrices allocatePacked(int[] rows, int[] cols) {
+        Shapes.packed(rows, cols);
+        List<Matrix> parts = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            parts.add(allocate(rows[i], cols[i]));
+        }
+        return new PackedMatrices(parts, null);
+    }
 
     /**
      * Frees a matrix's storage now rather than at {@link #close}; the matrix (and every

@@ -49,6 +49,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public PackedMatrices allocatePacked(int[] rows, int[] cols) {
+        return delegate.allocatePacked(rows, cols);
+    }
+
+    @Override
     public void release(Matrix m) {
         delegate.release(m);
     }

@@ -81,6 +81,8 @@ class ClosedBackendTest {
                 args[i] = backend.allocate(1, 1);
             } else if (type == float[].class) {
                 args[i] = new float[1];
+            } else if (type == int[].class) {
+                args[i] = new int[] {1};
             } else if (type == int.class) {
                 args[i] = 0;
             } else if (type == long.class) {

@@ -21,7 +21,8 @@ class ForwardingBackendTest {
 
     /** What the delegate answers, by return type. */
     private static final Map<Class<?>, Object> RESULTS = Map.of(int.class, 7, long.class, 9L, String.class, "the delegate's",
-            Matrix.class, new HostMatrix(null, 1, 1));
+            Matrix.class, new HostMatrix(null, 1, 1), PackedMatrices.class,
+            new PackedMatrices(List.of(new HostMatrix(null, 1, 2)), null));
 
     @Test
     void everyCallGoesToTheSameMethodOfTheDelegateWithTheSameArgumentsAndResult() throws ReflectiveOperationException {
@@ -55,6 +56,9 @@ class ForwardingBackendTest {
         }
         if (type == float[].class) {
             return new float[position + 1];
+        }
+        if (type == int[].class) {
+            return new int[position + 1];
         }
         if (type == int.class) {
             return 3 + position;

@@ -4,6 +4,7 @@ import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.BackendUnavailableException;
 import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.backend.Shapes;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
@@ -11,6 +12,7 @@ import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_buffer_region;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
@@ -18,7 +20,9 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SortedMap;
@@ -75,6 +79,7 @@ public final class OpenClBackend implements Backend {
     private final int sumColumns;
     private final int sumLanes;
     private final int generalTile;
+    private final int subBufferAlignment;   // floats: where a sub-buffer may start (CL_DEVICE_MEM_BASE_ADDR_ALIGN)
 
     // Kernel objects, made on first use and released by programs.close().
     private final cl_kernel[] gemmTiled = new cl_kernel[8];
@@ -137,6 +142,9 @@ public final class OpenClBackend implements Backend {
             throw e;
         }
         this.programs = new ProgramCache(context);
+        int[] alignBits = new int[1];
+        CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
+        this.subBufferAlignment = Math.max(1, alignBits[0] / 8 / Sizeof.cl_float);
     }
 
     /** An in-order queue, made with the call the platform's OpenCL version has. */
@@ -191,10 +199,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Matrix allocate(int rows, int cols) {
         checkOpen();
-        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("cannot allocate a " + rows + "×" + cols + " matrix: at most "
-                    + Integer.MAX_VALUE + " elements");
-        }
+        checkShape(rows, cols);
         // A buffer cannot be empty; a 0-row matrix gets one float that no kernel touches.
         long bytes = Math.max(1L, (long) rows * cols) * Sizeof.cl_float;
         if (bytes > device.maxAllocation()) {
@@ -220,6 +225,54 @@ public final class OpenClBackend implements Backend {
         live.add(buffer);
         liveBytes += bytes;
         return new DeviceMatrix(this, buffer, rows, cols);
+    }
+
+    /**
+     * One buffer, each part a sub-buffer of it at an offset the device allows (its base-address
+     * alignment, so a part may be followed by a few floats of padding), so that an element-wise
+     * kernel over the whole updates every part in one launch. Where the whole would exceed the
+     * largest buffer the device allows, the parts are allocated apart.
+     */
+    @Override
+    public PackedMatrices allocatePacked(int[] rows, int[] cols) {
+        checkOpen();
+        Shapes.packed(rows, cols);
+        long[] offsets = new long[rows.length];
+        long total = 0;
+        for (int i = 0; i < rows.length; i++) {
+            checkShape(rows[i], cols[i]);
+            offsets[i] = total;
+            long end = total + Math.max(1L, (long) rows[i] * cols[i]);
+            total = (end + subBufferAlignment - 1) / subBufferAlignment * subBufferAlignment;
+        }
+        if (total > Integer.MAX_VALUE || total * Sizeof.cl_float > device.maxAllocation()) {
+            return Backend.super.allocatePacked(rows, cols);
+        }
+        Matrix whole = allocate(1, (int) total);
+        List<Matrix> parts = new ArrayList<>();
+        try {
+            for (int i = 0; i < rows.length; i++) {
+                cl_buffer_region region = new cl_buffer_region(offsets[i] * Sizeof.cl_float,
+                        Math.max(1L, (long) rows[i] * cols[i]) * Sizeof.cl_float);
+                cl_mem sub = CL.clCreateSubBuffer(mem(whole), CL.CL_MEM_READ_WRITE, CL.CL_BUFFER_CREATE_TYPE_REGION,
+                        region, null);
+                DeviceMatrix.Buffer buffer = new DeviceMatrix.Buffer(sub, 0);   // its bytes are the whole's
+                live.add(buffer);
+                parts.add(new DeviceMatrix(this, buffer, rows[i], cols[i]));
+            }
+        } catch (CLException e) {
+            parts.forEach(this::release);
+            release(whole);
+            throw failure("allocatePacked(" + rows.length + " matrices)", total * Sizeof.cl_float, e);
+        }
+        return new PackedMatrices(parts, whole);
+    }
+
+    private static void checkShape(int rows, int cols) {
+        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cannot allocate a " + rows + "×" + cols + " matrix: at most "
+                    + Integer.MAX_VALUE + " elements");
+        }
     }
 
     @Override
