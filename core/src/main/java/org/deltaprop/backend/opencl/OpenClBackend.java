@@ -484,10 +484,6 @@ public final class OpenClBackend implements Backend {
     public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
         checkOpen();
         Shapes.activationBackward(this, f, s, x, g, delta);
-        enqueueActivationBackward(f, s, x, g, delta);
-    }
-
-    private void enqueueActivationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
         int size = s.size();
         if (size == 0) {
             return;
@@ -512,13 +508,13 @@ public final class OpenClBackend implements Backend {
         if (outputDelta == null) {
             outputDelta = kernel("output_delta", ProgramCache.defines("WGS", rowGroup));
         }
-        args(outputDelta, rows, cols, KernelCodes.loss(loss), scale, mem(s), mem(y), mem(t), mem(delta), mem(rowLoss));
-        launch(outputDelta, "outputDelta(" + loss + ")", rows, rowGroup);
+        // The squared errors' f'(S) is applied in the same launch; softmax never reaches it (Shapes refuses the pair).
         boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
-        if (squared && f.kind() != Activation.Kind.IDENTITY) {
-            // output_delta left scale·∂E/∂Y in δ; the chain rule's f'(S) is the δ step's job.
-            enqueueActivationBackward(f, s, y, delta, delta);
-        }
+        Activation derivative = squared ? f : Activation.IDENTITY;
+        args(outputDelta, rows, cols, KernelCodes.loss(loss), scale, KernelCodes.activation(derivative),
+                (float) derivative.alpha(), (float) derivative.beta(), (float) derivative.lambda(), mem(s), mem(y),
+                mem(t), mem(delta), mem(rowLoss));
+        launch(outputDelta, "outputDelta(" + loss + ")", rows, rowGroup);
     }
 
     @Override

@@ -12,9 +12,12 @@ import org.deltaprop.train.Profiler;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -26,17 +29,25 @@ class KernelLaunchesTest {
 
     private static final int EPOCHS = 2;
 
+    /** Every kind of output δ: from S alone (cross-entropy), and through f'(S) (the squared errors). */
+    static List<Arguments> outputs() {
+        return List.of(Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX),
+                Arguments.of(Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID),
+                Arguments.of(Loss.SUM_OF_SQUARES, Activation.TANH));
+    }
+
     /**
      * A classifier trained with Adam under the profiler: per step, every phase launches what the
      * step's operations need: a product each (or one per slice of K, as the backend slices it), a
      * bias + activation per layer, a δ step per layer below the output, a row sum per bias and one
-     * for the loss, one output δ, one count of correct predictions, and one update of all parameters. The batch is
-     * longer than the direct kernel's default slice of K, so a sliced product is counted too.
+     * for the loss, one output δ (f'(S) of the squared errors included), one count of correct
+     * predictions, and one update of all parameters. The batch is longer than the direct kernel's
+     * default slice of K, so a sliced product is counted too.
      */
-    @Test
-    void aTrainingStepLaunchesWhatItsOperationsNeed() {
-        Architecture arch = Architecture.of("13-33-7-5", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH,
-                Activation.RELU, Activation.SOFTMAX);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("outputs")
+    void aTrainingStepLaunchesWhatItsOperationsNeed(Loss loss, Activation output) {
+        Architecture arch = Architecture.of("13-33-7-5", loss, Activation.TANH, Activation.RELU, output);
         int batch = 300, steps = 3;
         Profiler profiler = new Profiler();
         OpenClBackend openCl = new OpenClBackend(OpenClTestDevice.selected());
@@ -74,7 +85,7 @@ class KernelLaunchesTest {
         }
         launches.put(Profiler.Phase.BIAS_ACTIVATION, depth);
         launches.put(Profiler.Phase.DELTA_STEP, depth - 1);
-        launches.put(Profiler.Phase.OUTPUT_DELTA, 1);           // cross-entropy: no f' step after it
+        launches.put(Profiler.Phase.OUTPUT_DELTA, 1);           // with f'(S) for the squared errors
         launches.put(Profiler.Phase.ROW_SUMS, depth + 1);       // the bias gradients and the loss
         launches.put(Profiler.Phase.COUNT_CORRECT, 1);
         launches.put(Profiler.Phase.UPDATE, 1);                 // Adam, over every parameter at once
