@@ -2,8 +2,9 @@
 # Deltaprop on Spark against MLlib's MultilayerPerceptronClassifier, in one local[2] session on
 # the same Fashion-MNIST rows (784-256-128-10), with single-machine Deltaprop on the same two
 # cores beside them: a time-to-accuracy table (test accuracy after each epoch, or after MLlib's
-# iterations, against the seconds of training so far), the epoch times, and the per-round compute
-# and overhead behind docs/SPARK.md's scaling estimate. MLlib's 100 iterations take minutes.
+# iterations, against the seconds of training so far) and its figure (spark/target/
+# spark-time-to-accuracy.png), the epoch times, and the per-round compute and overhead behind
+# docs/SPARK.md's scaling estimate. MLlib's 100 iterations take minutes.
 #   bench/spark.sh [--local-steps 64,128] [--mllib-iterations 20,100]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -14,7 +15,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --local-steps) local_steps="$2"; shift 2 ;;
     --mllib-iterations) mllib_iterations="$2"; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -50,3 +51,6 @@ if [ -n "$target" ]; then
     { seen[$2] = 1 }
     END { for (s in seen) if (!done[s]) printf "%s did not reach MLlib'"'"'s final accuracy %.4f\n", s, t }'
 fi
+png="$DELTAPROP_ROOT/spark/target/spark-time-to-accuracy.png"
+"$JAVA_HOME/bin/java" -Djava.awt.headless=true -cp "spark/target/test-classes:$(cat "$cp")" \
+  org.deltaprop.spark.bench.TimeToAccuracyPlot "$out" "$png" && echo "figure: ${png#"$DELTAPROP_ROOT"/}"

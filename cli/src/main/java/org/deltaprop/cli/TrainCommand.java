@@ -268,9 +268,6 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
                       Path checkpointOut) throws IOException {
-        if (curveOut != null) {
-            LearningCurve.warmUpInBackground();
-        }
         // Data.
         CsvReader.Options csvOptions = start != null ? csv.options().withClasses(start.classes(), start.classNames())
                 : csv.options();
@@ -319,6 +316,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             plan = training.prepare();
             printPlan(plan, fashion ? "Fashion-MNIST" : train);
+            if (curveOut != null) {
+                LearningCurve.warmUpInBackground();
+            }
             long work = BackendOptions.multiplyAdds(plan.architecture(), all.size(), 3L * plan.settings().epochs());
             try (Backend b = backend.open(work).backend()) {
                 outcome = plan.run(b);
