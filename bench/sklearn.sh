@@ -4,7 +4,8 @@
 # written as CSV files with a header and, where scikit-learn names them, classes by name, and
 # split 80/20 by a permutation seeded with 0: the same rows for both sides. Deltaprop is run as
 # `deltaprop train --train X-train.csv --test X-test.csv`, plus `--targets 1` for diabetes (the
-# one thing a CSV cannot say: that its last column is a number to predict), and --seed for
+# one thing its CSV cannot say: that its last column, integer-valued, is a number to predict; a
+# column of fractions would say it, and train would need no flag), and --seed for
 # each of SEEDS; scikit-learn with random_state the same seeds, alone and behind a
 # StandardScaler (Deltaprop standardises features by default). Prints a Markdown table of the
 # mean test accuracy (R² for diabetes) over the seeds, and the machine.
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
     --backend) backend="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done

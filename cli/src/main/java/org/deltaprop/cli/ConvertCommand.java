@@ -1,5 +1,6 @@
 package org.deltaprop.cli;
 
+import org.deltaprop.data.NonIntegerLabelException;
 import org.deltaprop.data.store.FeatureType;
 import org.deltaprop.data.store.StoreConversion;
 import org.deltaprop.data.store.StoreDataset;
@@ -91,8 +92,16 @@ final class ConvertCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UserException("--dtype " + e.getMessage().replace("feature type ", ""));
         }
-        StoreConversion.Result r = StoreConversion.convert(input, out,
-                new StoreConversion.Options(type, rowsPerShard, names, csv.options(), labels));
+        StoreConversion.Result r;
+        try {
+            r = StoreConversion.convert(input, out, new StoreConversion.Options(type, rowsPerShard, names,
+                    csv.options(), labels));
+        } catch (NonIntegerLabelException e) {
+            // Nothing was left of the first attempt: the store is written whole or not at all.
+            CsvOptions.sayRegression(e, "storing it as a regression target");
+            r = StoreConversion.convert(input, out, new StoreConversion.Options(type, rowsPerShard, names,
+                    csv.options().withTargets(1), labels));
+        }
         double mb = r.inputBytes() / 1e6;
         System.out.printf(Locale.ROOT, "wrote %s: %,d rows of %d %s features, %s, %d shard%s, %.1f MB; read %.1f MB "
                         + "in %.1f s (%.0f MB/s)%n", r.store(), r.rows(), r.features(), r.type().label(),

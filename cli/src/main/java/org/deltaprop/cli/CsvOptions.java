@@ -1,8 +1,14 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.data.CsvReader;
+import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Delimiter;
+import org.deltaprop.data.NonIntegerLabelException;
+import org.deltaprop.io.Model;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
 
 /** How to read CSV data files: shared by train, eval and convert (predict takes the options it needs). */
 final class CsvOptions {
@@ -19,9 +25,10 @@ final class CsvOptions {
     String delimiter;
 
     @Option(names = "--label-column", paramLabel = "NAME|N",
-            description = "The CSV column holding the class (numbers 0, 1, 2, ... or names), by header name or "
-                    + "number from 1 (default: a column named label, class, target or y, else the last); with "
-                    + "--targets 1, the target column.")
+            description = "The CSV column holding the class (numbers 0, 1, 2, ... or names) or the number to "
+                    + "predict, by header name or number from 1 (default: a column named label, class, target or y, "
+                    + "else the last). train and convert take a column of non-integer numbers (22.6) as a regression "
+                    + "target.")
     String labelColumn;
 
     @Option(names = "--label-offset", paramLabel = "N", defaultValue = "0",
@@ -30,12 +37,46 @@ final class CsvOptions {
     int labelOffset;
 
     @Option(names = "--targets", paramLabel = "K", defaultValue = "0",
-            description = "Regression: the last K CSV columns (or the --label-column) are numeric targets "
-                    + "(default: classification).")
+            description = "Regression: K CSV columns are numeric targets: the last K, or for K = 1 the label "
+                    + "column (default: classification, except that train and convert take a label column of "
+                    + "non-integer numbers as one target; integer targets need --targets 1).")
     int regressionTargets;
 
     CsvReader.Options options() {
         return CsvReader.Options.classification().withHeader(header).withDelimiter(Delimiter.parse(delimiter))
                 .withLabelColumn(labelColumn).withLabelOffset(labelOffset).withTargets(regressionTargets);
+    }
+
+    /**
+     * What train and convert say when they take a label column of non-integer numbers as one
+     * regression target, {@code doing} it.
+     */
+    static void sayRegression(NonIntegerLabelException e, String doing) {
+        System.out.printf(Locale.ROOT, "%s holds non-integer numbers ('%s' on line %d): %s (give --targets 1 to say "
+                + "so, or --label-column to pick another column)%n", e.column(), e.value(), e.line(), doing);
+    }
+
+    /**
+     * The options for data that {@code model} (read from {@code modelFile}) is run on or trained
+     * further on: its classes and their names, or as many regression targets as it has outputs,
+     * in the columns named after its targets, unless --targets says otherwise.
+     */
+    CsvReader.Options forModel(Model model, Path modelFile) {
+        CsvReader.Options options = options();
+        if (model.classes() > 0 && options.regressionTargets() > 0) {
+            throw new Main.UserException("--targets " + options.regressionTargets() + ": " + modelFile + " is a "
+                    + "classifier of " + model.classes() + " classes; leave --targets out");
+        }
+        if (model.classes() == 0 && options.regressionTargets() == 0) {
+            options = options.withTargets(model.network().architecture().outputs());
+        }
+        return options.withClasses(model.classes(), model.classNames()).withTargetNames(model.targetNames());
+    }
+
+    /** The options for the test data of a training run on {@code training}: its task, classes and targets. */
+    CsvReader.Options forTestOf(Dataset training) {
+        CsvReader.Options options = options();
+        return training.classes() > 0 ? options.withClasses(training.classes(), training.classNames())
+                : options.withTargets(training.targetWidth()).withTargetNames(training.targetNames());
     }
 }

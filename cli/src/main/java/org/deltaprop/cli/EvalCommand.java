@@ -2,7 +2,6 @@ package org.deltaprop.cli;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.Backend;
-import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.RowStream;
 import org.deltaprop.io.Model;
@@ -61,8 +60,10 @@ final class EvalCommand implements Callable<Integer> {
                 : new Path[] {Path.of(source), labels};
         Evaluator.Evaluation e;
         // Read once, front to back: a CSV of any size is evaluated in constant memory.
-        try (RowStream rows = DataFiles.stream(files[0], files[1], csvOptions(m), m.classes())) {
+        try (RowStream rows = DataFiles.stream(files[0], files[1], csv.forModel(m, model.path), m.classes())) {
             Predictor.checkColumns(m.featureNames(), rows.featureNames(), files[0]);
+            Predictor.checkClassNames(m.classNames(), rows.classNames(), files[0]);
+            Predictor.checkTargetNames(m.targetNames(), rows.targetNames(), files[0]);
             Predictor.checkWidth(m, rows.features(), files[0]);
             if (rows.targetWidth() != m.network().architecture().outputs()) {
                 throw new Main.UserException(files[0] + " has " + rows.targetWidth() + " targets per row but the model has "
@@ -86,23 +87,6 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * The CSV options for the model's task: its classes (and their names), or as many regression
-     * targets as it has outputs unless --targets says otherwise.
-     */
-    private CsvReader.Options csvOptions(Model m) {
-        CsvReader.Options options = csv.options();
-        int outputs = m.network().architecture().outputs();
-        if (m.classes() > 0 && options.regressionTargets() > 0) {
-            throw new Main.UserException("--targets " + options.regressionTargets() + ": " + model.path + " is a "
-                    + "classifier of " + m.classes() + " classes; leave --targets out");
-        }
-        if (m.classes() == 0 && options.regressionTargets() == 0) {
-            options = options.withTargets(outputs);
-        }
-        return options.withClasses(m.classes(), m.classNames());
-    }
-
-    /**
      * Without --data: Fashion-MNIST's test set for a model shaped for it; for any other, what the
      * data must hold, since no default could fit it.
      */
@@ -117,7 +101,8 @@ final class EvalCommand implements Callable<Integer> {
                 names.size()))) + (names.size() > 12 ? ", ..." : "") + ")") + " and " + (m.classes() > 0
                 ? "predicts " + m.classes() + " classes" + (m.classNames().isEmpty() ? " (0.." + (m.classes() - 1) + ")"
                 : " (" + String.join(", ", m.classNames()) + ")") + ", so each row needs those features and a class "
-                + "column" : "predicts " + m.network().architecture().outputs() + " regression target(s), so each row "
+                + "column" : "predicts " + m.network().architecture().outputs() + " regression target(s)"
+                + (m.targetNames().isEmpty() ? "" : " (" + String.join(", ", m.targetNames()) + ")") + ", so each row "
                 + "needs those features and the target column(s)"));
     }
 

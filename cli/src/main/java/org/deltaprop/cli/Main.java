@@ -35,8 +35,6 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit status (what tests call). */
     public static int run(String... args) {
-        // One line per log record, e.g. the backend choice: "deltaprop: backend auto → simd (...)".
-        System.setProperty("java.util.logging.SimpleFormatter.format", "deltaprop: %5$s%6$s%n");
         CommandLine commandLine = commandLine(args);
         int status;
         try {

@@ -120,7 +120,7 @@ final class PredictCommand implements Callable<Integer> {
         int chunk = net.capacity();
         // A Writer, not a PrintStream: a failed write (a full disk) throws instead of being ignored.
         Writer p = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
-        writeHeader(p, what, outputs);
+        writeHeader(p, what, model);
         float[] x = new float[chunk * data.features()];
         float[] y = new float[chunk * outputs];
         long rows = 0;
@@ -136,19 +136,20 @@ final class PredictCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** A class name as a CSV field: quoted when it holds a comma, a quote or a line break. */
+    /** A name as a CSV field: quoted when it holds a comma, a quote or a line break. */
     private static String csvField(String name) {
         return name.matches("[^,\"\r\n]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    private static void writeHeader(Writer p, Columns what, int outputs) throws IOException {
+    /** class, and the outputs: named after the regression targets the model was trained on, else y0, y1, .... */
+    private static void writeHeader(Writer p, Columns what, Model model) throws IOException {
         StringBuilder head = new StringBuilder();
         if (what != Columns.OUTPUTS) {
             head.append("class");
         }
         if (what != Columns.CLASS) {
-            for (int k = 0; k < outputs; k++) {
-                head.append(head.isEmpty() ? "" : ",").append("y").append(k);
+            for (int k = 0; k < model.network().architecture().outputs(); k++) {
+                head.append(head.isEmpty() ? "" : ",").append(csvField(model.targetName(k)));
             }
         }
         p.append(head).append('\n');

@@ -62,6 +62,52 @@ final class Predictor {
         throw new Main.UserException(problem.append("; the model's features are ").append(list(expected)).toString());
     }
 
+    /**
+     * The data's class names (a store's, or those a CSV was read with) must be the model's, index
+     * for index, as a CSV's class names must: a store whose class 0 is 'cat' scored against a model
+     * whose class 0 is 'dog' would count every cat as a dog. Numbered classes match numbered classes
+     * only.
+     */
+    static void checkClassNames(List<String> expected, List<String> actual, Path file) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        if (expected.isEmpty()) {
+            throw new Main.UserException(file + " names its classes " + list(actual) + ", but the model was trained on "
+                    + "numbered classes without names, so which of its numbers each name stands for is not known; "
+                    + "evaluate it on data numbered as its training data was");
+        }
+        String fix = "deltaprop convert with --class-names " + String.join(",", expected);
+        if (actual.isEmpty()) {
+            throw new Main.UserException(file + " numbers its classes without names, but the model's classes are "
+                    + list(expected) + "; if the data's numbers are these classes in this order, name them: " + fix);
+        }
+        int k = 0;
+        while (k < Math.min(expected.size(), actual.size()) && expected.get(k).equals(actual.get(k))) {
+            k++;
+        }
+        throw new Main.UserException(file + (k < actual.size() ? "'s class " + k + " is '" + actual.get(k) + "'"
+                : " has " + actual.size() + " classes") + " where the model's " + (k < expected.size() ? "class " + k
+                + " is '" + expected.get(k) + "'" : "has " + expected.size()) + " (the model's classes: " + list(expected)
+                + "; the data's: " + list(actual) + "), so the same number would mean different classes; convert the "
+                + "data again from its CSV so that each class keeps the model's number: " + fix);
+    }
+
+    /**
+     * The data's target columns, when named, must be those the model was trained to predict: a
+     * column chosen with --label-column that holds another quantity would be scored as if it were
+     * the model's.
+     */
+    static void checkTargetNames(List<String> expected, List<String> actual, Path file) {
+        if (expected.isEmpty() || actual.isEmpty() || expected.equals(actual)) {
+            return;
+        }
+        throw new Main.UserException(file + " has the target column" + (actual.size() > 1 ? "s " : " ") + list(actual)
+                + " where the model predicts " + list(expected) + "; leave --label-column out to take the model's "
+                + "target column" + (expected.size() > 1 ? "s" : "") + " by name, or rename the column if it holds "
+                + "the same quantity");
+    }
+
     private static String list(List<String> names) {
         String all = "'" + String.join("', '", names.subList(0, Math.min(12, names.size()))) + "'";
         return names.size() > 12 ? all + ", ... (" + names.size() + " in all)" : all;

@@ -7,6 +7,7 @@ import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
+import org.deltaprop.data.NonIntegerLabelException;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.data.store.StoreDataset;
 import org.deltaprop.io.Model;
@@ -49,7 +50,8 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  deltaprop train                                       # 784-256-128-10 on Fashion-MNIST",
                 "  deltaprop train --train iris.csv --hidden 8 --epochs 200 --validation 0.2",
-                "  deltaprop train --train housing.csv --targets 1 --label-column price",
+                "  deltaprop train --train housing.csv --label-column price      # prices: regression",
+                "  deltaprop train --train counts.csv --targets 1                # integer targets: say so",
                 "  deltaprop train --resume model.ckpt.safetensors --epochs 20"})
 final class TrainCommand implements Callable<Integer> {
 
@@ -269,21 +271,30 @@ final class TrainCommand implements Callable<Integer> {
     private int train(long wallStart, Checkpoint resumed, Model start, boolean fashion, Path modelOut, Path curveOut,
                       Path checkpointOut) throws IOException {
         // Data.
-        CsvReader.Options csvOptions = start != null ? csv.options().withClasses(start.classes(), start.classNames())
+        CsvReader.Options csvOptions = start != null ? csv.forModel(start, resume != null ? resume : init)
                 : csv.options();
         Path[] trainFiles = fashion ? DataFiles.fashionMnist(true) : new Path[] {Path.of(train), trainLabels};
-        Dataset all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions, csvOptions.classes());
+        Dataset all;
+        try {
+            all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions, csvOptions.classes());
+        } catch (NonIntegerLabelException e) {
+            // Thrown only when nothing said the column holds classes: a fraction says it holds a quantity.
+            CsvOptions.sayRegression(e, "training a regression on it");
+            all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions.withTargets(1), 0);
+        }
         if (start != null) {
             Predictor.checkColumns(start.featureNames(), all.featureNames(), trainFiles[0]);
+            Predictor.checkClassNames(start.classNames(), all.classNames(), trainFiles[0]);
+            Predictor.checkTargetNames(start.targetNames(), all.targetNames(), trainFiles[0]);
         }
         String testSpec = test != null ? test : fashion ? "fashion-mnist" : "none";
         Dataset testSet = null;
         if (!testSpec.equals("none")) {
             Path[] testFiles = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                     : new Path[] {Path.of(testSpec), testLabels};
-            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.options().withClasses(all.classes(),
-                    all.classNames()), all.classes());
+            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.forTestOf(all), all.classes());
             Predictor.checkColumns(all.featureNames(), testSet.featureNames(), testFiles[0]);
+            Predictor.checkTargetNames(all.targetNames(), testSet.targetNames(), testFiles[0]);
         }
         Profiler profiler = profile ? new Profiler() : null;
         Training training = Training.on(all).test(testSet).order(sampleOrder(all)).seed(seed)

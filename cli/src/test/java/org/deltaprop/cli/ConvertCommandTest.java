@@ -240,6 +240,76 @@ class ConvertCommandTest {
         assertEquals("mine", Files.readString(dir.resolve("full").resolve("keep.txt")));
     }
 
+    /** A label column of fractions is stored as one regression target, as train would take it; the first try leaves nothing. */
+    @Test
+    void aColumnOfFractionsIsStoredAsARegressionTarget() throws IOException {
+        Files.writeString(dir.resolve("houses.csv"), "a,b,medv\n1,2,24\n3,4,21.6\n5,6,50\n");
+        Cli r = convert(p("houses.csv"), "-o", p("houses"), "--rows-per-shard", "1");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().startsWith("column 'medv' holds non-integer numbers ('21.6' on line 3): storing it as a "
+                + "regression target (give --targets 1 to say so, or --label-column to pick another column)\n"),
+                r.out());
+        StoreDataset store = StoreDataset.open(dir.resolve("houses"), null, 0);
+        assertEquals(0, store.classes());
+        assertEquals(1, store.targetWidth());
+        float[] x = new float[3 * 2];
+        float[] t = new float[3];
+        store.gather(new int[] {0, 1, 2}, 0, 3, x, t);
+        assertArrayEquals(new float[] {24, 21.6f, 50}, t);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, x);
+        try (Stream<Path> entries = Files.list(dir)) {
+            assertEquals(List.of(), entries.map(f -> f.getFileName().toString())
+                    .filter(name -> name.contains("incomplete")).toList());
+        }
+    }
+
+    /**
+     * eval on a store holds its class names to the model's, as on a CSV: a store that numbered its
+     * classes in another order, or not by name, is refused, not scored as if its numbers were the model's.
+     */
+    @Test
+    void evalOnAStoreChecksItsClassNamesAgainstTheModels() throws IOException {
+        Files.writeString(dir.resolve("iris.csv"), "a,species\n1,setosa\n2,virginica\n3,setosa\n4,versicolor\n");
+        assertEquals(0, Cli.run("train", "--train", p("iris.csv"), "--hidden", "2", "--epochs", "1", "--backend",
+                "scalar", "-o", p("m.safetensors"), "--curve", "none").status());
+        Files.writeString(dir.resolve("test.csv"), "a,species\n5,versicolor\n6,setosa\n");
+        assertEquals(0, convert(p("test.csv"), "-o", p("alone")).status());
+        Cli r = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("alone"), "--backend", "scalar");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains(p("alone") + "'s class 0 is 'versicolor' where the model's class 0 is 'setosa' "
+                + "(the model's classes: 'setosa', 'virginica', 'versicolor'; the data's: 'versicolor', 'setosa'), so "
+                + "the same number would mean different classes; convert the data again from its CSV so that each "
+                + "class keeps the model's number: deltaprop convert with --class-names setosa,virginica,versicolor"),
+                r.err());
+        assertFalse(r.out().contains("accuracy"), r.out());
+        r = Cli.run("train", "--train", p("iris.csv"), "--test", p("alone"), "--hidden", "2", "--epochs", "1",
+                "--backend", "scalar", "-o", p("m2.safetensors"), "--curve", "none");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("the same index would mean different classes; convert the test data with "
+                + "--class-names setosa,virginica,versicolor"), r.err());
+
+        assertEquals(0, convert(p("test.csv"), "-o", p("named"), "--class-names", "setosa,virginica,versicolor")
+                .status());
+        Cli ok = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("named"), "--backend", "scalar");
+        assertEquals(0, ok.status(), ok.toString());
+        assertTrue(ok.out().contains(": 2 rows, ") && ok.out().contains("accuracy"), ok.out());
+
+        Files.writeString(dir.resolve("numbers.csv"), "a,label\n5,2\n6,0\n7,1\n");
+        assertEquals(0, convert(p("numbers.csv"), "-o", p("numbered")).status());
+        r = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("numbered"), "--backend", "scalar");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains(p("numbered") + " numbers its classes without names, but the model's classes are "
+                + "'setosa', 'virginica', 'versicolor'; if the data's numbers are these classes in this order, name "
+                + "them: deltaprop convert with --class-names setosa,virginica,versicolor"), r.err());
+
+        assertEquals(0, Cli.run("train", "--train", p("numbers.csv"), "--hidden", "2", "--epochs", "1", "--backend",
+                "scalar", "-o", p("numbered.safetensors"), "--curve", "none").status());
+        r = Cli.run("eval", "-m", p("numbered.safetensors"), "--data", p("named"), "--backend", "scalar");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains(p("named") + " names its classes 'setosa', 'virginica', 'versicolor', but the "
+                + "model was trained on numbered classes without names"), r.err());
+    }
+
     /**
      * Training from a store is training from the same rows in memory: the same weights to the
      * bit, and the same standardisation (from the store's statistics, not a pass over it).

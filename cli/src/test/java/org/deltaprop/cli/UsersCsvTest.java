@@ -141,6 +141,89 @@ class UsersCsvTest {
         assertEquals(3050, Double.parseDouble(lines[2]), 60, predict.out());
     }
 
+    /**
+     * A label column of fractions is a number to predict: train makes it a regression target without
+     * --targets and says so; the model keeps the target's name, eval finds the column by it (here the
+     * first, where a default would take the last) and predict heads its output with it.
+     */
+    @Test
+    void aColumnOfFractionsIsTrainedAsARegressionWithoutFlags() throws IOException {
+        Path train = prices("train.csv", 200, 1);
+        Path test = prices("test.csv", 50, 2);
+        Cli r = Cli.run("train", "--train", train.toString(), "--test", test.toString(), "--label-column", "price",
+                "--hidden", "16", "--epochs", "60", "--batch", "16", "--lr", "0.01", "--backend", "scalar",
+                "-o", p("m.safetensors"), "--curve", "none");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().startsWith("column 'price' holds non-integer numbers ('"), r.out());
+        assertTrue(r.out().contains("on line 2): training a regression on it (give --targets 1 to say so, or "
+                + "--label-column to pick another column)\n"), r.out());
+        assertTrue(r.out().contains("2 features, 1 regression targets"), r.out());
+        assertTrue(r2(r.out().replaceAll("(?s).*\ntest: ", "")) > 0.99, r.out());
+        Model model = ModelFile.read(dir.resolve("m.safetensors"));
+        assertEquals(0, model.classes());
+        assertEquals(List.of("price"), model.targetNames());
+        assertEquals(List.of("rooms", "age"), model.featureNames());
+
+        Cli eval = Cli.run("eval", "-m", p("m.safetensors"), "--data", test.toString(), "--backend", "scalar");
+        assertEquals(0, eval.status(), eval.toString());
+        assertTrue(r2(eval.out()) > 0.99, eval.out());
+
+        Files.writeString(dir.resolve("rows.csv"), "rooms,age\n2,1\n");
+        Cli predict = Cli.run("predict", "-m", p("m.safetensors"), "-i", p("rows.csv"), "--backend", "scalar");
+        assertEquals(0, predict.status(), predict.toString());
+        assertTrue(predict.out().startsWith("price\n"), predict.out());
+
+        // Without a header the column is named by its number.
+        Files.writeString(dir.resolve("bare.csv"), Files.readString(train).lines().skip(1)
+                .map(line -> line.substring(line.indexOf(',') + 1) + "," + line.substring(0, line.indexOf(',')))
+                .reduce("", (a, b) -> a + b + "\n"));
+        Cli bare = Cli.run("train", "--train", p("bare.csv"), "--hidden", "4", "--epochs", "1", "--backend", "scalar",
+                "-o", p("bare.safetensors"), "--curve", "none");
+        assertEquals(0, bare.status(), bare.toString());
+        assertTrue(bare.out().startsWith("column 3 holds non-integer numbers ('"), bare.out());
+        assertEquals(List.of(), ModelFile.read(dir.resolve("bare.safetensors")).targetNames());
+    }
+
+    /** Integers with too many classes are still refused, with the fix: they may be classes, or not. */
+    @Test
+    void integerTargetsStillNeedToBeToldApart() throws IOException {
+        StringBuilder csv = new StringBuilder("a,count\n");
+        for (int i = 0; i < 100; i++) {
+            csv.append(i % 7).append(',').append(i).append('\n');
+        }
+        Files.writeString(dir.resolve("counts.csv"), csv);
+        Cli r = Cli.run("train", "--train", p("counts.csv"), "--hidden", "2", "--epochs", "1", "--backend", "scalar",
+                "-o", p("m.safetensors"), "--curve", "none");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("count has 100 classes in 100 rows") && r.err().contains("--targets 1"), r.err());
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
+
+    /** eval checks the data's target column against the model's by name. */
+    @Test
+    void aTargetColumnMissingOrOtherIsNamed() throws IOException {
+        Path train = prices("train.csv", 40, 1);
+        assertEquals(0, Cli.run("train", "--train", train.toString(), "--targets", "1", "--label-column", "price",
+                "--hidden", "4", "--epochs", "1", "--backend", "scalar", "-o", p("m.safetensors"), "--curve", "none")
+                .status());
+        Files.writeString(dir.resolve("renamed.csv"), Files.readString(train).replaceFirst("price", "cost"));
+        Cli missing = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("renamed.csv"), "--backend", "scalar");
+        assertEquals(1, missing.status(), missing.toString());
+        assertTrue(missing.err().contains("renamed.csv: has no column 'price', the target the model predicts; the "
+                + "data must hold it beside the features (if it is named otherwise here, rename it to 'price')"),
+                missing.err());
+        Cli other = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("renamed.csv"), "--label-column", "cost",
+                "--backend", "scalar");
+        assertEquals(1, other.status(), other.toString());
+        assertTrue(other.err().contains("renamed.csv has the target column 'cost' where the model predicts 'price'"),
+                other.err());
+        assertFalse(other.out().contains("R²"), other.out());
+    }
+
+    private static double r2(String out) {
+        return Double.parseDouble(out.replaceAll("(?s).*?R² ([-0-9.]+).*", "$1"));
+    }
+
     @Test
     void smallDataGetsItsOwnBatchAndEpochs() throws IOException {
         Path train = colours("train.csv", 60, 1);

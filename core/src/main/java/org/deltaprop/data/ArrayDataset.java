@@ -15,9 +15,10 @@ public final class ArrayDataset implements Dataset {
     private final int targetWidth;
     private final List<String> featureNames;
     private final List<String> classNames;
+    private final List<String> targetNames;
 
     private ArrayDataset(float[] x, int rows, int features, int[] labels, int classes, float[] targets, int targetWidth,
-                         List<String> featureNames, List<String> classNames) {
+                         List<String> featureNames, List<String> classNames, List<String> targetNames) {
         this.x = x;
         this.rows = rows;
         this.features = features;
@@ -27,6 +28,7 @@ public final class ArrayDataset implements Dataset {
         this.targetWidth = targetWidth;
         this.featureNames = featureNames;
         this.classNames = classNames;
+        this.targetNames = targetNames;
     }
 
     /**
@@ -41,7 +43,17 @@ public final class ArrayDataset implements Dataset {
             throw new IllegalArgumentException(classNames.size() + " class names for " + classes + " classes");
         }
         return new ArrayDataset(x, rows, features, labels, classes, targets, targetWidth, List.copyOf(featureNames),
-                List.copyOf(classNames));
+                List.copyOf(classNames), targetNames);
+    }
+
+    /** The same rows, with the regression targets' names (empty, or one name per target). */
+    public ArrayDataset withTargetNames(List<String> names) {
+        if (!names.isEmpty() && (targets == null || names.size() != targetWidth)) {
+            throw new IllegalArgumentException(names.size() + " target names for " + (targets == null ? 0 : targetWidth)
+                    + " regression targets");
+        }
+        return new ArrayDataset(x, rows, features, labels, classes, targets, targetWidth, featureNames, classNames,
+                List.copyOf(names));
     }
 
     /** Classification: row i of {@code x} (rows × features) has class {@code labels[i]} in [0, classes). */
@@ -58,7 +70,7 @@ public final class ArrayDataset implements Dataset {
                 throw new IllegalArgumentException("row " + i + ": label " + labels[i] + " is outside 0.." + (classes - 1));
             }
         }
-        return new ArrayDataset(x, rows, features, labels, classes, null, classes, List.of(), List.of());
+        return new ArrayDataset(x, rows, features, labels, classes, null, classes, List.of(), List.of(), List.of());
     }
 
     /** Regression: row i has the targets {@code targets[i * width .. (i + 1) * width)}. */
@@ -68,12 +80,13 @@ public final class ArrayDataset implements Dataset {
             throw new IllegalArgumentException(rows + " rows need " + rows + "×" + width + " targets, got "
                     + targets.length);
         }
-        return new ArrayDataset(x, rows, features, null, 0, targets, width, List.of(), List.of());
+        return new ArrayDataset(x, rows, features, null, 0, targets, width, List.of(), List.of(), List.of());
     }
 
     /** Features only, no targets: inputs for prediction. */
     public static ArrayDataset unlabelled(float[] x, int features) {
-        return new ArrayDataset(x, rowCount(x, features), features, null, 0, null, 0, List.of(), List.of());
+        return new ArrayDataset(x, rowCount(x, features), features, null, 0, null, 0, List.of(), List.of(),
+                List.of());
     }
 
     private static int rowCount(float[] x, int features) {
@@ -89,7 +102,8 @@ public final class ArrayDataset implements Dataset {
         float[] ts = new float[count * targetWidth];
         gather(order, from, count, xs, ts);
         if (targets != null) {
-            return regression(xs, features, ts, targetWidth).withNames(featureNames, classNames);
+            return regression(xs, features, ts, targetWidth).withNames(featureNames, classNames)
+                    .withTargetNames(targetNames);
         }
         if (labels == null) {
             return unlabelled(xs, features).withNames(featureNames, classNames);
@@ -129,6 +143,11 @@ public final class ArrayDataset implements Dataset {
     @Override
     public List<String> classNames() {
         return classNames;
+    }
+
+    @Override
+    public List<String> targetNames() {
+        return targetNames;
     }
 
     @Override

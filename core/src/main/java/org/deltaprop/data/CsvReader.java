@@ -38,50 +38,55 @@ public final class CsvReader {
      * @param labelOffset       subtracted from every numeric class label (1 for classes numbered from 1)
      * @param classes           the number of classes when known (a model's outputs), 0 to infer
      * @param classNames        the classes by name when known (a model's), in index order; else empty
+     * @param targetNames       the regression targets' column names when known (a model's), in order; else
+     *                          empty. Without a label column, a file with a header takes these columns as targets
      * @param targetsPresent    false for inputs to {@code predict}, which have features only
      */
     public record Options(Header header, Delimiter delimiter, String labelColumn, int regressionTargets,
-                          int labelOffset, int classes, List<String> classNames, boolean targetsPresent) {
+                          int labelOffset, int classes, List<String> classNames, List<String> targetNames,
+                          boolean targetsPresent) {
 
         public Options {
             classNames = List.copyOf(classNames);
+            targetNames = List.copyOf(targetNames);
             if (regressionTargets < 0) {
                 throw new IllegalArgumentException("--targets must not be negative, got " + regressionTargets);
             }
         }
 
         public static Options classification() {
-            return new Options(Header.AUTO, Delimiter.AUTO, null, 0, 0, 0, List.of(), true);
+            return new Options(Header.AUTO, Delimiter.AUTO, null, 0, 0, 0, List.of(), List.of(), true);
         }
 
         public Options withHeader(Header h) {
             return new Options(h, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetsPresent);
+                    targetNames, targetsPresent);
         }
 
         public Options withDelimiter(Delimiter d) {
             return new Options(header, d, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetsPresent);
+                    targetNames, targetsPresent);
         }
 
         public Options withLabelColumn(String column) {
             return new Options(header, delimiter, column, regressionTargets, labelOffset, classes, classNames,
-                    targetsPresent);
+                    targetNames, targetsPresent);
         }
 
         /** Regression on K target columns (0: classification). */
         public Options withTargets(int k) {
-            return new Options(header, delimiter, labelColumn, k, labelOffset, classes, classNames, targetsPresent);
+            return new Options(header, delimiter, labelColumn, k, labelOffset, classes, classNames, targetNames,
+                    targetsPresent);
         }
 
         public Options withLabelOffset(int offset) {
             return new Options(header, delimiter, labelColumn, regressionTargets, offset, classes, classNames,
-                    targetsPresent);
+                    targetNames, targetsPresent);
         }
 
         /** The classes as a model knows them: their count, and their names when it has them. */
         public Options withClasses(int n, List<String> names) {
-            return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, n, names,
+            return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, n, names, targetNames,
                     targetsPresent);
         }
 
@@ -89,9 +94,15 @@ public final class CsvReader {
             return withClasses(n, classNames);
         }
 
+        /** The target columns' names as a model knows them: a file with a header has its targets in these. */
+        public Options withTargetNames(List<String> names) {
+            return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
+                    names, targetsPresent);
+        }
+
         public Options featuresOnly() {
             return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    false);
+                    targetNames, false);
         }
     }
 
@@ -148,7 +159,7 @@ public final class CsvReader {
             List<String> featureNames = rows.featureNames();
             if (targetCount > 0) {
                 return ArrayDataset.regression(x, features, Arrays.copyOf(targets, n * targetCount), targetCount)
-                        .withNames(featureNames, List.of());
+                        .withNames(featureNames, List.of()).withTargetNames(rows.targetNames());
             }
             if (labelled) {
                 classes.check(file);
@@ -249,6 +260,16 @@ public final class CsvReader {
             @Override
             public List<String> featureNames() {
                 return rows.featureNames();
+            }
+
+            @Override
+            public List<String> classNames() {
+                return labelled ? classLabels.names() : List.of();
+            }
+
+            @Override
+            public List<String> targetNames() {
+                return rows.targetNames();
             }
 
             @Override
@@ -353,6 +374,7 @@ public final class CsvReader {
                             throw new BadDataException(file, "has " + columns + " columns; " + count
                                     + " regression targets leave no features");
                         }
+                        List<String> targetNames = options.targetNames();
                         if (options.labelColumn() != null) {
                             if (count > 1) {
                                 throw new BadDataException(file, "--label-column names one target column, and "
@@ -360,6 +382,14 @@ public final class CsvReader {
                                         + "take the last " + count + " columns");
                             }
                             targetOf[labelColumn(file, options.labelColumn(), names, columns)] = 0;
+                        } else if (names != null && targetNames.size() == count) {
+                            for (int k = 0; k < count; k++) {
+                                targetOf[targetColumn(file, targetNames, k, names)] = k;
+                            }
+                        } else if (count == 1) {
+                            // One target column is found as a class column is, so that a label column found
+                            // to hold numbers to predict is the same column read as a target.
+                            targetOf[labelColumn(file, null, names, columns)] = 0;
                         } else {
                             for (int k = 0; k < count; k++) {
                                 targetOf[columns - count + k] = k;
@@ -456,6 +486,20 @@ public final class CsvReader {
             return List.copyOf(featureNames);
         }
 
+        /** The regression target columns' header names, in target order; empty without a header. */
+        public List<String> targetNames() {
+            if (names == null) {
+                return List.of();
+            }
+            String[] targetNames = new String[targetCount];
+            for (int c = 0; c < columns; c++) {
+                if (targetOf[c] >= 0) {
+                    targetNames[targetOf[c]] = names.get(c);
+                }
+            }
+            return List.of(targetNames);
+        }
+
         /** The offset subtracted from numeric class labels. */
         int labelOffset() {
             return labelOffset;
@@ -531,7 +575,7 @@ public final class CsvReader {
          */
         public int label(int classes) throws BadDataException {
             return CsvReader.label(file, line(), labelIndex + 1, field(labelIndex), classes, labelOffset,
-                    labelName());
+                    labelName(), names != null);
         }
 
         /** An error at the current row, in the class column. */
@@ -591,6 +635,19 @@ public final class CsvReader {
                 names.subList(0, Math.min(8, names.size()))) + (names.size() > 8 ? ", ..." : "") + ")" : ""));
     }
 
+    /** The column of a header that holds target {@code k} of {@code targetNames} (a model's targets). */
+    private static int targetColumn(Path file, List<String> targetNames, int k, List<String> names)
+            throws BadDataException {
+        int column = names.indexOf(targetNames.get(k).trim());
+        if (column < 0) {
+            throw new BadDataException(file, "has no column '" + targetNames.get(k) + "', " + (targetNames.size() == 1
+                    ? "the target" : "one of the targets (" + String.join(", ", targetNames) + ")") + " the model "
+                    + "predicts; the data must hold it beside the features" + (targetNames.size() == 1 ? " (if it "
+                    + "is named otherwise here, rename it to '" + targetNames.get(k) + "')" : ""));
+        }
+        return column;
+    }
+
     private static float number(Path file, long line, int column, String field) throws BadDataException {
         String s = field.trim();
         float v;
@@ -616,7 +673,7 @@ public final class CsvReader {
     private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?\\d*,\\d+");
 
     private static int label(Path file, long line, int column, String field, int classes, int offset,
-                             String columnName) throws BadDataException {
+                             String columnName, boolean headed) throws BadDataException {
         String s = field.trim();
         double v;
         try {
@@ -625,9 +682,14 @@ public final class CsvReader {
             throw new BadDataException(file, line, column, "label '" + abbreviate(s) + "' is not a class number");
         }
         if (v != Math.rint(v) || v > 1_000_000) {
-            throw new BadDataException(file, line, column, "label '" + s + "' is not a class number 0, 1, 2, ...: "
-                    + "is " + columnName + " the class column? Name the class column with --label-column, or for "
-                    + "a number to predict use --targets 1");
+            String problem = "label '" + s + "' is not a class number 0, 1, 2, ...: is " + columnName + " the class "
+                    + "column? Name the class column with --label-column, or for a number to predict use --targets 1";
+            // With nothing saying that the column holds classes, a fraction says it is a quantity instead.
+            if (v != Math.rint(v) && Double.isFinite(v) && classes == 0 && offset == 0) {
+                throw new NonIntegerLabelException(file, line, column, problem,
+                        headed ? "column '" + columnName + "'" : columnName, s);
+            }
+            throw new BadDataException(file, line, column, problem);
         }
         if (v < 0) {
             throw new BadDataException(file, line, column, "label '" + s + "' is " + (offset == 0 ? "negative"

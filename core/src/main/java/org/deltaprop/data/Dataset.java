@@ -35,6 +35,11 @@ public interface Dataset {
         return List.of();
     }
 
+    /** The regression targets' names, in order, when the data name them (a CSV header); else empty. */
+    default List<String> targetNames() {
+        return List.of();
+    }
+
     /** The class of {@code row} (classification only). */
     int label(int row);
 

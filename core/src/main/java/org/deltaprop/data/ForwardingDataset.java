@@ -51,6 +51,11 @@ public abstract class ForwardingDataset implements Dataset {
     }
 
     @Override
+    public List<String> targetNames() {
+        return data.targetNames();
+    }
+
+    @Override
     public int label(int row) {
         return data.label(row);
     }

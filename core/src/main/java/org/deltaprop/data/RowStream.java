@@ -25,6 +25,16 @@ public interface RowStream extends Closeable {
         return List.of();
     }
 
+    /** The classes' names by index, when the data name them (a model's, a store's); else empty. */
+    default List<String> classNames() {
+        return List.of();
+    }
+
+    /** The regression targets' names, in order, when the data name them (a CSV header); else empty. */
+    default List<String> targetNames() {
+        return List.of();
+    }
+
     /** How many rows there are in all when that is known before reading them, else −1. */
     long size();
 
@@ -59,6 +69,16 @@ public interface RowStream extends Closeable {
             @Override
             public List<String> featureNames() {
                 return data.featureNames();
+            }
+
+            @Override
+            public List<String> classNames() {
+                return data.classNames();
+            }
+
+            @Override
+            public List<String> targetNames() {
+                return data.targetNames();
             }
 
             @Override

@@ -14,24 +14,30 @@ import java.util.List;
  * What a model file holds: the network (architecture and weights), the feature scaling
  * fitted on its training data, the number of classes (0 for regression), the scaling of the
  * regression targets (the network predicts them scaled; {@link Scaling#invert} gives them back
- * in their units), and the names of the features and classes when the training data had them.
+ * in their units), and the names of the features, classes and regression targets when the training
+ * data had them.
  *
  * <p>{@link #predict} and {@link #predictClass} take rows of raw features, as the training data
  * had them: the stored scaling is applied first, and regression outputs come back in the
  * targets' units.
  */
 public record Model(Network network, Scaling scaling, int classes, Scaling targetScaling, List<String> featureNames,
-                    List<String> classNames) {
+                    List<String> classNames, List<String> targetNames) {
 
     public Model {
         featureNames = List.copyOf(featureNames);
         classNames = List.copyOf(classNames);
+        targetNames = List.copyOf(targetNames);
         int inputs = network.architecture().inputs();
         if (!featureNames.isEmpty() && featureNames.size() != inputs) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for " + inputs + " inputs");
         }
         if (!classNames.isEmpty() && classNames.size() != classes) {
             throw new IllegalArgumentException(classNames.size() + " class names for " + classes + " classes");
+        }
+        if (!targetNames.isEmpty() && (classes > 0 || targetNames.size() != network.architecture().outputs())) {
+            throw new IllegalArgumentException(targetNames.size() + " target names for " + (classes > 0 ? "a classifier"
+                    : network.architecture().outputs() + " regression outputs"));
         }
         if (classes > 0 && targetScaling.kind() != Scaling.Kind.NONE) {
             throw new IllegalArgumentException("a classifier's targets are not scaled");
@@ -40,12 +46,17 @@ public record Model(Network network, Scaling scaling, int classes, Scaling targe
 
     /** A model without names and with unscaled targets. */
     public Model(Network network, Scaling scaling, int classes) {
-        this(network, scaling, classes, Scaling.NONE, List.of(), List.of());
+        this(network, scaling, classes, Scaling.NONE, List.of(), List.of(), List.of());
     }
 
     /** The same model with other weights (of the same architecture): a checkpoint's, a run's result. */
     public Model withNetwork(Network other) {
-        return new Model(other, scaling, classes, targetScaling, featureNames, classNames);
+        return new Model(other, scaling, classes, targetScaling, featureNames, classNames, targetNames);
+    }
+
+    /** Regression target {@code k}'s name, or y and its number when the targets have no names. */
+    public String targetName(int k) {
+        return targetNames.isEmpty() ? "y" + k : targetNames.get(k);
     }
 
     /** Class {@code k}'s name, or its number when the classes have no names. */

@@ -112,6 +112,9 @@ public final class ModelFile {
         if (!model.classNames().isEmpty()) {
             metadata.put("class_names", GSON.toJson(model.classNames()));
         }
+        if (!model.targetNames().isEmpty()) {
+            metadata.put("target_names", GSON.toJson(model.targetNames()));
+        }
         metadata.putAll(extraMetadata);
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (int h = 1; h <= arch.depth(); h++) {
@@ -141,6 +144,7 @@ public final class ModelFile {
         Scaling targetScaling;
         List<String> featureNames;
         List<String> classNames;
+        List<String> targetNames;
         try {
             String[] sizes = meta.get("sizes").split("-");
             String[] activations = meta.get("activations").split(";");
@@ -168,6 +172,7 @@ public final class ModelFile {
                     : Scaling.NONE;
             featureNames = names(meta.get("feature_names"));
             classNames = names(meta.get("class_names"));
+            targetNames = names(meta.get("target_names"));
         } catch (RuntimeException e) {
             throw new BadDataException(file, "has unreadable model metadata: " + e.getMessage());
         }
@@ -189,7 +194,7 @@ public final class ModelFile {
         }
         try {
             return new Model(Network.of(arch, weights, biases), scaling, classes, targetScaling, featureNames,
-                    classNames);
+                    classNames, targetNames);
         } catch (IllegalArgumentException e) {
             throw new BadDataException(file, "has inconsistent model metadata: " + e.getMessage());
         }

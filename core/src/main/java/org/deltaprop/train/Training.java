@@ -378,7 +378,7 @@ public final class Training {
         Scaling targets = from != null ? from.targetScaling() : data.classes() == 0 && standardizeTargets
                 ? Scaling.standardizeTargets(trainRaw) : Scaling.NONE;
         Model model = from != null ? from : new Model(initial, fitted, data.classes(), targets,
-                data.featureNames(), data.classNames());
+                data.featureNames(), data.classNames(), data.targetNames());
         return new Plan(this, targets.applyToTargets(fitted.applyTo(trainRaw)), validationRaw == null ? null
                 : targets.applyToTargets(fitted.applyTo(validationRaw)), model, stored, options, settings,
                 batch == null || epochs == null);
@@ -407,11 +407,12 @@ public final class Training {
                     + test.targetWidth() + " targets per row, the training data " + data.features() + " and "
                     + data.targetWidth());
         }
-        if (data instanceof StoreDataset a && test instanceof StoreDataset t && !a.classNames().isEmpty()
-                && !t.classNames().isEmpty() && !a.classNames().equals(t.classNames())) {
-            throw new IllegalArgumentException("the training store names its classes " + a.classNames()
-                    + " and the test store " + t.classNames() + ": the same index would mean different classes; "
-                    + "convert the test data with the class names of " + a.source());
+        // Data read from CSV for testing takes the training data's names; a store has its own.
+        if (!data.classNames().isEmpty() && !test.classNames().isEmpty() && !data.classNames().equals(test.classNames())) {
+            throw new IllegalArgumentException("the training data names its classes " + data.classNames()
+                    + " and the test data " + test.classNames() + ": the same index would mean different classes; "
+                    + "convert the test data " + (data instanceof StoreDataset a ? "with the class names of " + a.source()
+                    : "with --class-names " + String.join(",", data.classNames())));
         }
     }
 

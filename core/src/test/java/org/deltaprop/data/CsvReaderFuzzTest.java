@@ -25,7 +25,7 @@ class CsvReaderFuzzTest {
     void readsCsvOrRejectsIt(FuzzedDataProvider data) throws IOException {
         CsvReader.Options options = new CsvReader.Options(data.pickValue(CsvReader.Header.values()),
                 data.pickValue(Delimiter.values()), data.pickValue(LABEL_COLUMNS), data.consumeInt(0, 3),
-                data.consumeInt(0, 1), data.consumeInt(0, 4), List.of(), data.consumeBoolean());
+                data.consumeInt(0, 1), data.consumeInt(0, 4), List.of(), List.of(), data.consumeBoolean());
         Path file = FuzzFiles.write("input.csv", data.consumeRemainingAsBytes());
         ArrayDataset dataset;
         try {

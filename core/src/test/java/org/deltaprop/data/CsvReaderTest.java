@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -277,6 +278,67 @@ class CsvReaderTest {
         BadDataException e = assertThrows(BadDataException.class, () -> CsvReader.read(file,
                 CsvReader.Options.classification().withTargets(2).withLabelColumn("price")));
         assertTrue(e.getMessage().contains("--label-column names one target column"), e.getMessage());
+    }
+
+    /**
+     * A fraction in a class column whose classes are inferred is told apart, so that train can take
+     * the column as a number to predict; where something says the column holds classes (a model's
+     * count or names, a label offset) it stays a plain error.
+     */
+    @Test
+    void aNonIntegerLabelIsToldApartWhenTheClassesAreInferred() throws IOException {
+        Path file = csv("a,b,medv\n1,2,24\n3,4,21.6\n");
+        NonIntegerLabelException e = assertThrows(NonIntegerLabelException.class,
+                () -> CsvReader.read(file, CsvReader.Options.classification()));
+        assertEquals("column 'medv'", e.column());
+        assertEquals("21.6", e.value());
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().startsWith(file + ":3:3: label '21.6' is not a class number"), e.getMessage());
+        for (CsvReader.Options classes : List.of(CsvReader.Options.classification().withClasses(30),
+                CsvReader.Options.classification().withLabelOffset(1))) {
+            BadDataException plain = assertThrows(BadDataException.class, () -> CsvReader.read(file, classes));
+            assertFalse(plain instanceof NonIntegerLabelException, classes + ": " + plain.getMessage());
+            assertTrue(plain.getMessage().contains("label '21.6' is not a class number"), plain.getMessage());
+        }
+        ArrayDataset asTarget = CsvReader.read(file, CsvReader.Options.classification().withTargets(1));
+        assertArrayEquals(new float[] {24, 21.6f}, all(asTarget)[1]);
+        assertEquals(List.of("medv"), asTarget.targetNames());
+        Path headless = csv("1,2,0.35\n3,4,1\n");
+        assertEquals("column 3", assertThrows(NonIntegerLabelException.class,
+                () -> CsvReader.read(headless, CsvReader.Options.classification())).column());
+    }
+
+    /** One target column is found as a class column is: by a name such as target, else the last. */
+    @Test
+    void oneTargetColumnIsFoundAsTheClassColumnIs() throws IOException {
+        ArrayDataset d = CsvReader.read(csv("a,Target,b\n1,2.5,3\n4,5.5,6\n"),
+                CsvReader.Options.classification().withTargets(1));
+        assertEquals(List.of("a", "b"), d.featureNames());
+        assertEquals(List.of("Target"), d.targetNames());
+        assertArrayEquals(new float[] {2.5f, 5.5f}, all(d)[1]);
+        assertEquals(List.of(), CsvReader.read(csv("1,2.5,3\n"), CsvReader.Options.classification().withTargets(1))
+                .targetNames(), "without a header the targets have no names");
+    }
+
+    /** A model's target names pick its target columns out of a header, wherever they are. */
+    @Test
+    void targetColumnsAreFoundByTheirNames() throws IOException {
+        Path file = csv("rooms,price,age,tax\n3,100.5,7,1.5\n2,80,9,2.5\n");
+        ArrayDataset d = CsvReader.read(file, CsvReader.Options.classification().withTargets(2)
+                .withTargetNames(List.of("tax", "price")));
+        assertEquals(List.of("rooms", "age"), d.featureNames());
+        assertEquals(List.of("tax", "price"), d.targetNames());
+        assertArrayEquals(new float[] {1.5f, 100.5f, 2.5f, 80}, all(d)[1]);
+        assertArrayEquals(new float[] {3, 7, 2, 9}, all(d)[0]);
+        BadDataException e = assertThrows(BadDataException.class, () -> CsvReader.read(file,
+                CsvReader.Options.classification().withTargets(1).withTargetNames(List.of("medv"))));
+        assertEquals(file + ": has no column 'medv', the target the model predicts; the data must hold it beside the "
+                + "features (if it is named otherwise here, rename it to 'medv')", e.getMessage());
+        try (RowStream rows = CsvReader.stream(file, CsvReader.Options.classification().withTargets(1)
+                .withTargetNames(List.of("age")))) {
+            assertEquals(List.of("age"), rows.targetNames());
+            assertEquals(List.of("rooms", "price", "tax"), rows.featureNames());
+        }
     }
 
     @Test

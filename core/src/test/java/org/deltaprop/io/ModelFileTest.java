@@ -63,16 +63,19 @@ class ModelFileTest {
         Scaling targets = Scaling.standardize(new double[] {150}, new double[] {75});
         Path file = dir.resolve("r.safetensors");
         ModelFile.write(file, new Model(Network.initialize(regression, 1), Scaling.NONE, 0, targets,
-                List.of("bmi", "age, in years"), List.of()));
+                List.of("bmi", "age, in years"), List.of(), List.of("progression")));
         Model back = ModelFile.read(file);
         assertEquals(targets, back.targetScaling());
         assertEquals(List.of("bmi", "age, in years"), back.featureNames());
+        assertEquals(List.of("progression"), back.targetNames());
+        assertEquals("progression", back.targetName(0));
         assertEquals(ModelFile.FORMAT_WITH_TARGET_SCALING, SafeTensors.read(file).metadata().get("format"));
 
         Path classes = dir.resolve("c.safetensors");
         ModelFile.write(classes, new Model(Network.initialize(ARCH, 3), Scaling.NONE, 3, Scaling.NONE, List.of(),
-                List.of("setosa", "versicolor", "virginica")));
+                List.of("setosa", "versicolor", "virginica"), List.of()));
         Model named = ModelFile.read(classes);
+        assertEquals(List.of(), named.targetNames(), "a model without target_names (as before they were stored)");
         assertEquals(List.of("setosa", "versicolor", "virginica"), named.classNames());
         assertEquals("virginica", named.className(2));
         assertEquals("2", ModelFile.read(saved()).className(2), "without names, the number");

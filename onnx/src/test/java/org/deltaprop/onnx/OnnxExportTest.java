@@ -82,7 +82,8 @@ class OnnxExportTest {
     @Test
     void standardisedTargetsComeBackInTheirUnits() throws Exception {
         Model m = model(Activation.TANH, Activation.IDENTITY, Loss.HALF_SUM_OF_SQUARES, 0, standardization(5), 0);
-        Model inUnits = new Model(m.network(), m.scaling(), 0, standardization(3), List.of(), List.of());
+        Model inUnits = new Model(m.network(), m.scaling(), 0, standardization(3), List.of(), List.of(),
+                List.of());
         assertSamePredictions(inUnits, "targets " + inUnits.targetScaling());
     }
 
