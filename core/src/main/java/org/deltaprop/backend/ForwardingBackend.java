@@ -46,8 +46,18 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public long kernelLaunches() {
+        return delegate.kernelLaunches();
+    }
+
+    @Override
     public Matrix allocate(int rows, int cols) {
         return delegate.allocate(rows, cols);
+    }
+
+    @Override
+    public PackedMatrices allocatePacked(int[] rows, int[] cols) {
+        return delegate.allocatePacked(rows, cols);
     }
 
     @Override

@@ -15,7 +15,10 @@ import java.util.Locale;
  * device reports, so that a request that cannot fit is refused with the numbers at once rather
  * than failing in the driver part way through allocating (or, on drivers that allocate lazily,
  * at some later kernel). Backends on the Java heap report no device and pass unchecked: the heap
- * check in {@link Training#prepare} covers them.
+ * check in {@link Training#prepare} covers them. Tensors the backend packs into one buffer
+ * ({@link org.deltaprop.backend.Backend#allocatePacked}) are counted apart, without the padding
+ * that aligns them (under one alignment unit, at most a few hundred bytes, a tensor); a backend
+ * that cannot fit the whole in one buffer allocates them apart.
  */
 public final class DeviceFootprint {
 

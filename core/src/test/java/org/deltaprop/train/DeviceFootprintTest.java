@@ -4,6 +4,7 @@ import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.DeviceMemory;
 import org.deltaprop.backend.ForwardingBackend;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.backend.TestBackends;
 import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.data.ArrayDataset;
@@ -38,6 +39,11 @@ class DeviceFootprintTest {
             public Matrix allocate(int rows, int cols) {
                 throw new AssertionError("allocated a " + rows + "×" + cols + " matrix before refusing the run");
             }
+
+            @Override
+            public PackedMatrices allocatePacked(int[] rows, int[] cols) {
+                throw new AssertionError("allocated " + rows.length + " packed matrices before refusing the run");
+            }
         };
     }
 
@@ -55,6 +61,16 @@ class DeviceFootprintTest {
             public Matrix allocate(int rows, int cols) {
                 allocated.add((long) rows * cols * Float.BYTES);
                 return super.allocate(rows, cols);
+            }
+
+            /** Part by part, through {@link #allocate}, as a backend that does not pack allocates them. */
+            @Override
+            public PackedMatrices allocatePacked(int[] rows, int[] cols) {
+                List<Matrix> parts = new ArrayList<>();
+                for (int i = 0; i < rows.length; i++) {
+                    parts.add(allocate(rows[i], cols[i]));
+                }
+                return new PackedMatrices(parts, null);
             }
         };
              DeviceNetwork network = new DeviceNetwork(counting, Network.initialize(arch, 1), 11);
