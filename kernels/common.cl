@@ -18,6 +18,22 @@
 #define ACT_RELU 4
 #define ACT_IDENTITY 5
 
+// f'(S) for the element-wise activations, written the cheap way from X = f(S) where
+// nn/Activation.derivative does; activation_backward's delta step and output_delta's squared errors
+// both multiply by it, so it is written once.
+inline float activation_derivative(const int kind, const float alpha, const float beta, const float lambda,
+                                   const float s, const float x) {
+    switch (kind) {
+        case ACT_SIGMOID: return x * (1.0f - x);
+        case ACT_TANH: return 1.0f - x * x;
+        // (beta/alpha)(f - lambda)(alpha + lambda - f): f - lambda, not f + lambda (docs/MATH.md section 3).
+        case ACT_GENERIC_SIGMOID: return (beta / alpha) * (x - lambda) * (alpha + lambda - x);
+        case ACT_GUDERMANNIAN: return 1.0f / cosh(s);
+        case ACT_RELU: return s > 0.0f ? 1.0f : 0.0f;
+        default: return 1.0f;  // ACT_IDENTITY
+    }
+}
+
 // Loss kinds, the `loss` argument of output_delta, named after nn/Loss; the host's numbers are
 // KernelCodes.loss's.
 #define LOSS_HALF_SUM_OF_SQUARES 0

@@ -1,8 +1,9 @@
 // output_delta: the loss of each row and the loss's gradient at the output layer, for every loss
 // of nn/Loss (S, Y = f(S), T and D are rows x cols, row_loss is rows x 1):
-//   row_loss_n = E_n (unscaled), D = scale * dE_n/dY for the squared errors, which the host then
-//   multiplies by f'(S) in place with activation_backward.cl, and D = scale * (Y - T) for the
-//   cross-entropies, whose delta needs no f'.
+//   row_loss_n = E_n (unscaled), D = (scale * dE_n/dY) * f'(S) for the squared errors, with the
+//   output activation's derivative (act, alpha, beta, lambda: common.cl's activation_derivative),
+//   and D = scale * (Y - T) for the cross-entropies, whose delta needs no f'. The squared errors'
+//   product is rounded as a separate delta step would round it: scale * dE/dY first, then f'.
 // Cross-entropies are computed from S, never from a rounded probability: binary as
 // max(S, 0) - t*S + log1p(e^-|S|), categorical as t*(logsumexp(S) - S) with the row maximum
 // taken out of the exponentials. One work-item per row, NDRange rows rounded up to WGS. The LOSS_*
@@ -11,6 +12,7 @@
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void output_delta(const int rows, const int cols, const int loss, const float scale,
+                  const int act, const float alpha, const float beta, const float lambda,
                   const __global float* S, const __global float* Y,
                   const __global float* T, __global float* D,
                   __global float* row_loss) {
@@ -42,11 +44,11 @@ void output_delta(const int rows, const int cols, const int loss, const float sc
         switch (loss) {
             case LOSS_HALF_SUM_OF_SQUARES:
                 error += 0.5f * diff * diff;
-                d[j] = scale * diff;
+                d[j] = (scale * diff) * activation_derivative(act, alpha, beta, lambda, s[j], y[j]);
                 break;
             case LOSS_SUM_OF_SQUARES:
                 error += diff * diff;
-                d[j] = scale * 2.0f * diff;
+                d[j] = (scale * 2.0f * diff) * activation_derivative(act, alpha, beta, lambda, s[j], y[j]);
                 break;
             case LOSS_BINARY_CROSS_ENTROPY:
                 error += fmax(s[j], 0.0f) - t[j] * s[j] + log1p(exp(-fabs(s[j])));

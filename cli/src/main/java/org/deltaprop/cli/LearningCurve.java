@@ -46,8 +46,9 @@ final class LearningCurve {
                 XYChart chart = chart("warm-up", "loss", Styler.LegendPosition.InsideNE);
                 chart.addSeries("training", new double[] {1, 2}, new double[] {1, 0.5}).setMarker(SeriesMarkers.CIRCLE);
                 ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", OutputStream.nullOutputStream());
-            } catch (IOException | RuntimeException | LinkageError e) {
-                // Nothing is lost: the real figure is drawn in the foreground and reports its own failure.
+            } catch (Throwable e) {
+                // Nothing is lost, whatever it was (a missing class, even a full heap): the real figure is
+                // drawn in the foreground, which reports its own failure.
             }
         }, "deltaprop-curve-warm-up");
         warmUp.setDaemon(true);

@@ -1,6 +1,7 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.BackendUnavailableException;
+import org.deltaprop.backend.opencl.OpenClException;
 import org.deltaprop.data.BadDataException;
 import org.deltaprop.train.SettingException;
 import org.deltaprop.train.TrainingDivergedException;
@@ -15,8 +16,9 @@ import java.util.Optional;
 
 /**
  * The {@code deltaprop} command. Errors the user can fix (bad arguments, bad files, a
- * backend that cannot run) print one message and exit with status 1; anything else is a
- * bug and prints its stack trace (status 2).
+ * backend that cannot run, an OpenCL driver's refusal, which carries its sizes or its compiler
+ * log) print one message and exit with status 1; anything else is a bug and prints its stack
+ * trace (status 2).
  */
 @Command(name = "deltaprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train multilayer perceptrons by error backpropagation on the JVM.")
@@ -36,7 +38,15 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit status (what tests call). */
     public static int run(String... args) {
-        CommandLine commandLine = commandLine(args);
+        return run(commandLine(args), args);
+    }
+
+    /**
+     * Executes {@code args} on {@code commandLine} ({@link #commandLine}'s, or a test's own command)
+     * and turns what the user can act on, the heap or the stack running out included, into one
+     * line and status 1.
+     */
+    static int run(CommandLine commandLine, String... args) {
         int status;
         try {
             BackendOptions.checkThreadsProperty();
@@ -96,7 +106,7 @@ public final class Main implements Runnable {
         PrintWriter err = commandLine.getErr();
         if (e instanceof IllegalArgumentException || e instanceof BackendUnavailableException
                 || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException
-                || e instanceof TrainingDivergedException) {
+                || e instanceof TrainingDivergedException || e instanceof OpenClException) {
             err.println("deltaprop " + commandLine.getCommandName() + ": error: " + BadDataException.shorten(e.getMessage()));
             err.flush();
             return 1;

@@ -280,6 +280,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new Main.UserException(e.problem() + " (scripts/deltaprop passes DELTAPROP_JAVA_OPTS=-Xmx<size> "
                         + "to java)");
             }
+            if (e.setting().equals(Training.DEVICE_MEMORY)) {
+                throw new Main.UserException("the device " + e.problem() + ": --batch, --hidden, or --backend simd");
+            }
             // The library's fix for patience is to hold out validation rows: here, with --validation.
             Main.UserException named = Main.UserException.forSetting(e);
             throw e.setting().equals("patience") ? new Main.UserException(named.getMessage() + " with --validation")

@@ -1,6 +1,7 @@
 package org.deltaprop.cli;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.util.List;
 import java.util.Set;
@@ -8,7 +9,10 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command line models only the subcommand a run names, and all of them where help needs them. */
+/**
+ * The command line models only the subcommand a run names, and all of them where help needs them;
+ * a stack that overflows is one line of error.
+ */
 class MainTest {
 
     private static final List<String> ALL = List.of("train", "eval", "predict", "export", "convert", "generate",
@@ -38,5 +42,29 @@ class MainTest {
         Cli r = Cli.run("eval", "-m", "no-such-model.safetensors", "--data", "no-such.csv");
         assertEquals(1, r.status(), r.toString());
         assertTrue(r.err().startsWith("deltaprop eval: error: "), r.err());
+    }
+
+    /**
+     * Recurses until the stack overflows, as a reader descending into hostile nesting would. No input
+     * does that now (the readers' JSON is depth-limited), so the test runs Main on this command.
+     */
+    @CommandLine.Command(name = "deep")
+    static final class Deep implements Runnable {
+        @Override
+        public void run() {
+            descend(0);
+        }
+
+        private static int descend(int depth) {
+            return descend(depth + 1) + 1;
+        }
+    }
+
+    @Test
+    void aStackOverflowIsOneLineWithStatus1() {
+        Cli r = Cli.capture(() -> Main.run(new CommandLine(new Deep())));
+        assertEquals(1, r.status(), r.toString());
+        assertEquals("deltaprop: error: an input nests too deeply to read (the stack overflowed); the file is corrupt "
+                + "or hostile", r.err().strip());
     }
 }

@@ -3,6 +3,10 @@ package org.deltaprop.backend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
+import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The operations one training step is made of, at the granularity a GPU kernel or a SIMD
  * loop implements them. The training loop ({@code org.deltaprop.train}) is written once
@@ -39,8 +43,39 @@ public interface Backend extends AutoCloseable {
         return 1;
     }
 
+    /**
+     * The limits of the device this backend's matrices live on, for checks made before a run
+     * allocates; empty where they live on the Java heap, which the heap check covers.
+     */
+    default Optional<DeviceMemory> deviceMemory() {
+        return Optional.empty();
+    }
+
+    /**
+     * The device kernels this backend has enqueued since it started, so that {@code train --profile}
+     * can report the launches of a training step; -1 for a backend that computes on the host and
+     * launches nothing.
+     */
+    default long kernelLaunches() {
+        return -1;
+    }
+
     /** A new zero-filled rows × cols matrix. */
     Matrix allocate(int rows, int cols);
+
+    /**
+     * New zero-filled matrices of rows[i] × cols[i], laid out one after another in one allocation
+     * where the backend gains by it (a device: an element-wise operation over the whole is one launch),
+     * else apart, with no whole; see {@link PackedMatrices}.
+     */
+    default PackedMatrices allocatePacked(int[] rows, int[] cols) {
+        Shapes.packed(rows, cols);
+        List<Matrix> parts = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            parts.add(allocate(rows[i], cols[i]));
+        }
+        return new PackedMatrices(parts, null);
+    }
 
     /**
      * Frees a matrix's storage now rather than at {@link #close}; the matrix (and every

@@ -3,6 +3,8 @@ package org.deltaprop.backend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
+import java.util.Optional;
+
 /**
  * A backend that hands every call to another, for decorators that change a few operations and
  * pass the rest through (timing, deliberate faults in tests). The matrices are the delegate's: a
@@ -39,8 +41,23 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public Optional<DeviceMemory> deviceMemory() {
+        return delegate.deviceMemory();
+    }
+
+    @Override
+    public long kernelLaunches() {
+        return delegate.kernelLaunches();
+    }
+
+    @Override
     public Matrix allocate(int rows, int cols) {
         return delegate.allocate(rows, cols);
+    }
+
+    @Override
+    public PackedMatrices allocatePacked(int[] rows, int[] cols) {
+        return delegate.allocatePacked(rows, cols);
     }
 
     @Override

@@ -42,6 +42,14 @@ public final class Shapes {
         }
     }
 
+    /** Checks the shapes of {@link Backend#allocatePacked}: one row count per column count. */
+    public static void packed(int[] rows, int[] cols) {
+        if (rows.length != cols.length) {
+            throw new IllegalArgumentException("allocatePacked: " + rows.length + " row counts but " + cols.length
+                    + " column counts; give one of each per matrix");
+        }
+    }
+
     public static void same(Matrix a, String aName, Matrix b, String bName) {
         if (a.rows() != b.rows() || a.cols() != b.cols()) {
             throw new IllegalArgumentException(aName + " is " + a.shape() + " but " + bName + " is " + b.shape()

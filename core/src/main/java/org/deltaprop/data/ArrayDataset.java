@@ -96,6 +96,12 @@ public final class ArrayDataset implements Dataset {
         return x.length / features;
     }
 
+    /** The bytes its features, labels and targets take on the heap, as 4-byte values. */
+    public long heapBytes() {
+        return ((long) x.length + (labels == null ? 0 : labels.length) + (targets == null ? 0 : targets.length))
+                * Float.BYTES;
+    }
+
     /** The rows {@code order[from .. from + count)}, copied: splits and subsets. */
     public ArrayDataset subset(int[] order, int from, int count) {
         float[] xs = new float[count * features];

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,6 +126,7 @@ public final class CsvReader {
             boolean labelled = rows.labelIndex >= 0 && options.targetsPresent();
             ClassLabels classes = labelled ? new ClassLabels(rows, options.classNames(), options.classes())
                     : null;
+            refuseWhatCannotFit(file, rows, labelled);
             float[] row = new float[features];
             float[] rowTargets = new float[targetCount];
             // Room for 1024 rows to start with, or one row when rows are wider than 1024 values (in int).
@@ -170,6 +172,43 @@ public final class CsvReader {
                         .withNames(featureNames, classes.names());
             }
             return ArrayDataset.unlabelled(x, features).withNames(featureNames, List.of());
+        }
+    }
+
+    /**
+     * Refuses, before reading, a file whose rows as floats would by themselves fill more than the
+     * heap can hold: rather than running out of memory minutes in, it is sent to the streaming path
+     * at once. The rows are estimated from the file's size and the length of a row at its start: the
+     * larger of the longer of its first two rows and the average line of its first 64 KB, so that the
+     * estimate errs low (a gzipped file's size errs lower still).
+     */
+    private static void refuseWhatCannotFit(Path file, Rows rows, boolean labelled) throws IOException {
+        long rowBytes = Math.max(1, Math.max(rows.firstRowsLongestText(), headBytesPerLine(file)));
+        long fileBytes = Files.size(file);
+        long estimatedRows = fileBytes / rowBytes;
+        long bytes = estimatedRows * ((long) rows.features() + rows.targetCount() + (labelled ? 1 : 0)) * Float.BYTES;
+        if (bytes > Runtime.getRuntime().maxMemory()) {
+            throw DataFiles.tooLarge(file, String.format(Locale.ROOT, ": its %,d bytes, at the %,d bytes a row "
+                    + "of its start, hold about %,d rows, %,d MB as 4-byte values", fileBytes, rowBytes, estimatedRows,
+                    bytes >> 20));
+        }
+    }
+
+    /** The average bytes of the whole lines in the file's first {@value #SNIFF_BYTES} bytes; 0 where none ends there. */
+    private static long headBytesPerLine(Path file) {
+        try (InputStream in = DataFiles.open(file)) {
+            byte[] head = in.readNBytes(SNIFF_BYTES);
+            int lines = 0;
+            int end = 0;
+            for (int i = 0; i < head.length; i++) {
+                if (head[i] == '\n') {
+                    lines++;
+                    end = i + 1;
+                }
+            }
+            return lines == 0 ? 0 : end / lines;
+        } catch (IOException e) {
+            return 0;  // the rows already read stand in; the reader reports what is wrong with the file
         }
     }
 
@@ -455,6 +494,20 @@ public final class CsvReader {
                 fields.add(scanner.field(i));
             }
             return new Record(scanner.line(), List.copyOf(fields));
+        }
+
+        /**
+         * The bytes of text the longer of the first two data rows takes as read, delimiters and line
+         * end counted (quotes are not).
+         */
+        long firstRowsLongestText() {
+            long longest = 0;
+            for (Record row : new Record[] {pending, lookahead}) {
+                if (row != null) {
+                    longest = Math.max(longest, row.fields.stream().mapToLong(String::length).sum() + row.fields.size());
+                }
+            }
+            return longest;
         }
 
         /** Feature columns per row. */

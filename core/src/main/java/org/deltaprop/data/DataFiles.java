@@ -143,10 +143,15 @@ public final class DataFiles {
      * being filled, and they are unreachable once the error has left it, so it is safe to go on.
      */
     private static BadDataException tooLarge(Path file) {
-        return new BadDataException(file, "is too large to read into memory (the Java heap holds at most "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MB): convert it to a store, which is read where it "
-                + "lies (deltaprop convert " + file.getFileName() + " -o STORE, then use STORE; docs/DATA.md), or "
-                + "raise the heap with DELTAPROP_JAVA_OPTS=-Xmx<size>");
+        return tooLarge(file, "");
+    }
+
+    /** The same, with how the size was estimated ({@code estimate}, empty or starting with a separator). */
+    static BadDataException tooLarge(Path file, String estimate) {
+        return new BadDataException(file, "is too large to read into memory" + estimate + " (the Java heap holds at "
+                + "most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB): convert it to a store, which is read "
+                + "where it lies (deltaprop convert " + file.getFileName() + " -o STORE, then use STORE; docs/DATA.md), "
+                + "or raise the heap with DELTAPROP_JAVA_OPTS=-Xmx<size>");
     }
 
     /** MNIST's naming: train-images-idx3-ubyte.gz pairs with train-labels-idx1-ubyte.gz. */

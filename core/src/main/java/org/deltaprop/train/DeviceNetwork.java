@@ -2,6 +2,7 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Network;
 
@@ -30,6 +31,7 @@ public final class DeviceNetwork implements AutoCloseable {
     private final Matrix input;      // X⁰, capacity × n⁰
     private final Matrix target;     // T, capacity × nᴸ
     private final Matrix rowLoss;    // E_n per row, capacity × 1
+    private final PackedMatrices parameters;   // W¹, b¹, W², b², ... in one allocation where the backend packs
     private final Matrix[] weight;   // [h − 1] = Wʰ
     private final Matrix[] bias;     // [h − 1] = bʰ
     private final Gradients gradients;  // the buffers backward() fills when not given others
@@ -44,6 +46,7 @@ public final class DeviceNetwork implements AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("batch capacity must be at least 1, got " + capacity);
         }
+        DeviceFootprint.inference(network.architecture(), capacity).checkFits(backend);
         this.backend = backend;
         this.architecture = network.architecture();
         this.capacity = capacity;
@@ -51,6 +54,7 @@ public final class DeviceNetwork implements AutoCloseable {
         input = backend.allocate(capacity, architecture.inputs());
         target = backend.allocate(capacity, architecture.outputs());
         rowLoss = backend.allocate(capacity, 1);
+        parameters = allocateParameterShaped(backend, architecture);
         weight = new Matrix[depth];
         bias = new Matrix[depth];
         net = new Matrix[depth];
@@ -60,8 +64,8 @@ public final class DeviceNetwork implements AutoCloseable {
         for (int h = 1; h <= depth; h++) {
             int n = architecture.units(h);
             int nIn = architecture.units(h - 1);
-            weight[h - 1] = backend.allocate(n, nIn);
-            bias[h - 1] = backend.allocate(1, n);
+            weight[h - 1] = parameters.parts().get(2 * h - 2);
+            bias[h - 1] = parameters.parts().get(2 * h - 1);
             net[h - 1] = backend.allocate(capacity, n);
             out[h - 1] = backend.allocate(capacity, n);
             delta[h - 1] = backend.allocate(capacity, n);
@@ -71,6 +75,46 @@ public final class DeviceNetwork implements AutoCloseable {
         }
         gradients = new Gradients(backend, architecture);
         upload(network);
+    }
+
+    /**
+     * The bytes of every buffer the constructor allocates for {@code architecture} and batches of up
+     * to {@code capacity} rows, the gradients' included, in the constructor's order: what
+     * {@link DeviceFootprint} weighs against a device before anything is allocated.
+     */
+    static List<Long> bufferBytes(Architecture architecture, int capacity) {
+        List<Long> bytes = new ArrayList<>(List.of(DeviceFootprint.matrixBytes(capacity, architecture.inputs()),
+                DeviceFootprint.matrixBytes(capacity, architecture.outputs()), DeviceFootprint.matrixBytes(capacity, 1)));
+        for (int h = 1; h <= architecture.depth(); h++) {
+            int n = architecture.units(h);
+            bytes.add(DeviceFootprint.matrixBytes(n, architecture.units(h - 1)));
+            bytes.add(DeviceFootprint.matrixBytes(1, n));
+            // Sʰ, Xʰ and δʰ, and Dʰ where layer h has dropout.
+            int batchBuffers = architecture.dropoutAfter(h) > 0 ? 4 : 3;
+            for (int i = 0; i < batchBuffers; i++) {
+                bytes.add(DeviceFootprint.matrixBytes(capacity, n));
+            }
+        }
+        bytes.addAll(Gradients.bufferBytes(architecture));
+        return bytes;
+    }
+
+    /**
+     * Tensors shaped like the parameters, W¹ (n¹ × n⁰), b¹ (1 × n¹), W², ..., packed where the
+     * backend packs, so that an optimizer updates them all in one operation. The parameters, their
+     * gradients and the optimizer's state are all laid out by this, so their wholes line up.
+     */
+    static PackedMatrices allocateParameterShaped(Backend backend, Architecture architecture) {
+        int depth = architecture.depth();
+        int[] rows = new int[2 * depth];
+        int[] cols = new int[2 * depth];
+        for (int h = 1; h <= depth; h++) {
+            rows[2 * h - 2] = architecture.units(h);
+            cols[2 * h - 2] = architecture.units(h - 1);
+            rows[2 * h - 1] = 1;
+            cols[2 * h - 1] = architecture.units(h);
+        }
+        return backend.allocatePacked(rows, cols);
     }
 
     /** New gradient buffers for this network, e.g. to accumulate several batches apart from {@link #gradients()}. */
@@ -217,7 +261,8 @@ public final class DeviceNetwork implements AutoCloseable {
         backend.release(target);
         backend.release(rowLoss);
         gradients.close();
-        for (Matrix[] perLayer : new Matrix[][] {weight, bias, net, out, delta, dropped}) {
+        parameters.release(backend);
+        for (Matrix[] perLayer : new Matrix[][] {net, out, delta, dropped}) {
             for (Matrix m : perLayer) {
                 if (m != null) {
                     backend.release(m);
@@ -261,12 +306,12 @@ public final class DeviceNetwork implements AutoCloseable {
 
     /** The parameters on the backend in the order W¹, b¹, W², b², ... (that of {@link Gradients}). */
     public List<Matrix> parameters() {
-        List<Matrix> list = new ArrayList<>();
-        for (int h = 1; h <= depth; h++) {
-            list.add(weight[h - 1]);
-            list.add(bias[h - 1]);
-        }
-        return list;
+        return parameters.parts();
+    }
+
+    /** The parameters with, where the backend packs them, the one matrix over all of them. */
+    PackedMatrices packedParameters() {
+        return parameters;
     }
 
     /** Every parameter in one flat array, in {@link #parameters} order, each row-major (as PyTorch's parameters_to_vector). */

@@ -2,6 +2,7 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.nn.Architecture;
 
 import java.util.ArrayList;
@@ -19,16 +20,23 @@ import java.util.List;
 public final class Gradients implements AutoCloseable {
 
     private final Backend backend;
+    private final PackedMatrices packed;
     private final List<Matrix> tensors;
 
     Gradients(Backend backend, Architecture architecture) {
         this.backend = backend;
-        List<Matrix> list = new ArrayList<>();
+        this.packed = DeviceNetwork.allocateParameterShaped(backend, architecture);
+        this.tensors = packed.parts();   // unmodifiable, so tensors() hands it out without a copy per step
+    }
+
+    /** The bytes of each buffer the constructor allocates, in its order (W¹, b¹, W², ...). */
+    static List<Long> bufferBytes(Architecture architecture) {
+        List<Long> bytes = new ArrayList<>();
         for (int h = 1; h <= architecture.depth(); h++) {
-            list.add(backend.allocate(architecture.units(h), architecture.units(h - 1)));
-            list.add(backend.allocate(1, architecture.units(h)));
+            bytes.add(DeviceFootprint.matrixBytes(architecture.units(h), architecture.units(h - 1)));
+            bytes.add(DeviceFootprint.matrixBytes(1, architecture.units(h)));
         }
-        this.tensors = List.copyOf(list);   // unmodifiable, so tensors() hands it out without a copy per step
+        return bytes;
     }
 
     /** ∂E/∂Wʰ, h = 1..L. */
@@ -44,6 +52,11 @@ public final class Gradients implements AutoCloseable {
     /** The tensors in parameter order (W¹, b¹, W², ...). */
     public List<Matrix> tensors() {
         return tensors;
+    }
+
+    /** The tensors with, where the backend packs them, the one matrix over all of them (as the parameters'). */
+    PackedMatrices packed() {
+        return packed;
     }
 
     /** The number of values over all tensors. */
@@ -63,6 +76,6 @@ public final class Gradients implements AutoCloseable {
 
     @Override
     public void close() {
-        tensors.forEach(backend::release);
+        packed.release(backend);
     }
 }

@@ -2,6 +2,8 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.train.optimizer.Optimizer;
 
 import java.util.ArrayList;
@@ -10,35 +12,59 @@ import java.util.List;
 /**
  * An optimizer bound to a network on a backend: the state tensors the optimizer names
  * ({@link Optimizer#stateNames}) live on the backend beside the weights, one set per parameter,
- * and {@link #step} applies one update to every parameter from its gradient.
+ * and {@link #step} applies one update to every parameter from its gradient. Where the backend
+ * packs the parameters, their gradients and each state tensor into one allocation apiece
+ * ({@link PackedMatrices}, laid out alike), the update runs once over the wholes: one operation,
+ * one kernel launch on a device, instead of one per parameter. Every update is element-wise, so
+ * each value gets the same arithmetic either way.
  */
 public final class OptimizerState implements AutoCloseable {
 
     private final Optimizer optimizer;
     private final Backend backend;
-    private final List<Matrix> params;
-    private final List<List<Matrix>> state = new ArrayList<>();
+    private final PackedMatrices params;
+    private final List<PackedMatrices> packedState = new ArrayList<>();    // one pack per state name
+    private final List<List<Matrix>> state = new ArrayList<>();            // per parameter, by state name
+    private final List<Matrix> wholeState;          // per state name, the whole of its pack; null unless all packed
     private long steps;
 
     public OptimizerState(Optimizer optimizer, DeviceNetwork network) {
         this.optimizer = optimizer;
         this.backend = network.backend();
-        this.params = network.parameters();
-        for (Matrix param : params) {
-            List<Matrix> tensors = new ArrayList<>();
-            for (int s = 0; s < optimizer.stateNames().size(); s++) {
-                tensors.add(backend.allocate(param.rows(), param.cols()));
-            }
-            state.add(List.copyOf(tensors));
+        this.params = network.packedParameters();
+        for (int s = 0; s < optimizer.stateNames().size(); s++) {
+            packedState.add(DeviceNetwork.allocateParameterShaped(backend, network.architecture()));
         }
+        for (int i = 0; i < params.parts().size(); i++) {
+            int parameter = i;
+            state.add(packedState.stream().map(pack -> pack.parts().get(parameter)).toList());
+        }
+        boolean allPacked = params.packed() && packedState.stream().allMatch(PackedMatrices::packed);
+        this.wholeState = allPacked ? packedState.stream().map(PackedMatrices::whole).toList() : null;
+    }
+
+    /** The bytes of the state buffers the constructor allocates: one per state name for each parameter. */
+    static List<Long> bufferBytes(Optimizer optimizer, Architecture architecture) {
+        List<Long> bytes = new ArrayList<>();
+        for (int s = 0; s < optimizer.stateNames().size(); s++) {
+            // A parameter's state has its shape, and the gradients have the parameters' shapes.
+            bytes.addAll(Gradients.bufferBytes(architecture));
+        }
+        return bytes;
     }
 
     /** One update of every parameter from {@code gradients}, at learning rate η. */
     public void step(Gradients gradients, double learningRate) {
         steps++;
+        if (wholeState != null && gradients.packed().packed()) {
+            optimizer.update(backend, (float) learningRate, steps, gradients.packed().whole(), wholeState,
+                    params.whole());
+            return;
+        }
         List<Matrix> grads = gradients.tensors();
-        for (int i = 0; i < params.size(); i++) {
-            optimizer.update(backend, (float) learningRate, steps, grads.get(i), state.get(i), params.get(i));
+        List<Matrix> parts = params.parts();
+        for (int i = 0; i < parts.size(); i++) {
+            optimizer.update(backend, (float) learningRate, steps, grads.get(i), state.get(i), parts.get(i));
         }
     }
 
@@ -74,7 +100,7 @@ public final class OptimizerState implements AutoCloseable {
     }
 
     public int parameterCount() {
-        return params.size();
+        return params.parts().size();
     }
 
     /** Sets the update count when resuming, so Adam's bias correction continues where it stopped. */
@@ -88,7 +114,7 @@ public final class OptimizerState implements AutoCloseable {
     /** Releases the optimizer's state on the backend. */
     @Override
     public void close() {
-        state.forEach(tensors -> tensors.forEach(backend::release));
+        packedState.forEach(pack -> pack.release(backend));
     }
 
     public Optimizer optimizer() {

@@ -1,5 +1,6 @@
 // Where the time of training epochs goes: every backend operation timed to its completion,
-// and the host's batch preparation, summed by phase and reported per epoch.
+// and the host's batch preparation, summed by phase and reported per epoch; on a backend that
+// launches device kernels, the launches of each phase per training step.
 package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
@@ -20,6 +21,10 @@ import java.util.Map;
  * of the main thread when it is done inline, and runs on its own thread, overlapped with the
  * steps, when the trainer prefetches: the report then shows it apart, with the main thread's
  * waits for it.
+ *
+ * <p>A backend that counts its kernel launches ({@link Backend#kernelLaunches}, the OpenCL one) has
+ * them reported per training step, phase by phase and in all: each launch costs a device a few
+ * microseconds however little it computes, so with small layers their number bounds the step.
  */
 public final class Profiler {
 
@@ -51,17 +56,21 @@ public final class Profiler {
         }
     }
 
-    private final Map<Phase, long[]> totals = new EnumMap<>(Phase.class);   // {nanos, calls}, counted epochs
+    private final Map<Phase, long[]> totals = new EnumMap<>(Phase.class);   // {nanos, calls, launches}, counted epochs
     private final Map<Phase, Double> flops = new EnumMap<>(Phase.class);
     private final Map<Phase, long[]> current = new EnumMap<>(Phase.class);  // the epoch running now
     private final Map<Phase, Double> currentFlops = new EnumMap<>(Phase.class);
     private volatile boolean active;
     private boolean background;            // the preparation ran on the prefetch thread
+    private boolean countsLaunches;        // the backend reported its kernel launches
     private int epochs;                    // counted in the totals
     private double epochSeconds;
+    private long steps;                    // training steps of the counted epochs
+    private long currentSteps;
     private double firstSeconds = -1;      // the first epoch, held apart: it includes the JIT's warm-up
     private Map<Phase, long[]> first;
     private Map<Phase, Double> firstFlops;
+    private long firstSteps;
 
     /** {@code backend} with every operation timed into this profiler while an epoch runs. */
     public Backend wrap(Backend backend) {
@@ -77,6 +86,7 @@ public final class Profiler {
         background |= prefetching;
         current.clear();
         currentFlops.clear();
+        currentSteps = 0;
         active = true;
     }
 
@@ -90,14 +100,17 @@ public final class Profiler {
             firstSeconds = seconds;
             first = new EnumMap<>(current);
             firstFlops = new EnumMap<>(currentFlops);
+            firstSteps = currentSteps;
             return;
         }
         epochs++;
         epochSeconds += seconds;
+        steps += currentSteps;
         current.forEach((phase, t) -> {
-            long[] sum = totals.computeIfAbsent(phase, p -> new long[2]);
-            sum[0] += t[0];
-            sum[1] += t[1];
+            long[] sum = totals.computeIfAbsent(phase, p -> new long[3]);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += t[i];
+            }
         });
         currentFlops.forEach((phase, f) -> flops.merge(phase, f, Double::sum));
     }
@@ -106,14 +119,49 @@ public final class Profiler {
         return active;
     }
 
-    /** Adds one timed call of {@code phase}; safe from the prefetch thread. */
+    /** Adds one timed call of {@code phase} that launched no kernel; safe from the prefetch thread. */
     synchronized void record(Phase phase, long nanos, double flopCount) {
-        long[] t = current.computeIfAbsent(phase, p -> new long[2]);
+        record(phase, nanos, flopCount, -1);
+    }
+
+    /** Adds one timed call of {@code phase} that launched {@code launches} kernels (-1: not counted). */
+    synchronized void record(Phase phase, long nanos, double flopCount, long launches) {
+        long[] t = current.computeIfAbsent(phase, p -> new long[3]);
         t[0] += nanos;
         t[1]++;
+        if (launches >= 0) {
+            t[2] += launches;
+            countsLaunches = true;
+        }
         if (flopCount > 0) {
             currentFlops.merge(phase, flopCount, Double::sum);
         }
+    }
+
+    /** Counts one training step of the epoch running now, the denominator of the launches per step. */
+    synchronized void stepFinished() {
+        currentSteps++;
+    }
+
+    /**
+     * Kernel launches of {@code phase} per training step, in the epochs the report would use; -1
+     * when the backend does not count its launches.
+     */
+    public synchronized double launchesPerStep(Phase phase) {
+        long[] t = (epochs > 0 ? totals : first).get(phase);
+        return !countsLaunches ? -1 : t == null ? 0 : (double) t[2] / Math.max(1, epochs > 0 ? steps : firstSteps);
+    }
+
+    /** Kernel launches per training step over all phases; -1 when the backend does not count them. */
+    public synchronized double launchesPerStep() {
+        if (!countsLaunches) {
+            return -1;
+        }
+        double sum = 0;
+        for (Phase phase : Phase.values()) {
+            sum += launchesPerStep(phase);
+        }
+        return sum;
     }
 
     /** Calls of {@code phase} per epoch, in the epochs the report would use. */
@@ -137,11 +185,13 @@ public final class Profiler {
         Map<Phase, Double> flops = this.flops;
         int epochs = this.epochs;
         double epochSeconds = this.epochSeconds;
+        long steps = this.steps;
         if (epochs == 0) {
             totals = first;
             flops = firstFlops;
             epochs = 1;
             epochSeconds = firstSeconds;
+            steps = firstSteps;
             out.append("profile: one epoch, which includes the JIT's warm-up; train for two or more to leave it out\n");
         } else {
             out.append(String.format(Locale.ROOT, "profile: epochs after the first (%.3f s, which includes the JIT's "
@@ -150,8 +200,8 @@ public final class Profiler {
         double perEpoch = epochSeconds / epochs;
         out.append(String.format(Locale.ROOT, "profile: mean of %d epoch%s, %.3f s each; operations timed to "
                 + "completion%n", epochs, epochs == 1 ? "" : "s", perEpoch));
-        out.append(String.format(Locale.ROOT, "  %-36s %9s %7s %9s %9s%n", "phase", "s/epoch", "share", "calls",
-                "GFLOP/s"));
+        out.append(String.format(Locale.ROOT, "  %-36s %9s %7s %9s %9s%s%n", "phase", "s/epoch", "share", "calls",
+                "GFLOP/s", countsLaunches ? String.format(Locale.ROOT, " %14s", "launches/step") : ""));
         double accounted = 0;
         double productSeconds = 0;
         double productFlops = 0;
@@ -165,16 +215,18 @@ public final class Profiler {
             if (!overlapped) {
                 accounted += seconds;
             }
-            String rate = "";
+            String rate = countsLaunches ? String.format(Locale.ROOT, "%9s", "") : "";   // keeps the launches' column
             if (phase.product) {
                 double f = flops.getOrDefault(phase, 0.0) / epochs;
                 productSeconds += seconds;
                 productFlops += f;
                 rate = String.format(Locale.ROOT, "%9.1f", f / seconds / 1e9);
             }
-            out.append(String.format(Locale.ROOT, "  %-36s %9.4f %6.1f%% %9d %s%s%n", phase.label, seconds,
-                    overlapped ? 0.0 : 100 * seconds / perEpoch, t[1] / epochs, rate,
-                    overlapped ? "  (on the prefetch thread, overlapped)" : ""));
+            String launches = countsLaunches && t[2] > 0
+                    ? String.format(Locale.ROOT, " %14.2f", (double) t[2] / Math.max(1, steps)) : "";
+            out.append(String.format(Locale.ROOT, "  %-36s %9.4f %6.1f%% %9d %s%s%s", phase.label, seconds,
+                    overlapped ? 0.0 : 100 * seconds / perEpoch, t[1] / epochs, rate, launches,
+                    overlapped ? "  (on the prefetch thread, overlapped)" : "").stripTrailing()).append('\n');
         }
         double rest = perEpoch - accounted;
         out.append(String.format(Locale.ROOT, "  %-36s %9.4f %6.1f%%%n", "the rest (loop, bookkeeping)", rest,
@@ -183,6 +235,11 @@ public final class Profiler {
             out.append(String.format(Locale.ROOT, "  all products: %.2f GFLOP per epoch in %.3f s (%.1f GFLOP/s), "
                     + "%.1f%% of the epoch%n", productFlops / 1e9, productSeconds, productFlops / productSeconds / 1e9,
                     100 * productSeconds / perEpoch));
+        }
+        if (countsLaunches) {
+            long launches = totals.values().stream().mapToLong(t -> t[2]).sum();
+            out.append(String.format(Locale.ROOT, "  kernel launches: %.2f per training step (%d steps per epoch)%n",
+                    (double) launches / Math.max(1, steps), steps / epochs));
         }
         return out.toString();
     }

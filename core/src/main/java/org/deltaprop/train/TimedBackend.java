@@ -30,16 +30,21 @@ final class TimedBackend extends ForwardingBackend {
         return profiler;
     }
 
-    /** Runs {@code operation} and, inside an epoch, records its time to completion under {@code phase}. */
+    /**
+     * Runs {@code operation} and, inside an epoch, records under {@code phase} its time to completion
+     * and the kernels it launched (when the backend counts them).
+     */
     private void timed(Profiler.Phase phase, double flops, Runnable operation) {
         if (!profiler.active()) {
             operation.run();
             return;
         }
+        long launchesBefore = delegate().kernelLaunches();
         long start = System.nanoTime();
         operation.run();
         delegate().synchronize();
-        profiler.record(phase, System.nanoTime() - start, flops);
+        long nanos = System.nanoTime() - start;
+        profiler.record(phase, nanos, flops, launchesBefore < 0 ? -1 : delegate().kernelLaunches() - launchesBefore);
     }
 
     @Override

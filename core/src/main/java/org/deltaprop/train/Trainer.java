@@ -170,6 +170,9 @@ public final class Trainer implements AutoCloseable {
                 counted = 0;
             }
             step(batches.take());
+            if (profiler != null) {
+                profiler.stepFinished();
+            }
             counted += rows;
             batchesDone++;
             listener.rowsDone(row + rows, order.length);

@@ -2,6 +2,7 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Backends;
+import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.data.Subset;
@@ -45,6 +46,9 @@ public final class Training {
 
     /** The setting a {@link SettingException} names when the network is too large for the heap. */
     public static final String HEAP = "heap";
+
+    /** The setting a {@link SettingException} names when a run's buffers cannot fit a backend's device ({@link DeviceFootprint}). */
+    public static final String DEVICE_MEMORY = "device memory";
 
     /**
      * Copies of the parameters that training holds at once, about: the host network and the one it
@@ -337,7 +341,8 @@ public final class Training {
         if (test != null) {
             checkTestData();
         }
-        Network initial = from != null ? from.network() : Network.initialize(checkHeap(architecture()), seed);
+        Network initial = from != null ? from.network() : Network.initialize(checkHeap(architecture(), heldBytes(data) + heldBytes(test)),
+                seed);
         Architecture arch = initial.architecture();
         if (arch.inputs() != data.features() || arch.outputs() != data.targetWidth()) {
             throw new IllegalArgumentException("the data has " + data.features() + " features and "
@@ -380,20 +385,31 @@ public final class Training {
     }
 
     /**
-     * Refuses, before anything is allocated, a network whose training cannot fit the heap: what it
-     * would need and the limit, rather than an OutOfMemoryError minutes later.
+     * Refuses, before anything is allocated, a network whose training cannot fit the heap beside the
+     * {@code dataBytes} of data read into it: what it would need and the limit, rather than an
+     * OutOfMemoryError minutes later.
      */
-    private static Architecture checkHeap(Architecture arch) {
-        long needed = arch.parameterCount() * Float.BYTES * PARAMETER_COPIES;
+    private static Architecture checkHeap(Architecture arch, long dataBytes) {
+        long network = arch.parameterCount() * Float.BYTES * PARAMETER_COPIES;
+        long needed = network + dataBytes;
         long heap = Runtime.getRuntime().maxMemory();
         if (needed > heap) {
+            String data = dataBytes == 0 ? "" : String.format(Locale.ROOT, ", beside the %,d MB the data read into "
+                    + "memory takes (rows × values × 4 bytes, targets included)", dataBytes >> 20);
+            String store = dataBytes == 0 ? "" : "; or convert the data to a store (deltaprop convert, docs/DATA.md), "
+                    + "which is read where it lies instead of held in the heap";
             throw new SettingException(HEAP, String.format(Locale.ROOT, "the network %s has %,d parameters; training "
-                    + "it needs about %,d MB of heap (%d copies of 4 bytes each: weights, gradients, optimizer state), "
+                    + "it needs about %,d MB of heap (%d copies of 4 bytes each: weights, gradients, optimizer state)%s, "
                     + "and this JVM's heap holds at most %,d MB. Start it with -Xmx%dg, if the machine has the "
-                    + "memory, or make the layers narrower", arch.sizes(), arch.parameterCount(), needed >> 20,
-                    PARAMETER_COPIES, heap >> 20, (needed >> 30) + 2));
+                    + "memory, or make the layers narrower%s", arch.sizes(), arch.parameterCount(), network >> 20,
+                    PARAMETER_COPIES, data, heap >> 20, (needed >> 30) + 2, store));
         }
         return arch;
+    }
+
+    /** The heap the data takes when it was read into memory whole; 0 for data read where it lies, or none. */
+    private static long heldBytes(Dataset data) {
+        return data instanceof ArrayDataset array ? array.heapBytes() : 0;
     }
 
     private void checkTestData() {

@@ -92,6 +92,8 @@ public final class TrainingRun {
             Network kept = settings.patience() > 0 && resume.best() != null ? resume.best() : resume.network();
             return new Result(kept, List.of(), false, resume.bestEpoch(), 0);
         }
+        DeviceFootprint.training(start.architecture(), plan.options().effectiveBatch(training.size()),
+                plan.options().optimizer(), validation == null ? 0 : validation.size()).checkFits(backend);
         List<EpochReport> history = new ArrayList<>();
         double bestLoss = resume != null ? resume.bestValidationLoss() : Double.POSITIVE_INFINITY;
         int bestEpoch = resume != null ? resume.bestEpoch() : 0;

@@ -9,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +21,9 @@ class ForwardingBackendTest {
     }
 
     /** What the delegate answers, by return type. */
-    private static final Map<Class<?>, Object> RESULTS = Map.of(int.class, 7, String.class, "the delegate's",
-            Matrix.class, new HostMatrix(null, 1, 1));
+    private static final Map<Class<?>, Object> RESULTS = Map.of(int.class, 7, long.class, 9L, String.class, "the delegate's",
+            Matrix.class, new HostMatrix(null, 1, 1), Optional.class, Optional.of(new DeviceMemory("the delegate's", 2, 1)),
+            PackedMatrices.class, new PackedMatrices(List.of(new HostMatrix(null, 1, 2)), null));
 
     @Test
     void everyCallGoesToTheSameMethodOfTheDelegateWithTheSameArgumentsAndResult() throws ReflectiveOperationException {
@@ -55,6 +57,9 @@ class ForwardingBackendTest {
         }
         if (type == float[].class) {
             return new float[position + 1];
+        }
+        if (type == int[].class) {
+            return new int[position + 1];
         }
         if (type == int.class) {
             return 3 + position;

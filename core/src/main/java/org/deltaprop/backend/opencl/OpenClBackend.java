@@ -2,8 +2,10 @@ package org.deltaprop.backend.opencl;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.BackendUnavailableException;
+import org.deltaprop.backend.DeviceMemory;
 import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.backend.Shapes;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
@@ -11,6 +13,7 @@ import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_buffer_region;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
@@ -18,8 +21,11 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Matcher;
@@ -66,6 +72,7 @@ public final class OpenClBackend implements Backend {
     private final StagedUploads uploads = new StagedUploads();
     private final Set<DeviceMatrix.Buffer> live = new LinkedHashSet<>();
     private long liveBytes;
+    private long launches;              // kernels enqueued, for train --profile
     private boolean closed;
 
     // Launch geometry of the small kernels, passed to them as WGS, CW, RL, TSN, TSM.
@@ -74,6 +81,7 @@ public final class OpenClBackend implements Backend {
     private final int sumColumns;
     private final int sumLanes;
     private final int generalTile;
+    private final int subBufferAlignment;   // floats: where a sub-buffer may start (CL_DEVICE_MEM_BASE_ADDR_ALIGN)
 
     // Kernel objects, made on first use and released by programs.close().
     private final cl_kernel[] gemmTiled = new cl_kernel[8];
@@ -136,6 +144,9 @@ public final class OpenClBackend implements Backend {
             throw e;
         }
         this.programs = new ProgramCache(context);
+        int[] alignBits = new int[1];
+        CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
+        this.subBufferAlignment = Math.max(1, alignBits[0] / 8 / Sizeof.cl_float);
     }
 
     /** An in-order queue, made with the call the platform's OpenCL version has. */
@@ -165,6 +176,18 @@ public final class OpenClBackend implements Backend {
                 + ", " + tuning.summary() + (large == null ? "" : "; big products " + large.summary());
     }
 
+    @Override
+    public Optional<DeviceMemory> deviceMemory() {
+        return Optional.of(new DeviceMemory("OpenCL device #" + device.index() + " " + device.name(),
+                device.globalMemory(), device.maxAllocation()));
+    }
+
+    /** Every clEnqueueNDRangeKernel this backend made; fills and transfers are not kernels and are not counted. */
+    @Override
+    public long kernelLaunches() {
+        return launches;
+    }
+
     OpenClDevices.Device device() {
         return device;
     }
@@ -184,10 +207,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Matrix allocate(int rows, int cols) {
         checkOpen();
-        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("cannot allocate a " + rows + "×" + cols + " matrix: at most "
-                    + Integer.MAX_VALUE + " elements");
-        }
+        checkShape(rows, cols);
         // A buffer cannot be empty; a 0-row matrix gets one float that no kernel touches.
         long bytes = Math.max(1L, (long) rows * cols) * Sizeof.cl_float;
         if (bytes > device.maxAllocation()) {
@@ -213,6 +233,54 @@ public final class OpenClBackend implements Backend {
         live.add(buffer);
         liveBytes += bytes;
         return new DeviceMatrix(this, buffer, rows, cols);
+    }
+
+    /**
+     * One buffer, each part a sub-buffer of it at an offset the device allows (its base-address
+     * alignment, so a part may be followed by a few floats of padding), so that an element-wise
+     * kernel over the whole updates every part in one launch. Where the whole would exceed the
+     * largest buffer the device allows, the parts are allocated apart.
+     */
+    @Override
+    public PackedMatrices allocatePacked(int[] rows, int[] cols) {
+        checkOpen();
+        Shapes.packed(rows, cols);
+        long[] offsets = new long[rows.length];
+        long total = 0;
+        for (int i = 0; i < rows.length; i++) {
+            checkShape(rows[i], cols[i]);
+            offsets[i] = total;
+            long end = total + Math.max(1L, (long) rows[i] * cols[i]);
+            total = (end + subBufferAlignment - 1) / subBufferAlignment * subBufferAlignment;
+        }
+        if (total > Integer.MAX_VALUE || total * Sizeof.cl_float > device.maxAllocation()) {
+            return Backend.super.allocatePacked(rows, cols);
+        }
+        Matrix whole = allocate(1, (int) total);
+        List<Matrix> parts = new ArrayList<>();
+        try {
+            for (int i = 0; i < rows.length; i++) {
+                cl_buffer_region region = new cl_buffer_region(offsets[i] * Sizeof.cl_float,
+                        Math.max(1L, (long) rows[i] * cols[i]) * Sizeof.cl_float);
+                cl_mem sub = CL.clCreateSubBuffer(mem(whole), CL.CL_MEM_READ_WRITE, CL.CL_BUFFER_CREATE_TYPE_REGION,
+                        region, null);
+                DeviceMatrix.Buffer buffer = new DeviceMatrix.Buffer(sub, 0);   // its bytes are the whole's
+                live.add(buffer);
+                parts.add(new DeviceMatrix(this, buffer, rows[i], cols[i]));
+            }
+        } catch (CLException e) {
+            parts.forEach(this::release);
+            release(whole);
+            throw failure("allocatePacked(" + rows.length + " matrices)", total * Sizeof.cl_float, e);
+        }
+        return new PackedMatrices(parts, whole);
+    }
+
+    private static void checkShape(int rows, int cols) {
+        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cannot allocate a " + rows + "×" + cols + " matrix: at most "
+                    + Integer.MAX_VALUE + " elements");
+        }
     }
 
     @Override
@@ -317,9 +385,7 @@ public final class OpenClBackend implements Backend {
                 int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
                 cl_kernel direct = gemmDirect(transA, transB);
                 long[] global = {roundUp(ceilDiv(n, block[1]), groupCols), roundUp(ceilDiv(m, block[0]), groupRows)};
-                // The outer-product form sums K in slices of KCD, one launch each, so that the rows
-                // of A and B one slice touches stay cached while all work-items go through them.
-                int slice = tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
+                int slice = directSlice(transA, transB, k);
                 for (int p = 0; p < Math.max(k, 1); p += slice) {
                     args(direct, m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f, mem(a), mem(b),
                             mem(c));
@@ -345,6 +411,24 @@ public final class OpenClBackend implements Backend {
                         new long[] {ndimc, mdimc});
             }
         }
+    }
+
+    /**
+     * The range of K one launch of the direct kernel sums. The outer-product form sums K in slices
+     * of KCD, one launch each, so that the rows of A and B one slice touches stay cached while all
+     * work-items go through them; the dot form (false, true) lost speed to slicing and never slices.
+     */
+    private int directSlice(boolean transA, boolean transB, int k) {
+        return tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
+    }
+
+    /** The kernels {@link #gemm} launches for a product of this shape: one, or one per slice of K ({@link #directSlice}). */
+    int gemmLaunches(boolean transA, boolean transB, int m, int n, int k) {
+        if (m == 0 || n == 0) {
+            return 0;
+        }
+        boolean direct = chooseGemm(transA, transB, m, n, k) == GemmKernel.DIRECT;
+        return direct ? ceilDiv(Math.max(k, 1), directSlice(transA, transB, k)) : 1;
     }
 
     private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges) {
@@ -408,10 +492,6 @@ public final class OpenClBackend implements Backend {
     public void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
         checkOpen();
         Shapes.activationBackward(this, f, s, x, g, delta);
-        enqueueActivationBackward(f, s, x, g, delta);
-    }
-
-    private void enqueueActivationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta) {
         int size = s.size();
         if (size == 0) {
             return;
@@ -436,13 +516,13 @@ public final class OpenClBackend implements Backend {
         if (outputDelta == null) {
             outputDelta = kernel("output_delta", ProgramCache.defines("WGS", rowGroup));
         }
-        args(outputDelta, rows, cols, KernelCodes.loss(loss), scale, mem(s), mem(y), mem(t), mem(delta), mem(rowLoss));
-        launch(outputDelta, "outputDelta(" + loss + ")", rows, rowGroup);
+        // The squared errors' f'(S) is applied in the same launch; softmax never reaches it (Shapes refuses the pair).
         boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
-        if (squared && f.kind() != Activation.Kind.IDENTITY) {
-            // output_delta left scale·∂E/∂Y in δ; the chain rule's f'(S) is the δ step's job.
-            enqueueActivationBackward(f, s, y, delta, delta);
-        }
+        Activation derivative = squared ? f : Activation.IDENTITY;
+        args(outputDelta, rows, cols, KernelCodes.loss(loss), scale, KernelCodes.activation(derivative),
+                (float) derivative.alpha(), (float) derivative.beta(), (float) derivative.lambda(), mem(s), mem(y),
+                mem(t), mem(delta), mem(rowLoss));
+        launch(outputDelta, "outputDelta(" + loss + ")", rows, rowGroup);
     }
 
     @Override
@@ -619,6 +699,7 @@ public final class OpenClBackend implements Backend {
     private void launch(cl_kernel kernel, String op, long[] global, long[] local) {
         try {
             CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+            launches++;
         } catch (CLException e) {
             throw failure(op, 0, e);
         }

@@ -1,6 +1,7 @@
 package org.deltaprop.backend.opencl;
 
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.nn.Activation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +86,50 @@ class OpenClBackendTest {
         assertArrayEquals(new float[33 * 7], out);
         assertEquals(1, backend.liveBuffers());
         assertEquals(33 * 7 * 4, backend.liveBytes());
+    }
+
+    /**
+     * Packed matrices lie in the whole in order, each where its values start, with zeros between;
+     * an element-wise operation on the whole reaches every part; releasing the parts and the whole
+     * frees them all.
+     */
+    @Test
+    void packedPartsLieInTheWholeInOrderAndAnOperationOnTheWholeReachesThemAll() {
+        int[] rows = {3, 1, 2};
+        int[] cols = {5, 5, 7};
+        PackedMatrices pack = backend.allocatePacked(rows, cols);
+        assertTrue(pack.packed());
+        for (int i = 0; i < rows.length; i++) {
+            float[] values = new float[rows[i] * cols[i]];
+            for (int e = 0; e < values.length; e++) {
+                values[e] = 100 * (i + 1) + e;
+            }
+            backend.copyIn(values, 0, pack.parts().get(i));
+        }
+        backend.axpy(1f, pack.whole(), pack.whole());     // doubles every part at once
+        float[] whole = new float[pack.whole().size()];
+        backend.copyOut(pack.whole(), whole, 0);
+        int at = 0;
+        for (int i = 0; i < rows.length; i++) {
+            int start = at;
+            while (whole[start] == 0f) {
+                start++;
+            }
+            assertEquals(2f * 100 * (i + 1), whole[start], "part " + i + " starts the values after part " + (i - 1));
+            for (int e = 0; e < rows[i] * cols[i]; e++) {
+                assertEquals(2f * (100 * (i + 1) + e), whole[start + e], "part " + i + ", element " + e);
+            }
+            at = start + rows[i] * cols[i];
+        }
+        for (int e = at; e < whole.length; e++) {
+            assertEquals(0f, whole[e], "padding after the last part");
+        }
+        float[] part = new float[2 * 7];
+        backend.copyOut(pack.parts().get(2), part, 0);
+        assertEquals(2f * (300 + 13), part[13], "a part reads back what the whole holds");
+        pack.release(backend);
+        assertEquals(0, backend.liveBuffers());
+        assertEquals(0, backend.liveBytes());
     }
 
     @Test

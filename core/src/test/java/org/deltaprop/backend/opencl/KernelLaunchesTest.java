@@ -1,0 +1,107 @@
+// The kernels a training step launches on OpenCL, counted by the backend and reported by the
+// profiler, held to what the network's structure implies: a launch added anywhere fails it.
+package org.deltaprop.backend.opencl;
+
+import org.deltaprop.backend.Backend;
+import org.deltaprop.data.ArrayDataset;
+import org.deltaprop.nn.Activation;
+import org.deltaprop.nn.Architecture;
+import org.deltaprop.nn.Loss;
+import org.deltaprop.nn.Network;
+import org.deltaprop.train.Profiler;
+import org.deltaprop.train.Trainer;
+import org.deltaprop.train.TrainingOptions;
+import org.deltaprop.train.optimizer.Optimizer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KernelLaunchesTest {
+
+    private static final int EPOCHS = 2;
+
+    /** Every kind of output δ: from S alone (cross-entropy), and through f'(S) (the squared errors). */
+    static List<Arguments> outputs() {
+        return List.of(Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX),
+                Arguments.of(Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID),
+                Arguments.of(Loss.SUM_OF_SQUARES, Activation.TANH));
+    }
+
+    /**
+     * A classifier trained with Adam under the profiler: per step, every phase launches what the
+     * step's operations need: a product each (or one per slice of K, as the backend slices it), a
+     * bias + activation per layer, a δ step per layer below the output, a row sum per bias and one
+     * for the loss, one output δ (f'(S) of the squared errors included), one count of correct
+     * predictions, and one update of all parameters. The batch is longer than the direct kernel's
+     * default slice of K, so a sliced product is counted too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("outputs")
+    void aTrainingStepLaunchesWhatItsOperationsNeed(Loss loss, Activation output) {
+        Architecture arch = Architecture.of("13-33-7-5", loss, Activation.TANH, Activation.RELU, output);
+        int batch = 300, steps = 3;
+        Profiler profiler = new Profiler();
+        OpenClBackend openCl = new OpenClBackend(OpenClTestDevice.selected());
+        Backend backend = profiler.wrap(openCl);
+        try (Trainer trainer = new Trainer(backend, Network.initialize(arch, 3),
+                TrainingOptions.of(batch, Optimizer.adam(0.01), 1), data(arch, batch * steps))) {
+            for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+                trainer.epoch(epoch);
+            }
+        } finally {
+            backend.close();
+        }
+        Map<Profiler.Phase, Integer> expected = expectedPerStep(openCl, arch, batch);
+        int total = expected.values().stream().mapToInt(Integer::intValue).sum();
+        assertAll(expected.entrySet().stream().map(e -> () -> assertEquals(e.getValue(),
+                profiler.launchesPerStep(e.getKey()), 0.0, e.getKey().toString())));
+        assertEquals(total, profiler.launchesPerStep(), 0.0, "all launches of a step");
+        assertTrue(profiler.report().contains(String.format(java.util.Locale.ROOT,
+                "kernel launches: %.2f per training step (%d steps per epoch)", (double) total, steps)),
+                profiler.report());
+    }
+
+    /** The launches of one step, by phase, derived from the layers and the backend's choice of GEMM kernel. */
+    private static Map<Profiler.Phase, Integer> expectedPerStep(OpenClBackend backend, Architecture arch, int rows) {
+        Map<Profiler.Phase, Integer> launches = new EnumMap<>(Profiler.Phase.class);
+        int depth = arch.depth();
+        for (int h = 1; h <= depth; h++) {
+            int n = arch.units(h), nIn = arch.units(h - 1);
+            launches.merge(Profiler.Phase.FORWARD_GEMM, backend.gemmLaunches(false, true, rows, n, nIn), Integer::sum);
+            launches.merge(Profiler.Phase.GRADIENT_GEMM, backend.gemmLaunches(true, false, n, nIn, rows), Integer::sum);
+            if (h > 1) {
+                launches.merge(Profiler.Phase.BACKWARD_GEMM, backend.gemmLaunches(false, false, rows, nIn, n),
+                        Integer::sum);
+            }
+        }
+        launches.put(Profiler.Phase.BIAS_ACTIVATION, depth);
+        launches.put(Profiler.Phase.DELTA_STEP, depth - 1);
+        launches.put(Profiler.Phase.OUTPUT_DELTA, 1);           // with f'(S) for the squared errors
+        launches.put(Profiler.Phase.ROW_SUMS, depth + 1);       // the bias gradients and the loss
+        launches.put(Profiler.Phase.COUNT_CORRECT, 1);
+        launches.put(Profiler.Phase.UPDATE, 1);                 // Adam, over every parameter at once
+        return launches;
+    }
+
+    private static ArrayDataset data(Architecture arch, int rows) {
+        SplittableRandom random = new SplittableRandom(5);
+        float[] x = new float[rows * arch.inputs()];
+        int[] labels = new int[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        for (int n = 0; n < rows; n++) {
+            labels[n] = random.nextInt(arch.outputs());
+        }
+        return ArrayDataset.classification(x, arch.inputs(), labels, arch.outputs());
+    }
+}
