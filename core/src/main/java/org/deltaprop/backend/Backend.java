@@ -4,8 +4,6 @@ import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 
 import java.util.Optional;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The operations one training step is made of, at the granularity a GPU kernel or a SIMD
@@ -69,12 +67,7 @@ public interface Backend extends AutoCloseable {
      * else apart, with no whole; see {@link PackedMatrices}.
      */
     default PackedMatrices allocatePacked(int[] rows, int[] cols) {
-        Shapes.packed(rows, cols);
-        List<Matrix> parts = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) {
-            parts.add(allocate(rows[i], cols[i]));
-        }
-        return new PackedMatrices(parts, null);
+        return PackedMatrices.allocateApart(this, rows, cols);
     }
 
     /**

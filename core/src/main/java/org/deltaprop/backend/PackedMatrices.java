@@ -1,5 +1,6 @@
 package org.deltaprop.backend;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,6 +20,19 @@ public record PackedMatrices(List<Matrix> parts, Matrix whole) {
 
     public PackedMatrices {
         parts = List.copyOf(parts);
+    }
+
+    /**
+     * The matrices allocated apart, one {@link Backend#allocate} each, with no whole: what a backend
+     * that gains nothing by packing gives (and what tests use to compare against packing).
+     */
+    public static PackedMatrices allocateApart(Backend backend, int[] rows, int[] cols) {
+        Shapes.packed(rows, cols);
+        List<Matrix> parts = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            parts.add(backend.allocate(rows[i], cols[i]));
+        }
+        return new PackedMatrices(parts, null);
     }
 
     /** Whether {@link #whole} spans every part. */

@@ -66,11 +66,7 @@ class DeviceFootprintTest {
             /** Part by part, through {@link #allocate}, as a backend that does not pack allocates them. */
             @Override
             public PackedMatrices allocatePacked(int[] rows, int[] cols) {
-                List<Matrix> parts = new ArrayList<>();
-                for (int i = 0; i < rows.length; i++) {
-                    parts.add(allocate(rows[i], cols[i]));
-                }
-                return new PackedMatrices(parts, null);
+                return PackedMatrices.allocateApart(this, rows, cols);
             }
         };
              DeviceNetwork network = new DeviceNetwork(counting, Network.initialize(arch, 1), 11);

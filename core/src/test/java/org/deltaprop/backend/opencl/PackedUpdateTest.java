@@ -4,7 +4,6 @@ package org.deltaprop.backend.opencl;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.ForwardingBackend;
-import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
@@ -17,7 +16,6 @@ import org.deltaprop.train.optimizer.Optimizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -44,11 +42,7 @@ class PackedUpdateTest {
 
         @Override
         public PackedMatrices allocatePacked(int[] rows, int[] cols) {
-            List<Matrix> parts = new ArrayList<>();
-            for (int i = 0; i < rows.length; i++) {
-                parts.add(allocate(rows[i], cols[i]));
-            }
-            return new PackedMatrices(parts, null);
+            return PackedMatrices.allocateApart(this, rows, cols);
         }
     }
 
