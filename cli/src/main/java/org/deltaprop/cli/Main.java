@@ -94,6 +94,10 @@ public final class Main implements Runnable {
         // After the subcommands: these settings reach only the subcommands already added.
         commandLine.setExecutionExceptionHandler(Main::handle);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // No @argument files: picocli reads any argument starting with @ as a file of arguments and,
+        // when it cannot (@/, a folder), throws past every handler with a stack trace. Deltaprop's
+        // arguments are short, and a file name starting with @ is then just a name.
+        commandLine.setExpandAtFiles(false);
         return commandLine;
     }
 
