@@ -271,7 +271,7 @@ public final class SparkTrainCommand implements Runnable {
                 if (!testSpec.equals("none")) {
                     Path[] files = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                             : new Path[] {Path.of(testSpec), testLabels};
-                    evaluate(result.model(), DataFiles.read(files[0], files[1], CsvReader.Options.classification(),
+                    evaluate(result.model(), backend.requested(), DataFiles.read(files[0], files[1], CsvReader.Options.classification(),
                             result.model().classes()));
                 }
                 ModelFile.write(out, result.model());
@@ -287,8 +287,9 @@ public final class SparkTrainCommand implements Runnable {
             }
         }
 
-        private static void evaluate(Model model, org.deltaprop.data.Dataset test) {
-            try (Backend b = Backends.select("auto").backend();
+        /** The test set's loss and accuracy on the driver, with the backend the run asked for. */
+        private static void evaluate(Model model, String backendName, org.deltaprop.data.Dataset test) {
+            try (Backend b = Backends.select(backendName).backend();
                  DeviceNetwork net = new DeviceNetwork(b, model.network(), Math.min(1024, test.size()))) {
                 Evaluator.Evaluation e = Evaluator.evaluate(net, model.scaling().applyTo(test));
                 System.out.printf(Locale.ROOT, "test: loss %.4f%s (%d rows)%n", e.loss(), Double.isNaN(e.accuracy()) ? ""
