@@ -12,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -55,7 +54,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Model m = model.read();
-        String source = data != null ? data : defaultData(m);
+        String source = data != null ? data : Predictor.defaultData(m, model.path, "--data", "to evaluate on");
         Path[] files = source.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                 : new Path[] {Path.of(source), labels};
         Evaluator.Evaluation e;
@@ -85,29 +84,6 @@ final class EvalCommand implements Callable<Integer> {
         }
         return 0;
     }
-
-    /**
-     * Without --data: Fashion-MNIST's test set for a model shaped for it; for any other, what the
-     * data must hold, since no default could fit it.
-     */
-    private String defaultData(Model m) {
-        int inputs = m.network().architecture().inputs();
-        if (inputs == FASHION_MNIST_PIXELS && m.classes() == FASHION_MNIST_CLASSES) {
-            return "fashion-mnist";
-        }
-        List<String> names = m.featureNames();
-        throw new Main.UserException("give the data to evaluate on with --data: " + model.path + " takes " + inputs
-                + " features" + (names.isEmpty() ? "" : " (" + String.join(", ", names.subList(0, Math.min(12,
-                names.size()))) + (names.size() > 12 ? ", ..." : "") + ")") + " and " + (m.classes() > 0
-                ? "predicts " + m.classes() + " classes" + (m.classNames().isEmpty() ? " (0.." + (m.classes() - 1) + ")"
-                : " (" + String.join(", ", m.classNames()) + ")") + ", so each row needs those features and a class "
-                + "column" : "predicts " + m.network().architecture().outputs() + " regression target(s)"
-                + (m.targetNames().isEmpty() ? "" : " (" + String.join(", ", m.targetNames()) + ")") + ", so each row "
-                + "needs those features and the target column(s)"));
-    }
-
-    private static final int FASHION_MNIST_PIXELS = 784;
-    private static final int FASHION_MNIST_CLASSES = 10;
 
     /** The confusion matrix, headed by the classes' names (or numbers). */
     private static void printConfusion(long[][] confusion, Model m) {

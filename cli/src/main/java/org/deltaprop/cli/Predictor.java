@@ -18,6 +18,30 @@ final class Predictor {
     private Predictor() {
     }
 
+    private static final int FASHION_MNIST_PIXELS = 784;
+    private static final int FASHION_MNIST_CLASSES = 10;
+
+    /**
+     * The data a command falls back to when {@code option} was not given: "fashion-mnist" for a
+     * model shaped for it; for any other, an error saying what the data must hold, since no default
+     * could fit it.
+     */
+    static String defaultData(Model m, Path modelPath, String option, String purpose) {
+        int inputs = m.network().architecture().inputs();
+        if (inputs == FASHION_MNIST_PIXELS && m.classes() == FASHION_MNIST_CLASSES) {
+            return "fashion-mnist";
+        }
+        List<String> names = m.featureNames();
+        throw new Main.UserException("give the data " + purpose + " with " + option + ": " + modelPath + " takes "
+                + inputs + " features" + (names.isEmpty() ? "" : " (" + String.join(", ", names.subList(0,
+                Math.min(12, names.size()))) + (names.size() > 12 ? ", ..." : "") + ")") + " and " + (m.classes() > 0
+                ? "predicts " + m.classes() + " classes" + (m.classNames().isEmpty() ? " (0.." + (m.classes() - 1) + ")"
+                : " (" + String.join(", ", m.classNames()) + ")") + ", so each row needs those features and a class "
+                + "column" : "predicts " + m.network().architecture().outputs() + " regression target(s)"
+                + (m.targetNames().isEmpty() ? "" : " (" + String.join(", ", m.targetNames()) + ")") + ", so each row "
+                + "needs those features and the target column(s)"));
+    }
+
     /** The data must have exactly the model's input width. */
     static void checkWidth(Model model, int features, Path file) {
         int inputs = model.network().architecture().inputs();

@@ -185,6 +185,10 @@ final class TrainCommand implements Callable<Integer> {
                             + "its scaling come from " + (resume != null ? resume : init));
                 }
             }
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--train")) {
+                // Fashion-MNIST is the default only for a network shaped for it.
+                train = Predictor.defaultData(start, resume != null ? resume : init, "--train", "to train on");
+            }
         }
         Path modelOut = files.out();
         Path curveOut = curve == null ? OutputPaths.sibling(modelOut, "-curve.png")

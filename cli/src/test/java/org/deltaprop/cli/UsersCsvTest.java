@@ -99,6 +99,13 @@ class UsersCsvTest {
         assertEquals(1, noData.status());
         assertTrue(noData.err().contains("give the data to evaluate on with --data: " + p("m.safetensors")
                 + " takes 4 features (a, b, c, d) and predicts 3 classes (red, green, blue)"), noData.err());
+        // Training on from the model without --train does not fall back to Fashion-MNIST either.
+        Cli noTrain = Cli.run("train", "--init", p("m.safetensors"), "--epochs", "1", "--backend", "scalar",
+                "-o", p("more.safetensors"), "--curve", "none");
+        assertEquals(1, noTrain.status());
+        assertTrue(noTrain.err().contains("give the data to train on with --train: " + p("m.safetensors")
+                + " takes 4 features (a, b, c, d)"), noTrain.err());
+        assertFalse(Files.exists(dir.resolve("more.safetensors")));
     }
 
     /** price = 2000 + 300·rooms − 150·age, in its own units, first of the columns. */
