@@ -3,10 +3,9 @@
 # defaults, on the data sets scikit-learn ships (iris, wine, breast_cancer, digits, diabetes),
 # written as CSV files with a header and, where scikit-learn names them, classes by name, and
 # split 80/20 by a permutation seeded with 0: the same rows for both sides. Deltaprop is run as
-# `deltaprop train --train X-train.csv --test X-test.csv`, plus `--targets 1` for diabetes (the
-# one thing its CSV cannot say: that its last column, integer-valued, is a number to predict; a
-# column of fractions would say it, and train would need no flag), and --seed for
-# each of SEEDS; scikit-learn with random_state the same seeds, alone and behind a
+# `deltaprop train --train X-train.csv --test X-test.csv` and --seed for each of SEEDS, with
+# no other flag: not even for diabetes, whose last column of whole numbers (25..346) train takes
+# as a number to predict by itself; scikit-learn with random_state the same seeds, alone and behind a
 # StandardScaler (Deltaprop standardises features by default). Prints a Markdown table of the
 # mean test accuracy (R² for diabetes) over the seeds, and the machine.
 # Usage: bench/sklearn.sh [--seeds "1 2 3"] [--backend NAME]
@@ -41,12 +40,12 @@ peer_seeds=$(sed -n 's/^SEEDS = \[\(.*\)\]$/\1/p' "$here/sklearn_peer.py" | tr -
 echo "| data set | rows (train/test) | features | task | scikit-learn defaults | scikit-learn, scaled | Deltaprop, no flags | Deltaprop's run |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for name in iris wine breast_cancer digits diabetes; do
-  task=(); metric=accuracy
-  if [ "$name" = diabetes ]; then task=(--targets 1); metric="R²"; fi
+  metric=accuracy
+  if [ "$name" = diabetes ]; then metric="R²"; fi
   scores=""
   for seed in $seeds; do
     out=$("$here/../scripts/deltaprop" train --train "$tmp/$name-train.csv" --test "$tmp/$name-test.csv" \
-      "${task[@]}" --seed "$seed" --backend "$backend" --no-progress --curve none -o "$tmp/$name.safetensors")
+      --seed "$seed" --backend "$backend" --no-progress --curve none -o "$tmp/$name.safetensors")
     if [ "$metric" = accuracy ]; then
       score=$(sed -n 's/^test: .*accuracy \([0-9.]*\).*/\1/p' <<<"$out")
     else

@@ -1,6 +1,6 @@
 package org.deltaprop.cli;
 
-import org.deltaprop.data.NonIntegerLabelException;
+import org.deltaprop.data.QuantityLabelException;
 import org.deltaprop.data.store.FeatureType;
 import org.deltaprop.data.store.StoreConversion;
 import org.deltaprop.data.store.StoreDataset;
@@ -96,7 +96,7 @@ final class ConvertCommand implements Callable<Integer> {
         try {
             r = StoreConversion.convert(input, out, new StoreConversion.Options(type, rowsPerShard, names,
                     csv.options(), labels));
-        } catch (NonIntegerLabelException e) {
+        } catch (QuantityLabelException e) {
             // Nothing was left of the first attempt: the store is written whole or not at all.
             CsvOptions.sayRegression(e, "storing it as a regression target");
             r = StoreConversion.convert(input, out, new StoreConversion.Options(type, rowsPerShard, names,

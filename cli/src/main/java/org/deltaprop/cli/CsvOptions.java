@@ -3,7 +3,7 @@ package org.deltaprop.cli;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Delimiter;
-import org.deltaprop.data.NonIntegerLabelException;
+import org.deltaprop.data.QuantityLabelException;
 import org.deltaprop.io.Model;
 import picocli.CommandLine.Option;
 
@@ -27,8 +27,8 @@ final class CsvOptions {
     @Option(names = "--label-column", paramLabel = "NAME|N",
             description = "The CSV column holding the class (numbers 0, 1, 2, ... or names) or the number to "
                     + "predict, by header name or number from 1 (default: a column named label, class, target or y, "
-                    + "else the last). train and convert take a column of non-integer numbers (22.6) as a regression "
-                    + "target.")
+                    + "else the last). train and convert take a column of non-integer numbers (22.6), or of more "
+                    + "distinct whole numbers than classes could be (prices, ages), as a regression target.")
     String labelColumn;
 
     @Option(names = "--label-offset", paramLabel = "N", defaultValue = "0",
@@ -38,8 +38,8 @@ final class CsvOptions {
 
     @Option(names = "--targets", paramLabel = "K", defaultValue = "0",
             description = "Regression: K CSV columns are numeric targets: the last K, or for K = 1 the label "
-                    + "column (default: classification, except that train and convert take a label column of "
-                    + "non-integer numbers as one target; integer targets need --targets 1).")
+                    + "column (default: classification, except that train and convert take a label column that "
+                    + "reads as a quantity as one target; integer targets of few values need --targets 1).")
     int regressionTargets;
 
     CsvReader.Options options() {
@@ -48,12 +48,12 @@ final class CsvOptions {
     }
 
     /**
-     * What train and convert say when they take a label column of non-integer numbers as one
+     * What train and convert say when they take a label column that reads as a quantity as one
      * regression target, {@code doing} it.
      */
-    static void sayRegression(NonIntegerLabelException e, String doing) {
-        System.out.printf(Locale.ROOT, "%s holds non-integer numbers ('%s' on line %d): %s (give --targets 1 to say "
-                + "so, or --label-column to pick another column)%n", e.column(), e.value(), e.line(), doing);
+    static void sayRegression(QuantityLabelException e, String doing) {
+        System.out.printf(Locale.ROOT, "%s %s: %s (give --targets 1 to say so, or --label-column to pick another "
+                + "column)%n", e.column(), e.evidence(), doing);
     }
 
     /**

@@ -7,7 +7,7 @@ import org.deltaprop.backend.Backend;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
-import org.deltaprop.data.NonIntegerLabelException;
+import org.deltaprop.data.QuantityLabelException;
 import org.deltaprop.data.Scaling;
 import org.deltaprop.data.store.StoreDataset;
 import org.deltaprop.io.Model;
@@ -226,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
         Dataset all;
         try {
             all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions, csvOptions.classes());
-        } catch (NonIntegerLabelException e) {
+        } catch (QuantityLabelException e) {
             // Thrown only when nothing said the column holds classes: a fraction says it holds a quantity.
             CsvOptions.sayRegression(e, "training a regression on it");
             all = DataFiles.read(trainFiles[0], trainFiles[1], csvOptions.withTargets(1), 0);

@@ -191,6 +191,28 @@ class UsersCsvTest {
         assertEquals(List.of(), ModelFile.read(dir.resolve("bare.safetensors")).targetNames());
     }
 
+    /**
+     * Whole-number prices (as scikit-learn's diabetes targets are written) are many values with holes
+     * between them: a number to predict, trained as one without --targets.
+     */
+    @Test
+    void wholeNumbersScatteredOverARangeAreTrainedAsARegression() throws IOException {
+        String[] lines = Files.readString(prices("fractions.csv", 200, 1)).split("\n");
+        StringBuilder whole = new StringBuilder(lines[0]).append('\n');
+        for (int i = 1; i < lines.length; i++) {
+            int comma = lines[i].indexOf(',');
+            whole.append(Math.round(Double.parseDouble(lines[i].substring(0, comma)))).append(lines[i].substring(comma))
+                    .append('\n');
+        }
+        Files.writeString(dir.resolve("whole.csv"), whole);
+        Cli r = Cli.run("train", "--train", p("whole.csv"), "--label-column", "price", "--hidden", "4", "--epochs", "1",
+                "--backend", "scalar", "-o", p("m.safetensors"), "--curve", "none");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().matches("(?s)column 'price' holds \\d+ distinct whole numbers in 200 rows \\(\\d+\\.\\.\\d+, "
+                + "with gaps\\): training a regression on it \\(give --targets 1 to say so.*"), r.out());
+        assertEquals(List.of("price"), ModelFile.read(dir.resolve("m.safetensors")).targetNames());
+    }
+
     /** Integers with too many classes are still refused, with the fix: they may be classes, or not. */
     @Test
     void integerTargetsStillNeedToBeToldApart() throws IOException {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * A data or model file that cannot be used as it is: the message names the file, and the
  * line and column or byte offset where that applies, says what is wrong and how to fix it.
  * A subclass marks a problem that a caller may act on rather than report
- * ({@link NonIntegerLabelException}).
+ * ({@link QuantityLabelException}).
  */
 public class BadDataException extends IOException {
 

@@ -24,6 +24,13 @@ public final class ClassLabels {
      */
     static final int FEW_CLASSES = 10;
 
+    /**
+     * Runs of missing numbers among many whole-number labels from which the column reads as a
+     * quantity rather than classes: a class column has none, or one or two where a stray label
+     * or a class without rows leaves them.
+     */
+    static final int SCATTERED = 3;
+
     private final CsvReader.Rows rows;
     private final List<String> fixed;
     private final int knownClasses;
@@ -115,7 +122,9 @@ public final class ClassLabels {
      * After the last row, when the classes were inferred: at least two, no gap in the numbers (a
      * class no row has is most often labels counted from 1, or a column of numbers that are not
      * classes), and no more classes than a tenth of the rows (above {@value #FEW_CLASSES}), which
-     * an identifier or measurement column would have.
+     * an identifier or measurement column would have. A numeric column that has both, with many
+     * values and holes in several places between them, reads as a quantity: a
+     * {@link QuantityLabelException} where nothing said it holds classes.
      */
     public void check(Path file) throws BadDataException {
         if (!fixed.isEmpty() || knownClasses > 0) {
@@ -124,6 +133,20 @@ public final class ClassLabels {
         CsvReader.checkClassCount(file, classes(), max);
         String column = rows.labelName();
         int classes = classes();
+        int distinct = present.cardinality();
+        if (numbers && distinct > FEW_CLASSES && distinct > count / 10 && gapsBetween() >= SCATTERED
+                && rows.labelOffset() == 0) {
+            // Many different whole numbers with holes here and there between them, not 0..k−1 with a
+            // stray label or two: a measurement written without decimals (a price, an age, a score),
+            // which a caller may take as a number to predict.
+            String evidence = "holds " + distinct + " distinct whole numbers in " + count + " rows ("
+                    + present.nextSetBit(0) + ".." + max + ", with gaps)";
+            String named = column.startsWith("column ") ? column : "column '" + column + "'";
+            throw new QuantityLabelException(file, column + " " + evidence + ": too many to be classes. For a number "
+                    + "to predict use --targets 1" + (column.startsWith("column ") ? "" : " (with --label-column "
+                    + column + " if it is not the last column)") + "; if it is not the class column, name that "
+                    + "one with --label-column", named, evidence);
+        }
         if (classes > FEW_CLASSES && classes > count / 10) {
             throw new BadDataException(file, column + " has " + classes + " classes in " + count + " rows, more than "
                     + "a tenth of the rows: is it a number to predict (--targets 1, with --label-column " + column
@@ -144,6 +167,16 @@ public final class ClassLabels {
                         + "--label-column"));
             }
         }
+    }
+
+    /** The runs of numbers missing between the smallest label and the largest. */
+    private int gapsBetween() {
+        int runs = 0;
+        for (int missing = present.nextClearBit(present.nextSetBit(0)); missing < max;
+             missing = present.nextClearBit(present.nextSetBit(missing))) {
+            runs++;
+        }
+        return runs;
     }
 
     private static boolean isNumber(String s) {

@@ -739,8 +739,9 @@ public final class CsvReader {
                     + "column? Name the class column with --label-column, or for a number to predict use --targets 1";
             // With nothing saying that the column holds classes, a fraction says it is a quantity instead.
             if (v != Math.rint(v) && Double.isFinite(v) && classes == 0 && offset == 0) {
-                throw new NonIntegerLabelException(file, line, column, problem,
-                        headed ? "column '" + columnName + "'" : columnName, s);
+                throw new QuantityLabelException(file, line, column, problem,
+                        headed ? "column '" + columnName + "'" : columnName,
+                        "holds non-integer numbers ('" + s + "' on line " + line + ")");
             }
             throw new BadDataException(file, line, column, problem);
         }

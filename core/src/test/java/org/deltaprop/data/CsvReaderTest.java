@@ -288,24 +288,63 @@ class CsvReaderTest {
     @Test
     void aNonIntegerLabelIsToldApartWhenTheClassesAreInferred() throws IOException {
         Path file = csv("a,b,medv\n1,2,24\n3,4,21.6\n");
-        NonIntegerLabelException e = assertThrows(NonIntegerLabelException.class,
+        QuantityLabelException e = assertThrows(QuantityLabelException.class,
                 () -> CsvReader.read(file, CsvReader.Options.classification()));
         assertEquals("column 'medv'", e.column());
-        assertEquals("21.6", e.value());
-        assertEquals(3, e.line());
+        assertEquals("holds non-integer numbers ('21.6' on line 3)", e.evidence());
         assertTrue(e.getMessage().startsWith(file + ":3:3: label '21.6' is not a class number"), e.getMessage());
         for (CsvReader.Options classes : List.of(CsvReader.Options.classification().withClasses(30),
                 CsvReader.Options.classification().withLabelOffset(1))) {
             BadDataException plain = assertThrows(BadDataException.class, () -> CsvReader.read(file, classes));
-            assertFalse(plain instanceof NonIntegerLabelException, classes + ": " + plain.getMessage());
+            assertFalse(plain instanceof QuantityLabelException, classes + ": " + plain.getMessage());
             assertTrue(plain.getMessage().contains("label '21.6' is not a class number"), plain.getMessage());
         }
         ArrayDataset asTarget = CsvReader.read(file, CsvReader.Options.classification().withTargets(1));
         assertArrayEquals(new float[] {24, 21.6f}, all(asTarget)[1]);
         assertEquals(List.of("medv"), asTarget.targetNames());
         Path headless = csv("1,2,0.35\n3,4,1\n");
-        assertEquals("column 3", assertThrows(NonIntegerLabelException.class,
+        assertEquals("column 3", assertThrows(QuantityLabelException.class,
                 () -> CsvReader.read(headless, CsvReader.Options.classification())).column());
+    }
+
+    /**
+     * Whole numbers read as a quantity when there are many of them with holes in several places
+     * between them; classes with a stray label, counted from one, or with a label offset stay
+     * plain errors.
+     */
+    @Test
+    void manyWholeNumbersWithScatteredGapsAreAQuantity() throws IOException {
+        StringBuilder scattered = new StringBuilder("a,score\n");
+        for (int i = 0; i < 60; i++) {
+            scattered.append(i).append(',').append(25 + 3 * i).append('\n');
+        }
+        Path file = csv(scattered.toString());
+        QuantityLabelException e = assertThrows(QuantityLabelException.class,
+                () -> CsvReader.read(file, CsvReader.Options.classification()));
+        assertEquals("column 'score'", e.column());
+        assertEquals("holds 60 distinct whole numbers in 60 rows (25..202, with gaps)", e.evidence());
+        assertTrue(e.getMessage().contains("too many to be classes. For a number to predict use --targets 1"),
+                e.getMessage());
+        BadDataException offset = assertThrows(BadDataException.class,
+                () -> CsvReader.read(file, CsvReader.Options.classification().withLabelOffset(1)));
+        assertFalse(offset instanceof QuantityLabelException, offset.getMessage());
+
+        StringBuilder stray = new StringBuilder("a,class\n");
+        for (int i = 0; i < 60; i++) {
+            stray.append(i).append(',').append(i < 58 ? i % 20 : 100 + 50 * i).append('\n');
+        }
+        BadDataException strays = assertThrows(BadDataException.class,
+                () -> CsvReader.read(csv(stray.toString()), CsvReader.Options.classification()));
+        assertFalse(strays instanceof QuantityLabelException, "two stray labels: " + strays.getMessage());
+
+        StringBuilder fromOne = new StringBuilder("a,class\n");
+        for (int i = 0; i < 300; i++) {
+            fromOne.append(i).append(',').append(1 + i % 20).append('\n');
+        }
+        BadDataException one = assertThrows(BadDataException.class,
+                () -> CsvReader.read(csv(fromOne.toString()), CsvReader.Options.classification()));
+        assertFalse(one instanceof QuantityLabelException, one.getMessage());
+        assertTrue(one.getMessage().contains("--label-offset 1"), one.getMessage());
     }
 
     /** One target column is found as a class column is: by a name such as target, else the last. */
