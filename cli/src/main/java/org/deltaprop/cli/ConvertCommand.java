@@ -105,7 +105,7 @@ final class ConvertCommand implements Callable<Integer> {
         double mb = r.inputBytes() / 1e6;
         System.out.printf(Locale.ROOT, "wrote %s: %,d rows of %d %s features, %s, %d shard%s, %.1f MB; read %.1f MB "
                         + "in %.1f s (%.0f MB/s)%n", r.store(), r.rows(), r.features(), r.type().label(),
-                r.classes() > 0 ? r.classes() + " classes" : r.targets() + " regression targets", r.shards(),
+                r.classes() > 0 ? r.classes() + " classes" : r.targets() + (r.targets() == 1 ? " regression target" : " regression targets"), r.shards(),
                 r.shards() == 1 ? "" : "s", r.storeBytes() / 1e6, mb, r.seconds(), mb / r.seconds());
         return 0;
     }

@@ -128,7 +128,7 @@ class UsersCsvTest {
                 "--label-column", "price", "--hidden", "16", "--epochs", "60", "--batch", "16", "--lr", "0.01",
                 "--backend", "scalar", "-o", p("m.safetensors"), "--curve", "none");
         assertEquals(0, r.status(), r.toString());
-        assertTrue(r.out().contains("features, 1 regression targets") && r.out().contains("targets standardized"),
+        assertTrue(r.out().contains("features, 1 regression target;") && r.out().contains("targets standardized"),
                 r.out());
         double r2 = Double.parseDouble(r.out().replaceAll("(?s).*test: MSE [^,]+, RMSE [^,]+, MAE [^,]+, R² ([-0-9.]+).*",
                 "$1"));
@@ -164,7 +164,7 @@ class UsersCsvTest {
         assertTrue(r.out().startsWith("column 'price' holds non-integer numbers ('"), r.out());
         assertTrue(r.out().contains("on line 2): training a regression on it (give --targets 1 to say so, or "
                 + "--label-column to pick another column)\n"), r.out());
-        assertTrue(r.out().contains("2 features, 1 regression targets"), r.out());
+        assertTrue(r.out().contains("2 features, 1 regression target;"), r.out());
         assertTrue(r2(r.out().replaceAll("(?s).*\ntest: ", "")) > 0.99, r.out());
         Model model = ModelFile.read(dir.resolve("m.safetensors"));
         assertEquals(0, model.classes());

@@ -38,7 +38,7 @@ public final class QuantityLabelException extends BadDataException {
 
     /**
      * What gave it away, as a predicate of {@link #column}: "holds non-integer numbers ('21.6' on
-     * line 3)", or "holds 214 distinct whole numbers in 354 rows (25..346, with gaps)".
+     * line 3)", or "holds 192 distinct whole numbers in 354 rows (25..346, with gaps)".
      */
     public String evidence() {
         return evidence;
