@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,9 +28,17 @@ public final class ChildJvm {
      * holds where each of {@code classPathOf} was loaded from; fails the test unless it exits with 0.
      */
     public static String run(Class<?> main, List<Class<?>> classPathOf) throws IOException, InterruptedException {
+        return run(main, classPathOf, Map.of());
+    }
+
+    /** As {@link #run(Class, List)}, with {@code environment} added to the child's environment. */
+    public static String run(Class<?> main, List<Class<?>> classPathOf, Map<String, String> environment)
+            throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-cp", classPath(classPathOf), main.getName());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), output);

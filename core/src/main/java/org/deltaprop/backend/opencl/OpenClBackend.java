@@ -135,14 +135,8 @@ public final class OpenClBackend implements Backend {
         this.sumLanes = Math.max(1, Math.min(device.isGpu() ? 8 : 4, groupLimit / sumColumns));
         this.generalTile = Math.min(16, Integer.highestOneBit((int) Math.sqrt(groupLimit)));
         CL.setExceptionsEnabled(true);
-        cl_device_id[] ids = {device.id()};
-        this.context = CL.clCreateContext(null, 1, ids, null, null, null);
-        try {
-            this.queue = createQueue(context, device);
-        } catch (RuntimeException e) {
-            CL.clReleaseContext(context);
-            throw e;
-        }
+        this.context = DeviceContexts.of(device.id());
+        this.queue = createQueue(context, device);
         this.programs = new ProgramCache(context);
         int[] alignBits = new int[1];
         CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
@@ -639,8 +633,8 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * Waits for queued work, then releases every buffer still held, every kernel and program,
-     * the queue and the context. A second call does nothing.
+     * Waits for queued work, then releases every buffer still held, every kernel and program and
+     * the queue; the device's context is shared and kept ({@link DeviceContexts}). A second call does nothing.
      */
     @Override
     public void close() {
@@ -658,8 +652,7 @@ public final class OpenClBackend implements Backend {
         live.clear();
         liveBytes = 0;
         releases.attempt(programs::close);
-        releases.attempt(() -> CL.clReleaseCommandQueue(queue));
-        releases.attempt(() -> CL.clReleaseContext(context));
+        releases.attempt(() -> CL.clReleaseCommandQueue(queue));  // the context is kept: see DeviceContexts
         RuntimeException failure = releases.failure();
         if (failure != null) {
             throw new OpenClException("closing the OpenCL backend: " + failure.getMessage(), failure);

@@ -37,7 +37,7 @@ class KernelBuildTest {
     @BeforeEach
     void open() {
         device = OpenClTestDevice.selected().id();
-        context = CL.clCreateContext(null, 1, new cl_device_id[] {device}, null, null, null);
+        context = DeviceContexts.of(device);
         cache = new ProgramCache(context);
     }
 
@@ -45,7 +45,6 @@ class KernelBuildTest {
     void close() {
         if (cache != null) {
             cache.close();
-            CL.clReleaseContext(context);
         }
     }
 

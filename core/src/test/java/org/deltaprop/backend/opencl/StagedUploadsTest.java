@@ -5,7 +5,6 @@ import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
-import org.jocl.cl_device_id;
 import org.jocl.cl_event;
 import org.jocl.cl_mem;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class StagedUploadsTest {
     void aStagingBufferIsReusedOnlyAfterItsWriteHasRun() throws InterruptedException {
         OpenClDevices.Device device = OpenClTestDevice.selected();
         CL.setExceptionsEnabled(true);
-        cl_context context = CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null);
+        cl_context context = DeviceContexts.of(device.id());
         cl_command_queue queue = CL.clCreateCommandQueue(context, device.id(), 0, null);
         cl_mem[] targets = new cl_mem[UPLOADS];
         for (int u = 0; u < UPLOADS; u++) {
@@ -81,7 +80,6 @@ class StagedUploadsTest {
                 CL.clReleaseMemObject(target);
             }
             CL.clReleaseCommandQueue(queue);
-            CL.clReleaseContext(context);
         }
     }
 }
