@@ -31,7 +31,7 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Layer sizes, inputs first (default: ${DEFAULT-VALUE}).")
     String sizes;
 
-    @Option(names = "--activations", paramLabel = "F,F,...", split = ",", defaultValue = "tanh,gudermannian,softmax",
+    @Option(names = "--activations", paramLabel = "F", split = ",", splitSynopsisLabel = ",", defaultValue = "tanh,gudermannian,softmax",
             description = "One activation per layer after the inputs (default: ${DEFAULT-VALUE}).")
     List<String> activations;
 

@@ -13,12 +13,12 @@ import java.util.List;
  */
 public final class NetworkOptions {
 
-    @Option(names = "--hidden", paramLabel = "N,N,...", defaultValue = "256,128", split = ",",
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "256,128", split = ",", splitSynopsisLabel = ",",
             description = "Hidden layer sizes (default: ${DEFAULT-VALUE}); inputs and outputs come from the data.")
     List<Integer> hidden;
 
     // Split at the commas between activations, not those inside gsigmoid(α,β,γ,λ).
-    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "relu", split = ",(?![^()]*\\))",
+    @Option(names = "--activation", paramLabel = "F", defaultValue = "relu", split = ",(?![^()]*\\))", splitSynopsisLabel = ",",
             description = "Hidden activation, one for all or one per layer: sigmoid, tanh, relu, gudermannian, "
                     + "identity, gsigmoid(alpha,beta,gamma,lambda) (default: ${DEFAULT-VALUE}).")
     List<String> activation;

@@ -37,6 +37,19 @@ class MainTest {
         assertTrue(misspelt.err().contains("Unmatched argument at index 0: 'trian'"), misspelt.err());
     }
 
+    /** picocli prints an option's split pattern in its synopsis unless told a label: a regular expression is no help. */
+    @Test
+    void everyCommandsHelpShowsListsAsListsNotAsTheirSplitPattern() {
+        for (String command : ALL.subList(0, ALL.size() - 1)) {
+            Cli help = Cli.run(command, "--help");
+            assertEquals(0, help.status(), help.toString());
+            for (String pattern : List.of("(?", "[^", "\\)")) {
+                assertTrue(!help.out().contains(pattern), command + " --help shows '" + pattern + "':\n" + help.out());
+            }
+        }
+        assertTrue(Cli.run("train", "--help").out().contains("--activation=F[,F...]"));
+    }
+
     @Test
     void aCommandAloneStillReportsErrorsAsTheWholeCommandLineDoes() {
         Cli r = Cli.run("eval", "-m", "no-such-model.safetensors", "--data", "no-such.csv");

@@ -118,7 +118,7 @@ public final class SparkTrainCommand implements Runnable {
         @Option(names = "--test-labels", paramLabel = "FILE", description = "IDX or .npy labels for --test.")
         Path testLabels;
 
-        @Option(names = "--features", paramLabel = "COLUMN[,COLUMN...]", split = ",", defaultValue = "features",
+        @Option(names = "--features", paramLabel = "COLUMN", split = ",", defaultValue = "features",
                 description = "Parquet input: one vector or array column, or the numeric feature columns (default: ${DEFAULT-VALUE}).")
         List<String> features;
 
