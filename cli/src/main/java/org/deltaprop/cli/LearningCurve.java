@@ -9,7 +9,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -33,9 +32,10 @@ final class LearningCurve {
     }
 
     /**
-     * Draws a throwaway figure on a daemon thread. The first figure of a JVM pays for AWT, the fonts,
-     * XChart and the PNG writer: about half a second, which on a small job is as long as the training.
-     * Started when the training starts, that cost overlaps it instead of following it.
+     * Draws a throwaway figure on a daemon thread. The first figure of a JVM pays for AWT, the fonts
+     * and XChart: about half a second. Started when a long training starts, that cost overlaps it
+     * instead of following it; a small job's training is over sooner, and on a busy machine the
+     * warm-up would only take turns with it.
      */
     static synchronized void warmUpInBackground() {
         if (warmUp != null) {
@@ -45,7 +45,7 @@ final class LearningCurve {
             try {
                 XYChart chart = chart("warm-up", "loss", Styler.LegendPosition.InsideNE);
                 chart.addSeries("training", new double[] {1, 2}, new double[] {1, 0.5}).setMarker(SeriesMarkers.CIRCLE);
-                ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", OutputStream.nullOutputStream());
+                Png.write(BitmapEncoder.getBufferedImage(chart), OutputStream.nullOutputStream());
             } catch (Throwable e) {
                 // Nothing is lost, whatever it was (a missing class, even a full heap): the real figure is
                 // drawn in the foreground, which reports its own failure.
@@ -74,7 +74,7 @@ final class LearningCurve {
             g.drawImage(BitmapEncoder.getBufferedImage(accuracy), WIDTH, 0, null);
         }
         g.dispose();
-        AtomicFiles.write(png, out -> ImageIO.write(figure, "png", out));
+        AtomicFiles.write(png, out -> Png.write(figure, out));
     }
 
     /** Lets a warm-up still running finish first, rather than drawing beside it on the same cores. */
