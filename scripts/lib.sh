@@ -121,9 +121,11 @@ build_jar() {
 }
 
 # Sets DELTAPROP_STARTUP_FLAGS to the JVM options that start the jar from a cache of what a
-# start costs: the classes it loads, parsed, verified and linked (and, on JDK 25+, the methods it
-# runs, profiled). JDK 25+: an AOT cache (JEP 483, 514, 515) built here from a training run of
-# small commands (org.deltaprop.cli.StartupTraining) when it is missing or older than the jar.
+# start costs: the classes it loads, parsed and verified. JDK 25+: an AOT cache (JEP 483, 514,
+# 515) built here from a training run of small commands (org.deltaprop.cli.StartupTraining) when
+# it is missing or older than the jar. With --add-modules (the Vector API) JDK 25 stores the
+# classes alone: no linked classes, no lambdas, no method profiles (the JVM cannot archive a
+# module graph that options changed; -Xlog:aot at creation says "aot-linked = 0").
 # JDK 21-24: a CDS archive that the JVM writes at the end of the first run and rewrites when
 # the jar changes (-XX:+AutoCreateSharedArchive). One of each per JDK build, in cli/target beside
 # the jar. A cache that cannot be built or used costs nothing but the plain start: the JVM's
