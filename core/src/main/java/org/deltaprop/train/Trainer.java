@@ -72,7 +72,7 @@ public final class Trainer implements AutoCloseable {
      * 2 cores (simd, Fashion-MNIST): 1 thread 0.48–0.53 s per epoch with it; 2 threads 0.39–0.51 s
      * without it and 0.51–0.60 s with it, the third thread taking turns with the step's two. A batch
      * of fewer than {@value #PREFETCH_MIN_VALUES} values gathers in microseconds, less than handing
-     * it between threads: iris (16 × 4) trained 200 epochs in 1.5–1.9 s with it, 0.2–0.4 s without.
+     * it between threads: iris (16 × 4) trained 200 epochs in 1.5–1.9 s with it, 0.2–0.7 s without.
      */
     static boolean prefetchFor(Backend backend, long batchValues) {
         String forced = System.getProperty(PREFETCH_PROPERTY, "").trim();
