@@ -1,7 +1,11 @@
 # Shared by the scripts in this folder: find a JDK 21+, install what is missing, build.
 # Source it; it defines functions and sets DELTAPROP_ROOT. Messages go to stderr.
 
-DELTAPROP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ ${BASH_SOURCE[0]} == */* ]]; then
+  DELTAPROP_ROOT="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
+else
+  DELTAPROP_ROOT="$(cd .. && pwd)"
+fi
 # Every JVM that runs Deltaprop needs the first two: the Vector API is an incubator module, and
 # JOCL loads a native library (JDK 24+ warns without the second flag). The others have the JIT
 # compile the simd and scalar backends' kernels after a twentieth of the usual calls: until C2
@@ -39,7 +43,15 @@ jdk_major() {
 # else the newest under /usr/lib/jvm; and JDK_MAJOR to its major version.
 find_jdk() {
   local candidates=() home best="" best_major=0 javac
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if [ -n "${JAVA_HOME:-}" ]; then
+    # A JAVA_HOME that qualifies is taken without looking further (no readlink, no scan).
+    jdk_major "$JAVA_HOME"
+    if [ -n "$REPLY" ] && [ "$REPLY" -ge 21 ]; then
+      use_jdk "$JAVA_HOME" "$REPLY"
+      return 0
+    fi
+    candidates+=("$JAVA_HOME")
+  fi
   if javac=$(command -v javac); then
     javac=$(readlink -f "$javac")
     candidates+=("${javac%/bin/javac}")
@@ -52,16 +64,19 @@ find_jdk() {
     [ -n "$REPLY" ] || continue
     if [ "$REPLY" -ge 21 ] && [ "$REPLY" -gt "$best_major" ]; then
       best="$home"; best_major="$REPLY"
-      # Prefer an explicit JAVA_HOME that qualifies over a newer one found elsewhere.
-      [ "$home" = "${JAVA_HOME:-}" ] && break
     fi
   done
   [ -n "$best" ] || die "no JDK 21 or newer found (looked at \$JAVA_HOME, the java on PATH and /usr/lib/jvm).
   Install one (e.g. Temurin 21+ from adoptium.net) and set JAVA_HOME to it."
-  export JAVA_HOME="$best"
+  use_jdk "$best" "$best_major"
+}
+
+# use_jdk HOME MAJOR: sets JAVA_HOME, PATH and JDK_MAJOR to the JDK chosen.
+use_jdk() {
+  export JAVA_HOME="$1"
   export PATH="$JAVA_HOME/bin:$PATH"
-  JDK_MAJOR="$best_major"
-  if [ "$best_major" -ge 23 ]; then
+  JDK_MAJOR="$2"
+  if [ "$2" -ge 23 ]; then
     # Maven's bundled Guava touches sun.misc.Unsafe, which JDK 23+ warns about at length.
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
   fi
@@ -97,7 +112,7 @@ find_maven() {
 build_jar() {
   local jar="$DELTAPROP_ROOT/cli/target/deltaprop.jar"
   if [ -f "$jar" ] && [ -z "$(find "$DELTAPROP_ROOT"/{core,onnx,cli}/src/main "$DELTAPROP_ROOT/kernels" \
-        "$DELTAPROP_ROOT"/{,core/,onnx/,cli/}pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+        "$DELTAPROP_ROOT"/{,core/,onnx/,cli/}pom.xml -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   say "building cli/target/deltaprop.jar (mvn package, about a minute the first time)"
@@ -106,9 +121,11 @@ build_jar() {
 }
 
 # Sets DELTAPROP_STARTUP_FLAGS to the JVM options that start the jar from a cache of what a
-# start costs: the classes it loads, parsed, verified and linked (and, on JDK 25+, the methods it
-# runs, profiled). JDK 25+: an AOT cache (JEP 483, 514, 515) built here from a training run of
-# small commands (org.deltaprop.cli.StartupTraining) when it is missing or older than the jar.
+# start costs: the classes it loads, parsed and verified. JDK 25+: an AOT cache (JEP 483, 514,
+# 515) built here from a training run of small commands (org.deltaprop.cli.StartupTraining) when
+# it is missing or older than the jar. With --add-modules (the Vector API) JDK 25 stores the
+# classes alone: no linked classes, no lambdas, no method profiles (the JVM cannot archive a
+# module graph that options changed; -Xlog:aot at creation says "aot-linked = 0").
 # JDK 21-24: a CDS archive that the JVM writes at the end of the first run and rewrites when
 # the jar changes (-XX:+AutoCreateSharedArchive). One of each per JDK build, in cli/target beside
 # the jar. A cache that cannot be built or used costs nothing but the plain start: the JVM's

@@ -36,8 +36,20 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit status (what tests call). */
+    /**
+     * Runs the command line and returns the exit status (what tests call). {@code --version} alone is
+     * answered without picocli, whose command model (every command, for this flag) took the command
+     * from 0.12 to 0.43 s of CPU on 2 cores.
+     */
     public static int run(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(Version.line());
+            if (System.out.checkError()) {
+                System.err.println("deltaprop: error: " + OUTPUT_LOST);
+                return 1;
+            }
+            return 0;
+        }
         return run(commandLine(args), args);
     }
 
@@ -64,11 +76,13 @@ public final class Main implements Runnable {
                     + "corrupt or hostile");
         }
         if (System.out.checkError()) {
-            return fail(commandLine, "standard output could not be written (closed, or the disk is full); "
-                    + "what it should have shown is lost, though files written are complete");
+            return fail(commandLine, OUTPUT_LOST);
         }
         return status;
     }
+
+    private static final String OUTPUT_LOST = "standard output could not be written (closed, or the disk is full); "
+            + "what it should have shown is lost, though files written are complete";
 
     private static int fail(CommandLine commandLine, String message) {
         PrintWriter err = commandLine.getErr();
@@ -146,9 +160,12 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {line()};
+        }
+
+        static String line() {
             String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"deltaprop " + (version == null ? "(development build)" : version)
-                    + ", Java " + Runtime.version()};
+            return "deltaprop " + (version == null ? "(development build)" : version) + ", Java " + Runtime.version();
         }
     }
 }

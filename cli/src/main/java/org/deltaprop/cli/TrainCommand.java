@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.Backends;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
@@ -272,10 +273,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             plan = training.prepare();
             printPlan(plan, fashion ? "Fashion-MNIST" : train);
-            if (curveOut != null) {
+            long work = BackendOptions.multiplyAdds(plan.architecture(), all.size(), 3L * plan.settings().epochs());
+            if (curveOut != null && work >= Backends.SMALL_JOB) {
                 LearningCurve.warmUpInBackground();
             }
-            long work = BackendOptions.multiplyAdds(plan.architecture(), all.size(), 3L * plan.settings().epochs());
             try (Backend b = backend.open(work).backend()) {
                 outcome = plan.run(b);
             }

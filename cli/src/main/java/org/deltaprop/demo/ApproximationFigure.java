@@ -1,5 +1,6 @@
 package org.deltaprop.demo;
 
+import org.deltaprop.cli.Png;
 import org.deltaprop.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -9,7 +10,6 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -37,7 +37,7 @@ public final class ApproximationFigure {
             g.drawImage(panel, (k % 2) * PANEL_WIDTH, (k / 2) * PANEL_HEIGHT, null);
         }
         g.dispose();
-        AtomicFiles.write(png, out -> ImageIO.write(figure, "png", out));
+        AtomicFiles.write(png, out -> Png.write(figure, out));
     }
 
     private static XYChart panel(UniversalApproximation.Fit fit) {

@@ -3,6 +3,10 @@ package org.deltaprop.cli;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -79,5 +83,37 @@ class MainTest {
         assertEquals(1, r.status(), r.toString());
         assertEquals("deltaprop: error: an input nests too deeply to read (the stack overflowed); the file is corrupt "
                 + "or hostile", r.err().strip());
+    }
+
+    /**
+     * {@code --version} answers before picocli models a command: a fresh JVM's class-loading log shows
+     * no command model, where {@code --help}, run the same way, builds one (so the log would show it).
+     */
+    @Test
+    void versionModelsNoCommand() throws Exception {
+        String model = "picocli.CommandLine$Model$CommandSpec ";
+        for (String flag : new String[] {"--version", "-V"}) {
+            List<String> log = classLoadLog(flag);
+            assertTrue(log.stream().anyMatch(line -> line.startsWith("deltaprop ") && line.contains(", Java ")),
+                    String.join("\n", log));
+            assertTrue(log.stream().noneMatch(line -> line.contains(model)), flag + " modelled a command");
+        }
+        assertTrue(classLoadLog("--help").stream().anyMatch(line -> line.contains(model)), "--help models its commands");
+        Cli version = Cli.run("--version");
+        assertEquals(0, version.status(), version.toString());
+        assertEquals(new Main.Version().getVersion()[0], version.out().strip());
+    }
+
+    /** What {@code deltaprop flag} prints in a JVM of its own, with every class it loads. */
+    private static List<String> classLoadLog(String flag) throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"), Main.class.getName(), flag)
+                .redirectErrorStream(true).start();
+        List<String> lines;
+        try (var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = out.lines().toList();
+        }
+        assertEquals(0, process.waitFor(), String.join("\n", lines));
+        return lines;
     }
 }

@@ -85,4 +85,18 @@ class BatchesTest {
             }
         }
     }
+
+    /**
+     * A small batch is gathered inline, however many cores are free: handing it to another thread
+     * costs more than gathering it. A large one goes ahead exactly when the backend leaves a core.
+     */
+    @Test
+    void onlyBatchesWorthHandingOverArePreparedAhead() {
+        ScalarBackend scalar = new ScalarBackend();
+        boolean coreToSpare = scalar.hostThreads() < Runtime.getRuntime().availableProcessors();
+        assertEquals(false, Trainer.prefetchFor(scalar, 16 * 4));
+        assertEquals(false, Trainer.prefetchFor(scalar, Trainer.PREFETCH_MIN_VALUES - 1));
+        assertEquals(coreToSpare, Trainer.prefetchFor(scalar, Trainer.PREFETCH_MIN_VALUES));
+        assertEquals(coreToSpare, Trainer.prefetchFor(scalar, 128 * 784));
+    }
 }
