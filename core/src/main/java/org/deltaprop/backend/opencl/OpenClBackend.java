@@ -7,6 +7,7 @@ import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.backend.Shapes;
+import org.deltaprop.backend.UnfusedSequences;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 import org.jocl.CL;
@@ -84,14 +85,16 @@ public final class OpenClBackend implements Backend {
     private final int subBufferAlignment;   // floats: where a sub-buffer may start (CL_DEVICE_MEM_BASE_ADDR_ALIGN)
 
     // Kernel objects, made on first use and released by programs.close().
-    private final cl_kernel[] gemmTiled = new cl_kernel[8];
-    private final cl_kernel[] gemmTiledLarge = new cl_kernel[4];
-    private final cl_kernel[] gemmDirect = new cl_kernel[4];
-    private cl_kernel gemmGeneral;
+    // GEMM kernels by (epilogue, transposes[, edges]); see the index in each getter.
+    private final cl_kernel[] gemmTiled = new cl_kernel[8 * Epilogue.KINDS];
+    private final cl_kernel[] gemmTiledLarge = new cl_kernel[4 * Epilogue.KINDS];
+    private final cl_kernel[] gemmDirect = new cl_kernel[4 * Epilogue.KINDS];
+    private final cl_kernel[] gemmGeneral = new cl_kernel[Epilogue.KINDS];
     private cl_kernel biasActivation;
     private cl_kernel biasSoftmax;
     private cl_kernel activationBackward;
     private cl_kernel outputDelta;
+    private cl_kernel outputStep;
     private cl_kernel sumRows;
     private cl_kernel countCorrect;
     private cl_kernel axpy;
@@ -367,6 +370,42 @@ public final class OpenClBackend implements Backend {
     /** C ← α·op(A)·op(B) + β·C with the given kernel (tests compare the kernels through this). */
     void gemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
               Matrix c) {
+        gemm(kernel, transA, transB, alpha, a, b, beta, c, Epilogue.NONE);
+    }
+
+    /**
+     * What a GEMM launch does besides the product, in the stores of C: common.cl's EPI_* code and the
+     * kernel arguments that follow C. The δ step's last argument says whether the launch finishes K,
+     * and is added per launch.
+     */
+    record Epilogue(int code, Object... args) {
+        static final int KINDS = 4;
+        static final int BIAS_ACTIVATION = 1;
+        static final int DERIVATIVE = 2;
+        static final int BIAS_GRADIENT = 3;
+        static final Epilogue NONE = new Epilogue(0);
+
+        /** The epilogue's kernel arguments for a launch that does or does not finish K. */
+        Object[] launchArgs(boolean finish) {
+            if (code != DERIVATIVE) {
+                return args;
+            }
+            Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+            all[args.length] = finish ? 1 : 0;
+            return all;
+        }
+
+        SortedMap<String, Integer> addTo(SortedMap<String, Integer> defines) {
+            if (code != 0) {
+                defines.put("EPILOGUE", code);
+            }
+            return defines;
+        }
+    }
+
+    /** The product with an epilogue: the fused operations launch through this. */
+    void gemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+              Matrix c, Epilogue epilogue) {
         checkOpen();
         Shapes.gemm(this, transA, transB, a, b, c);
         int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
@@ -375,20 +414,23 @@ public final class OpenClBackend implements Backend {
         }
         switch (kernel) {
             case GENERAL -> {
-                cl_kernel general = gemmGeneral();
-                args(general, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b), mem(c));
+                cl_kernel general = gemmGeneral(epilogue);
+                args(general, concat(new Object[] {m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b),
+                        mem(c)}, epilogue.launchArgs(true)));
                 launch(general, "gemm", new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
                         new long[] {generalTile, generalTile});
             }
             case DIRECT -> {
                 int[] block = tuning.directBlock(transA, transB);
                 int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
-                cl_kernel direct = gemmDirect(transA, transB);
+                cl_kernel direct = gemmDirect(transA, transB, epilogue);
                 long[] global = {roundUp(ceilDiv(n, block[1]), groupCols), roundUp(ceilDiv(m, block[0]), groupRows)};
-                int slice = directSlice(transA, transB, k);
+                // The forward epilogue adds the bias once: one launch over all of K (the dot form never slices anyway).
+                int slice = epilogue.code() == Epilogue.BIAS_ACTIVATION ? Math.max(k, 1) : directSlice(transA, transB, k);
                 for (int p = 0; p < Math.max(k, 1); p += slice) {
-                    args(direct, m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f, mem(a), mem(b),
-                            mem(c));
+                    boolean finish = p + slice >= k;
+                    args(direct, concat(new Object[] {m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f,
+                            mem(a), mem(b), mem(c)}, epilogue.launchArgs(finish)));
                     launch(direct, "gemm", global, new long[] {groupCols, groupRows});
                 }
             }
@@ -405,8 +447,9 @@ public final class OpenClBackend implements Backend {
                     throw new IllegalArgumentException("gemm: the tiled kernel needs m, n, k multiples of " + mwg
                             + ", " + nwg + ", " + kwg + "; got " + m + ", " + n + ", " + k);
                 }
-                cl_kernel tiled = bigTiles ? gemmTiledLarge(transA, transB) : gemmTiled(transA, transB, edges);
-                args(tiled, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
+                cl_kernel tiled = bigTiles ? gemmTiledLarge(transA, transB, epilogue)
+                        : gemmTiled(transA, transB, edges, epilogue);
+                args(tiled, concat(new Object[] {m, n, k, alpha, beta, mem(a), mem(b), mem(c)}, epilogue.launchArgs(true)));
                 launch(tiled, "gemm", new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
                         new long[] {ndimc, mdimc});
             }
@@ -431,35 +474,114 @@ public final class OpenClBackend implements Backend {
         return direct ? ceilDiv(Math.max(k, 1), directSlice(transA, transB, k)) : 1;
     }
 
-    private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges) {
-        int index = (transA ? 4 : 0) + (transB ? 2 : 0) + (edges ? 1 : 0);
+    private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges, Epilogue epilogue) {
+        int index = epilogue.code() * 8 + (transA ? 4 : 0) + (transB ? 2 : 0) + (edges ? 1 : 0);
         if (gemmTiled[index] == null) {
-            gemmTiled[index] = kernel("gemm", tuning.tiledDefines(transA, transB, edges));
+            gemmTiled[index] = kernel("gemm", epilogue.addTo(tuning.tiledDefines(transA, transB, edges)));
         }
         return gemmTiled[index];
     }
 
-    private cl_kernel gemmTiledLarge(boolean transA, boolean transB) {
-        int index = (transA ? 2 : 0) + (transB ? 1 : 0);
+    private cl_kernel gemmTiledLarge(boolean transA, boolean transB, Epilogue epilogue) {
+        int index = epilogue.code() * 4 + (transA ? 2 : 0) + (transB ? 1 : 0);
         if (gemmTiledLarge[index] == null) {
-            gemmTiledLarge[index] = kernel("gemm", large.tiledDefines(transA, transB, false));
+            gemmTiledLarge[index] = kernel("gemm", epilogue.addTo(large.tiledDefines(transA, transB, false)));
         }
         return gemmTiledLarge[index];
     }
 
-    private cl_kernel gemmDirect(boolean transA, boolean transB) {
-        int index = (transA ? 2 : 0) + (transB ? 1 : 0);
+    private cl_kernel gemmDirect(boolean transA, boolean transB, Epilogue epilogue) {
+        int index = epilogue.code() * 4 + (transA ? 2 : 0) + (transB ? 1 : 0);
         if (gemmDirect[index] == null) {
-            gemmDirect[index] = kernel("gemm_direct", tuning.directDefines(transA, transB));
+            gemmDirect[index] = kernel("gemm_direct", epilogue.addTo(tuning.directDefines(transA, transB)));
         }
         return gemmDirect[index];
     }
 
-    private cl_kernel gemmGeneral() {
-        if (gemmGeneral == null) {
-            gemmGeneral = kernel("gemm_general", ProgramCache.defines("TSN", generalTile, "TSM", generalTile));
+    private cl_kernel gemmGeneral(Epilogue epilogue) {
+        if (gemmGeneral[epilogue.code()] == null) {
+            gemmGeneral[epilogue.code()] = kernel("gemm_general",
+                    epilogue.addTo(ProgramCache.defines("TSN", generalTile, "TSM", generalTile)));
         }
-        return gemmGeneral;
+        return gemmGeneral[epilogue.code()];
+    }
+
+    // ---- fused operations ---------------------------------------------------------------------
+    // Each is one product whose stores do the element-wise rest (common.cl's epilogues), with the
+    // arithmetic of the operations it replaces; what a work-item's block cannot see (a softmax row)
+    // runs as the unfused sequence.
+
+    @Override
+    public void gemmBiasActivation(Matrix x, Matrix w, Matrix bias, Activation f, Matrix s, Matrix out) {
+        checkOpen();
+        Shapes.gemm(this, false, true, x, w, s);
+        Shapes.biasActivation(this, bias, s, out);
+        if (!f.isElementwise()) {
+            UnfusedSequences.gemmBiasActivation(this, x, w, bias, f, s, out);
+            return;
+        }
+        gemm(chooseGemm(false, true, s.rows(), s.cols(), x.cols()), false, true, 1f, x, w, 0f, s,
+                new Epilogue(Epilogue.BIAS_ACTIVATION, mem(bias), mem(out), KernelCodes.activation(f), (float) f.alpha(),
+                        (float) f.beta(), (float) f.gamma(), (float) f.lambda()));
+    }
+
+    @Override
+    public void gemmActivationBackward(Matrix deltaAbove, Matrix w, Activation f, Matrix s, Matrix x, Matrix delta) {
+        checkOpen();
+        Shapes.gemm(this, false, false, deltaAbove, w, delta);
+        Shapes.activationBackward(this, f, s, x, delta, delta);
+        gemm(chooseGemm(false, false, delta.rows(), delta.cols(), deltaAbove.cols()), false, false, 1f, deltaAbove, w,
+                0f, delta, new Epilogue(Epilogue.DERIVATIVE, mem(s), mem(x), KernelCodes.activation(f),
+                        (float) f.alpha(), (float) f.beta(), (float) f.lambda()));
+    }
+
+    @Override
+    public void weightGradients(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB) {
+        checkOpen();
+        Shapes.gemm(this, true, false, delta, x, gradW);
+        Shapes.sumRows(this, delta, gradB);
+        if (gradW.cols() == 0) {
+            // No product to launch, but the bias gradient still has its rows to sum.
+            UnfusedSequences.weightGradients(this, delta, x, beta, gradW, gradB);
+            return;
+        }
+        gemm(chooseGemm(true, false, gradW.rows(), gradW.cols(), delta.rows()), true, false, 1f, delta, x, beta, gradW,
+                new Epilogue(Epilogue.BIAS_GRADIENT, mem(gradB)));
+    }
+
+    /** output_step.cl: the output δ, the loss total and the count in one work-group, the bits of the three apart. */
+    @Override
+    public void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                           Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        checkOpen();
+        Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
+        if (lossSum != null) {
+            Shapes.sumRows(this, rowLoss, lossSum);
+        }
+        if (correct != null) {
+            Shapes.countCorrect(this, y, t, correct);
+        }
+        int rows = s.rows(), cols = s.cols();
+        if (rows == 0) {
+            return;
+        }
+        if (outputStep == null) {
+            outputStep = kernel("output_step", ProgramCache.defines("WGS", elementGroup, "RL", sumLanes));
+        }
+        boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
+        Activation derivative = squared ? f : Activation.IDENTITY;
+        // An absent total or count is not computed; the row losses' buffer stands in for its argument.
+        args(outputStep, rows, cols, KernelCodes.loss(loss), scale, KernelCodes.activation(derivative),
+                (float) derivative.alpha(), (float) derivative.beta(), (float) derivative.lambda(), mem(s), mem(y),
+                mem(t), mem(delta), mem(rowLoss), lossSum == null ? 0 : 1, mem(lossSum == null ? rowLoss : lossSum),
+                correct == null || cols == 0 ? 0 : 1, mem(correct == null ? rowLoss : correct));
+        launch(outputStep, "outputStep(" + loss + ")", new long[] {elementGroup}, new long[] {elementGroup});
+    }
+
+    private static Object[] concat(Object[] first, Object[] second) {
+        Object[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     // ---- layers -------------------------------------------------------------------------------
