@@ -191,3 +191,31 @@ inline void store_c(__global float* C, const int index, const int col, const flo
 inline void store_bias_gradient(__global float* bias_grad, const int i, const float sum, const float beta) {
     bias_grad[i] = beta == 0.0f ? sum : sum + beta * bias_grad[i];
 }
+
+// Split-K (-D SPLIT_K=1; the host uses it for weight-gradient products whose K, the batch, is long
+// while C makes too few work-groups to fill the device): work-items with z = get_global_id(2) sum
+// only K's slice [z*k_slice, min(K, (z + 1)*k_slice)) and store it (the caller passes alpha = 1,
+// beta = 0) in part z of a scratch buffer, M*N floats each, C pointing at its start; the bias
+// gradient's parts follow all of those, M floats each. split_k_sum.cl then adds the parts up in
+// order. K_RANGE declares the launch's range of K and moves C (and bias_grad) to its part.
+#ifndef SPLIT_K
+#define SPLIT_K 0
+#endif
+#if SPLIT_K
+#define SPLIT_PARAMS , const int k_slice, const int slices
+#if EPILOGUE == EPI_BIAS_GRADIENT
+#define SPLIT_BIAS_PART bias_grad = C + (slices - get_global_id(2)) * M * N + get_global_id(2) * M;
+#else
+#define SPLIT_BIAS_PART
+#endif
+#define K_RANGE(from, to) \
+    const int from = (int) get_global_id(2) * k_slice; \
+    const int to = min(K, from + k_slice); \
+    C += get_global_id(2) * M * N; \
+    SPLIT_BIAS_PART
+#else
+#define SPLIT_PARAMS
+#define K_RANGE(from, to) \
+    const int from = 0; \
+    const int to = K;
+#endif

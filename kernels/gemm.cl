@@ -4,7 +4,8 @@
 // work-group computes an MWG x NWG block of C, looping over K in slices of KWG that it stages in
 // local memory; each work-item keeps an MWI x NWI block of C in registers (register blocking), so
 // every value read from local memory feeds several multiply-adds. The transposes are
-// compile-time: one program per (TRANS_A, TRANS_B).
+// compile-time: one program per (TRANS_A, TRANS_B). Any epilogue of common.cl (EPILOGUE), and
+// split-K (SPLIT_K), whose slices of K the host makes multiples of KWG.
 //
 // The host prepends -D values for the knobs below (and TRANS_A, TRANS_B, defaulted in common.cl) and
 // launches NDRange (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the
@@ -105,7 +106,8 @@ inline void load_tile(const __global float* restrict src, const int ld, const in
 __kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
 void gemm(const int M, const int N, const int K, const float alpha, const float beta,
           const __global float* restrict A, const __global float* restrict B, __global float* C
-          EPILOGUE_PARAMS) {
+          EPILOGUE_PARAMS SPLIT_PARAMS) {
+    K_RANGE(p_lo, p_hi)
     // Alm[k * LDA + i] = op(A)(i0 + i, p0 + k); Blm[k * NWG + j] = op(B)(p0 + k, j0 + j).
     __local float Alm[KWG * LDA];
     __local floatn Blm[KWG * NWG / VWN];
@@ -135,7 +137,7 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
     }
     const bool sums_bias = j0 == 0 && tx == 0;
 #endif
-    for (int p0 = 0; p0 < K; p0 += KWG) {
+    for (int p0 = p_lo; p0 < p_hi; p0 += KWG) {
 #if TRANS_A
         load_tile(A, M, K, M, p0, i0, KWG, MWG, 0, Alm, LDA, wi);
 #else

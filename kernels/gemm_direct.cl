@@ -18,7 +18,7 @@
 // B a slice touches stay in the cache while every work-item goes through them.
 //
 // Any epilogue of common.cl (EPILOGUE): the bias gradient only in the outer-product form, the
-// others in both.
+// others in both. With SPLIT_K, the slice comes from the third NDRange dimension, not p_from, p_to.
 //
 // A file of its own rather than more knobs of gemm.cl: the two share the problem and common.cl's
 // helpers, not a loop, and each loop nest is only fast on its kind of device.
@@ -80,10 +80,16 @@ typedef XCAT(float, VWD) floatv;
 #endif
 
 __kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
-void gemm_direct(const int M, const int N, const int K, const int p_begin, const int p_end,
+void gemm_direct(const int M, const int N, const int K, const int p_from, const int p_to,
                  const float alpha, const float beta,
                  const __global float* restrict A, const __global float* restrict B, __global float* C
-                 EPILOGUE_PARAMS) {
+                 EPILOGUE_PARAMS SPLIT_PARAMS) {
+#if SPLIT_K
+    K_RANGE(p_begin, p_end)
+#else
+    const int p_begin = p_from;
+    const int p_end = p_to;
+#endif
     const int i0 = get_global_id(1) * ROWS;
     const int j0 = get_global_id(0) * COLS;
     if (i0 >= M || j0 >= N) {

@@ -84,6 +84,11 @@ public final class OpenClBackend implements Backend {
     private final int generalTile;
     private final int subBufferAlignment;   // floats: where a sub-buffer may start (CL_DEVICE_MEM_BASE_ADDR_ALIGN)
 
+    /** K, the batch, must be at least twice this for a product to be split: each slice sums this much or more. */
+    static final int SPLIT_MIN_K = 256;
+    private final long scratchFloats;       // the split-K parts' buffer, allocated with the backend
+    private final cl_mem scratch;
+
     // Kernel objects, made on first use and released by programs.close().
     // GEMM kernels by (epilogue, transposes[, edges]); see the index in each getter.
     private final cl_kernel[] gemmTiled = new cl_kernel[8 * Epilogue.KINDS];
@@ -95,6 +100,8 @@ public final class OpenClBackend implements Backend {
     private cl_kernel activationBackward;
     private cl_kernel outputDelta;
     private cl_kernel outputStep;
+    private final cl_kernel[] splitKernels = new cl_kernel[3 * Epilogue.KINDS];  // (general, direct, tiled) × epilogue
+    private cl_kernel splitKSum;
     private cl_kernel sumRows;
     private cl_kernel countCorrect;
     private cl_kernel axpy;
@@ -150,6 +157,15 @@ public final class OpenClBackend implements Backend {
         int[] alignBits = new int[1];
         CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
         this.subBufferAlignment = Math.max(1, alignBits[0] / 8 / Sizeof.cl_float);
+        this.scratchFloats = Math.min(device.maxAllocation() / Sizeof.cl_float, splitTarget() * 4L * largestTile());
+        try {
+            this.scratch = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, scratchFloats * Sizeof.cl_float, null, null);
+        } catch (RuntimeException e) {
+            programs.close();
+            CL.clReleaseCommandQueue(queue);
+            CL.clReleaseContext(context);
+            throw e;
+        }
     }
 
     /** An in-order queue, made with the call the platform's OpenCL version has. */
@@ -182,7 +198,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Optional<DeviceMemory> deviceMemory() {
         return Optional.of(new DeviceMemory("OpenCL device #" + device.index() + " " + device.name(),
-                device.globalMemory(), device.maxAllocation()));
+                device.globalMemory(), device.maxAllocation(), scratchBytes()));
     }
 
     /** Every clEnqueueNDRangeKernel this backend made; fills and transfers are not kernels and are not counted. */
@@ -193,6 +209,11 @@ public final class OpenClBackend implements Backend {
 
     OpenClDevices.Device device() {
         return device;
+    }
+
+    /** The bytes of the split-K scratch buffer, which the backend holds from start to close. */
+    long scratchBytes() {
+        return scratchFloats * Sizeof.cl_float;
     }
 
     /** Device bytes held by matrices not yet released. */
@@ -412,6 +433,11 @@ public final class OpenClBackend implements Backend {
         if (m == 0 || n == 0) {
             return;
         }
+        int split = splitSlice(kernel, transA, transB, m, n, k);
+        if (split > 0) {
+            splitGemm(kernel, transA, transB, alpha, a, b, beta, c, epilogue, split);
+            return;
+        }
         switch (kernel) {
             case GENERAL -> {
                 cl_kernel general = gemmGeneral(epilogue);
@@ -465,13 +491,136 @@ public final class OpenClBackend implements Backend {
         return tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
     }
 
-    /** The kernels {@link #gemm} launches for a product of this shape: one, or one per slice of K ({@link #directSlice}). */
+    /**
+     * The kernels {@link #gemm} launches for a product of this shape: one; or one per slice of K
+     * ({@link #directSlice}); or two where K is split ({@link #splitSlice}: the parts, then their sum).
+     */
     int gemmLaunches(boolean transA, boolean transB, int m, int n, int k) {
         if (m == 0 || n == 0) {
             return 0;
         }
-        boolean direct = chooseGemm(transA, transB, m, n, k) == GemmKernel.DIRECT;
-        return direct ? ceilDiv(Math.max(k, 1), directSlice(transA, transB, k)) : 1;
+        GemmKernel kernel = chooseGemm(transA, transB, m, n, k);
+        if (splitSlice(kernel, transA, transB, m, n, k) > 0) {
+            return 2;
+        }
+        return kernel == GemmKernel.DIRECT ? ceilDiv(Math.max(k, 1), directSlice(transA, transB, k)) : 1;
+    }
+
+    // ---- split-K ------------------------------------------------------------------------------
+
+    /** Work-groups that fill the device: two per compute unit, so that one waiting on memory leaves the unit another. */
+    private long splitTarget() {
+        return 2L * device.computeUnits();
+    }
+
+    /** The most elements of C one work-group of any kernel this backend may run computes. */
+    private long largestTile() {
+        long tile = (long) generalTile * generalTile;
+        if (tuning.direct()) {
+            int[] outer = tuning.directBlock(true, false);
+            tile = Math.max(tile, (long) outer[0] * tuning.knob("MDIMCD") * outer[1] * tuning.knob("NDIMCD"));
+        } else {
+            tile = Math.max(tile, (long) tuning.knob("MWG") * tuning.knob("NWG"));
+        }
+        return tile;
+    }
+
+    /** The work-groups {@code kernel} makes for an m × n product (the (true, false) case's blocks for the direct kernel). */
+    private long workGroups(GemmKernel kernel, int m, int n) {
+        return switch (kernel) {
+            case GENERAL -> (long) ceilDiv(n, generalTile) * ceilDiv(m, generalTile);
+            case DIRECT -> {
+                int[] block = tuning.directBlock(true, false);
+                yield (long) ceilDiv(ceilDiv(n, block[1]), tuning.knob("NDIMCD"))
+                        * ceilDiv(ceilDiv(m, block[0]), tuning.knob("MDIMCD"));
+            }
+            case TILED, TILED_EDGES -> (long) ceilDiv(n, tuning.knob("NWG")) * ceilDiv(m, tuning.knob("MWG"));
+            case TILED_LARGE -> Long.MAX_VALUE;
+        };
+    }
+
+    /**
+     * Split-K, for the weight-gradient product δᵀ·X, (true, false): where its K (the batch) is at least
+     * 2·{@value #SPLIT_MIN_K} and C makes fewer work-groups than fill the device (two per compute unit),
+     * K is cut into as many slices as bring the work-groups up to that, each at least
+     * {@value #SPLIT_MIN_K} long (a multiple of KWG for the tiled kernel) and all of whose parts fit
+     * the scratch buffer. Returns the slice's length, or 0 for a product that is not split.
+     */
+    int splitSlice(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k) {
+        if (!transA || transB || kernel == GemmKernel.TILED_LARGE || k < 2 * SPLIT_MIN_K) {
+            return 0;
+        }
+        long groups = workGroups(kernel, m, n);
+        if (groups >= splitTarget()) {
+            return 0;
+        }
+        long perPart = (long) m * n + m;   // C's part and the bias gradient's
+        long slices = Math.min(Math.min((splitTarget() + groups - 1) / groups, k / SPLIT_MIN_K), scratchFloats / perPart);
+        if (slices < 2) {
+            return 0;
+        }
+        int granule = kernel == GemmKernel.TILED || kernel == GemmKernel.TILED_EDGES ? tuning.knob("KWG") : 1;
+        int slice = roundUp(ceilDiv(k, (int) slices), granule);
+        return ceilDiv(k, slice) < 2 ? 0 : slice;
+    }
+
+    /**
+     * The parts of a split product, each slice of K into its own part of the scratch buffer (α = 1,
+     * β = 0; the bias gradient's parts after C's), in one launch over a third dimension, then
+     * split_k_sum.cl adding them up in order with α and β: two launches however many slices.
+     */
+    private void splitGemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b,
+                           float beta, Matrix c, Epilogue epilogue, int slice) {
+        int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
+        int slices = ceilDiv(k, slice);
+        boolean bias = epilogue.code() == Epilogue.BIAS_GRADIENT;
+        Object[] tail = bias ? new Object[] {scratch, slice, slices} : new Object[] {slice, slices};
+        cl_kernel parts = splitKernel(kernel, transA, transB, epilogue);
+        switch (kernel) {
+            case GENERAL -> {
+                args(parts, concat(new Object[] {m, n, k, 1, 0, 1f, 0f, mem(a), mem(b), scratch}, tail));
+                launch(parts, "gemm(split K)", new long[] {roundUp(n, generalTile), roundUp(m, generalTile), slices},
+                        new long[] {generalTile, generalTile, 1});
+            }
+            case DIRECT -> {
+                int[] block = tuning.directBlock(transA, transB);
+                int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
+                args(parts, concat(new Object[] {m, n, k, 0, k, 1f, 0f, mem(a), mem(b), scratch}, tail));
+                launch(parts, "gemm(split K)", new long[] {roundUp(ceilDiv(n, block[1]), groupCols),
+                        roundUp(ceilDiv(m, block[0]), groupRows), slices}, new long[] {groupCols, groupRows, 1});
+            }
+            default -> {
+                int mdimc = tuning.knob("MDIMC"), ndimc = tuning.knob("NDIMC");
+                args(parts, concat(new Object[] {m, n, k, 1f, 0f, mem(a), mem(b), scratch}, tail));
+                launch(parts, "gemm(split K)", new long[] {(long) ceilDiv(n, tuning.knob("NWG")) * ndimc,
+                        (long) ceilDiv(m, tuning.knob("MWG")) * mdimc, slices}, new long[] {ndimc, mdimc, 1});
+            }
+        }
+        if (splitKSum == null) {
+            splitKSum = kernel("split_k_sum", ProgramCache.defines("WGS", elementGroup));
+        }
+        args(splitKSum, m, n, slices, alpha, beta, scratch, mem(c), bias ? 1 : 0, bias ? epilogue.args()[0] : mem(c));
+        launch(splitKSum, "gemm(split K sum)", m * n + (bias ? m : 0), elementGroup);
+    }
+
+    private cl_kernel splitKernel(GemmKernel kernel, boolean transA, boolean transB, Epilogue epilogue) {
+        int which = switch (kernel) {
+            case GENERAL -> 0;
+            case DIRECT -> 1;
+            default -> 2;
+        };
+        int index = which * Epilogue.KINDS + epilogue.code();
+        if (splitKernels[index] == null) {
+            SortedMap<String, Integer> defines = switch (kernel) {
+                case GENERAL -> ProgramCache.defines("TSN", generalTile, "TSM", generalTile);
+                case DIRECT -> tuning.directDefines(transA, transB);
+                default -> tuning.tiledDefines(transA, transB, true);
+            };
+            defines.put("SPLIT_K", 1);
+            splitKernels[index] = kernel(new String[] {"gemm_general", "gemm_direct", "gemm"}[which],
+                    epilogue.addTo(defines));
+        }
+        return splitKernels[index];
     }
 
     private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges, Epilogue epilogue) {
@@ -779,6 +928,7 @@ public final class OpenClBackend implements Backend {
         }
         live.clear();
         liveBytes = 0;
+        releases.attempt(() -> CL.clReleaseMemObject(scratch));
         releases.attempt(programs::close);
         releases.attempt(() -> CL.clReleaseCommandQueue(queue));
         releases.attempt(() -> CL.clReleaseContext(context));
