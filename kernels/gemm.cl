@@ -128,8 +128,8 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
     }
 
 #if EPILOGUE == EPI_BIAS_GRADIENT
-    // The first column of work-items of the first column of work-groups also adds up the rows of
-    // op(A) it reads from the local tile (the padding of EDGES tiles is 0): the bias gradient.
+    // The first column of work-items of the first column of work-groups also adds up its rows of
+    // op(A) in the local tile (the padding of EDGES tiles is 0): the bias gradient.
     float bias_sum[MWI];
     #pragma unroll
     for (int wm = 0; wm < MWI; wm++) {
@@ -161,17 +161,23 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
             #pragma unroll
             for (int wm = 0; wm < MWI; wm++) {
                 const float a = Alm[k * LDA + wm * MDIMC + ty];
-#if EPILOGUE == EPI_BIAS_GRADIENT
-                if (sums_bias) {
-                    bias_sum[wm] += a;
-                }
-#endif
                 #pragma unroll
                 for (int wn = 0; wn < NVW; wn++) {
                     acc[wm][wn] = fma((floatn) a, b[wn], acc[wm][wn]);
                 }
             }
         }
+#if EPILOGUE == EPI_BIAS_GRADIENT
+        if (sums_bias) {
+            // Out of the multiply-adds' loop, so that only this loop pays for the branch.
+            for (int k = 0; k < KWG; k++) {
+                #pragma unroll
+                for (int wm = 0; wm < MWI; wm++) {
+                    bias_sum[wm] += Alm[k * LDA + wm * MDIMC + ty];
+                }
+            }
+        }
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 

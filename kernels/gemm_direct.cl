@@ -171,14 +171,6 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
             acc[a][v] = (floatv) 0.0f;
         }
     }
-#if EPILOGUE == EPI_BIAS_GRADIENT
-    // The work-items of C's first columns also add up op(A)'s rows: the bias gradient.
-    float bias_sum[MWID];
-    #pragma unroll
-    for (int a = 0; a < MWID; a++) {
-        bias_sum[a] = 0.0f;
-    }
-#endif
     for (int p = p_begin; p < p_end; p++) {
         floatv bv[NWID / VWD];
         #pragma unroll
@@ -196,13 +188,7 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
         }
         #pragma unroll
         for (int a = 0; a < MWID; a++) {
-            const float as = OP_A(i0 + a, p);
-#if EPILOGUE == EPI_BIAS_GRADIENT
-            if (j0 == 0) {
-                bias_sum[a] += as;
-            }
-#endif
-            const floatv av = (floatv) as;
+            const floatv av = (floatv) OP_A(i0 + a, p);
             #pragma unroll
             for (int v = 0; v < NWID / VWD; v++) {
                 acc[a][v] = fma(av, bv[v], acc[a][v]);
@@ -226,11 +212,19 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
             VSTORE(beta == 0.0f ? r : r + beta * VLOAD(0, c), 0, c);
 #endif
         }
-#if EPILOGUE == EPI_BIAS_GRADIENT
-        if (j0 == 0) {
-            store_bias_gradient(bias_grad, i0 + a, bias_sum[a], beta);
-        }
-#endif
     }
+#if EPILOGUE == EPI_BIAS_GRADIENT
+    // The work-items of C's first columns also add up op(A)'s rows, the bias gradient: in a loop of
+    // their own, which keeps the branch out of the multiply-adds' loop (the rows are in the cache).
+    if (j0 == 0) {
+        for (int a = 0; a < MWID; a++) {
+            float bias_sum = 0.0f;
+            for (int p = p_begin; p < p_end; p++) {
+                bias_sum += OP_A(i0 + a, p);
+            }
+            store_bias_gradient(bias_grad, i0 + a, bias_sum, beta);
+        }
+    }
+#endif
 #endif
 }
