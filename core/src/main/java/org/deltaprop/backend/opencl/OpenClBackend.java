@@ -23,6 +23,7 @@ import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -411,7 +412,7 @@ public final class OpenClBackend implements Backend {
             if (code != DERIVATIVE) {
                 return args;
             }
-            Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+            Object[] all = Arrays.copyOf(args, args.length + 1);
             all[args.length] = finish ? 1 : 0;
             return all;
         }
@@ -728,7 +729,7 @@ public final class OpenClBackend implements Backend {
     }
 
     private static Object[] concat(Object[] first, Object[] second) {
-        Object[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        Object[] all = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
         return all;
     }
