@@ -15,14 +15,5 @@ void bias_activation(const int rows, const int cols, const int kind,
     }
     const float s = S[e] + bias[e % cols];
     S[e] = s;
-    float x;
-    switch (kind) {
-        case ACT_SIGMOID: x = 1.0f / (1.0f + exp(-s)); break;
-        case ACT_TANH: x = tanh(s); break;
-        case ACT_GENERIC_SIGMOID: x = alpha / (1.0f + exp(-beta * s + gamma)) + lambda; break;
-        case ACT_GUDERMANNIAN: x = 2.0f * atan(tanh(0.5f * s)); break;
-        case ACT_RELU: x = s > 0.0f ? s : 0.0f; break;
-        default: x = s; break;  // ACT_IDENTITY
-    }
-    X[e] = x;
+    X[e] = activate(kind, alpha, beta, gamma, lambda, s);
 }

@@ -34,12 +34,86 @@ inline float activation_derivative(const int kind, const float alpha, const floa
     }
 }
 
+// f(S) for the element-wise activations: bias_activation and the GEMM kernels' forward epilogue
+// both store it, so it is written once and the two give the same bits.
+inline float activate(const int kind, const float alpha, const float beta, const float gamma, const float lambda,
+                      const float s) {
+    switch (kind) {
+        case ACT_SIGMOID: return 1.0f / (1.0f + exp(-s));
+        case ACT_TANH: return tanh(s);
+        case ACT_GENERIC_SIGMOID: return alpha / (1.0f + exp(-beta * s + gamma)) + lambda;
+        case ACT_GUDERMANNIAN: return 2.0f * atan(tanh(0.5f * s));
+        case ACT_RELU: return s > 0.0f ? s : 0.0f;
+        default: return s;  // ACT_IDENTITY
+    }
+}
+
 // Loss kinds, the `loss` argument of output_delta, named after nn/Loss; the host's numbers are
 // KernelCodes.loss's.
 #define LOSS_HALF_SUM_OF_SQUARES 0
 #define LOSS_SUM_OF_SQUARES 1
 #define LOSS_BINARY_CROSS_ENTROPY 2
 #define LOSS_CATEGORICAL_CROSS_ENTROPY 3
+
+// One row of the output layer: D's row (scale * dE_n/dS) and E_n, returned. output_delta and
+// output_step both run it, so their bits are the same; see output_delta.cl for the formulas.
+inline float output_delta_row(const int i, const int cols, const int loss, const float scale,
+                              const int act, const float alpha, const float beta, const float lambda,
+                              const __global float* S, const __global float* Y, const __global float* T,
+                              __global float* D) {
+    const __global float* s = S + i * cols;
+    const __global float* y = Y + i * cols;
+    const __global float* t = T + i * cols;
+    __global float* d = D + i * cols;
+
+    float log_sum_exp = 0.0f;
+    if (loss == LOSS_CATEGORICAL_CROSS_ENTROPY) {
+        float max = -INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = fmax(max, s[j]);
+        }
+        float sum = 0.0f;
+        for (int j = 0; j < cols; j++) {
+            sum += exp(s[j] - max);
+        }
+        log_sum_exp = max + log(sum);
+    }
+
+    float error = 0.0f;
+    for (int j = 0; j < cols; j++) {
+        const float diff = y[j] - t[j];
+        switch (loss) {
+            case LOSS_HALF_SUM_OF_SQUARES:
+                error += 0.5f * diff * diff;
+                d[j] = (scale * diff) * activation_derivative(act, alpha, beta, lambda, s[j], y[j]);
+                break;
+            case LOSS_SUM_OF_SQUARES:
+                error += diff * diff;
+                d[j] = (scale * 2.0f * diff) * activation_derivative(act, alpha, beta, lambda, s[j], y[j]);
+                break;
+            case LOSS_BINARY_CROSS_ENTROPY:
+                error += fmax(s[j], 0.0f) - t[j] * s[j] + log1p(exp(-fabs(s[j])));
+                d[j] = scale * diff;
+                break;
+            default:  // LOSS_CATEGORICAL_CROSS_ENTROPY; a zero target contributes nothing, even where S is -inf
+                error += t[j] == 0.0f ? 0.0f : t[j] * (log_sum_exp - s[j]);
+                d[j] = scale * diff;
+                break;
+        }
+    }
+    return error;
+}
+
+// The first index of a row's largest value: the class a row of outputs predicts, or a one-hot target's label.
+inline int arg_max(const __global float* row, const int n) {
+    int best = 0;
+    for (int j = 1; j < n; j++) {
+        if (row[j] > row[best]) {
+            best = j;
+        }
+    }
+    return best;
+}
 
 // The GEMM kernels' transposes, compile-time: one program per (TRANS_A, TRANS_B).
 #ifndef TRANS_A
@@ -58,3 +132,90 @@ inline float activation_derivative(const int kind, const float alpha, const floa
 inline void store_scaled(__global float* c, const float alpha, const float sum, const float beta) {
     *c = beta == 0.0f ? alpha * sum : alpha * sum + beta * *c;
 }
+
+// GEMM epilogues, compile-time (-D EPILOGUE), so that a layer's step is one launch; each does what
+// the separate kernel it replaces does to an element, in the same order, so the bits are the same:
+//  - EPI_BIAS_ACTIVATION (forward, beta = 0): C = S = sum + bias[j], and X = f(S) (bias_activation);
+//  - EPI_DERIVATIVE (delta step): C = (alpha*sum + beta*C) * f'(S, X) (activation_backward), applied by
+//    the launch that finishes K (`finish`; the host may split K into several launches);
+//  - EPI_BIAS_GRADIENT (weight gradients, C = delta^T * X): also bias_grad[i] = sum over K of op(A)(i, p)
+//    (+ beta*bias_grad[i]), the bias gradient, added up by the work-items of C's first columns.
+#define EPI_NONE 0
+#define EPI_BIAS_ACTIVATION 1
+#define EPI_DERIVATIVE 2
+#define EPI_BIAS_GRADIENT 3
+#ifndef EPILOGUE
+#define EPILOGUE EPI_NONE
+#endif
+// Whether C's elements are stored one by one through store_c (vector stores are left to the rest).
+#define EPILOGUE_PER_ELEMENT (EPILOGUE == EPI_BIAS_ACTIVATION || EPILOGUE == EPI_DERIVATIVE)
+
+// The epilogue's kernel parameters, after C, and the same names passed on to store_c.
+#if EPILOGUE == EPI_BIAS_ACTIVATION
+#define EPILOGUE_PARAMS , const __global float* restrict bias, __global float* X, const int act, \
+        const float act_alpha, const float act_beta, const float act_gamma, const float act_lambda
+#define EPILOGUE_ARGS , bias, X, act, act_alpha, act_beta, act_gamma, act_lambda
+#elif EPILOGUE == EPI_DERIVATIVE
+#define EPILOGUE_PARAMS , const __global float* S, const __global float* X, const int act, \
+        const float act_alpha, const float act_beta, const float act_lambda, const int finish
+#define EPILOGUE_ARGS , S, X, act, act_alpha, act_beta, act_lambda, finish
+#elif EPILOGUE == EPI_BIAS_GRADIENT
+#define EPILOGUE_PARAMS , __global float* restrict bias_grad
+#define EPILOGUE_ARGS , bias_grad
+#else
+#define EPILOGUE_PARAMS
+#define EPILOGUE_ARGS
+#endif
+
+// C[index] <- alpha*sum + beta*C[index] (store_scaled), then the element-wise epilogue; col is the
+// element's column.
+inline void store_c(__global float* C, const int index, const int col, const float alpha, const float sum,
+                    const float beta EPILOGUE_PARAMS) {
+    float c = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[index];
+#if EPILOGUE == EPI_BIAS_ACTIVATION
+    // S, then X: where X is S (in place, as bias_activation allows) it ends up holding f(S) as there.
+    c = c + bias[col];
+    C[index] = c;
+    X[index] = activate(act, act_alpha, act_beta, act_gamma, act_lambda, c);
+#else
+#if EPILOGUE == EPI_DERIVATIVE
+    if (finish) {
+        c = c * activation_derivative(act, act_alpha, act_beta, act_lambda, S[index], X[index]);
+    }
+#endif
+    C[index] = c;
+#endif
+}
+
+// The bias gradient's element i: its sum over this launch's range of K, plus beta times what it held.
+inline void store_bias_gradient(__global float* bias_grad, const int i, const float sum, const float beta) {
+    bias_grad[i] = beta == 0.0f ? sum : sum + beta * bias_grad[i];
+}
+
+// Split-K (-D SPLIT_K=1; the host uses it for weight-gradient products whose K, the batch, is long
+// while C makes too few work-groups to fill the device): work-items with z = get_global_id(2) sum
+// only K's slice [z*k_slice, min(K, (z + 1)*k_slice)) and store it (the caller passes alpha = 1,
+// beta = 0) in part z of a scratch buffer, M*N floats each, C pointing at its start; the bias
+// gradient's parts follow all of those, M floats each. split_k_sum.cl then adds the parts up in
+// order. K_RANGE declares the launch's range of K and moves C (and bias_grad) to its part.
+#ifndef SPLIT_K
+#define SPLIT_K 0
+#endif
+#if SPLIT_K
+#define SPLIT_PARAMS , const int k_slice, const int slices
+#if EPILOGUE == EPI_BIAS_GRADIENT
+#define SPLIT_BIAS_PART bias_grad = C + (slices - get_global_id(2)) * M * N + get_global_id(2) * M;
+#else
+#define SPLIT_BIAS_PART
+#endif
+#define K_RANGE(from, to) \
+    const int from = (int) get_global_id(2) * k_slice; \
+    const int to = min(K, from + k_slice); \
+    C += get_global_id(2) * M * N; \
+    SPLIT_BIAS_PART
+#else
+#define SPLIT_PARAMS
+#define K_RANGE(from, to) \
+    const int from = 0; \
+    const int to = K;
+#endif

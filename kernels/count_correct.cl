@@ -8,16 +8,6 @@
 #error "count_correct: WGS must be a power of two"
 #endif
 
-inline int arg_max(const __global float* row, const int n) {
-    int best = 0;
-    for (int j = 1; j < n; j++) {
-        if (row[j] > row[best]) {
-            best = j;
-        }
-    }
-    return best;
-}
-
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void count_correct(const int rows, const int cols, const __global float* Y, const __global float* T,
                    __global float* count) {

@@ -4,7 +4,8 @@
 // work-group computes an MWG x NWG block of C, looping over K in slices of KWG that it stages in
 // local memory; each work-item keeps an MWI x NWI block of C in registers (register blocking), so
 // every value read from local memory feeds several multiply-adds. The transposes are
-// compile-time: one program per (TRANS_A, TRANS_B).
+// compile-time: one program per (TRANS_A, TRANS_B). Any epilogue of common.cl (EPILOGUE), and
+// split-K (SPLIT_K), whose slices of K the host makes multiples of KWG.
 //
 // The host prepends -D values for the knobs below (and TRANS_A, TRANS_B, defaulted in common.cl) and
 // launches NDRange (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the
@@ -104,7 +105,9 @@ inline void load_tile(const __global float* restrict src, const int ld, const in
 
 __kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
 void gemm(const int M, const int N, const int K, const float alpha, const float beta,
-          const __global float* restrict A, const __global float* restrict B, __global float* C) {
+          const __global float* restrict A, const __global float* restrict B, __global float* C
+          EPILOGUE_PARAMS SPLIT_PARAMS) {
+    K_RANGE(p_lo, p_hi)
     // Alm[k * LDA + i] = op(A)(i0 + i, p0 + k); Blm[k * NWG + j] = op(B)(p0 + k, j0 + j).
     __local float Alm[KWG * LDA];
     __local floatn Blm[KWG * NWG / VWN];
@@ -124,7 +127,17 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
         }
     }
 
-    for (int p0 = 0; p0 < K; p0 += KWG) {
+#if EPILOGUE == EPI_BIAS_GRADIENT
+    // The first column of work-items of the first column of work-groups also adds up its rows of
+    // op(A) in the local tile (the padding of EDGES tiles is 0): the bias gradient.
+    float bias_sum[MWI];
+    #pragma unroll
+    for (int wm = 0; wm < MWI; wm++) {
+        bias_sum[wm] = 0.0f;
+    }
+    const bool sums_bias = j0 == 0 && tx == 0;
+#endif
+    for (int p0 = p_lo; p0 < p_hi; p0 += KWG) {
 #if TRANS_A
         load_tile(A, M, K, M, p0, i0, KWG, MWG, 0, Alm, LDA, wi);
 #else
@@ -154,6 +167,17 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
                 }
             }
         }
+#if EPILOGUE == EPI_BIAS_GRADIENT
+        if (sums_bias) {
+            // Out of the multiply-adds' loop, so that only this loop pays for the branch.
+            for (int k = 0; k < KWG; k++) {
+                #pragma unroll
+                for (int wm = 0; wm < MWI; wm++) {
+                    bias_sum[wm] += Alm[k * LDA + wm * MDIMC + ty];
+                }
+            }
+        }
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
@@ -164,12 +188,12 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
         for (int wn = 0; wn < NVW; wn++) {
             const int j = j0 + (wn * NDIMC + tx) * VWN;
             __global float* c = C + i * N + j;
-#if EDGES
+#if EDGES || EPILOGUE_PER_ELEMENT
             const float* v = (const float*) &acc[wm][wn];
             #pragma unroll
             for (int e = 0; e < VWN; e++) {
-                if (i < M && j + e < N) {
-                    store_scaled(c + e, alpha, v[e], beta);
+                if (!EDGES || (i < M && j + e < N)) {
+                    store_c(C, i * N + j + e, j + e, alpha, v[e], beta EPILOGUE_ARGS);
                 }
             }
 #else
@@ -177,5 +201,10 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
             VSTOREN(beta == 0.0f ? r : r + beta * VLOADN(0, c), 0, c);
 #endif
         }
+#if EPILOGUE == EPI_BIAS_GRADIENT
+        if (sums_bias && i < M) {
+            store_bias_gradient(bias_grad, i, bias_sum[wm], beta);
+        }
+#endif
     }
 }

@@ -17,6 +17,9 @@
 // may split K into slices, one launch each (beta = 1 after the first), so that the rows of A and
 // B a slice touches stay in the cache while every work-item goes through them.
 //
+// Any epilogue of common.cl (EPILOGUE): the bias gradient only in the outer-product form, the
+// others in both. With SPLIT_K, the slice comes from the third NDRange dimension, not p_from, p_to.
+//
 // A file of its own rather than more knobs of gemm.cl: the two share the problem and common.cl's
 // helpers, not a loop, and each loop nest is only fast on its kind of device.
 //
@@ -77,9 +80,16 @@ typedef XCAT(float, VWD) floatv;
 #endif
 
 __kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
-void gemm_direct(const int M, const int N, const int K, const int p_begin, const int p_end,
+void gemm_direct(const int M, const int N, const int K, const int p_from, const int p_to,
                  const float alpha, const float beta,
-                 const __global float* restrict A, const __global float* restrict B, __global float* C) {
+                 const __global float* restrict A, const __global float* restrict B, __global float* C
+                 EPILOGUE_PARAMS SPLIT_PARAMS) {
+#if SPLIT_K
+    K_RANGE(p_begin, p_end)
+#else
+    const int p_begin = p_from;
+    const int p_end = p_to;
+#endif
     const int i0 = get_global_id(1) * ROWS;
     const int j0 = get_global_id(0) * COLS;
     if (i0 >= M || j0 >= N) {
@@ -94,8 +104,17 @@ void gemm_direct(const int M, const int N, const int K, const int p_begin, const
                 for (int p = p_begin; p < p_end; p++) {
                     sum = fma(OP_A(i, p), OP_B(p, j), sum);
                 }
-                store_scaled(C + i * N + j, alpha, sum, beta);
+                store_c(C, i * N + j, j, alpha, sum, beta EPILOGUE_ARGS);
             }
+#if EPILOGUE == EPI_BIAS_GRADIENT
+            if (j0 == 0) {
+                float bias_sum = 0.0f;
+                for (int p = p_begin; p < p_end; p++) {
+                    bias_sum += OP_A(i, p);
+                }
+                store_bias_gradient(bias_grad, i, bias_sum, beta);
+            }
+#endif
         }
         return;
     }
@@ -139,7 +158,7 @@ void gemm_direct(const int M, const int N, const int K, const int p_begin, const
             for (int p = k_vectors; p < p_end; p++) {
                 sum = fma(OP_A(i0 + a, p), OP_B(p, j0 + b), sum);
             }
-            store_scaled(C + (i0 + a) * N + j0 + b, alpha, sum, beta);
+            store_c(C, (i0 + a) * N + j0 + b, j0 + b, alpha, sum, beta EPILOGUE_ARGS);
         }
     }
 #else
@@ -180,10 +199,32 @@ void gemm_direct(const int M, const int N, const int K, const int p_begin, const
     for (int a = 0; a < MWID; a++) {
         #pragma unroll
         for (int v = 0; v < NWID / VWD; v++) {
+#if EPILOGUE_PER_ELEMENT
+            const float* lanes = (const float*) &acc[a][v];
+            #pragma unroll
+            for (int e = 0; e < VWD; e++) {
+                const int j = j0 + v * VWD + e;
+                store_c(C, (i0 + a) * N + j, j, alpha, lanes[e], beta EPILOGUE_ARGS);
+            }
+#else
             __global float* c = C + (i0 + a) * N + j0 + v * VWD;
             const floatv r = alpha * acc[a][v];
             VSTORE(beta == 0.0f ? r : r + beta * VLOAD(0, c), 0, c);
+#endif
         }
     }
+#if EPILOGUE == EPI_BIAS_GRADIENT
+    // The work-items of C's first columns also add up op(A)'s rows, the bias gradient: in a loop of
+    // their own, which keeps the branch out of the multiply-adds' loop (the rows are in the cache).
+    if (j0 == 0) {
+        for (int a = 0; a < MWID; a++) {
+            float bias_sum = 0.0f;
+            for (int p = p_begin; p < p_end; p++) {
+                bias_sum += OP_A(i0 + a, p);
+            }
+            store_bias_gradient(bias_grad, i0 + a, bias_sum, beta);
+        }
+    }
+#endif
 #endif
 }

@@ -20,45 +20,5 @@ void output_delta(const int rows, const int cols, const int loss, const float sc
     if (i >= rows) {
         return;
     }
-    const __global float* s = S + i * cols;
-    const __global float* y = Y + i * cols;
-    const __global float* t = T + i * cols;
-    __global float* d = D + i * cols;
-
-    float log_sum_exp = 0.0f;
-    if (loss == LOSS_CATEGORICAL_CROSS_ENTROPY) {
-        float max = -INFINITY;
-        for (int j = 0; j < cols; j++) {
-            max = fmax(max, s[j]);
-        }
-        float sum = 0.0f;
-        for (int j = 0; j < cols; j++) {
-            sum += exp(s[j] - max);
-        }
-        log_sum_exp = max + log(sum);
-    }
-
-    float error = 0.0f;
-    for (int j = 0; j < cols; j++) {
-        const float diff = y[j] - t[j];
-        switch (loss) {
-            case LOSS_HALF_SUM_OF_SQUARES:
-                error += 0.5f * diff * diff;
-                d[j] = (scale * diff) * activation_derivative(act, alpha, beta, lambda, s[j], y[j]);
-                break;
-            case LOSS_SUM_OF_SQUARES:
-                error += diff * diff;
-                d[j] = (scale * 2.0f * diff) * activation_derivative(act, alpha, beta, lambda, s[j], y[j]);
-                break;
-            case LOSS_BINARY_CROSS_ENTROPY:
-                error += fmax(s[j], 0.0f) - t[j] * s[j] + log1p(exp(-fabs(s[j])));
-                d[j] = scale * diff;
-                break;
-            default:  // LOSS_CATEGORICAL_CROSS_ENTROPY; a zero target contributes nothing, even where S is -inf
-                error += t[j] == 0.0f ? 0.0f : t[j] * (log_sum_exp - s[j]);
-                d[j] = scale * diff;
-                break;
-        }
-    }
-    row_loss[i] = error;
+    row_loss[i] = output_delta_row(i, cols, loss, scale, act, alpha, beta, lambda, S, Y, T, D);
 }

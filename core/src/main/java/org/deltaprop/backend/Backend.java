@@ -101,6 +101,44 @@ public interface Backend extends AutoCloseable {
      */
     void activationBackward(Activation f, Matrix s, Matrix x, Matrix g, Matrix delta);
 
+    // Fused operations: each does what a fixed sequence of the operations above does, in fewer
+    // passes over memory or kernel launches where a backend implements it; the defaults run that
+    // sequence (UnfusedSequences), so a backend gets them right without writing them.
+
+    /**
+     * A dense layer's forward step: S ← X·Wᵀ + 1·biasᵀ, out ← f(S); what
+     * {@code gemm(false, true, 1, x, w, 0, s)} followed by {@code biasActivation(bias, f, s, out)} does.
+     */
+    default void gemmBiasActivation(Matrix x, Matrix w, Matrix bias, Activation f, Matrix s, Matrix out) {
+        UnfusedSequences.gemmBiasActivation(this, x, w, bias, f, s, out);
+    }
+
+    /**
+     * The δ of the layer below: δ ← (δ⁺·W) ⊙ f'(S), given that layer's S and X = f(S); what
+     * {@code gemm(false, false, 1, deltaAbove, w, 0, delta)} followed by
+     * {@code activationBackward(f, s, x, delta, delta)} does. Softmax is rejected as there.
+     */
+    default void gemmActivationBackward(Matrix deltaAbove, Matrix w, Activation f, Matrix s, Matrix x, Matrix delta) {
+        UnfusedSequences.gemmActivationBackward(this, deltaAbove, w, f, s, x, delta);
+    }
+
+    /**
+     * A layer's gradients: gradW ← δᵀ·X + β·gradW and gradB ← Σ_rows δ + β·gradB; what
+     * {@code gemm(true, false, 1, delta, x, beta, gradW)} followed by {@code sumRows(delta, beta, gradB)} does.
+     */
+    default void weightGradients(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB) {
+        UnfusedSequences.weightGradients(this, delta, x, beta, gradW, gradB);
+    }
+
+    /**
+     * The output layer's step: {@link #outputDelta}, then, where given, lossSum ← lossSum + Σ_n rowLoss_n
+     * and {@link #countCorrect} into {@code correct} (each may be null: then it is not computed).
+     */
+    default void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                            Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        UnfusedSequences.outputStep(this, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
+
     /**
      * Output δ and loss: for every row n, δ_n ← scale·∂E_n/∂Sᴸ and rowLoss_n ← E_n
      * (unscaled), given the output layer's S, Y = f(S) and the targets T (all B × n);

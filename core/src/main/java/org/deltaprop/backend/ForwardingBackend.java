@@ -91,6 +91,27 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void gemmBiasActivation(Matrix x, Matrix w, Matrix bias, Activation f, Matrix s, Matrix out) {
+        delegate.gemmBiasActivation(x, w, bias, f, s, out);
+    }
+
+    @Override
+    public void gemmActivationBackward(Matrix deltaAbove, Matrix w, Activation f, Matrix s, Matrix x, Matrix delta) {
+        delegate.gemmActivationBackward(deltaAbove, w, f, s, x, delta);
+    }
+
+    @Override
+    public void weightGradients(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB) {
+        delegate.weightGradients(delta, x, beta, gradW, gradB);
+    }
+
+    @Override
+    public void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                           Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        delegate.outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
+
+    @Override
     public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss) {
         delegate.outputDelta(loss, f, scale, s, y, t, delta, rowLoss);

@@ -18,7 +18,8 @@ import java.util.Locale;
  * check in {@link Training#prepare} covers them. Tensors the backend packs into one buffer
  * ({@link org.deltaprop.backend.Backend#allocatePacked}) are counted apart, without the padding
  * that aligns them (under one alignment unit, at most a few hundred bytes, a tensor); a backend
- * that cannot fit the whole in one buffer allocates them apart.
+ * that cannot fit the whole in one buffer allocates them apart. What the backend holds for itself
+ * ({@link DeviceMemory#reservedBytes}: OpenCL's split-K scratch) is counted with them.
  */
 public final class DeviceFootprint {
 
@@ -79,18 +80,19 @@ public final class DeviceFootprint {
         if (device == null) {
             return;
         }
-        long total = totalBytes();
-        long largest = largestBytes();
+        long total = totalBytes() + device.reservedBytes();
+        long largest = Math.max(largestBytes(), device.reservedBytes());
+        int count = buffers.size() + (device.reservedBytes() > 0 ? 1 : 0);
         if (total <= device.globalBytes() && largest <= device.maxBufferBytes()) {
             return;
         }
         String over = total > device.globalBytes() ? "more than its global memory" : "a buffer larger than it allows";
         throw new SettingException(Training.DEVICE_MEMORY, String.format(Locale.ROOT, "is too small: the network %s "
                         + "with batches of %,d rows needs %,d MB of device memory in %d buffers (weights, gradients, "
-                        + "optimizer state, each layer's batch activations), the largest %,d MB; %s has %,d MB of "
+                        + "optimizer state, each layer's batch activations, the backend's scratch), the largest %,d MB; %s has %,d MB of "
                         + "global memory and allows %,d MB in one buffer, so this is %s. Use smaller batches or "
                         + "narrower layers, or a backend that computes on the CPU",
-                architecture.sizes(), batchRows, mb(total), buffers.size(), mb(largest), device.device(),
+                architecture.sizes(), batchRows, mb(total), count, mb(largest), device.device(),
                 mb(device.globalBytes()), mb(device.maxBufferBytes()), over));
     }
 

@@ -3,6 +3,7 @@ package org.deltaprop.train;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.PackedMatrices;
+import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Architecture;
 import org.deltaprop.nn.Network;
 
@@ -176,8 +177,7 @@ public final class DeviceNetwork implements AutoCloseable {
         for (int h = 1; h <= depth; h++) {
             Matrix s = net[h - 1].topRows(rows);
             Matrix x = out[h - 1].topRows(rows);
-            backend.gemm(false, true, 1f, previous, weight[h - 1], 0f, s);
-            backend.biasActivation(bias[h - 1], architecture.activation(h), s, x);
+            backend.gemmBiasActivation(previous, weight[h - 1], bias[h - 1], architecture.activation(h), s, x);
             previous = x;
             if (masked && dropped[h - 1] != null) {
                 previous = dropped[h - 1].topRows(rows);
@@ -206,6 +206,18 @@ public final class DeviceNetwork implements AutoCloseable {
     }
 
     /**
+     * {@link #outputDelta}, adding the batch's loss to {@code lossSum} and, for a classifier, its correct
+     * predictions to {@code correct} (1 × 1 each; either may be null, then it is left out), in one
+     * operation that a backend may fuse.
+     */
+    public void outputStep(float scale, int rows, Matrix lossSum, Matrix correct) {
+        checkRows(rows);
+        backend.outputStep(architecture.loss(), architecture.outputActivation(), scale, net[depth - 1].topRows(rows),
+                out[depth - 1].topRows(rows), target.topRows(rows), delta[depth - 1].topRows(rows),
+                rowLoss.topRows(rows), lossSum, correct);
+    }
+
+    /**
      * Backpropagation after {@link #outputDelta} (docs/MATH.md §5): for h = L..1, ∂E/∂Wʰ = δʰᵀ·Xʰ⁻¹
      * (plus {@code l2}·Wʰ when L2 regularisation is on), ∂E/∂bʰ = Σ_rows δʰ, and
      * δʰ⁻¹ = (δʰ·Wʰ) ⊙ fʰ⁻¹'(Sʰ⁻¹). After {@link #forwardTraining}, Dʰ⁻¹ stands for Xʰ⁻¹ and the
@@ -221,21 +233,24 @@ public final class DeviceNetwork implements AutoCloseable {
         for (int h = depth; h >= 1; h--) {
             Matrix d = delta[h - 1].topRows(rows);
             Matrix previous = h == 1 ? input.topRows(rows) : layerInput(h).topRows(rows);
-            backend.gemm(true, false, 1f, d, previous, beta, into.weight(h));
+            backend.weightGradients(d, previous, beta, into.weight(h), into.bias(h));
             if (l2 != 0) {
                 backend.axpy(l2, weight[h - 1], into.weight(h));
             }
-            backend.sumRows(d, beta, into.bias(h));
             if (h > 1) {
-                // δ·W lands in δʰ⁻¹'s buffer; the dropout mask, if any, and then the δ step
-                // scale it in place (by M/(1 − p), then by f'(S)).
                 Matrix back = delta[h - 2].topRows(rows);
-                backend.gemm(false, false, 1f, d, weight[h - 1], 0f, back);
+                Activation f = architecture.activation(h - 1);
+                Matrix s = net[h - 2].topRows(rows);
+                Matrix x = out[h - 2].topRows(rows);
                 if (masked && dropped[h - 2] != null) {
+                    // The mask scales δ·W between the product and f'(S), so the three stay apart:
+                    // δ·W lands in δʰ⁻¹'s buffer, then M/(1 − p) and f'(S) scale it in place.
+                    backend.gemm(false, false, 1f, d, weight[h - 1], 0f, back);
                     backend.dropout(layerSeed(maskSeed, h - 1), (float) architecture.dropoutAfter(h - 1), back, back);
+                    backend.activationBackward(f, s, x, back, back);
+                } else {
+                    backend.gemmActivationBackward(d, weight[h - 1], f, s, x, back);
                 }
-                backend.activationBackward(architecture.activation(h - 1), net[h - 2].topRows(rows),
-                        out[h - 2].topRows(rows), back, back);
             }
         }
     }
@@ -243,15 +258,6 @@ public final class DeviceNetwork implements AutoCloseable {
     /** What layer h ≥ 2 read in the last forward pass: Xʰ⁻¹, or Dʰ⁻¹ after a dropout in training. */
     private Matrix layerInput(int h) {
         return masked && dropped[h - 2] != null ? dropped[h - 2] : out[h - 2];
-    }
-
-    /**
-     * After {@link #forward}: count ← count + the rows whose largest output is their target's
-     * class (classification; count is 1 × 1 on this backend).
-     */
-    public void countCorrect(Matrix count, int rows) {
-        checkRows(rows);
-        backend.countCorrect(out[depth - 1].topRows(rows), target.topRows(rows), count);
     }
 
     /** Releases every matrix this network allocated on the backend. */

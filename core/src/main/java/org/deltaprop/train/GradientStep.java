@@ -89,13 +89,8 @@ public final class GradientStep implements AutoCloseable {
         } else {
             network.forward(rows);
         }
-        if (tally != null && tally.correct() != null) {
-            network.countCorrect(tally.correct(), rows);
-        }
-        network.outputDelta((float) scale, rows);
-        if (tally != null) {
-            network.backend().sumRows(network.rowLoss().topRows(rows), 1f, tally.lossSum());
-        }
+        network.outputStep((float) scale, rows, tally == null ? null : tally.lossSum(),
+                tally == null ? null : tally.correct());
         network.backward((float) (scale * l2Share), rows, into, accumulate);
     }
 

@@ -75,6 +75,34 @@ final class TimedBackend extends ForwardingBackend {
         timed(Profiler.Phase.DELTA_STEP, 0, () -> super.activationBackward(f, s, x, g, delta));
     }
 
+    // The fused operations are filed under the phase of the product or output δ they are built on,
+    // with the product's floating-point operations: a backend that fuses launches them as one kernel.
+
+    @Override
+    public void gemmBiasActivation(Matrix x, Matrix w, Matrix bias, Activation f, Matrix s, Matrix out) {
+        timed(Profiler.Phase.FORWARD_GEMM, 2.0 * s.rows() * s.cols() * x.cols(),
+                () -> super.gemmBiasActivation(x, w, bias, f, s, out));
+    }
+
+    @Override
+    public void gemmActivationBackward(Matrix deltaAbove, Matrix w, Activation f, Matrix s, Matrix x, Matrix delta) {
+        timed(Profiler.Phase.BACKWARD_GEMM, 2.0 * delta.rows() * delta.cols() * deltaAbove.cols(),
+                () -> super.gemmActivationBackward(deltaAbove, w, f, s, x, delta));
+    }
+
+    @Override
+    public void weightGradients(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB) {
+        timed(Profiler.Phase.GRADIENT_GEMM, 2.0 * gradW.rows() * gradW.cols() * delta.rows(),
+                () -> super.weightGradients(delta, x, beta, gradW, gradB));
+    }
+
+    @Override
+    public void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                           Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        timed(Profiler.Phase.OUTPUT_DELTA, 0,
+                () -> super.outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct));
+    }
+
     @Override
     public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss) {

@@ -22,7 +22,7 @@ class ForwardingBackendTest {
 
     /** What the delegate answers, by return type. */
     private static final Map<Class<?>, Object> RESULTS = Map.of(int.class, 7, long.class, 9L, String.class, "the delegate's",
-            Matrix.class, new HostMatrix(null, 1, 1), Optional.class, Optional.of(new DeviceMemory("the delegate's", 2, 1)),
+            Matrix.class, new HostMatrix(null, 1, 1), Optional.class, Optional.of(new DeviceMemory("the delegate's", 2, 1, 0)),
             PackedMatrices.class, new PackedMatrices(List.of(new HostMatrix(null, 1, 2)), null));
 
     @Test

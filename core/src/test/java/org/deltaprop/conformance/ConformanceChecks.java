@@ -2,6 +2,7 @@ package org.deltaprop.conformance;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Matrix;
+import org.deltaprop.backend.UnfusedSequences;
 import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.Dataset;
@@ -354,6 +355,186 @@ public final class ConformanceChecks {
                         }
                         assertSameBits(name + ": Y", cols, yOut[1], yOut[0]);
                         assertSameBits(name + ": X", cols, xOut[1], xOut[0]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The shapes the fused operations are checked on, as (B, n, nIn): the GEMM shapes, and batches long
+     * enough for a backend to split K (1024, 4096, and ragged lengths around them).
+     */
+    private static List<int[]> fusedShapes() {
+        List<int[]> shapes = new ArrayList<>(gemmShapes());
+        shapes.addAll(List.of(new int[] {1024, 10, 128}, new int[] {4096, 13, 33}, new int[] {1000, 7, 257},
+                new int[] {4097, 33, 10}, new int[] {1025, 1, 7}));
+        return shapes;
+    }
+
+    /**
+     * The three sides of a fused-operation case: the candidate's fused operation, the candidate's own
+     * unfused sequence (what the fused one must reproduce), and the reference.
+     */
+    private interface FusedCase {
+        /** Runs the case on {@code backend}, fused or as the sequence, and returns its output tensors. */
+        float[][] run(Backend backend, boolean fused, Arena arena);
+    }
+
+    /**
+     * Holds {@code fused} to the candidate's sequence, bit for bit for outputs [0, bitwise) (the same
+     * arithmetic in the same order) and within the tolerance for the rest, and to the reference within the
+     * tolerance. {@code cols} are each output's columns, for the messages.
+     */
+    private void assertFused(String name, String[] tensors, int[] cols, int bitwise, FusedCase fused) {
+        float[][][] out = new float[3][][];
+        for (int side = 0; side < 3; side++) {
+            Backend backend = side == 2 ? reference : candidate;
+            try (Arena arena = new Arena(backend)) {
+                out[side] = fused.run(backend, side != 1, arena);
+            }
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            String what = name + ": " + tensors[i];
+            if (i < bitwise) {
+                assertSameBits(what + " (fused vs the sequence on " + candidate.name() + ")", cols[i], out[0][i],
+                        out[1][i]);
+            } else {
+                Tolerance.assertMatches(what + " (fused vs the sequence on " + candidate.name() + ")", cols[i],
+                        out[0][i], out[1][i]);
+            }
+            Tolerance.assertMatches(what, cols[i], out[0][i], out[2][i]);
+        }
+    }
+
+    /** gemmBiasActivation: S = X·Wᵀ + b and f(S) for every activation (softmax included), S and X over NaN. */
+    public void fusedForward() {
+        long seed = 7000;
+        for (int[] shape : fusedShapes()) {
+            int rows = shape[0], n = shape[1], nIn = shape[2];
+            seed++;
+            Activation f = ACTIVATIONS.get((int) (seed % ACTIVATIONS.size()));
+            float[] x = uniform(seed, rows * nIn, -1, 1);
+            float[] w = uniform(seed + 1, n * nIn, -1, 1);
+            float[] bias = uniform(seed + 2, n, -1, 1);
+            assertFused("gemmBiasActivation(" + f + ") B=" + rows + " n=" + n + " nIn=" + nIn, new String[] {"S", "X"},
+                    new int[] {n, n}, 2, (backend, fused, arena) -> {
+                        Matrix xm = arena.matrix(rows, nIn, x);
+                        Matrix wm = arena.matrix(n, nIn, w);
+                        Matrix bm = arena.matrix(1, n, bias);
+                        Matrix sm = arena.matrix(rows, n, filled(rows * n, Float.NaN));
+                        Matrix om = arena.matrix(rows, n, filled(rows * n, Float.NaN));
+                        if (fused) {
+                            backend.gemmBiasActivation(xm, wm, bm, f, sm, om);
+                        } else {
+                            UnfusedSequences.gemmBiasActivation(backend, xm, wm, bm, f, sm, om);
+                        }
+                        return new float[][] {arena.read(sm), arena.read(om)};
+                    });
+        }
+    }
+
+    /** gemmActivationBackward: δ = (δ⁺·W) ⊙ f'(S) for every element-wise activation, δ over NaN. */
+    public void fusedDeltaStep() {
+        long seed = 8000;
+        List<Activation> elementwise = ACTIVATIONS.stream().filter(Activation::isElementwise).toList();
+        for (int[] shape : fusedShapes()) {
+            int rows = shape[0], n = shape[1], nIn = shape[2];
+            seed++;
+            Activation f = elementwise.get((int) (seed % elementwise.size()));
+            float[] above = uniform(seed, rows * n, -1, 1);
+            float[] w = uniform(seed + 1, n * nIn, -1, 1);
+            float[] s = withExtremes(uniform(seed + 2, rows * nIn, -4, 4), seed);
+            float[] x = referenceActivation(f, s, rows, nIn);
+            assertFused("gemmActivationBackward(" + f + ") B=" + rows + " n=" + n + " nIn=" + nIn,
+                    new String[] {"δ"}, new int[] {nIn}, 1, (backend, fused, arena) -> {
+                        Matrix am = arena.matrix(rows, n, above);
+                        Matrix wm = arena.matrix(n, nIn, w);
+                        Matrix sm = arena.matrix(rows, nIn, s);
+                        Matrix xm = arena.matrix(rows, nIn, x);
+                        Matrix dm = arena.matrix(rows, nIn, filled(rows * nIn, Float.NaN));
+                        if (fused) {
+                            backend.gemmActivationBackward(am, wm, f, sm, xm, dm);
+                        } else {
+                            UnfusedSequences.gemmActivationBackward(backend, am, wm, f, sm, xm, dm);
+                        }
+                        return new float[][] {arena.read(dm)};
+                    });
+        }
+    }
+
+    /**
+     * weightGradients: ∂W = δᵀ·X + β·∂W and ∂b = Σ δ + β·∂b, β = 0 over NaN and β = 1. ∂W has the
+     * sequence's bits; ∂b is held to the tolerance only, since a fused backend may add the rows in
+     * another order than its row sum does (the GEMM's order along K; the difference is the rounding of a
+     * sum of B terms, well inside the tolerance's budget at these lengths).
+     */
+    public void fusedWeightGradients() {
+        long seed = 9000;
+        for (int[] shape : fusedShapes()) {
+            int rows = shape[0], n = shape[1], nIn = shape[2];
+            seed++;
+            float beta = seed % 2 == 0 ? 0f : 1f;
+            float[] delta = uniform(seed, rows * n, -1, 1);
+            float[] x = uniform(seed + 1, rows * nIn, -1, 1);
+            float[] gw = beta == 0 ? filled(n * nIn, Float.NaN) : uniform(seed + 2, n * nIn, -1, 1);
+            float[] gb = beta == 0 ? filled(n, Float.NaN) : uniform(seed + 3, n, -1, 1);
+            assertFused("weightGradients(β=" + beta + ") B=" + rows + " n=" + n + " nIn=" + nIn,
+                    new String[] {"∂W", "∂b"}, new int[] {nIn, n}, 1, (backend, fused, arena) -> {
+                        Matrix dm = arena.matrix(rows, n, delta);
+                        Matrix xm = arena.matrix(rows, nIn, x);
+                        Matrix wm = arena.matrix(n, nIn, gw);
+                        Matrix bm = arena.matrix(1, n, gb);
+                        if (fused) {
+                            backend.weightGradients(dm, xm, beta, wm, bm);
+                        } else {
+                            UnfusedSequences.weightGradients(backend, dm, xm, beta, wm, bm);
+                        }
+                        return new float[][] {arena.read(wm), arena.read(bm)};
+                    });
+        }
+    }
+
+    /**
+     * outputStep: the output δ, the row losses, the loss total (added to 0.25) and the count (added to
+     * 5) for every loss and output activation it accepts, with and without the total and the count;
+     * every output has the sequence's bits.
+     */
+    public void fusedOutputStep() {
+        long seed = 9500;
+        for (Loss loss : Loss.values()) {
+            for (Activation f : ACTIVATIONS) {
+                if (!accepts(loss, f)) {
+                    continue;
+                }
+                for (int rows : new int[] {1, 7, 33, 257, 1000}) {
+                    for (int cols : new int[] {1, 10, 13}) {
+                        seed++;
+                        float[] s = withExtremes(uniform(seed, rows * cols, -6, 6), seed);
+                        float[] y = referenceActivation(f, s, rows, cols);
+                        float[] t = targets(loss, rows, cols, seed + 3);
+                        float scale = seed % 2 == 0 ? 1f / rows : 1f;
+                        boolean tally = seed % 3 != 0;
+                        assertFused("outputStep(" + loss + ", " + f + ", scale=" + scale + (tally ? "" : ", no tally")
+                                + ") " + rows + "×" + cols, new String[] {"δ", "rowLoss", "loss total", "count"},
+                                new int[] {cols, 1, 1, 1}, 4, (backend, fused, arena) -> {
+                                    Matrix sm = arena.matrix(rows, cols, s);
+                                    Matrix ym = arena.matrix(rows, cols, y);
+                                    Matrix tm = arena.matrix(rows, cols, t);
+                                    Matrix dm = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                    Matrix em = arena.matrix(rows, 1, filled(rows, Float.NaN));
+                                    Matrix lm = arena.matrix(1, 1, new float[] {0.25f});
+                                    Matrix cm = arena.matrix(1, 1, new float[] {5f});
+                                    Matrix sum = tally ? lm : null;
+                                    Matrix count = tally ? cm : null;
+                                    if (fused) {
+                                        backend.outputStep(loss, f, scale, sm, ym, tm, dm, em, sum, count);
+                                    } else {
+                                        UnfusedSequences.outputStep(backend, loss, f, scale, sm, ym, tm, dm, em, sum,
+                                                count);
+                                    }
+                                    return new float[][] {arena.read(dm), arena.read(em), arena.read(lm), arena.read(cm)};
+                                });
                     }
                 }
             }

@@ -4,6 +4,7 @@ import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.ForwardingBackend;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.Shapes;
+import org.deltaprop.backend.UnfusedSequences;
 import org.deltaprop.backend.scalar.ScalarBackend;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
@@ -98,6 +99,29 @@ final class FaultyBackend extends ForwardingBackend {
             return;
         }
         super.activationBackward(f, s, x, g, delta);
+    }
+
+    // The fused operations run as their sequences on this backend, so that each fault above reaches them too.
+
+    @Override
+    public void gemmBiasActivation(Matrix x, Matrix w, Matrix bias, Activation f, Matrix s, Matrix out) {
+        UnfusedSequences.gemmBiasActivation(this, x, w, bias, f, s, out);
+    }
+
+    @Override
+    public void gemmActivationBackward(Matrix deltaAbove, Matrix w, Activation f, Matrix s, Matrix x, Matrix delta) {
+        UnfusedSequences.gemmActivationBackward(this, deltaAbove, w, f, s, x, delta);
+    }
+
+    @Override
+    public void weightGradients(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB) {
+        UnfusedSequences.weightGradients(this, delta, x, beta, gradW, gradB);
+    }
+
+    @Override
+    public void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                           Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        UnfusedSequences.outputStep(this, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
     }
 
     @Override

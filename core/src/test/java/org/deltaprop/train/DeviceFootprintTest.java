@@ -129,6 +129,34 @@ class DeviceFootprintTest {
         }
     }
 
+    /**
+     * What the backend reserves for itself (OpenCL's split-K scratch) counts with the run's buffers: a
+     * device with room for the buffers and the reserve takes the network, one a byte smaller refuses it.
+     */
+    @Test
+    void theBackendsReservedBytesCountWithTheRunsBuffers() {
+        Architecture arch = new Architecture(5, List.of(Layer.dense(7, Activation.TANH),
+                Layer.dense(3, Activation.SOFTMAX)), Loss.CATEGORICAL_CROSS_ENTROPY);
+        DeviceFootprint footprint = DeviceFootprint.inference(arch, 11);
+        long reserved = 4096;
+        for (long global : new long[] {footprint.totalBytes() + reserved, footprint.totalBytes() + reserved - 1}) {
+            try (Backend device = new ForwardingBackend(new org.deltaprop.backend.scalar.ScalarBackend()) {
+                @Override
+                public java.util.Optional<DeviceMemory> deviceMemory() {
+                    return java.util.Optional.of(new DeviceMemory("a test device", global, global, reserved));
+                }
+            }) {
+                if (global == footprint.totalBytes() + reserved) {
+                    footprint.checkFits(device);
+                } else {
+                    SettingException e = assertThrows(SettingException.class, () -> footprint.checkFits(device));
+                    assertTrue(e.problem().contains("more than its global memory"), e.problem());
+                    assertTrue(e.problem().contains("in " + (footprint.buffers().size() + 1) + " buffers"), e.problem());
+                }
+            }
+        }
+    }
+
     @Test
     void aBufferLargerThanTheDeviceAllowsIsRefusedBeforeAllocating() {
         try (Backend device = TestBackends.open("opencl")) {

@@ -7,6 +7,7 @@ import org.deltaprop.backend.DropoutMask;
 import org.deltaprop.backend.Matrix;
 import org.deltaprop.backend.PackedMatrices;
 import org.deltaprop.backend.Shapes;
+import org.deltaprop.backend.UnfusedSequences;
 import org.deltaprop.nn.Activation;
 import org.deltaprop.nn.Loss;
 import org.jocl.CL;
@@ -22,6 +23,7 @@ import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -83,15 +85,24 @@ public final class OpenClBackend implements Backend {
     private final int generalTile;
     private final int subBufferAlignment;   // floats: where a sub-buffer may start (CL_DEVICE_MEM_BASE_ADDR_ALIGN)
 
+    /** K, the batch, must be at least twice this for a product to be split: each slice sums this much or more. */
+    static final int SPLIT_MIN_K = 256;
+    private final long scratchFloats;       // the split-K parts' buffer, allocated with the backend
+    private final cl_mem scratch;
+
     // Kernel objects, made on first use and released by programs.close().
-    private final cl_kernel[] gemmTiled = new cl_kernel[8];
-    private final cl_kernel[] gemmTiledLarge = new cl_kernel[4];
-    private final cl_kernel[] gemmDirect = new cl_kernel[4];
-    private cl_kernel gemmGeneral;
+    // GEMM kernels by (epilogue, transposes[, edges]); see the index in each getter.
+    private final cl_kernel[] gemmTiled = new cl_kernel[8 * Epilogue.KINDS];
+    private final cl_kernel[] gemmTiledLarge = new cl_kernel[4 * Epilogue.KINDS];
+    private final cl_kernel[] gemmDirect = new cl_kernel[4 * Epilogue.KINDS];
+    private final cl_kernel[] gemmGeneral = new cl_kernel[Epilogue.KINDS];
     private cl_kernel biasActivation;
     private cl_kernel biasSoftmax;
     private cl_kernel activationBackward;
     private cl_kernel outputDelta;
+    private cl_kernel outputStep;
+    private final cl_kernel[] splitKernels = new cl_kernel[3 * Epilogue.KINDS];  // (general, direct, tiled) × epilogue
+    private cl_kernel splitKSum;
     private cl_kernel sumRows;
     private cl_kernel countCorrect;
     private cl_kernel axpy;
@@ -141,6 +152,15 @@ public final class OpenClBackend implements Backend {
         int[] alignBits = new int[1];
         CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
         this.subBufferAlignment = Math.max(1, alignBits[0] / 8 / Sizeof.cl_float);
+        this.scratchFloats = Math.min(device.maxAllocation() / Sizeof.cl_float, splitTarget() * 4L * largestTile());
+        try {
+            this.scratch = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, scratchFloats * Sizeof.cl_float, null, null);
+        } catch (RuntimeException e) {
+            programs.close();
+            CL.clReleaseCommandQueue(queue);
+            CL.clReleaseContext(context);
+            throw e;
+        }
     }
 
     /** An in-order queue, made with the call the platform's OpenCL version has. */
@@ -173,7 +193,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Optional<DeviceMemory> deviceMemory() {
         return Optional.of(new DeviceMemory("OpenCL device #" + device.index() + " " + device.name(),
-                device.globalMemory(), device.maxAllocation()));
+                device.globalMemory(), device.maxAllocation(), scratchBytes()));
     }
 
     /** Every clEnqueueNDRangeKernel this backend made; fills and transfers are not kernels and are not counted. */
@@ -184,6 +204,11 @@ public final class OpenClBackend implements Backend {
 
     OpenClDevices.Device device() {
         return device;
+    }
+
+    /** The bytes of the split-K scratch buffer, which the backend holds from start to close. */
+    long scratchBytes() {
+        return scratchFloats * Sizeof.cl_float;
     }
 
     /** Device bytes held by matrices not yet released. */
@@ -361,28 +386,72 @@ public final class OpenClBackend implements Backend {
     /** C ← α·op(A)·op(B) + β·C with the given kernel (tests compare the kernels through this). */
     void gemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
               Matrix c) {
+        gemm(kernel, transA, transB, alpha, a, b, beta, c, Epilogue.NONE);
+    }
+
+    /**
+     * What a GEMM launch does besides the product, in the stores of C: common.cl's EPI_* code and the
+     * kernel arguments that follow C. The δ step's last argument says whether the launch finishes K,
+     * and is added per launch.
+     */
+    record Epilogue(int code, Object... args) {
+        static final int KINDS = 4;
+        static final int BIAS_ACTIVATION = 1;
+        static final int DERIVATIVE = 2;
+        static final int BIAS_GRADIENT = 3;
+        static final Epilogue NONE = new Epilogue(0);
+
+        /** The epilogue's kernel arguments for a launch that does or does not finish K. */
+        Object[] launchArgs(boolean finish) {
+            if (code != DERIVATIVE) {
+                return args;
+            }
+            Object[] all = Arrays.copyOf(args, args.length + 1);
+            all[args.length] = finish ? 1 : 0;
+            return all;
+        }
+
+        SortedMap<String, Integer> addTo(SortedMap<String, Integer> defines) {
+            if (code != 0) {
+                defines.put("EPILOGUE", code);
+            }
+            return defines;
+        }
+    }
+
+    /** The product with an epilogue: the fused operations launch through this. */
+    void gemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta,
+              Matrix c, Epilogue epilogue) {
         checkOpen();
         Shapes.gemm(this, transA, transB, a, b, c);
         int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
         if (m == 0 || n == 0) {
             return;
         }
+        int split = splitSlice(kernel, transA, transB, m, n, k);
+        if (split > 0) {
+            splitGemm(kernel, transA, transB, alpha, a, b, beta, c, epilogue, split);
+            return;
+        }
         switch (kernel) {
             case GENERAL -> {
-                cl_kernel general = gemmGeneral();
-                args(general, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b), mem(c));
+                cl_kernel general = gemmGeneral(epilogue);
+                args(general, concat(new Object[] {m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b),
+                        mem(c)}, epilogue.launchArgs(true)));
                 launch(general, "gemm", new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
                         new long[] {generalTile, generalTile});
             }
             case DIRECT -> {
                 int[] block = tuning.directBlock(transA, transB);
                 int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
-                cl_kernel direct = gemmDirect(transA, transB);
+                cl_kernel direct = gemmDirect(transA, transB, epilogue);
                 long[] global = {roundUp(ceilDiv(n, block[1]), groupCols), roundUp(ceilDiv(m, block[0]), groupRows)};
-                int slice = directSlice(transA, transB, k);
+                // The forward epilogue adds the bias once: one launch over all of K (the dot form never slices anyway).
+                int slice = epilogue.code() == Epilogue.BIAS_ACTIVATION ? Math.max(k, 1) : directSlice(transA, transB, k);
                 for (int p = 0; p < Math.max(k, 1); p += slice) {
-                    args(direct, m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f, mem(a), mem(b),
-                            mem(c));
+                    boolean finish = p + slice >= k;
+                    args(direct, concat(new Object[] {m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f,
+                            mem(a), mem(b), mem(c)}, epilogue.launchArgs(finish)));
                     launch(direct, "gemm", global, new long[] {groupCols, groupRows});
                 }
             }
@@ -399,8 +468,9 @@ public final class OpenClBackend implements Backend {
                     throw new IllegalArgumentException("gemm: the tiled kernel needs m, n, k multiples of " + mwg
                             + ", " + nwg + ", " + kwg + "; got " + m + ", " + n + ", " + k);
                 }
-                cl_kernel tiled = bigTiles ? gemmTiledLarge(transA, transB) : gemmTiled(transA, transB, edges);
-                args(tiled, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
+                cl_kernel tiled = bigTiles ? gemmTiledLarge(transA, transB, epilogue)
+                        : gemmTiled(transA, transB, edges, epilogue);
+                args(tiled, concat(new Object[] {m, n, k, alpha, beta, mem(a), mem(b), mem(c)}, epilogue.launchArgs(true)));
                 launch(tiled, "gemm", new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
                         new long[] {ndimc, mdimc});
             }
@@ -416,44 +486,246 @@ public final class OpenClBackend implements Backend {
         return tuning.knob("KCD") > 0 && !(transB && !transA) ? tuning.knob("KCD") : Math.max(k, 1);
     }
 
-    /** The kernels {@link #gemm} launches for a product of this shape: one, or one per slice of K ({@link #directSlice}). */
+    /**
+     * The kernels {@link #gemm} launches for a product of this shape: one; or one per slice of K
+     * ({@link #directSlice}); or two where K is split ({@link #splitSlice}: the parts, then their sum).
+     */
     int gemmLaunches(boolean transA, boolean transB, int m, int n, int k) {
         if (m == 0 || n == 0) {
             return 0;
         }
-        boolean direct = chooseGemm(transA, transB, m, n, k) == GemmKernel.DIRECT;
-        return direct ? ceilDiv(Math.max(k, 1), directSlice(transA, transB, k)) : 1;
+        GemmKernel kernel = chooseGemm(transA, transB, m, n, k);
+        if (splitSlice(kernel, transA, transB, m, n, k) > 0) {
+            return 2;
+        }
+        return kernel == GemmKernel.DIRECT ? ceilDiv(Math.max(k, 1), directSlice(transA, transB, k)) : 1;
     }
 
-    private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges) {
-        int index = (transA ? 4 : 0) + (transB ? 2 : 0) + (edges ? 1 : 0);
+    // ---- split-K ------------------------------------------------------------------------------
+
+    /** Work-groups that fill the device: two per compute unit, so that one waiting on memory leaves the unit another. */
+    private long splitTarget() {
+        return 2L * device.computeUnits();
+    }
+
+    /** The most elements of C one work-group of any kernel this backend may run computes. */
+    private long largestTile() {
+        long tile = (long) generalTile * generalTile;
+        if (tuning.direct()) {
+            int[] outer = tuning.directBlock(true, false);
+            tile = Math.max(tile, (long) outer[0] * tuning.knob("MDIMCD") * outer[1] * tuning.knob("NDIMCD"));
+        } else {
+            tile = Math.max(tile, (long) tuning.knob("MWG") * tuning.knob("NWG"));
+        }
+        return tile;
+    }
+
+    /** The work-groups {@code kernel} makes for an m × n product (the (true, false) case's blocks for the direct kernel). */
+    private long workGroups(GemmKernel kernel, int m, int n) {
+        return switch (kernel) {
+            case GENERAL -> (long) ceilDiv(n, generalTile) * ceilDiv(m, generalTile);
+            case DIRECT -> {
+                int[] block = tuning.directBlock(true, false);
+                yield (long) ceilDiv(ceilDiv(n, block[1]), tuning.knob("NDIMCD"))
+                        * ceilDiv(ceilDiv(m, block[0]), tuning.knob("MDIMCD"));
+            }
+            case TILED, TILED_EDGES -> (long) ceilDiv(n, tuning.knob("NWG")) * ceilDiv(m, tuning.knob("MWG"));
+            case TILED_LARGE -> Long.MAX_VALUE;
+        };
+    }
+
+    /**
+     * Split-K, for the weight-gradient product δᵀ·X, (true, false): where its K (the batch) is at least
+     * 2·{@value #SPLIT_MIN_K} and C makes fewer work-groups than fill the device (two per compute unit),
+     * K is cut into as many slices as bring the work-groups up to that, each at least
+     * {@value #SPLIT_MIN_K} long (a multiple of KWG for the tiled kernel) and all of whose parts fit
+     * the scratch buffer. Returns the slice's length, or 0 for a product that is not split.
+     */
+    int splitSlice(GemmKernel kernel, boolean transA, boolean transB, int m, int n, int k) {
+        if (!transA || transB || kernel == GemmKernel.TILED_LARGE || k < 2 * SPLIT_MIN_K) {
+            return 0;
+        }
+        long groups = workGroups(kernel, m, n);
+        if (groups >= splitTarget()) {
+            return 0;
+        }
+        long perPart = (long) m * n + m;   // C's part and the bias gradient's
+        long slices = Math.min(Math.min((splitTarget() + groups - 1) / groups, k / SPLIT_MIN_K), scratchFloats / perPart);
+        if (slices < 2) {
+            return 0;
+        }
+        int granule = kernel == GemmKernel.TILED || kernel == GemmKernel.TILED_EDGES ? tuning.knob("KWG") : 1;
+        int slice = roundUp(ceilDiv(k, (int) slices), granule);
+        return ceilDiv(k, slice) < 2 ? 0 : slice;
+    }
+
+    /**
+     * The parts of a split product, each slice of K into its own part of the scratch buffer (α = 1,
+     * β = 0; the bias gradient's parts after C's), in one launch over a third dimension, then
+     * split_k_sum.cl adding them up in order with α and β: two launches however many slices.
+     */
+    private void splitGemm(GemmKernel kernel, boolean transA, boolean transB, float alpha, Matrix a, Matrix b,
+                           float beta, Matrix c, Epilogue epilogue, int slice) {
+        int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
+        int slices = ceilDiv(k, slice);
+        boolean bias = epilogue.code() == Epilogue.BIAS_GRADIENT;
+        Object[] tail = bias ? new Object[] {scratch, slice, slices} : new Object[] {slice, slices};
+        cl_kernel parts = splitKernel(kernel, transA, transB, epilogue);
+        switch (kernel) {
+            case GENERAL -> {
+                args(parts, concat(new Object[] {m, n, k, 1, 0, 1f, 0f, mem(a), mem(b), scratch}, tail));
+                launch(parts, "gemm(split K)", new long[] {roundUp(n, generalTile), roundUp(m, generalTile), slices},
+                        new long[] {generalTile, generalTile, 1});
+            }
+            case DIRECT -> {
+                int[] block = tuning.directBlock(transA, transB);
+                int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
+                args(parts, concat(new Object[] {m, n, k, 0, k, 1f, 0f, mem(a), mem(b), scratch}, tail));
+                launch(parts, "gemm(split K)", new long[] {roundUp(ceilDiv(n, block[1]), groupCols),
+                        roundUp(ceilDiv(m, block[0]), groupRows), slices}, new long[] {groupCols, groupRows, 1});
+            }
+            default -> {
+                int mdimc = tuning.knob("MDIMC"), ndimc = tuning.knob("NDIMC");
+                args(parts, concat(new Object[] {m, n, k, 1f, 0f, mem(a), mem(b), scratch}, tail));
+                launch(parts, "gemm(split K)", new long[] {(long) ceilDiv(n, tuning.knob("NWG")) * ndimc,
+                        (long) ceilDiv(m, tuning.knob("MWG")) * mdimc, slices}, new long[] {ndimc, mdimc, 1});
+            }
+        }
+        if (splitKSum == null) {
+            splitKSum = kernel("split_k_sum", ProgramCache.defines("WGS", elementGroup));
+        }
+        args(splitKSum, m, n, slices, alpha, beta, scratch, mem(c), bias ? 1 : 0, bias ? epilogue.args()[0] : mem(c));
+        launch(splitKSum, "gemm(split K sum)", m * n + (bias ? m : 0), elementGroup);
+    }
+
+    private cl_kernel splitKernel(GemmKernel kernel, boolean transA, boolean transB, Epilogue epilogue) {
+        int which = switch (kernel) {
+            case GENERAL -> 0;
+            case DIRECT -> 1;
+            default -> 2;
+        };
+        int index = which * Epilogue.KINDS + epilogue.code();
+        if (splitKernels[index] == null) {
+            SortedMap<String, Integer> defines = switch (kernel) {
+                case GENERAL -> ProgramCache.defines("TSN", generalTile, "TSM", generalTile);
+                case DIRECT -> tuning.directDefines(transA, transB);
+                default -> tuning.tiledDefines(transA, transB, true);
+            };
+            defines.put("SPLIT_K", 1);
+            splitKernels[index] = kernel(new String[] {"gemm_general", "gemm_direct", "gemm"}[which],
+                    epilogue.addTo(defines));
+        }
+        return splitKernels[index];
+    }
+
+    private cl_kernel gemmTiled(boolean transA, boolean transB, boolean edges, Epilogue epilogue) {
+        int index = epilogue.code() * 8 + (transA ? 4 : 0) + (transB ? 2 : 0) + (edges ? 1 : 0);
         if (gemmTiled[index] == null) {
-            gemmTiled[index] = kernel("gemm", tuning.tiledDefines(transA, transB, edges));
+            gemmTiled[index] = kernel("gemm", epilogue.addTo(tuning.tiledDefines(transA, transB, edges)));
         }
         return gemmTiled[index];
     }
 
-    private cl_kernel gemmTiledLarge(boolean transA, boolean transB) {
-        int index = (transA ? 2 : 0) + (transB ? 1 : 0);
+    private cl_kernel gemmTiledLarge(boolean transA, boolean transB, Epilogue epilogue) {
+        int index = epilogue.code() * 4 + (transA ? 2 : 0) + (transB ? 1 : 0);
         if (gemmTiledLarge[index] == null) {
-            gemmTiledLarge[index] = kernel("gemm", large.tiledDefines(transA, transB, false));
+            gemmTiledLarge[index] = kernel("gemm", epilogue.addTo(large.tiledDefines(transA, transB, false)));
         }
         return gemmTiledLarge[index];
     }
 
-    private cl_kernel gemmDirect(boolean transA, boolean transB) {
-        int index = (transA ? 2 : 0) + (transB ? 1 : 0);
+    private cl_kernel gemmDirect(boolean transA, boolean transB, Epilogue epilogue) {
+        int index = epilogue.code() * 4 + (transA ? 2 : 0) + (transB ? 1 : 0);
         if (gemmDirect[index] == null) {
-            gemmDirect[index] = kernel("gemm_direct", tuning.directDefines(transA, transB));
+            gemmDirect[index] = kernel("gemm_direct", epilogue.addTo(tuning.directDefines(transA, transB)));
         }
         return gemmDirect[index];
     }
 
-    private cl_kernel gemmGeneral() {
-        if (gemmGeneral == null) {
-            gemmGeneral = kernel("gemm_general", ProgramCache.defines("TSN", generalTile, "TSM", generalTile));
+    private cl_kernel gemmGeneral(Epilogue epilogue) {
+        if (gemmGeneral[epilogue.code()] == null) {
+            gemmGeneral[epilogue.code()] = kernel("gemm_general",
+                    epilogue.addTo(ProgramCache.defines("TSN", generalTile, "TSM", generalTile)));
         }
-        return gemmGeneral;
+        return gemmGeneral[epilogue.code()];
+    }
+
+    // ---- fused operations ---------------------------------------------------------------------
+    // Each is one product whose stores do the element-wise rest (common.cl's epilogues), with the
+    // arithmetic of the operations it replaces; what a work-item's block cannot see (a softmax row)
+    // runs as the unfused sequence.
+
+    @Override
+    public void gemmBiasActivation(Matrix x, Matrix w, Matrix bias, Activation f, Matrix s, Matrix out) {
+        checkOpen();
+        Shapes.gemm(this, false, true, x, w, s);
+        Shapes.biasActivation(this, bias, s, out);
+        if (!f.isElementwise()) {
+            UnfusedSequences.gemmBiasActivation(this, x, w, bias, f, s, out);
+            return;
+        }
+        gemm(chooseGemm(false, true, s.rows(), s.cols(), x.cols()), false, true, 1f, x, w, 0f, s,
+                new Epilogue(Epilogue.BIAS_ACTIVATION, mem(bias), mem(out), KernelCodes.activation(f), (float) f.alpha(),
+                        (float) f.beta(), (float) f.gamma(), (float) f.lambda()));
+    }
+
+    @Override
+    public void gemmActivationBackward(Matrix deltaAbove, Matrix w, Activation f, Matrix s, Matrix x, Matrix delta) {
+        checkOpen();
+        Shapes.gemm(this, false, false, deltaAbove, w, delta);
+        Shapes.activationBackward(this, f, s, x, delta, delta);
+        gemm(chooseGemm(false, false, delta.rows(), delta.cols(), deltaAbove.cols()), false, false, 1f, deltaAbove, w,
+                0f, delta, new Epilogue(Epilogue.DERIVATIVE, mem(s), mem(x), KernelCodes.activation(f),
+                        (float) f.alpha(), (float) f.beta(), (float) f.lambda()));
+    }
+
+    @Override
+    public void weightGradients(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB) {
+        checkOpen();
+        Shapes.gemm(this, true, false, delta, x, gradW);
+        Shapes.sumRows(this, delta, gradB);
+        if (gradW.cols() == 0) {
+            // No product to launch, but the bias gradient still has its rows to sum.
+            UnfusedSequences.weightGradients(this, delta, x, beta, gradW, gradB);
+            return;
+        }
+        gemm(chooseGemm(true, false, gradW.rows(), gradW.cols(), delta.rows()), true, false, 1f, delta, x, beta, gradW,
+                new Epilogue(Epilogue.BIAS_GRADIENT, mem(gradB)));
+    }
+
+    /** output_step.cl: the output δ, the loss total and the count in one work-group, the bits of the three apart. */
+    @Override
+    public void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                           Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        checkOpen();
+        Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
+        if (lossSum != null) {
+            Shapes.sumRows(this, rowLoss, lossSum);
+        }
+        if (correct != null) {
+            Shapes.countCorrect(this, y, t, correct);
+        }
+        int rows = s.rows(), cols = s.cols();
+        if (rows == 0) {
+            return;
+        }
+        if (outputStep == null) {
+            outputStep = kernel("output_step", ProgramCache.defines("WGS", elementGroup, "RL", sumLanes));
+        }
+        boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
+        Activation derivative = squared ? f : Activation.IDENTITY;
+        // An absent total or count is not computed; the row losses' buffer stands in for its argument.
+        args(outputStep, rows, cols, KernelCodes.loss(loss), scale, KernelCodes.activation(derivative),
+                (float) derivative.alpha(), (float) derivative.beta(), (float) derivative.lambda(), mem(s), mem(y),
+                mem(t), mem(delta), mem(rowLoss), lossSum == null ? 0 : 1, mem(lossSum == null ? rowLoss : lossSum),
+                correct == null || cols == 0 ? 0 : 1, mem(correct == null ? rowLoss : correct));
+        launch(outputStep, "outputStep(" + loss + ")", new long[] {elementGroup}, new long[] {elementGroup});
+    }
+
+    private static Object[] concat(Object[] first, Object[] second) {
+        Object[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     // ---- layers -------------------------------------------------------------------------------
@@ -651,6 +923,7 @@ public final class OpenClBackend implements Backend {
         }
         live.clear();
         liveBytes = 0;
+        releases.attempt(() -> CL.clReleaseMemObject(scratch));
         releases.attempt(programs::close);
         releases.attempt(() -> CL.clReleaseCommandQueue(queue));  // the context is kept: see DeviceContexts
         RuntimeException failure = releases.failure();

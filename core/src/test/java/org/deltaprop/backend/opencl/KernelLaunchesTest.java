@@ -29,25 +29,32 @@ class KernelLaunchesTest {
 
     private static final int EPOCHS = 2;
 
-    /** Every kind of output δ: from S alone (cross-entropy), and through f'(S) (the squared errors). */
+    /**
+     * Every kind of output δ: from S alone (cross-entropy), and through f'(S) (the squared errors); and
+     * dropout after the hidden layers, which keeps the δ step apart from δ·W.
+     */
     static List<Arguments> outputs() {
-        return List.of(Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX),
-                Arguments.of(Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID),
-                Arguments.of(Loss.SUM_OF_SQUARES, Activation.TANH));
+        return List.of(Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, 0.0),
+                Arguments.of(Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID, 0.0),
+                Arguments.of(Loss.SUM_OF_SQUARES, Activation.TANH, 0.0),
+                Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, 0.25));
     }
 
     /**
      * A classifier trained with Adam under the profiler: per step, every phase launches what the
-     * step's operations need: a product each (or one per slice of K, as the backend slices it), a
-     * bias + activation per layer, a δ step per layer below the output, a row sum per bias and one
-     * for the loss, one output δ (f'(S) of the squared errors included), one count of correct
-     * predictions, and one update of all parameters. The batch is longer than the direct kernel's
-     * default slice of K, so a sliced product is counted too.
+     * step's fused operations need: per layer a forward product with its bias and activation in its
+     * stores (the softmax a launch of its own), a weight-gradient product with the bias gradient in it,
+     * below the output a δ·W product with the δ step in its stores (with dropout: the product, the
+     * mask and the δ step apart, and a mask per hidden layer forward), each product one launch or as
+     * many as the backend makes of it (slices of K); one output step (δ, loss total and count), and
+     * one update of all parameters; no separate bias + activation, row sum or count. The batch is
+     * longer than the direct kernel's default slice of K, so a sliced product is counted too.
      */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1} dropout {2}")
     @MethodSource("outputs")
-    void aTrainingStepLaunchesWhatItsOperationsNeed(Loss loss, Activation output) {
-        Architecture arch = Architecture.of("13-33-7-5", loss, Activation.TANH, Activation.RELU, output);
+    void aTrainingStepLaunchesWhatItsOperationsNeed(Loss loss, Activation output, double dropout) {
+        Architecture arch = Architecture.of("13-33-7-5", loss, Activation.TANH, Activation.RELU, output)
+                .withHiddenDropout(dropout);
         int batch = 300, steps = 3;
         Profiler profiler = new Profiler();
         OpenClBackend openCl = new OpenClBackend(OpenClTestDevice.selected());
@@ -74,21 +81,26 @@ class KernelLaunchesTest {
     private static Map<Profiler.Phase, Integer> expectedPerStep(OpenClBackend backend, Architecture arch, int rows) {
         Map<Profiler.Phase, Integer> launches = new EnumMap<>(Profiler.Phase.class);
         int depth = arch.depth();
+        for (Profiler.Phase phase : Profiler.Phase.values()) {
+            launches.put(phase, 0);
+        }
         for (int h = 1; h <= depth; h++) {
             int n = arch.units(h), nIn = arch.units(h - 1);
-            launches.merge(Profiler.Phase.FORWARD_GEMM, backend.gemmLaunches(false, true, rows, n, nIn), Integer::sum);
+            boolean softmax = !arch.activation(h).isElementwise();
+            launches.merge(Profiler.Phase.FORWARD_GEMM, backend.gemmLaunches(false, true, rows, n, nIn)
+                    + (softmax ? 1 : 0), Integer::sum);
             launches.merge(Profiler.Phase.GRADIENT_GEMM, backend.gemmLaunches(true, false, n, nIn, rows), Integer::sum);
             if (h > 1) {
                 launches.merge(Profiler.Phase.BACKWARD_GEMM, backend.gemmLaunches(false, false, rows, nIn, n),
                         Integer::sum);
+                if (arch.dropoutAfter(h - 1) > 0) {
+                    launches.merge(Profiler.Phase.DROPOUT, 2, Integer::sum);       // forward and backward
+                    launches.merge(Profiler.Phase.DELTA_STEP, 1, Integer::sum);
+                }
             }
         }
-        launches.put(Profiler.Phase.BIAS_ACTIVATION, depth);
-        launches.put(Profiler.Phase.DELTA_STEP, depth - 1);
-        launches.put(Profiler.Phase.OUTPUT_DELTA, 1);           // with f'(S) for the squared errors
-        launches.put(Profiler.Phase.ROW_SUMS, depth + 1);       // the bias gradients and the loss
-        launches.put(Profiler.Phase.COUNT_CORRECT, 1);
-        launches.put(Profiler.Phase.UPDATE, 1);                 // Adam, over every parameter at once
+        launches.put(Profiler.Phase.OUTPUT_DELTA, 1);   // δ (f'(S) of the squared errors included), loss total, count
+        launches.put(Profiler.Phase.UPDATE, 1);         // Adam, over every parameter at once
         return launches;
     }
 

@@ -1,0 +1,48 @@
+// The fused operations' epilogues in every GEMM kernel: the conformance suite runs the backend's own
+// tuning (the direct kernel on a CPU, the tiled one on a GPU); this runs the same checks with the
+// other tuning, so that each kernel's epilogues are held to the unfused sequence wherever the tests run.
+package org.deltaprop.backend.opencl;
+
+import org.deltaprop.conformance.ConformanceChecks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FusedKernelsTest {
+
+    private OpenClBackend gpuTuned;
+    private OpenClBackend cpuTuned;
+
+    @BeforeAll
+    void open() {
+        OpenClDevices.Device device = OpenClTestDevice.selected();
+        gpuTuned = new OpenClBackend(device, GemmTuning.gpu(), GemmTuning.gpuLarge());
+        cpuTuned = new OpenClBackend(device, GemmTuning.cpu(8), null);
+    }
+
+    @AfterAll
+    void close() {
+        gpuTuned.close();
+        cpuTuned.close();
+    }
+
+    /** The tiled kernel (exact and with edges) and the general one, with each epilogue. */
+    @Test
+    void tiledKernelsEpiloguesGiveTheSequencesBits() {
+        ConformanceChecks checks = new ConformanceChecks(gpuTuned);
+        checks.fusedForward();
+        checks.fusedDeltaStep();
+        checks.fusedWeightGradients();
+    }
+
+    /** The direct kernel, whatever this device's own tuning, with each epilogue. */
+    @Test
+    void directKernelsEpiloguesGiveTheSequencesBits() {
+        ConformanceChecks checks = new ConformanceChecks(cpuTuned);
+        checks.fusedForward();
+        checks.fusedDeltaStep();
+        checks.fusedWeightGradients();
+    }
+}
