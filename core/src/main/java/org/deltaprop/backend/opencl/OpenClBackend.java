@@ -157,8 +157,7 @@ public final class OpenClBackend implements Backend {
             this.scratch = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, scratchFloats * Sizeof.cl_float, null, null);
         } catch (RuntimeException e) {
             programs.close();
-            CL.clReleaseCommandQueue(queue);
-            CL.clReleaseContext(context);
+            CL.clReleaseCommandQueue(queue);  // the context is kept: see DeviceContexts
             throw e;
         }
     }
