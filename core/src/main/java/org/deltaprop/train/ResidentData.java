@@ -79,12 +79,12 @@ final class ResidentData implements AutoCloseable {
         if (device == null) {
             return null;
         }
-        String why = mode == Mode.OFF ? "off asked for (-D" + PROPERTY + "=off, --resident off)"
+        String why = mode == Mode.OFF ? "-D" + PROPERTY + "=off"
                 : whyNot(device, data, batch, optimizer, architecture);
         if (why != null) {
             if (mode == Mode.ON) {
                 throw new SettingException(SETTING, "on: the training data cannot be held on the device: " + why
-                        + ". Use --resident auto or off to stream the batches");
+                        + "; use auto or off to stream the batches");
             }
             LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "training data streamed: each batch "
                     + "uploaded per step, %,d rows (%s)", data.size(), why));

@@ -204,7 +204,7 @@ class ResidentTrainingTest {
                         () -> new Trainer(small, initial, options, data, false, ResidentData.Mode.ON));
                 assertEquals(ResidentData.SETTING, refused.setting());
                 assertTrue(refused.problem().contains("cannot be held on the device")
-                        && refused.problem().contains("--resident auto or off"), refused.getMessage());
+                        && refused.problem().contains("use auto or off to stream the batches"), refused.getMessage());
                 try (Trainer trainer = new Trainer(opencl, initial, options, data, false, ResidentData.Mode.AUTO)) {
                     assertTrue(trainer.resident(), "auto on the device as it is");
                 }
