@@ -36,10 +36,17 @@ final class Timeline {
     static final String PROPERTY = "deltaprop.opencl.timeline";
     static final String SKIP_PROPERTY = PROPERTY + ".skip";
     static final String COMMANDS_PROPERTY = PROPERTY + ".commands";
-    /** About 90 training steps of 784-256-128-10 (22 commands a step): past the first epoch's JIT warm-up on the host. */
+    /**
+     * About 90 training steps of 784-256-128-10 with Adam (22 commands a step streamed: 20 kernels and
+     * two uploads; 23 resident: 22 kernels, the gathers included, and the indices' upload): past
+     * the warm-up of the programs' first builds and the host's JIT.
+     */
     static final long DEFAULT_SKIP = 2_000;
-    /** About 450 such steps; a bound, since every recorded command holds an event until the window is written. */
-    static final int DEFAULT_COMMANDS = 10_000;
+    /**
+     * About 220 such steps, inside the first epoch of Fashion-MNIST (469 steps); a bound, since
+     * every recorded command holds an event until the window is written.
+     */
+    static final int DEFAULT_COMMANDS = 5_000;
     static final String CSV_HEADER = "index,command,kind,queued_ns,submit_ns,start_ns,end_ns";
 
     private static final System.Logger LOG = System.getLogger("org.deltaprop");
