@@ -87,7 +87,8 @@ public final class ConformanceChecks {
      * gather copies source row rows[offset + i] into row i of the destination, bit for bit, on
      * every backend (held to the rows read straight from the array, not to another backend): rows
      * repeated and in any order, from an offset into the indices, into a topRows view, with widths
-     * that hit every tail, and in more rows than one OpenCL launch takes (several launches).
+     * that hit every tail, and in more rows than one OpenCL launch takes (several launches); then
+     * again with one index changed in the same array.
      */
     public void gather() {
         int[][] cases = {{1, 1, 1}, {7, 7, 5}, {13, 33, 13}, {257, 1, 300}, {127, 257, 64}, {70_000, 3, 70_001}};
@@ -122,6 +123,18 @@ public final class ConformanceChecks {
                     if (!Float.isNaN(got[i])) {
                         throw new AssertionFailedError(name + ": wrote past the view's " + take + " rows: element "
                                 + i + " is " + got[i]);
+                    }
+                }
+                // The same array refilled in place: the new rows, not those of the indices gathered before.
+                rows[offset + take - 1] = (rows[offset + take - 1] + 1) % sourceRows;
+                candidate.gather(source, rows, offset, dst.topRows(take));
+                float[] again = arena.read(dst);
+                int last = rows[offset + take - 1];
+                for (int c = 0; c < cols; c++) {
+                    int i = (take - 1) * cols + c;
+                    if (Float.floatToRawIntBits(again[i]) != Float.floatToRawIntBits(data[last * cols + c])) {
+                        throw new AssertionFailedError(name + ", its indices refilled in place: row " + (take - 1)
+                                + " is not source row " + last + " at column " + c);
                     }
                 }
             }

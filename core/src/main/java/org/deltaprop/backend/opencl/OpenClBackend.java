@@ -23,6 +23,7 @@ import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +104,7 @@ public final class OpenClBackend implements Backend {
     private cl_kernel dropout;
     private cl_kernel gather;
     private cl_mem gatherIndices;       // GATHER_CHUNK row indices, made by the first gather
+    private int[] gatherUploaded = new int[0];   // what gatherIndices holds, when one chunk was written; else empty
 
     /** A backend on {@code device}, or the reason it cannot start: what the provider makes. */
     static OpenClBackend start(OpenClDevices.Device device) {
@@ -366,7 +368,9 @@ public final class OpenClBackend implements Backend {
      * The indices are staged and written without waiting (as {@link #copyIn}), into one buffer of
      * {@value #GATHER_CHUNK} ints that the first gather makes (256 KiB, the one buffer an operation
      * makes) and each later one reuses: on the in-order queue a write runs after the launch that
-     * read the previous indices. Then one launch per chunk copies the rows on the device.
+     * read the previous indices. Indices equal to those the buffer holds already (a batch's
+     * targets gathered after its features) are not written again: compared by value, so an array
+     * refilled in place is written. Then one launch per chunk copies the rows on the device.
      */
     @Override
     public void gather(Matrix source, int[] rows, int offset, Matrix dst) {
@@ -384,12 +388,17 @@ public final class OpenClBackend implements Backend {
                 gatherIndices = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY, (long) GATHER_CHUNK * Sizeof.cl_int,
                         null, null);
             }
+            boolean oneChunk = dst.rows() <= GATHER_CHUNK;
             for (int first = 0; first < dst.rows(); first += GATHER_CHUNK) {
                 int count = Math.min(GATHER_CHUNK, dst.rows() - first);
-                boolean recorded = timeline != null && timeline.records();
-                cl_event event = uploads.write(queue, gatherIndices, rows, offset + first, count, recorded);
-                if (recorded) {
-                    timeline.add("gather indices(" + count + ")", "write", event);
+                int from = offset + first;
+                if (!oneChunk || !Arrays.equals(rows, from, from + count, gatherUploaded, 0, gatherUploaded.length)) {
+                    boolean recorded = timeline != null && timeline.records();
+                    cl_event event = uploads.write(queue, gatherIndices, rows, from, count, recorded);
+                    if (recorded) {
+                        timeline.add("gather indices(" + count + ")", "write", event);
+                    }
+                    gatherUploaded = oneChunk ? Arrays.copyOfRange(rows, from, from + count) : new int[0];
                 }
                 args(gather, count, cols, first, mem(source), gatherIndices, mem(dst));
                 launch(gather, "gather", count * cols, elementGroup);

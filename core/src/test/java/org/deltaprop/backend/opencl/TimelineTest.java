@@ -62,7 +62,7 @@ class TimelineTest {
 
     /**
      * Three uploads skipped, then every command recorded: as many kernel rows as the backend
-     * counts launches after them, a write per upload (and per gather's indices), a read per
+     * counts launches after them, a write per upload (and per gather's new indices), a read per
      * read-back, consecutive indices from 3, and per row queued ≤ submit ≤ start ≤ end, each
      * command starting after the one before it ended.
      */
@@ -91,11 +91,12 @@ class TimelineTest {
                 writes++;
                 backend.gemm(false, true, 1f, a, b, 0f, c);
                 backend.biasActivation(bias, Activation.TANH, c, x);
-                backend.gather(a, new int[] {4, 0, 36, 2, 2}, 0, batch);
+                backend.gather(a, new int[] {4, 0, 36, 2, step}, 0, batch);
                 writes++;                                     // the indices
                 backend.copyOut(x, new float[37 * 11], 0);
                 reads++;
             }
+            backend.gather(a, new int[] {4, 0, 36, 2, 3}, 0, batch);   // the indices the device holds: no write
             kernels = backend.kernelLaunches() - before;
         } finally {
             backend.close();
@@ -105,7 +106,7 @@ class TimelineTest {
         assertEquals(kernels, rows.stream().filter(r -> r.kind().equals("kernel")).count());
         assertEquals(writes, rows.stream().filter(r -> r.kind().equals("write")).count());
         assertEquals(reads, rows.stream().filter(r -> r.kind().equals("read")).count());
-        assertEquals(4, rows.stream().filter(r -> r.command().equals("gather")).count());
+        assertEquals(5, rows.stream().filter(r -> r.command().equals("gather")).count());
         assertEquals(4, rows.stream().filter(r -> r.command().equals("gemm NT")).count());
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
