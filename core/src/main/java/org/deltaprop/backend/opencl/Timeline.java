@@ -38,7 +38,7 @@ final class Timeline {
     static final String COMMANDS_PROPERTY = PROPERTY + ".commands";
     /**
      * About 90 training steps of 784-256-128-10 with Adam (22 commands a step streamed: 20 kernels and
-     * two uploads; 24 resident: 22 kernels, the two gathers included, and their indices' uploads): past
+     * two uploads; 23 resident: 22 kernels, the two gathers included, and the indices' upload): past
      * the warm-up of the programs' first builds and the host's JIT.
      */
     static final long DEFAULT_SKIP = 2_000;
