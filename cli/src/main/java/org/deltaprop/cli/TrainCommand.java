@@ -171,9 +171,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resident", paramLabel = "auto|on|off",
             description = "Hold the training data on an OpenCL device and gather each batch there instead of "
-                    + "uploading it: auto where data and run fit in three quarters of the device's memory, on (an "
-                    + "error where they cannot), off. The CPU backends compute where the data is anyway (default: the "
-                    + "deltaprop.resident property, else auto).")
+                    + "uploading it: auto on a GPU where data and run fit in three quarters of its memory, on (any "
+                    + "device; an error where they cannot fit), off. The CPU backends compute where the data is "
+                    + "anyway (default: the deltaprop.resident property, else auto).")
     String resident;
 
     @Mixin

@@ -21,9 +21,12 @@ import java.util.Locale;
  *
  * <p>Whether to: {@link Mode}, from {@value #PROPERTY} ({@code train --resident}). A backend that
  * computes on the host already holds the data where it computes and keeps its path, without a
- * word. On a device, {@code auto} makes the data resident where it fits comfortably
- * ({@link #HEADROOM}), else streams it, and logs one line saying which and why; {@code on}
- * that cannot fit is a {@link SettingException} for {@link #SETTING}.
+ * word. On a device, {@code auto} makes the data resident where the device computes apart from
+ * the host ({@link Backend#hostThreads} 0: a GPU) and the data fits comfortably
+ * ({@link #HEADROOM}), else streams it, and logs one line saying which and why. On an OpenCL
+ * device that runs on the host's cores (PoCL) a batch's upload is a memory copy, which measured
+ * cheaper than the gather kernel (docs/OPENCL.md), so auto streams there; {@code on} holds the
+ * data all the same. {@code on} that cannot fit is a {@link SettingException} for {@link #SETTING}.
  */
 final class ResidentData implements AutoCloseable {
 
@@ -80,6 +83,8 @@ final class ResidentData implements AutoCloseable {
             return null;
         }
         String why = mode == Mode.OFF ? "-D" + PROPERTY + "=off"
+                : mode == Mode.AUTO && backend.hostThreads() > 0 ? "the device computes on the host's own cores, "
+                + "where uploading a batch costs less than gathering it; -D" + PROPERTY + "=on holds the data anyway"
                 : whyNot(device, data, batch, optimizer, architecture);
         if (why != null) {
             if (mode == Mode.ON) {

@@ -153,9 +153,11 @@ class ResidentTrainingTest {
     }
 
     /**
-     * On a device that reports too little memory for the data beside the run, auto streams and
-     * says why, and on is refused with the numbers and the fix; a host backend keeps its path for
-     * every mode and logs nothing.
+     * On a device apart from the host that reports too little memory for the data beside the run,
+     * auto streams and says why, and on is refused with the numbers and the fix; with the memory it
+     * has, auto holds the data. On the OpenCL device as it is, auto holds it where the device is
+     * apart from the host (a GPU) and streams on the host's own cores (PoCL), saying so. A host
+     * backend keeps its path for every mode and logs nothing.
      */
     @Test
     void autoStreamsWhatCannotFitOnIsRefusedAndHostBackendsStaySilent() {
@@ -193,7 +195,7 @@ class ResidentTrainingTest {
             assertEquals(List.of(), lines, "a host backend logs no line");
             try (Backend opencl = TestBackends.open("opencl")) {
                 // The run's buffers and 5000 × (13 + 3) floats (312.5 KiB), in a device of 400 KiB: over 3/4 of it.
-                Backend small = new SmallDevice(opencl, 400 << 10);
+                Backend small = new ApartDevice(opencl, 400 << 10);
                 try (Trainer trainer = new Trainer(small, initial, options, data, false, ResidentData.Mode.AUTO)) {
                     assertFalse(trainer.resident(), "auto on a device too small");
                 }
@@ -205,24 +207,37 @@ class ResidentTrainingTest {
                 assertEquals(ResidentData.SETTING, refused.setting());
                 assertTrue(refused.problem().contains("cannot be held on the device")
                         && refused.problem().contains("use auto or off to stream the batches"), refused.getMessage());
-                try (Trainer trainer = new Trainer(opencl, initial, options, data, false, ResidentData.Mode.AUTO)) {
-                    assertTrue(trainer.resident(), "auto on the device as it is");
+                Backend apart = new ApartDevice(opencl, opencl.deviceMemory().orElseThrow().globalBytes());
+                try (Trainer trainer = new Trainer(apart, initial, options, data, false, ResidentData.Mode.AUTO)) {
+                    assertTrue(trainer.resident(), "auto on a device apart from the host with room");
                 }
                 assertEquals(2, lines.size(), lines::toString);
                 assertTrue(lines.get(1).startsWith("training data resident on the device: 5,000 rows"), lines.get(1));
+                boolean onTheHostsCores = opencl.hostThreads() > 0;
+                try (Trainer trainer = new Trainer(opencl, initial, options, data, false, ResidentData.Mode.AUTO)) {
+                    assertEquals(!onTheHostsCores, trainer.resident(), "auto on the OpenCL device as it is");
+                }
+                assertEquals(3, lines.size(), lines::toString);
+                assertEquals(onTheHostsCores, lines.get(2).contains("the device computes on the host's own cores"),
+                        lines.get(2));
             }
         } finally {
             logger.removeHandler(capture);
         }
     }
 
-    /** The backend with a device that reports {@code bytes} of global memory. */
-    private static final class SmallDevice extends ForwardingBackend {
+    /** The backend as if its device computed apart from the host (a GPU) and had {@code bytes} of global memory. */
+    private static final class ApartDevice extends ForwardingBackend {
         private final long bytes;
 
-        SmallDevice(Backend inner, long bytes) {
+        ApartDevice(Backend inner, long bytes) {
             super(inner);
             this.bytes = bytes;
+        }
+
+        @Override
+        public int hostThreads() {
+            return 0;
         }
 
         @Override
