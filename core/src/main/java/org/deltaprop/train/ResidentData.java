@@ -152,7 +152,8 @@ final class ResidentData implements AutoCloseable {
     }
 
     /**
-     * Reads every row, in row order, with the data set's gather (scaled and one-hot as batches are) into arrays on the heap, and copies them to the device in one write each.
+     * Reads every row, in row order, with the data set's gather (scaled and one-hot as batches
+     * are) into arrays on the heap, and copies them to the device in one write each.
      */
     private static void copyRows(Backend backend, Dataset data, Matrix x, Matrix t) {
         int rows = data.size();

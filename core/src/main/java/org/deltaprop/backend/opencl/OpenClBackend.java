@@ -459,7 +459,8 @@ public final class OpenClBackend implements Backend {
             case GENERAL -> {
                 cl_kernel general = gemmGeneral();
                 args(general, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b), mem(c));
-                launch(general, gemmName(transA, transB), new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
+                launch(general, gemmName(transA, transB),
+                        new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
                         new long[] {generalTile, generalTile});
             }
             case DIRECT -> {
@@ -489,7 +490,8 @@ public final class OpenClBackend implements Backend {
                 }
                 cl_kernel tiled = bigTiles ? gemmTiledLarge(transA, transB) : gemmTiled(transA, transB, edges);
                 args(tiled, m, n, k, alpha, beta, mem(a), mem(b), mem(c));
-                launch(tiled, gemmName(transA, transB), new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
+                launch(tiled, gemmName(transA, transB),
+                        new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
                         new long[] {ndimc, mdimc});
             }
         }
