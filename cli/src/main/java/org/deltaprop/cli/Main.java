@@ -150,7 +150,8 @@ public final class Main implements Runnable {
         /** The option that sets what the library calls {@code setting}. */
         private static String option(String setting) {
             return switch (setting) {
-                case "validation", "epochs", "patience", "hidden", "activation", "dropout", "batch" -> "--" + setting;
+                case "validation", "epochs", "patience", "hidden", "activation", "dropout", "batch", "resident" ->
+                        "--" + setting;
                 case "checkpoint" -> "--checkpoint-every/--checkpoint-steps/--checkpoint-minutes";
                 default -> setting;
             };

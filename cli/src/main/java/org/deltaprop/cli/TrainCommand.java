@@ -170,12 +170,25 @@ final class TrainCommand implements Callable<Integer> {
                     + "asynchronous backend, so a profiled run is slower.")
     boolean profile;
 
+    @Option(names = "--resident", paramLabel = "auto|on|off",
+            description = "Hold the training data on an OpenCL device and gather each batch there instead of "
+                    + "uploading it: auto on a GPU where data and run fit in three quarters of its memory, on (any "
+                    + "device; an error where they cannot fit), off. The CPU backends compute where the data is "
+                    + "anyway (default: the deltaprop.resident property, else auto).")
+    String resident;
+
     @Mixin
     BackendOptions backend;
 
     @Override
     public Integer call() throws IOException {
         long wallStart = System.nanoTime();
+        if (resident != null) {
+            if (!List.of("auto", "on", "off").contains(resident)) {
+                throw new Main.UserException("--resident " + resident + ": give auto, on or off");
+            }
+            System.setProperty("deltaprop.resident", resident);
+        }
         Path resume = files.resume();
         Checkpoint resumed = resume != null ? Checkpoint.read(resume) : null;
         Model start = resumed != null ? resumed.model() : init != null ? ModelFile.read(init) : null;

@@ -260,4 +260,34 @@ class LimitsAndOptionsTest {
         assertTrue(r.err().strip().endsWith(": --batch, --hidden, or --backend simd"), r.err());
         assertFalse(Files.exists(model));
     }
+    /**
+     * --resident: a value it does not know is refused; on and off reach the trainer, which on
+     * OpenCL says in one line whether the data is held on the device or streamed.
+     */
+    @Test
+    void residentOptionChoosesWhereTheTrainingDataLives() throws IOException {
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < 64; r++) {
+            csv.append(r % 7).append(',').append(r % 5).append(',').append(r % 2).append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("small.csv"), csv);
+        Path model = dir.resolve("m.safetensors");
+        Cli bad = Cli.run("train", "--train", data.toString(), "--resident", "always", "--backend", "scalar",
+                "-o", model.toString());
+        assertEquals(1, bad.status(), bad.toString());
+        assertTrue(bad.err().contains("--resident always: give auto, on or off"), bad.err());
+        TestBackends.open("opencl").close();
+        try {
+            for (String mode : new String[] {"on", "off"}) {
+                Cli r = Cli.run("train", "--train", data.toString(), "--epochs", "2", "--test", "none", "--curve",
+                        "none", "--backend", "opencl", "--resident", mode, "-o", model.toString());
+                assertEquals(0, r.status(), r.toString());
+                String line = mode.equals("on") ? "training data resident on the device: 64 rows"
+                        : "training data streamed: each batch uploaded per step, 64 rows (-Ddeltaprop.resident=off)";
+                assertTrue(r.err().contains(line), r.toString());
+            }
+        } finally {
+            System.clearProperty("deltaprop.resident");
+        }
+    }
 }

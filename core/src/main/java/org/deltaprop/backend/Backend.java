@@ -83,6 +83,14 @@ public interface Backend extends AutoCloseable {
     void copyOut(Matrix src, float[] dst, int offset);
 
     /**
+     * dst row i ← source row rows[offset + i] for i < dst.rows(), bit for bit: a batch gathered,
+     * in the epoch's order, from a data set held on the backend. Every index must name a row of
+     * source (checked before anything runs) and dst must not share source's storage. The indices
+     * are taken before gather returns, so the caller may refill the array at once.
+     */
+    void gather(Matrix source, int[] rows, int offset, Matrix dst);
+
+    /**
      * C ← α·op(A)·op(B) + β·C, where op(M) is M or Mᵀ. With β = 0, C's old contents are
      * ignored (NaN in C does not leak). The training loop uses (false, true) forward,
      * (false, false) for δ·W and (true, false) for δᵀ·X.

@@ -76,6 +76,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void gather(Matrix source, int[] rows, int offset, Matrix dst) {
+        delegate.gather(source, rows, offset, dst);
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         delegate.gemm(transA, transB, alpha, a, b, beta, c);
     }

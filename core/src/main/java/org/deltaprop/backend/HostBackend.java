@@ -44,6 +44,18 @@ public abstract class HostBackend implements Backend {
     }
 
     @Override
+    public final void gather(Matrix source, int[] rows, int offset, Matrix dst) {
+        checkOpen();
+        Shapes.gather(this, source, rows, offset, dst);
+        float[] from = data(source);
+        float[] to = data(dst);
+        int cols = dst.cols();
+        for (int i = 0; i < dst.rows(); i++) {
+            System.arraycopy(from, rows[offset + i] * cols, to, i * cols, cols);
+        }
+    }
+
+    @Override
     public final void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         checkOpen();
         Shapes.gemm(this, transA, transB, a, b, c);

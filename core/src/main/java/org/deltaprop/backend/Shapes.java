@@ -65,6 +65,32 @@ public final class Shapes {
         }
     }
 
+    /**
+     * Checks dst row i ← source row rows[offset + i]: both matrices the backend's and as wide, the
+     * indices there and each a row of source, so that no device ever reads past the data.
+     */
+    public static void gather(Backend backend, Matrix source, int[] rows, int offset, Matrix dst) {
+        owned(backend, source, "gather source");
+        owned(backend, dst, "gather destination");
+        if (source == dst) {
+            throw new IllegalArgumentException("gather: the destination must not be the source");
+        }
+        if (source.cols() != dst.cols()) {
+            throw new IllegalArgumentException("gather: the source is " + source.shape() + " but the destination is "
+                    + dst.shape() + "; rows are copied whole, so both must have the same columns");
+        }
+        if (rows == null || offset < 0 || (long) offset + dst.rows() > rows.length) {
+            throw new IllegalArgumentException("gather: a destination of " + dst.rows() + " rows needs as many indices "
+                    + "from offset " + offset + ", but the array has " + (rows == null ? "none" : rows.length));
+        }
+        for (int i = offset; i < offset + dst.rows(); i++) {
+            if (rows[i] < 0 || rows[i] >= source.rows()) {
+                throw new IllegalArgumentException("gather: index " + i + " is row " + rows[i] + ", but the source has "
+                        + "rows 0.." + (source.rows() - 1));
+            }
+        }
+    }
+
     /** Checks C ← α·op(A)·op(B) + β·C. */
     public static void gemm(Backend backend, boolean transA, boolean transB, Matrix a, Matrix b, Matrix c) {
         owned(backend, a, "A");

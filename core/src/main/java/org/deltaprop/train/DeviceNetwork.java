@@ -152,6 +152,16 @@ public final class DeviceNetwork implements AutoCloseable {
     }
 
     /**
+     * Loads a batch of {@code rows} samples held on the backend: X⁰ row i ← features row
+     * order[from + i] and T row i ← targets row order[from + i] ({@link ResidentData}).
+     */
+    void gatherBatch(Matrix features, Matrix targets, int[] order, int from, int rows) {
+        checkRows(rows);
+        backend.gather(features, order, from, input.topRows(rows));
+        backend.gather(targets, order, from, target.topRows(rows));
+    }
+
+    /**
      * Forward pass over the loaded batch, in evaluation mode: Sʰ = Xʰ⁻¹·Wʰᵀ + bʰ, Xʰ = fʰ(Sʰ) for
      * h = 1..L, dropout layers passing their inputs through (docs/MATH.md §2, §8).
      */

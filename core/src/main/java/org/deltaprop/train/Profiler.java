@@ -43,6 +43,7 @@ public final class Profiler {
         L2("L2 term", false),
         UPDATE("optimizer updates", false),
         UPLOAD("batch upload", false),
+        GATHER("batch gather on the device", false),
         READ_BACK("read-back", false),
         PREPARE("batch gather + scaling", false),
         WAIT("waiting for the next batch", false);

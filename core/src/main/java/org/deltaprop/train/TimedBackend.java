@@ -58,6 +58,11 @@ final class TimedBackend extends ForwardingBackend {
     }
 
     @Override
+    public void gather(Matrix source, int[] rows, int offset, Matrix dst) {
+        timed(Profiler.Phase.GATHER, 0, () -> super.gather(source, rows, offset, dst));
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         Profiler.Phase phase = transA == transB ? (transA ? Profiler.Phase.OTHER_GEMM : Profiler.Phase.BACKWARD_GEMM)
                 : transB ? Profiler.Phase.FORWARD_GEMM : Profiler.Phase.GRADIENT_GEMM;

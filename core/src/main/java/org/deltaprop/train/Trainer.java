@@ -12,8 +12,9 @@ import java.io.UncheckedIOException;
 
 /**
  * The training loop, written once against {@link Backend}: each epoch visits every
- * training row once in an order drawn from the seed, in batches; each batch is uploaded,
- * run forward, backpropagated and applied by the optimizer, all on the backend. The
+ * training row once in an order drawn from the seed, in batches; each batch is uploaded (or,
+ * with the data resident on the device, gathered there: {@link ResidentData}), run forward,
+ * backpropagated and applied by the optimizer, all on the backend. The
  * weights stay there for the whole run; the epoch's loss comes back once, at its end.
  * For classification the backend also counts each batch's correct predictions into a
  * counter that is read at the end of the epoch too, so no step waits for the device.
@@ -27,7 +28,8 @@ public final class Trainer implements AutoCloseable {
     private final DeviceNetwork device;
     private final GradientStep step;
     private final Matrix epochLoss;         // 1 × 1, Σ E_n over the epoch so far
-    private final Batches batches;
+    private final Batches batches;          // null where the data is resident
+    private final ResidentData resident;    // null where batches are streamed
     private final Profiler profiler;        // null unless the backend is a Profiler's
     /** The device counter is read before it passes this: float holds every integer up to 2²⁴. */
     private static final int MAX_EXACT_COUNT = 1 << 24;
@@ -54,14 +56,18 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * A trainer that prepares each next batch on a thread of its own while the current step runs,
-     * when the backend leaves a CPU core for it ({@link Backend#hostThreads}) and the batch is large
-     * enough to be worth handing over; otherwise just before each step, on the training thread. The system property {@value #PREFETCH_PROPERTY}
-     * ({@code true} or {@code false}) overrides the choice, to compare the two.
+     * A trainer that holds the training data on the backend's device where it fits and the system
+     * property {@value ResidentData#PROPERTY} (auto, on, off; default auto) allows, so that each
+     * step gathers its batch there ({@link ResidentData}). Otherwise it streams the batches, and
+     * prepares each next one on a thread of its own while the current step runs, when the backend
+     * leaves a CPU core for it ({@link Backend#hostThreads}) and the batch is large enough to be
+     * worth handing over, else just before each step, on the training thread. The system property
+     * {@value #PREFETCH_PROPERTY} ({@code true} or {@code false}) overrides that choice, to compare the two.
      */
     public Trainer(Backend backend, Network network, TrainingOptions options, Dataset data) {
         this(backend, network, options, data,
-                prefetchFor(backend, (long) options.effectiveBatch(data.size()) * data.features()));
+                prefetchFor(backend, (long) options.effectiveBatch(data.size()) * data.features()),
+                ResidentData.Mode.fromProperty());
     }
 
     static final String PREFETCH_PROPERTY = "deltaprop.prefetch";
@@ -84,6 +90,12 @@ public final class Trainer implements AutoCloseable {
 
     /** With {@code prefetch} false, each batch is gathered on the training thread just before its step. */
     Trainer(Backend backend, Network network, TrainingOptions options, Dataset data, boolean prefetch) {
+        this(backend, network, options, data, prefetch, ResidentData.Mode.fromProperty());
+    }
+
+    /** As above, with the data resident on the device as {@code residency} says. */
+    Trainer(Backend backend, Network network, TrainingOptions options, Dataset data, boolean prefetch,
+            ResidentData.Mode residency) {
         if (data.size() < 1) {
             throw new IllegalArgumentException("the training set is empty");
         }
@@ -104,9 +116,20 @@ public final class Trainer implements AutoCloseable {
         this.step = new GradientStep(device, options);
         this.epochLoss = backend.allocate(1, 1);
         this.profiler = Profiler.of(backend);
+        ResidentData held;
+        try {
+            held = ResidentData.upload(backend, data, batch, options.optimizer(), network.architecture(), residency);
+        } catch (RuntimeException e) {
+            step.close();
+            device.close();
+            backend.release(epochLoss);
+            throw e;
+        }
+        this.resident = held;
         // Only a windowed order tells a reader what to read ahead; any other gathers as it goes.
-        this.batches = new Batches(data, options.order().windows(data.size(), options.seed(), 1).isPresent()
-                ? data.windowedReader() : WindowedReader.gathering(data), batch, prefetch, profiler);
+        this.batches = resident != null ? null : new Batches(data, options.order().windows(data.size(),
+                options.seed(), 1).isPresent() ? data.windowedReader() : WindowedReader.gathering(data), batch,
+                prefetch, profiler);
         this.correctCount = data.classes() > 0 ? backend.allocate(1, 1) : null;
         this.tally = new GradientStep.Tally(epochLoss, correctCount);
         this.order = new int[data.size()];
@@ -157,12 +180,17 @@ public final class Trainer implements AutoCloseable {
     public EpochStats epoch(int epoch, BatchListener listener, Progress from, StepHook hook) throws IOException {
         long start = System.nanoTime();
         if (profiler != null) {
-            profiler.epochStarted(batches.prefetching());
+            profiler.epochStarted(batches != null && batches.prefetching());
         }
-        batches.awaitIdle();                // an epoch that failed may have left a batch in flight
+        if (batches != null) {
+            batches.awaitIdle();            // an epoch that failed may have left a batch in flight
+        }
         fillOrder(epoch);
         batchesDone = from == null ? 0 : from.batchesDone();
-        batches.start(order, options.order().windows(order.length, options.seed(), epoch).orElse(null), batchesDone);
+        if (batches != null) {
+            batches.start(order, options.order().windows(order.length, options.seed(), epoch).orElse(null),
+                    batchesDone);
+        }
         backend.copyIn(new float[] {from == null ? 0f : from.lossSum()}, 0, epochLoss);
         correct = from == null ? 0 : from.correct();
         counted = 0;
@@ -173,7 +201,12 @@ public final class Trainer implements AutoCloseable {
                 correct += takeCount();
                 counted = 0;
             }
-            step(batches.take());
+            if (resident != null) {
+                resident.gather(device, order, row, rows);
+                gradientStep(rows);
+            } else {
+                step(batches.take());
+            }
             if (profiler != null) {
                 profiler.stepFinished();
             }
@@ -216,11 +249,21 @@ public final class Trainer implements AutoCloseable {
         return (long) count[0];
     }
 
+    /** Whether the training rows are held on the device and each batch is gathered there. */
+    boolean resident() {
+        return resident != null;
+    }
+
     /** One update from a prepared batch: its gradients into the network's buffers, then the optimizer. */
     private void step(Batches.Batch b) {
         int rows = b.rows;                  // read before release(): the buffer is then refilled
         device.loadBatch(b.x, b.t, rows);
         batches.release();
+        gradientStep(rows);
+    }
+
+    /** The gradients of the batch in the network's buffers, then the optimizer's update. */
+    private void gradientStep(int rows) {
         step.gradientsOfLoaded(rows, device.gradients(), false, tally);
         step.apply(device.gradients(), learningRate());
     }
@@ -232,7 +275,12 @@ public final class Trainer implements AutoCloseable {
     /** Releases the backend memory of the network, its optimizer state and the loss total. */
     @Override
     public void close() {
-        batches.close();
+        if (batches != null) {
+            batches.close();
+        }
+        if (resident != null) {
+            resident.close();
+        }
         step.close();
         device.close();
         backend.release(epochLoss);

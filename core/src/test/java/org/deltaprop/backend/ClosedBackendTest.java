@@ -83,7 +83,8 @@ class ClosedBackendTest {
             } else if (type == float[].class) {
                 args[i] = new float[1];
             } else if (type == int[].class) {
-                args[i] = new int[] {1};
+                // gather's indices must name a row of its 1 × 1 source
+                args[i] = new int[] {operation.getName().equals("gather") ? 0 : 1};
             } else if (type == int.class) {
                 args[i] = 0;
             } else if (type == long.class) {

@@ -84,6 +84,64 @@ public final class ConformanceChecks {
         }
     }
 
+    /**
+     * gather copies source row rows[offset + i] into row i of the destination, bit for bit, on
+     * every backend (held to the rows read straight from the array, not to another backend): rows
+     * repeated and in any order, from an offset into the indices, into a topRows view, with widths
+     * that hit every tail, and in more rows than one OpenCL launch takes (several launches); then
+     * again with one index changed in the same array.
+     */
+    public void gather() {
+        int[][] cases = {{1, 1, 1}, {7, 7, 5}, {13, 33, 13}, {257, 1, 300}, {127, 257, 64}, {70_000, 3, 70_001}};
+        SplittableRandom random = new SplittableRandom(7);
+        for (int[] shape : cases) {
+            int sourceRows = shape[0], cols = shape[1], take = shape[2];
+            float[] data = uniform(sourceRows * 17L + cols, sourceRows * cols, -1e6, 1e6);
+            data[0] = Float.MIN_VALUE;
+            int offset = 3;
+            int[] rows = new int[offset + take + 2];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = random.nextInt(sourceRows);
+            }
+            rows[offset] = sourceRows - 1;   // the last row, where an offset computed short would miss
+            float[] expected = new float[take * cols];
+            for (int i = 0; i < take; i++) {
+                System.arraycopy(data, rows[offset + i] * cols, expected, i * cols, cols);
+            }
+            try (Arena arena = new Arena(candidate)) {
+                Matrix source = arena.matrix(sourceRows, cols, data);
+                Matrix dst = arena.matrix(take + 1, cols, filled((take + 1) * cols, Float.NaN));
+                candidate.gather(source, rows, offset, dst.topRows(take));
+                float[] got = arena.read(dst);
+                String name = "gather of " + take + " rows from " + sourceRows + "×" + cols;
+                for (int i = 0; i < expected.length; i++) {
+                    if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(expected[i])) {
+                        throw new AssertionFailedError(name + ": element " + i + " (row " + i / cols + ", index "
+                                + rows[offset + i / cols] + ") is " + got[i] + ", expected " + expected[i]);
+                    }
+                }
+                for (int i = expected.length; i < got.length; i++) {
+                    if (!Float.isNaN(got[i])) {
+                        throw new AssertionFailedError(name + ": wrote past the view's " + take + " rows: element "
+                                + i + " is " + got[i]);
+                    }
+                }
+                // The same array refilled in place: the new rows, not those of the indices gathered before.
+                rows[offset + take - 1] = (rows[offset + take - 1] + 1) % sourceRows;
+                candidate.gather(source, rows, offset, dst.topRows(take));
+                float[] again = arena.read(dst);
+                int last = rows[offset + take - 1];
+                for (int c = 0; c < cols; c++) {
+                    int i = (take - 1) * cols + c;
+                    if (Float.floatToRawIntBits(again[i]) != Float.floatToRawIntBits(data[last * cols + c])) {
+                        throw new AssertionFailedError(name + ", its indices refilled in place: row " + (take - 1)
+                                + " is not source row " + last + " at column " + c);
+                    }
+                }
+            }
+        }
+    }
+
     /** The (m, n, k) shapes GEMM is checked on: every combination of small tails, plus large ragged ones. */
     public static List<int[]> gemmShapes() {
         List<int[]> shapes = new ArrayList<>();

@@ -18,6 +18,7 @@ import org.jocl.cl_buffer_region;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_queue_properties;
@@ -72,6 +73,7 @@ public final class OpenClBackend implements Backend {
     private final cl_command_queue queue;
     private final ProgramCache programs;
     private final StagedUploads uploads = new StagedUploads();
+    private final Timeline timeline;    // null unless -Ddeltaprop.opencl.timeline asks for one
     private final Set<DeviceMatrix.Buffer> live = new LinkedHashSet<>();
     private long liveBytes;
     private long launches;              // kernels enqueued, for train --profile
@@ -110,6 +112,9 @@ public final class OpenClBackend implements Backend {
     private cl_kernel momentumUpdate;
     private cl_kernel adamUpdate;
     private cl_kernel dropout;
+    private cl_kernel gather;
+    private cl_mem gatherIndices;       // GATHER_CHUNK row indices, made by the first gather
+    private int[] gatherUploaded = new int[0];   // what gatherIndices holds, when one chunk was written; else empty
 
     /** A backend on {@code device}, or the reason it cannot start: what the provider makes. */
     static OpenClBackend start(OpenClDevices.Device device) {
@@ -130,6 +135,11 @@ public final class OpenClBackend implements Backend {
 
     /** A backend with the given tunings; {@code large} (may be null) serves big products, see {@link #chooseGemm}. */
     OpenClBackend(OpenClDevices.Device device, GemmTuning tuning, GemmTuning large) {
+        this(device, tuning, large, Timeline.fromProperties());
+    }
+
+    /** As above, recording {@code timeline} (may be null: none, and a queue without profiling). */
+    OpenClBackend(OpenClDevices.Device device, GemmTuning tuning, GemmTuning large, Timeline timeline) {
         tuning.checkFits(device);
         if (large != null) {
             large.checkFits(device);
@@ -147,7 +157,7 @@ public final class OpenClBackend implements Backend {
         this.generalTile = Math.min(16, Integer.highestOneBit((int) Math.sqrt(groupLimit)));
         CL.setExceptionsEnabled(true);
         this.context = DeviceContexts.of(device.id());
-        this.queue = createQueue(context, device);
+        this.queue = createQueue(context, device, timeline != null);
         this.programs = new ProgramCache(context);
         int[] alignBits = new int[1];
         CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
@@ -160,16 +170,32 @@ public final class OpenClBackend implements Backend {
             CL.clReleaseCommandQueue(queue);  // the context is kept: see DeviceContexts
             throw e;
         }
+        this.timeline = timeline;
     }
 
-    /** An in-order queue, made with the call the platform's OpenCL version has. */
+    /**
+     * An in-order queue, made with the call the platform's OpenCL version has; with event profiling
+     * only for a timeline, since profiling may cost a driver time on every command.
+     */
     @SuppressWarnings("deprecation")
-    private static cl_command_queue createQueue(cl_context context, OpenClDevices.Device device) {
+    private static cl_command_queue createQueue(cl_context context, OpenClDevices.Device device, boolean profiling) {
+        long flags = profiling ? CL.CL_QUEUE_PROFILING_ENABLE : 0;
         Matcher version = Pattern.compile("OpenCL (\\d+)\\.").matcher(device.platformVersion());
         if (version.find() && Integer.parseInt(version.group(1)) >= 2) {
-            return CL.clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null);
+            cl_queue_properties properties = new cl_queue_properties();
+            if (profiling) {
+                properties.addProperty(CL.CL_QUEUE_PROPERTIES, flags);
+            }
+            return CL.clCreateCommandQueueWithProperties(context, device.id(), properties, null);
         }
-        return CL.clCreateCommandQueue(context, device.id(), 0, null);
+        return CL.clCreateCommandQueue(context, device.id(), flags, null);
+    }
+
+    /** Whether the queue records event times: only where a timeline was asked for. */
+    boolean profilingQueue() {
+        long[] properties = new long[1];
+        CL.clGetCommandQueueInfo(queue, CL.CL_QUEUE_PROPERTIES, Sizeof.cl_ulong, Pointer.to(properties), null);
+        return (properties[0] & CL.CL_QUEUE_PROFILING_ENABLE) != 0;
     }
 
     @Override
@@ -323,7 +349,11 @@ public final class OpenClBackend implements Backend {
             return;
         }
         try {
-            uploads.write(queue, mem(dst), src, offset, dst.size());
+            boolean recorded = timeline != null && timeline.records();
+            cl_event event = uploads.write(queue, mem(dst), src, offset, dst.size(), recorded);
+            if (recorded) {
+                timeline.add("copyIn(" + dst.shape() + ")", "write", event);
+            }
         } catch (CLException e) {
             throw failure("copyIn(" + dst.shape() + ")", 0, e);
         }
@@ -337,10 +367,61 @@ public final class OpenClBackend implements Backend {
             return;
         }
         try {
+            cl_event event = timeline != null && timeline.records() ? new cl_event() : null;
             CL.clEnqueueReadBuffer(queue, mem(src), CL.CL_TRUE, 0, (long) src.size() * Sizeof.cl_float,
-                    Pointer.to(dst).withByteOffset((long) offset * Sizeof.cl_float), 0, null, null);
+                    Pointer.to(dst).withByteOffset((long) offset * Sizeof.cl_float), 0, null, event);
+            if (event != null) {
+                timeline.add("copyOut(" + src.shape() + ")", "read", event);
+            }
         } catch (CLException e) {
             throw failure("copyOut(" + src.shape() + ")", 0, e);
+        }
+    }
+
+    /** Row indices one gather launch takes; a larger destination is gathered in launches of this many rows. */
+    static final int GATHER_CHUNK = 1 << 16;
+
+    /**
+     * The indices are staged and written without waiting (as {@link #copyIn}), into one buffer of
+     * {@value #GATHER_CHUNK} ints that the first gather makes (256 KiB, the one buffer an operation
+     * makes) and each later one reuses: on the in-order queue a write runs after the launch that
+     * read the previous indices. Indices equal to those the buffer holds already (a batch's
+     * targets gathered after its features) are not written again: compared by value, so an array
+     * refilled in place is written. Then one launch per chunk copies the rows on the device.
+     */
+    @Override
+    public void gather(Matrix source, int[] rows, int offset, Matrix dst) {
+        checkOpen();
+        Shapes.gather(this, source, rows, offset, dst);
+        int cols = dst.cols();
+        if (dst.size() == 0) {
+            return;
+        }
+        if (gather == null) {
+            gather = kernel("gather", ProgramCache.defines("WGS", elementGroup));
+        }
+        try {
+            if (gatherIndices == null) {
+                gatherIndices = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY, (long) GATHER_CHUNK * Sizeof.cl_int,
+                        null, null);
+            }
+            boolean oneChunk = dst.rows() <= GATHER_CHUNK;
+            for (int first = 0; first < dst.rows(); first += GATHER_CHUNK) {
+                int count = Math.min(GATHER_CHUNK, dst.rows() - first);
+                int from = offset + first;
+                if (!oneChunk || !Arrays.equals(rows, from, from + count, gatherUploaded, 0, gatherUploaded.length)) {
+                    boolean recorded = timeline != null && timeline.records();
+                    cl_event event = uploads.write(queue, gatherIndices, rows, from, count, recorded);
+                    if (recorded) {
+                        timeline.add("gather indices(" + count + ")", "write", event);
+                    }
+                    gatherUploaded = oneChunk ? Arrays.copyOfRange(rows, from, from + count) : new int[0];
+                }
+                args(gather, count, cols, first, mem(source), gatherIndices, mem(dst));
+                launch(gather, "gather", count * cols, elementGroup);
+            }
+        } catch (CLException e) {
+            throw failure("gather(" + dst.shape() + " from " + source.shape() + ")", 0, e);
         }
     }
 
@@ -437,7 +518,8 @@ public final class OpenClBackend implements Backend {
                 cl_kernel general = gemmGeneral(epilogue);
                 args(general, concat(new Object[] {m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, mem(a), mem(b),
                         mem(c)}, epilogue.launchArgs(true)));
-                launch(general, "gemm", new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
+                launch(general, gemmName(transA, transB),
+                        new long[] {roundUp(n, generalTile), roundUp(m, generalTile)},
                         new long[] {generalTile, generalTile});
             }
             case DIRECT -> {
@@ -451,7 +533,7 @@ public final class OpenClBackend implements Backend {
                     boolean finish = p + slice >= k;
                     args(direct, concat(new Object[] {m, n, k, p, Math.min(k, p + slice), alpha, p == 0 ? beta : 1f,
                             mem(a), mem(b), mem(c)}, epilogue.launchArgs(finish)));
-                    launch(direct, "gemm", global, new long[] {groupCols, groupRows});
+                    launch(direct, gemmName(transA, transB), global, new long[] {groupCols, groupRows});
                 }
             }
             case TILED, TILED_EDGES, TILED_LARGE -> {
@@ -470,10 +552,16 @@ public final class OpenClBackend implements Backend {
                 cl_kernel tiled = bigTiles ? gemmTiledLarge(transA, transB, epilogue)
                         : gemmTiled(transA, transB, edges, epilogue);
                 args(tiled, concat(new Object[] {m, n, k, alpha, beta, mem(a), mem(b), mem(c)}, epilogue.launchArgs(true)));
-                launch(tiled, "gemm", new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
+                launch(tiled, gemmName(transA, transB),
+                        new long[] {(long) ceilDiv(n, nwg) * ndimc, (long) ceilDiv(m, mwg) * mdimc},
                         new long[] {ndimc, mdimc});
             }
         }
+    }
+
+    /** gemm NT for (false, true), the forward product, and so on: how failures and the timeline name a product. */
+    private static String gemmName(boolean transA, boolean transB) {
+        return "gemm " + (transA ? 'T' : 'N') + (transB ? 'T' : 'N');
     }
 
     /**
@@ -916,6 +1004,12 @@ public final class OpenClBackend implements Backend {
         Releases releases = new Releases();
         releases.attempt(() -> CL.clFinish(queue));
         releases.attempt(uploads::finish);
+        if (timeline != null) {
+            releases.attempt(timeline::write);
+        }
+        if (gatherIndices != null) {
+            releases.attempt(() -> CL.clReleaseMemObject(gatherIndices));
+        }
         for (DeviceMatrix.Buffer buffer : live) {
             cl_mem mem = buffer.take();
             releases.attempt(() -> CL.clReleaseMemObject(mem));
@@ -963,8 +1057,12 @@ public final class OpenClBackend implements Backend {
 
     private void launch(cl_kernel kernel, String op, long[] global, long[] local) {
         try {
-            CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+            cl_event event = timeline != null && timeline.records() ? new cl_event() : null;
+            CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, event);
             launches++;
+            if (event != null) {
+                timeline.add(op, "kernel", event);
+            }
         } catch (CLException e) {
             throw failure(op, 0, e);
         }

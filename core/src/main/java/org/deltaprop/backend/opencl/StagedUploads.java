@@ -9,6 +9,7 @@ import org.jocl.cl_mem;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 
 /**
  * Host-to-device copies that do not wait for the device. A write from a Java array has to block
@@ -35,12 +36,31 @@ final class StagedUploads {
 
     /** Queues dst[0 .. count) ← src[offset .. offset + count). */
     void write(cl_command_queue queue, cl_mem dst, float[] src, int offset, int count) {
+        write(queue, dst, src, offset, count, false);
+    }
+
+    /**
+     * Queues dst[0 .. count) ← src[offset .. offset + count). With {@code event} the write's event is
+     * returned, retained for the caller, who releases it; else null.
+     */
+    cl_event write(cl_command_queue queue, cl_mem dst, float[] src, int offset, int count, boolean event) {
         long bytes = (long) count * Sizeof.cl_float;
         if (bytes > MAX_STAGED_BYTES) {
+            cl_event done = event ? new cl_event() : null;
             CL.clEnqueueWriteBuffer(queue, dst, CL.CL_TRUE, 0, bytes,
-                    Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_float), 0, null, null);
-            return;
+                    Pointer.to(src).withByteOffset((long) offset * Sizeof.cl_float), 0, null, done);
+            return done;
         }
+        return staged(queue, dst, bytes, event, buffer -> buffer.asFloatBuffer().put(src, offset, count));
+    }
+
+    /** Queues dst[0 .. count) ← src[offset .. offset + count) for int data (gather's row indices); as {@link #write}. */
+    cl_event write(cl_command_queue queue, cl_mem dst, int[] src, int offset, int count, boolean event) {
+        return staged(queue, dst, (long) count * Sizeof.cl_int, event,
+                buffer -> buffer.asIntBuffer().put(src, offset, count));
+    }
+
+    private cl_event staged(cl_command_queue queue, cl_mem dst, long bytes, boolean event, Consumer<ByteBuffer> fill) {
         int slot = next;
         next = (next + 1) % SLOTS;
         awaitSlot(slot);
@@ -50,10 +70,15 @@ final class StagedUploads {
         }
         ByteBuffer buffer = staging[slot];
         buffer.clear();
-        buffer.asFloatBuffer().put(src, offset, count);
+        fill.accept(buffer);
         cl_event done = new cl_event();
         CL.clEnqueueWriteBuffer(queue, dst, CL.CL_FALSE, 0, bytes, Pointer.to(buffer), 0, null, done);
         inFlight[slot] = done;
+        if (event) {
+            CL.clRetainEvent(done);
+            return done;
+        }
+        return null;
     }
 
     /** Waits for every staged write and releases its event; call before the queue goes. */
