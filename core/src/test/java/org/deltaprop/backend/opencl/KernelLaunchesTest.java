@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelLaunchesTest {
 
+    /** train --resident: both ways are counted, whatever auto would choose on this device. */
+    private static final String RESIDENT = "deltaprop.resident";
+
     private static final int EPOCHS = 2;
 
     /**
@@ -55,26 +58,38 @@ class KernelLaunchesTest {
     void aTrainingStepLaunchesWhatItsOperationsNeed(Loss loss, Activation output, double dropout) {
         Architecture arch = Architecture.of("13-33-7-5", loss, Activation.TANH, Activation.RELU, output)
                 .withHiddenDropout(dropout);
-        int batch = 300, steps = 3;
-        Profiler profiler = new Profiler();
-        OpenClBackend openCl = new OpenClBackend(OpenClTestDevice.selected());
-        Backend backend = profiler.wrap(openCl);
-        try (Trainer trainer = new Trainer(backend, Network.initialize(arch, 3),
-                TrainingOptions.of(batch, Optimizer.adam(0.01), 1), data(arch, batch * steps))) {
-            for (int epoch = 1; epoch <= EPOCHS; epoch++) {
-                trainer.epoch(epoch);
+        for (boolean resident : new boolean[] {false, true}) {
+            int batch = 300, steps = 3;
+            Profiler profiler = new Profiler();
+            OpenClBackend openCl = new OpenClBackend(OpenClTestDevice.selected());
+            Backend backend = profiler.wrap(openCl);
+            String before = System.setProperty(RESIDENT, resident ? "on" : "off");
+            try (Trainer trainer = new Trainer(backend, Network.initialize(arch, 3),
+                    TrainingOptions.of(batch, Optimizer.adam(0.01), 1), data(arch, batch * steps))) {
+                for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+                    trainer.epoch(epoch);
+                }
+            } finally {
+                backend.close();
+                if (before == null) {
+                    System.clearProperty(RESIDENT);
+                } else {
+                    System.setProperty(RESIDENT, before);
+                }
             }
-        } finally {
-            backend.close();
+            Map<Profiler.Phase, Integer> expected = expectedPerStep(openCl, arch, batch);
+            if (resident) {
+                expected.put(Profiler.Phase.GATHER, 2);   // X⁰ and T, gathered from the data on the device
+            }
+            int total = expected.values().stream().mapToInt(Integer::intValue).sum();
+            String mode = resident ? "resident: " : "streamed: ";
+            assertAll(expected.entrySet().stream().map(e -> () -> assertEquals(e.getValue(),
+                    profiler.launchesPerStep(e.getKey()), 0.0, mode + e.getKey())));
+            assertEquals(total, profiler.launchesPerStep(), 0.0, mode + "all launches of a step");
+            assertTrue(profiler.report().contains(String.format(java.util.Locale.ROOT,
+                    "kernel launches: %.2f per training step (%d steps per epoch)", (double) total, steps)),
+                    mode + profiler.report());
         }
-        Map<Profiler.Phase, Integer> expected = expectedPerStep(openCl, arch, batch);
-        int total = expected.values().stream().mapToInt(Integer::intValue).sum();
-        assertAll(expected.entrySet().stream().map(e -> () -> assertEquals(e.getValue(),
-                profiler.launchesPerStep(e.getKey()), 0.0, e.getKey().toString())));
-        assertEquals(total, profiler.launchesPerStep(), 0.0, "all launches of a step");
-        assertTrue(profiler.report().contains(String.format(java.util.Locale.ROOT,
-                "kernel launches: %.2f per training step (%d steps per epoch)", (double) total, steps)),
-                profiler.report());
     }
 
     /** The launches of one step, by phase, derived from the layers and the backend's choice of GEMM kernel. */
