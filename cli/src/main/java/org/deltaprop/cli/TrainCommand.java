@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
+import org.deltaprop.backend.probe.Workload;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
@@ -275,8 +276,7 @@ final class TrainCommand implements Callable<Integer> {
             if (curveOut != null) {
                 LearningCurve.warmUpInBackground();
             }
-            long work = BackendOptions.multiplyAdds(plan.architecture(), all.size(), 3L * plan.settings().epochs());
-            try (Backend b = backend.open(work).backend()) {
+            try (Backend b = backend.open(Workload.of(plan)).backend()) {
                 outcome = plan.run(b);
             }
         } catch (SettingException e) {
