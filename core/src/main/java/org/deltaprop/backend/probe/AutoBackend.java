@@ -25,16 +25,17 @@ import java.util.stream.Collectors;
  * machine. A job below {@link Backends#SMALL_JOB} multiply-adds takes the scalar reference without
  * probing, and a backend asked for by name is used as {@link Backends#selectForJob} uses it.
  *
- * <p>The probe times each backend for up to {@value #ROUND_MILLIS} ms of steps, then goes on with the
- * one still speeding up whose steps are fastest, until every step time has settled, one still
- * speeding up is already the fastest, or {@value #TOTAL_MILLIS} ms of steps have been spent in
- * all; starting the backends (an OpenCL context, about a second) comes on top. The probed backend
+ * <p>The probe times each backend, highest ranked first, for up to {@value #ROUND_MILLIS} ms of
+ * steps, then goes on with those still speeding up (the simd backend, until C2 has compiled its
+ * kernels: seconds) in the same order, until every step time has settled or is already below
+ * every settled one, or {@value #TOTAL_MILLIS} ms of steps have been spent in all; starting the
+ * backends (an OpenCL context, about a second) comes on top. The probed backend
  * that is chosen is the one the job runs on, already warm; the others are closed.
  */
 public final class AutoBackend {
 
     static final double ROUND_MILLIS = 2000;
-    static final double TOTAL_MILLIS = 6000;
+    static final double TOTAL_MILLIS = 10000;
     static final StepProbe.Limits ROUND = new StepProbe.Limits(25, 4, 0.15, 0.10, ROUND_MILLIS);
     private static final System.Logger LOG = System.getLogger("org.deltaprop");
 
@@ -133,7 +134,7 @@ public final class AutoBackend {
                 throw new BackendUnavailableException("no backend can run here: " + String.join("; ", passedOver));
             }
             while (spent < TOTAL_MILLIS) {
-                Optional<StepProbe.Probed> next = stillFalling(probed);
+                Optional<StepProbe.Probed> next = stillFalling(probed, workload.steps());
                 if (next.isEmpty()) {
                     break;
                 }
@@ -164,16 +165,17 @@ public final class AutoBackend {
     }
 
     /**
-     * The backend worth probing longer: of those whose step time had not settled, the fastest, unless
-     * it is already faster than every settled one (it wins any long job as it is, and a short job
-     * is weighed by its start-up, which is measured).
+     * The backend worth probing longer: the first (the highest ranked) of those whose step time had
+     * not settled and is not yet below every settled one's, and that has not yet run the job's
+     * {@code steps} (the job itself is no longer than that). One already faster than every settled
+     * backend wins any long job as it is (its figure only overstates it), and a short job is
+     * decided by the start-ups, which are measured.
      */
-    static Optional<StepProbe.Probed> stillFalling(List<StepProbe.Probed> probed) {
+    static Optional<StepProbe.Probed> stillFalling(List<StepProbe.Probed> probed, long steps) {
         double bestSettled = probed.stream().filter(p -> p.timing().settled())
                 .mapToDouble(p -> p.timing().stepMillis()).min().orElse(Double.POSITIVE_INFINITY);
-        return probed.stream().filter(p -> !p.timing().settled())
-                .min(Comparator.comparingDouble(p -> p.timing().stepMillis()))
-                .filter(p -> p.timing().stepMillis() >= bestSettled);
+        return probed.stream().filter(p -> !p.timing().settled() && p.timing().stepMillis() >= bestSettled
+                && p.steps() < steps).findFirst();
     }
 
     /** "backend auto → simd (…): the fastest for 4,690 steps of …: simd … = 6.4 s; opencl … = 22.1 s". */

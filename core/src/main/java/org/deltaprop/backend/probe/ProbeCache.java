@@ -126,7 +126,8 @@ public final class ProbeCache {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException | RuntimeException e) {
-            problem = e.getMessage();
+            // Gson's messages go on with a line pointing at its troubleshooting guide: the first says what is wrong.
+            problem = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
         }
         LOG.log(System.Logger.Level.WARNING, String.format(Locale.ROOT, "ignoring the backend probe cache %s: %s; "
                 + "probing instead, and the file will be rewritten", file, problem));
