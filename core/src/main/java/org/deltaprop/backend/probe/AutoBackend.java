@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * by a short timed probe of its steps on every usable backend ({@link StepProbe}), each backend's
  * start-up weighed against the job's steps at its settled step time ({@link Decision}). The
  * figures are cached per machine and shape ({@link ProbeCache}), so a shape is probed once per
- * machine. A job below {@link Backends#SMALL_JOB} multiply-adds takes the scalar reference without
+ * machine, unless a backend that lost had not settled (its figure might have won), when the next
+ * run probes again. A job below {@link Backends#SMALL_JOB} multiply-adds takes the scalar reference without
  * probing, and a backend asked for by name is used as {@link Backends#selectForJob} uses it.
  *
  * <p>The probe times each backend, highest ranked first, for up to {@value #ROUND_MILLIS} ms of
@@ -155,10 +156,20 @@ public final class AutoBackend {
                 }
             }
             probed.clear();
-            cache.store(new ProbeCache.Entry(key, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    workload.steps(), decision.chosen(), timings));
+            // A figure still falling overstates its backend: the chosen one's only makes the choice surer,
+            // but another's might have won, so such a choice is not kept for later runs.
+            List<String> unsettled = timings.stream().filter(t -> !t.settled() && !t.backend().equals(decision.chosen()))
+                    .map(Timing::backend).toList();
+            String kept;
+            if (unsettled.isEmpty()) {
+                cache.store(new ProbeCache.Entry(key, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                        workload.steps(), decision.chosen(), timings));
+                kept = cacheHint(cache);
+            } else {
+                kept = " (not cached: " + String.join(", ", unsettled) + " had not settled; the next run probes again)";
+            }
             return selected(backend, line(decision, backend, workload) + String.format(Locale.ROOT,
-                    "; measured now, in %.1f s%s", (System.nanoTime() - begin) / 1e9, cacheHint(cache)), passedOver);
+                    "; measured now, in %.1f s%s", (System.nanoTime() - begin) / 1e9, kept), passedOver);
         } finally {
             probed.forEach(p -> p.backend().close());     // only on failure: a finished probe has cleared it
         }
