@@ -22,10 +22,11 @@ import java.util.function.Supplier;
  * <p>Steps run in blocks, each ended by {@link Backend#synchronize} (an asynchronous backend is
  * timed to the completion of its work, while the steps within a block overlap as the trainer's
  * do), each long enough ({@link Limits#blockMillis}) for the clock to resolve it. The step time
- * has settled when the last {@link Limits#settleBlocks} blocks agree within {@link Limits#spread}
- * and the JIT spent less than {@link Limits#jitShare} of their time compiling: the Vector API's
- * kernels run boxed, many times slower, until C2 has compiled them, and the steps in between
- * can hold steady for a while at a rate they later leave far behind. The probe stops when the
+ * has settled when the last {@link Limits#settleBlocks} blocks agree within {@link Limits#spread},
+ * the JIT spent less than {@link Limits#jitShare} of their time compiling, and the steps allocate
+ * little ({@link #settled}): the Vector API's kernels run boxed, many times slower, until C2 has
+ * compiled them, and the steps in between can hold steady for a while at a rate they later leave
+ * far behind. The probe stops when the
  * step time has settled, when it has spent {@link Limits#maxMillis} on steps, or when it has taken
  * as many steps as the job has.
  */
@@ -36,6 +37,17 @@ final class StepProbe {
     /** The probe's learning rate: small enough that the weights barely move, so every step computes the same. */
     private static final double LEARNING_RATE = 1e-6;
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOCATION =
+            ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                    && t.isThreadAllocatedMemorySupported() ? t : null;
+    /**
+     * The most a settled step may allocate: a fixed part for the objects any backend makes per step
+     * (JOCL's for its kernel launches: about 15 KB a step of 784-256-128-10) and a quarter of a byte
+     * per multiply-add. A Vector API kernel not yet compiled by C2 boxes every vector it computes,
+     * about 5 bytes per multiply-add (2.6 MB a step of 4-8-3 at batch 128, against 230 bytes once compiled).
+     */
+    static final double SETTLED_BYTES = 64 * 1024;
+    static final double SETTLED_BYTES_PER_MULTIPLY_ADD = 0.25;
 
     /** How long to probe: the bounds of the loop described above. */
     record Limits(double blockMillis, int settleBlocks, double spread, double jitShare, double maxMillis) {
@@ -53,8 +65,11 @@ final class StepProbe {
     record Probed(Backend backend, Timing timing, double setupMillis, double stepsMillis, long steps) {
     }
 
-    /** One block of steps: how many, their time, and the JIT's compiling time meanwhile. */
-    record Block(long steps, double millis, double jitMillis) {
+    /**
+     * One block of steps: how many, their time, the JIT's compiling time meanwhile and the bytes
+     * allocated by every thread (-1 where the JVM does not count them).
+     */
+    record Block(long steps, double millis, double jitMillis, long allocatedBytes) {
         double stepMillis() {
             return millis / steps;
         }
@@ -107,6 +122,7 @@ final class StepProbe {
             backend.synchronize();
             double setupMillis = millisSince(begin);
             List<Block> blocks = new ArrayList<>();
+            double multiplyAddsPerStep = 3.0 * workload.architecture().parameterCount() * batch;
             long stepsBefore = earlier == null ? 0 : earlier.steps();
             double spent = 0;
             long steps = 0;
@@ -114,6 +130,7 @@ final class StepProbe {
             boolean settled;
             while (true) {
                 long jitBefore = compileMillis();
+                long allocatedBefore = allocatedBytes();
                 long blockStart = System.nanoTime();
                 for (long i = 0; i < blockSteps; i++) {
                     network.loadBatch(x, t, batch);
@@ -122,11 +139,11 @@ final class StepProbe {
                 }
                 backend.synchronize();
                 Block block = new Block(blockSteps, Math.max(millisSince(blockStart), 1e-6),
-                        compileMillis() - jitBefore);
+                        compileMillis() - jitBefore, allocatedBefore < 0 ? -1 : allocatedBytes() - allocatedBefore);
                 blocks.add(block);
                 spent += block.millis();
                 steps += blockSteps;
-                settled = settled(blocks, limits);
+                settled = settled(blocks, limits, multiplyAddsPerStep);
                 long stepsLeft = workload.steps() - stepsBefore - steps;
                 if (settled || spent >= limits.maxMillis() || stepsLeft <= 0) {
                     break;
@@ -150,9 +167,12 @@ final class StepProbe {
 
     /**
      * Whether the last blocks' step times agree within the spread while the JIT compiled for less
-     * than its share of their time: nothing is left to speed the steps up.
+     * than its share of their time and the steps allocated no more than a compiled step does
+     * ({@link #SETTLED_BYTES}): nothing is left to speed them up. Under load the JIT's threads may
+     * wait for a core with kernels queued, compiling nothing, while boxed steps hold steady; what
+     * they allocate gives them away.
      */
-    static boolean settled(List<Block> blocks, Limits limits) {
+    static boolean settled(List<Block> blocks, Limits limits, double multiplyAddsPerStep) {
         int n = limits.settleBlocks();
         if (blocks.size() < n) {
             return false;
@@ -162,7 +182,11 @@ final class StepProbe {
         double max = last.stream().mapToDouble(Block::stepMillis).max().orElseThrow();
         double millis = last.stream().mapToDouble(Block::millis).sum();
         double jit = last.stream().mapToDouble(Block::jitMillis).sum();
-        return max <= min * (1 + limits.spread()) && jit <= limits.jitShare() * millis;
+        long steps = last.stream().mapToLong(Block::steps).sum();
+        boolean counted = last.stream().allMatch(b -> b.allocatedBytes() >= 0);
+        double bytesPerStep = counted ? last.stream().mapToLong(Block::allocatedBytes).sum() / (double) steps : 0;
+        return max <= min * (1 + limits.spread()) && jit <= limits.jitShare() * millis
+                && bytesPerStep <= SETTLED_BYTES + SETTLED_BYTES_PER_MULTIPLY_ADD * multiplyAddsPerStep;
     }
 
     private static double median(double[] values) {
@@ -175,6 +199,16 @@ final class StepProbe {
     /** The JIT's compiling time so far, summed over its threads; 0 where the JVM does not say. */
     private static long compileMillis() {
         return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
+    }
+
+    /** The bytes every thread of the JVM has allocated so far; -1 where the JVM does not say. */
+    private static long allocatedBytes() {
+        try {
+            return ALLOCATION != null && ALLOCATION.isThreadAllocatedMemoryEnabled()
+                    ? ALLOCATION.getTotalThreadAllocatedBytes() : -1;
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
     }
 
     private static double millisSince(long start) {

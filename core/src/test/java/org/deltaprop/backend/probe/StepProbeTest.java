@@ -29,29 +29,48 @@ class StepProbeTest {
 
     @Test
     void steadyStepsWithTheJitIdleHaveSettled() {
-        assertTrue(StepProbe.settled(blocks(0, 2.0, 2.1, 1.9, 2.05), LIMITS));
-        assertTrue(StepProbe.settled(blocks(0, 90, 40, 2.0, 2.1, 1.9, 2.05), LIMITS), "only the last blocks count");
+        assertTrue(StepProbe.settled(blocks(0, 2.0, 2.1, 1.9, 2.05), LIMITS, 1e6));
+        assertTrue(StepProbe.settled(blocks(0, 90, 40, 2.0, 2.1, 1.9, 2.05), LIMITS, 1e6), "only the last blocks count");
     }
 
     @Test
     void stepsThatStillVaryOrTooFewBlocksHaveNot() {
-        assertFalse(StepProbe.settled(blocks(0, 2.0, 2.1, 1.9), LIMITS), "three blocks of four");
-        assertFalse(StepProbe.settled(blocks(0, 3.0, 2.5, 2.2, 2.0), LIMITS), "still falling: 3.0 against 2.0");
-        assertFalse(StepProbe.settled(blocks(0, 2.0, 2.1, 2.0, 2.4), LIMITS), "20% apart");
+        assertFalse(StepProbe.settled(blocks(0, 2.0, 2.1, 1.9), LIMITS, 1e6), "three blocks of four");
+        assertFalse(StepProbe.settled(blocks(0, 3.0, 2.5, 2.2, 2.0), LIMITS, 1e6), "still falling: 3.0 against 2.0");
+        assertFalse(StepProbe.settled(blocks(0, 2.0, 2.1, 2.0, 2.4), LIMITS, 1e6), "20% apart");
     }
 
     @Test
     void steadyStepsWhileTheJitCompilesHaveNot() {
         // A plateau of boxed Vector API steps while C2 is still at work: 10% of 100 ms is the most it may compile.
-        assertFalse(StepProbe.settled(blocks(3, 25, 25, 25, 25), LIMITS));
-        assertTrue(StepProbe.settled(blocks(2.5, 25, 25, 25, 25), LIMITS));
+        assertFalse(StepProbe.settled(blocks(3, 25, 25, 25, 25), LIMITS, 1e6));
+        assertTrue(StepProbe.settled(blocks(2.5, 25, 25, 25, 25), LIMITS, 1e6));
     }
 
-    /** Blocks of 10 steps each at the given ms/step, the JIT compiling {@code jit} ms during each. */
+    @Test
+    void steadyStepsThatAllocateLikeBoxedVectorsHaveNot() {
+        // 10⁶ multiply-adds a step may allocate 64 KiB + 250,000 bytes; boxed vectors take ~5 bytes each.
+        double limit = StepProbe.SETTLED_BYTES + StepProbe.SETTLED_BYTES_PER_MULTIPLY_ADD * 1e6;
+        assertFalse(StepProbe.settled(allocating((long) (5 * 1e6), 25, 25, 25, 25), LIMITS, 1e6));
+        assertFalse(StepProbe.settled(allocating((long) limit + 1, 25, 25, 25, 25), LIMITS, 1e6));
+        assertTrue(StepProbe.settled(allocating((long) limit, 25, 25, 25, 25), LIMITS, 1e6));
+        assertTrue(StepProbe.settled(allocating(-1, 25, 25, 25, 25), LIMITS, 1e6), "a JVM that does not count");
+    }
+
+    /** Blocks of one step each at the given ms/step, the JIT compiling {@code jit} ms during each, allocating nothing. */
     private static List<StepProbe.Block> blocks(double jit, double... stepMillis) {
         List<StepProbe.Block> blocks = new ArrayList<>();
         for (double m : stepMillis) {
-            blocks.add(new StepProbe.Block(1, m, jit));
+            blocks.add(new StepProbe.Block(1, m, jit, 0));
+        }
+        return blocks;
+    }
+
+    /** Blocks of one step each at the given ms/step, the JIT idle, each step allocating {@code bytes}. */
+    private static List<StepProbe.Block> allocating(long bytes, double... stepMillis) {
+        List<StepProbe.Block> blocks = new ArrayList<>();
+        for (double m : stepMillis) {
+            blocks.add(new StepProbe.Block(1, m, 0, bytes));
         }
         return blocks;
     }
