@@ -140,10 +140,20 @@ public final class AutoBackend {
                     break;
                 }
                 StepProbe.Probed earlier = next.get();
-                StepProbe.Probed later = prober.resume(earlier, workload,
-                        ROUND.withMaxMillis(Math.min(ROUND_MILLIS, TOTAL_MILLIS - spent)));
-                spent += later.stepsMillis() - earlier.stepsMillis();
-                probed.set(probed.indexOf(earlier), later);
+                try {
+                    StepProbe.Probed later = prober.resume(earlier, workload,
+                            ROUND.withMaxMillis(Math.min(ROUND_MILLIS, TOTAL_MILLIS - spent)));
+                    spent += later.stepsMillis() - earlier.stepsMillis();
+                    probed.set(probed.indexOf(earlier), later);
+                } catch (RuntimeException | LinkageError e) {
+                    probed.remove(earlier);
+                    earlier.backend().close();
+                    passedOver.add(earlier.timing().backend() + " failed while probed: " + e);
+                    if (probed.isEmpty()) {
+                        throw new BackendUnavailableException("no backend can run here: "
+                                + String.join("; ", passedOver), e);
+                    }
+                }
             }
             List<Timing> timings = probed.stream().map(StepProbe.Probed::timing).toList();
             Decision decision = Decision.choose(timings, workload.steps());

@@ -196,6 +196,24 @@ class AutoBackendTest {
     }
 
     @Test
+    void aBackendThatFailsWhileProbedLongerIsClosedAndPassedOver() {
+        StandIn simd = new StandIn("simd", 20);
+        Backends.Selection selection = AutoBackend.select(FASHION, List.of(simd, new StandIn("scalar", 0)),
+                ProbeCache.off(), new FakeProber(Map.of("simd", List.of(new Timing("simd", 100, 90, 5, false)),
+                        "scalar", List.of(new Timing("scalar", 20, 80, 10, true)))) {
+                    @Override
+                    public StepProbe.Probed resume(StepProbe.Probed earlier, Workload workload,
+                                                   StepProbe.Limits limits) {
+                        throw new IllegalStateException("device lost");
+                    }
+                });
+        assertEquals("stand-in scalar", selection.backend().name());
+        assertTrue(simd.made.getFirst().closed);
+        assertTrue(selection.explanation().endsWith("; simd failed while probed: java.lang.IllegalStateException: "
+                + "device lost"), selection.explanation());
+    }
+
+    @Test
     void aSmallJobOrABackendByNameIsNotProbed() {
         Workload small = new Workload(Architecture.of("4-8-3", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH,
                 Activation.SOFTMAX), 16, Optimizer.adam(0.01), 1600);
