@@ -1,6 +1,8 @@
 package org.deltaprop.cli;
 
 import org.deltaprop.backend.Backends;
+import org.deltaprop.backend.probe.AutoBackend;
+import org.deltaprop.backend.probe.Workload;
 import org.deltaprop.backend.simd.SimdBackend;
 import org.deltaprop.data.RowStream;
 import org.deltaprop.nn.Architecture;
@@ -85,6 +87,17 @@ public final class BackendOptions {
             System.setProperty("deltaprop.threads", Integer.toString(threads));
         }
         return Backends.selectForJob(requested(), multiplyAdds);
+    }
+
+    /**
+     * {@link #open()} for a training job: auto times a few of its steps on each usable backend
+     * (or reads the figures cached for its shape) and takes the one that finishes it first.
+     */
+    Backends.Selection open(Workload workload) {
+        if (threads != null) {
+            System.setProperty("deltaprop.threads", Integer.toString(threads));
+        }
+        return AutoBackend.select(requested(), workload);
     }
 
     /** The backend asked for: --backend, else the deltaprop.backend system property, else auto. */

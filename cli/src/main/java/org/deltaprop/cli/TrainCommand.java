@@ -5,6 +5,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Backends;
+import org.deltaprop.backend.probe.Workload;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.Dataset;
@@ -286,8 +287,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             plan = training.prepare();
             printPlan(plan, fashion ? "Fashion-MNIST" : train);
-            long work = BackendOptions.multiplyAdds(plan.architecture(), all.size(), 3L * plan.settings().epochs());
-            if (curveOut != null && work >= Backends.SMALL_JOB) {
+            Workload work = Workload.of(plan);
+            if (curveOut != null && work.multiplyAdds() >= Backends.SMALL_JOB) {
                 LearningCurve.warmUpInBackground();
             }
             try (Backend b = backend.open(work).backend()) {

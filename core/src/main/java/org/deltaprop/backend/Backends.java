@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * <p>{@code auto} takes the usable backend of highest rank and logs one line saying which
  * and why the others were passed over; a fallback is never silent. For a job known to be small
  * ({@link #SMALL_JOB}) it takes the scalar reference, which starts fastest, and says so. A backend asked for by
- * name that cannot run throws {@link BackendUnavailableException} with the reason and the fix.
+ * name that cannot run throws {@link BackendUnavailableException} with the reason and the fix. For a
+ * training job of known shape, {@link org.deltaprop.backend.probe.AutoBackend} times the backends instead
+ * of ranking them.
  *
  * <p>The backends are found by {@link ServiceLoader}: each {@link BackendProvider} is listed in
  * {@code META-INF/services/org.deltaprop.backend.BackendProvider}. A provider whose class cannot

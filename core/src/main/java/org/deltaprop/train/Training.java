@@ -2,6 +2,8 @@ package org.deltaprop.train;
 
 import org.deltaprop.backend.Backend;
 import org.deltaprop.backend.Backends;
+import org.deltaprop.backend.probe.AutoBackend;
+import org.deltaprop.backend.probe.Workload;
 import org.deltaprop.data.ArrayDataset;
 import org.deltaprop.data.Dataset;
 import org.deltaprop.data.Scaling;
@@ -39,7 +41,8 @@ import java.util.Objects;
  *
  * <p>{@link #prepare} splits and scales the data, builds the network and checks every setting
  * without training, so that a front end can report the plan before the run; {@link #run()} prepares
- * and trains on the backend {@link Backends#select()} picks. A setting that cannot work is a
+ * and trains on the backend {@code deltaprop.backend} names, by default the one auto's probe finds fastest
+ * for the run ({@link AutoBackend}). A setting that cannot work is a
  * {@link SettingException} naming it.
  */
 public final class Training {
@@ -318,10 +321,14 @@ public final class Training {
 
     // ---- the run ----
 
-    /** Prepares and trains on the backend {@link Backends#select()} picks, then closes it. */
+    /**
+     * Prepares and trains on the backend {@code deltaprop.backend} names (default auto, which
+     * probes the run's steps on each usable backend: {@link AutoBackend}), then closes it.
+     */
     public Outcome run() throws IOException {
         Plan plan = prepare();
-        try (Backend backend = Backends.select().backend()) {
+        try (Backend backend = AutoBackend.select(System.getProperty(Backends.PROPERTY, Backends.AUTO),
+                Workload.of(plan)).backend()) {
             return plan.run(backend);
         }
     }
