@@ -104,6 +104,23 @@ inline float output_delta_row(const int i, const int cols, const int loss, const
     return error;
 }
 
+// One row of a softmax: y_k = e^(s_k - max s) / sum_j e^(s_j - max s), the row maximum subtracted so that
+// e^s stays finite. bias_softmax and output_step (which computes a softmax output layer's Y itself) both
+// run it, so their bits are the same.
+inline void softmax_row(const __global float* s, __global float* y, const int cols) {
+    float max = -INFINITY;
+    for (int j = 0; j < cols; j++) {
+        max = fmax(max, s[j]);
+    }
+    float sum = 0.0f;
+    for (int j = 0; j < cols; j++) {
+        sum += exp(s[j] - max);
+    }
+    for (int j = 0; j < cols; j++) {
+        y[j] = exp(s[j] - max) / sum;
+    }
+}
+
 // The first index of a row's largest value: the class a row of outputs predicts, or a one-hot target's label.
 inline int arg_max(const __global float* row, const int n) {
     int best = 0;

@@ -140,6 +140,18 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * The output layer's forward step and output step in training: {@link #gemmBiasActivation} into S and
+     * Y, then {@link #outputStep}. A backend may leave Y = f(S) to the output step (a softmax needs whole
+     * rows, which no product's store holds); Y is written all the same. The default runs the two fused
+     * operations; {@link UnfusedSequences#outputLayerStep} is the plain sequence.
+     */
+    default void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
+                                 Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        gemmBiasActivation(x, w, bias, f, s, y);
+        outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
+
+    /**
      * Output δ and loss: for every row n, δ_n ← scale·∂E_n/∂Sᴸ and rowLoss_n ← E_n
      * (unscaled), given the output layer's S, Y = f(S) and the targets T (all B × n);
      * rowLoss is B × 1.

@@ -40,4 +40,11 @@ public final class UnfusedSequences {
             backend.countCorrect(y, t, correct);
         }
     }
+
+    public static void outputLayerStep(Backend backend, Matrix x, Matrix w, Matrix bias, Loss loss, Activation f,
+                                       float scale, Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss,
+                                       Matrix lossSum, Matrix correct) {
+        gemmBiasActivation(backend, x, w, bias, f, s, y);
+        outputStep(backend, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
 }

@@ -169,12 +169,31 @@ public final class DeviceNetwork implements AutoCloseable {
         forward(rows, true, seed);
     }
 
+    /**
+     * The forward pass of a training step and its output step ({@link #outputStep}), the output layer's
+     * forward and output step in one operation that a backend may fuse (a softmax computed with the
+     * output δ): with {@code dropout}, the masks of {@code seed} as {@link #forwardTraining} draws them.
+     * {@link #activations}(L) holds Y = f(Sᴸ) afterwards as after {@link #forward}.
+     */
+    public void forwardAndOutputStep(int rows, boolean dropout, long seed, float scale, Matrix lossSum,
+                                     Matrix correct) {
+        Matrix previous = forward(rows, dropout, seed, depth - 1);
+        backend.outputLayerStep(previous, weight[depth - 1], bias[depth - 1], architecture.loss(),
+                architecture.outputActivation(), scale, net[depth - 1].topRows(rows), out[depth - 1].topRows(rows),
+                target.topRows(rows), delta[depth - 1].topRows(rows), rowLoss.topRows(rows), lossSum, correct);
+    }
+
     private void forward(int rows, boolean training, long seed) {
+        forward(rows, training, seed, depth);
+    }
+
+    /** Layers 1..{@code layers} of the forward pass; returns what the next layer reads. */
+    private Matrix forward(int rows, boolean training, long seed, int layers) {
         checkRows(rows);
         masked = training && architecture.hasDropout();
         maskSeed = seed;
         Matrix previous = input.topRows(rows);
-        for (int h = 1; h <= depth; h++) {
+        for (int h = 1; h <= layers; h++) {
             Matrix s = net[h - 1].topRows(rows);
             Matrix x = out[h - 1].topRows(rows);
             backend.gemmBiasActivation(previous, weight[h - 1], bias[h - 1], architecture.activation(h), s, x);
@@ -184,6 +203,7 @@ public final class DeviceNetwork implements AutoCloseable {
                 backend.dropout(layerSeed(seed, h), (float) architecture.dropoutAfter(h), x, previous);
             }
         }
+        return previous;
     }
 
     /** The mask seed of the dropout after layer h, from the pass's seed (SplitMix64's finaliser, so nearby seeds differ). */

@@ -77,6 +77,7 @@ final class TimedBackend extends ForwardingBackend {
 
     // The fused operations are filed under the phase of the product or output δ they are built on,
     // with the product's floating-point operations: a backend that fuses launches them as one kernel.
+    // The output layer's step is filed whole under the output δ, its product included.
 
     @Override
     public void gemmBiasActivation(Matrix x, Matrix w, Matrix bias, Activation f, Matrix s, Matrix out) {
@@ -101,6 +102,13 @@ final class TimedBackend extends ForwardingBackend {
                            Matrix rowLoss, Matrix lossSum, Matrix correct) {
         timed(Profiler.Phase.OUTPUT_DELTA, 0,
                 () -> super.outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct));
+    }
+
+    @Override
+    public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
+                                Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        timed(Profiler.Phase.OUTPUT_DELTA, 2.0 * s.rows() * s.cols() * x.cols(),
+                () -> super.outputLayerStep(x, w, bias, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct));
     }
 
     @Override

@@ -541,6 +541,60 @@ public final class ConformanceChecks {
         }
     }
 
+    /**
+     * outputLayerStep: the output layer's product with its bias, Y = f(S), then the output step, for every
+     * loss and output activation it accepts (a softmax computed by the output step where a backend
+     * fuses it), S, Y and δ over NaN; every output has the bits of the plain sequence.
+     */
+    public void fusedOutputLayerStep() {
+        long seed = 9700;
+        for (Loss loss : Loss.values()) {
+            for (Activation f : ACTIVATIONS) {
+                if (!accepts(loss, f)) {
+                    continue;
+                }
+                for (int[] shape : new int[][] {{1, 1, 7}, {7, 10, 13}, {33, 13, 33}, {300, 10, 1}, {257, 7, 127}}) {
+                    int rows = shape[0], cols = shape[1], nIn = shape[2];
+                    seed++;
+                    // S of about unit spread at any nIn: outputs that saturate to equal floats would make the
+                    // count hang on ties the reference's rounding breaks otherwise.
+                    double range = 3 / Math.sqrt(nIn);
+                    float[] x = uniform(seed, rows * nIn, -1, 1);
+                    float[] w = uniform(seed + 1, cols * nIn, -range, range);
+                    float[] bias = uniform(seed + 2, cols, -1, 1);
+                    float[] t = targets(loss, rows, cols, seed + 3);
+                    float scale = seed % 2 == 0 ? 1f / rows : 1f;
+                    boolean tally = seed % 3 != 0;
+                    assertFused("outputLayerStep(" + loss + ", " + f + ", scale=" + scale + (tally ? "" : ", no tally")
+                                    + ") B=" + rows + " n=" + cols + " nIn=" + nIn,
+                            new String[] {"S", "Y", "δ", "rowLoss", "loss total", "count"},
+                            new int[] {cols, cols, cols, 1, 1, 1}, 6, (backend, fused, arena) -> {
+                                Matrix xm = arena.matrix(rows, nIn, x);
+                                Matrix wm = arena.matrix(cols, nIn, w);
+                                Matrix bm = arena.matrix(1, cols, bias);
+                                Matrix sm = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                Matrix ym = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                Matrix tm = arena.matrix(rows, cols, t);
+                                Matrix dm = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                Matrix em = arena.matrix(rows, 1, filled(rows, Float.NaN));
+                                Matrix lm = arena.matrix(1, 1, new float[] {0.25f});
+                                Matrix cm = arena.matrix(1, 1, new float[] {5f});
+                                Matrix sum = tally ? lm : null;
+                                Matrix count = tally ? cm : null;
+                                if (fused) {
+                                    backend.outputLayerStep(xm, wm, bm, loss, f, scale, sm, ym, tm, dm, em, sum, count);
+                                } else {
+                                    UnfusedSequences.outputLayerStep(backend, xm, wm, bm, loss, f, scale, sm, ym, tm, dm,
+                                            em, sum, count);
+                                }
+                                return new float[][] {arena.read(sm), arena.read(ym), arena.read(dm), arena.read(em),
+                                        arena.read(lm), arena.read(cm)};
+                            });
+                }
+            }
+        }
+    }
+
     /** Every element the same float as the reference's (NaN matches any NaN), else the first that is not. */
     private static void assertSameBits(String tensor, int cols, float[] actual, float[] expected) {
         if (actual.length != expected.length) {

@@ -62,6 +62,14 @@ class FusedTrainingTest {
                                    Matrix rowLoss, Matrix lossSum, Matrix correct) {
                 UnfusedSequences.outputStep(this, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
             }
+
+            @Override
+            public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale,
+                                        Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum,
+                                        Matrix correct) {
+                UnfusedSequences.outputLayerStep(this, x, w, bias, loss, f, scale, s, y, t, delta, rowLoss, lossSum,
+                        correct);
+            }
         };
     }
 

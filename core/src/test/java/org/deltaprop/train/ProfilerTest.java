@@ -43,7 +43,8 @@ class ProfilerTest {
             }
         }
         int batches = 5, depth = 3;
-        assertEquals(batches * depth, profiler.callsPerEpoch(Profiler.Phase.FORWARD_GEMM));
+        // The output layer's product is part of its step, filed under the output δ's phase.
+        assertEquals(batches * (depth - 1), profiler.callsPerEpoch(Profiler.Phase.FORWARD_GEMM));
         assertEquals(batches * depth, profiler.callsPerEpoch(Profiler.Phase.GRADIENT_GEMM));
         assertEquals(batches * (depth - 1), profiler.callsPerEpoch(Profiler.Phase.BACKWARD_GEMM));
         // The fused operations are filed whole under their product's or the output δ's phase: the bias +
@@ -59,7 +60,9 @@ class ProfilerTest {
         // Per row and multiply-add, 2 flops: forward and weight gradient in every layer, δ·W in all but the first.
         double allLayers = 2.0 * (4 * 6 + 6 * 5 + 5 * 3) * rows;
         double upperLayers = 2.0 * (6 * 5 + 5 * 3) * rows;
-        assertEquals(allLayers, profiler.flopsPerEpoch(Profiler.Phase.FORWARD_GEMM), 1e-9 * allLayers);
+        double outputLayer = 2.0 * 5 * 3 * rows;
+        assertEquals(allLayers - outputLayer, profiler.flopsPerEpoch(Profiler.Phase.FORWARD_GEMM), 1e-9 * allLayers);
+        assertEquals(outputLayer, profiler.flopsPerEpoch(Profiler.Phase.OUTPUT_DELTA), 1e-9 * outputLayer);
         assertEquals(allLayers, profiler.flopsPerEpoch(Profiler.Phase.GRADIENT_GEMM), 1e-9 * allLayers);
         assertEquals(upperLayers, profiler.flopsPerEpoch(Profiler.Phase.BACKWARD_GEMM), 1e-9 * upperLayers);
         String report = profiler.report();

@@ -697,6 +697,37 @@ public final class OpenClBackend implements Backend {
     public void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                            Matrix rowLoss, Matrix lossSum, Matrix correct) {
         checkOpen();
+        checkOutputStep(loss, f, s, y, t, delta, rowLoss, lossSum, correct);
+        outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, false);
+    }
+
+    /**
+     * A softmax output layer's step in two launches: its product with the bias in the stores (S alone,
+     * no activation), then output_step computing Y = softmax(S) itself before δ, the loss and the count:
+     * the bits of the product, bias_softmax and the output step apart. An element-wise output runs as
+     * its fused forward step and output step.
+     */
+    @Override
+    public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
+                                Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        checkOpen();
+        Shapes.gemm(this, false, true, x, w, s);
+        Shapes.biasActivation(this, bias, s, y);
+        checkOutputStep(loss, f, s, y, t, delta, rowLoss, lossSum, correct);
+        if (f.isElementwise()) {
+            gemmBiasActivation(x, w, bias, f, s, y);
+            outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, false);
+            return;
+        }
+        // S = X·Wᵀ + b with the identity "activation" written over S itself: the same value stored twice.
+        gemm(chooseGemm(false, true, s.rows(), s.cols(), x.cols()), false, true, 1f, x, w, 0f, s,
+                new Epilogue(Epilogue.BIAS_ACTIVATION, mem(bias), mem(s), KernelCodes.activation(Activation.IDENTITY),
+                        1f, 1f, 0f, 0f));
+        outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, true);
+    }
+
+    private void checkOutputStep(Loss loss, Activation f, Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss,
+                                 Matrix lossSum, Matrix correct) {
         Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
         if (lossSum != null) {
             Shapes.sumRows(this, rowLoss, lossSum);
@@ -704,6 +735,11 @@ public final class OpenClBackend implements Backend {
         if (correct != null) {
             Shapes.countCorrect(this, y, t, correct);
         }
+    }
+
+    /** The output step's launch; with {@code softmax}, Y = softmax(S) is computed first, S holding the product and bias. */
+    private void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                            Matrix rowLoss, Matrix lossSum, Matrix correct, boolean softmax) {
         int rows = s.rows(), cols = s.cols();
         if (rows == 0) {
             return;
@@ -717,8 +753,9 @@ public final class OpenClBackend implements Backend {
         args(outputStep, rows, cols, KernelCodes.loss(loss), scale, KernelCodes.activation(derivative),
                 (float) derivative.alpha(), (float) derivative.beta(), (float) derivative.lambda(), mem(s), mem(y),
                 mem(t), mem(delta), mem(rowLoss), lossSum == null ? 0 : 1, mem(lossSum == null ? rowLoss : lossSum),
-                correct == null || cols == 0 ? 0 : 1, mem(correct == null ? rowLoss : correct));
-        launch(outputStep, "outputStep(" + loss + ")", new long[] {elementGroup}, new long[] {elementGroup});
+                correct == null || cols == 0 ? 0 : 1, mem(correct == null ? rowLoss : correct), softmax ? 1 : 0);
+        launch(outputStep, "outputStep(" + loss + (softmax ? ", softmax" : "") + ")", new long[] {elementGroup},
+                new long[] {elementGroup});
     }
 
     private static Object[] concat(Object[] first, Object[] second) {

@@ -35,6 +35,7 @@ class FusedKernelsTest {
         checks.fusedForward();
         checks.fusedDeltaStep();
         checks.fusedWeightGradients();
+        checks.fusedOutputLayerStep();
     }
 
     /** The direct kernel, whatever this device's own tuning, with each epilogue. */
@@ -44,5 +45,6 @@ class FusedKernelsTest {
         checks.fusedForward();
         checks.fusedDeltaStep();
         checks.fusedWeightGradients();
+        checks.fusedOutputLayerStep();
     }
 }

@@ -43,7 +43,7 @@ class KernelLaunchesTest {
     /**
      * A classifier trained with Adam under the profiler: per step, every phase launches what the
      * step's fused operations need: per layer a forward product with its bias and activation in its
-     * stores (the softmax a launch of its own), a weight-gradient product with the bias gradient in it,
+     * stores (a softmax computed by the output step, with no launch of its own), a weight-gradient product with the bias gradient in it,
      * below the output a δ·W product with the δ step in its stores (with dropout: the product, the
      * mask and the δ step apart, and a mask per hidden layer forward), each product one launch or as
      * many as the backend makes of it (slices of K); one output step (δ, loss total and count), and
@@ -86,9 +86,9 @@ class KernelLaunchesTest {
         }
         for (int h = 1; h <= depth; h++) {
             int n = arch.units(h), nIn = arch.units(h - 1);
-            boolean softmax = !arch.activation(h).isElementwise();
-            launches.merge(Profiler.Phase.FORWARD_GEMM, backend.gemmLaunches(false, true, rows, n, nIn)
-                    + (softmax ? 1 : 0), Integer::sum);
+            // The output layer's product is part of its step, filed under the output δ's phase.
+            launches.merge(h == depth ? Profiler.Phase.OUTPUT_DELTA : Profiler.Phase.FORWARD_GEMM,
+                    backend.gemmLaunches(false, true, rows, n, nIn), Integer::sum);
             launches.merge(Profiler.Phase.GRADIENT_GEMM, backend.gemmLaunches(true, false, n, nIn, rows), Integer::sum);
             if (h > 1) {
                 launches.merge(Profiler.Phase.BACKWARD_GEMM, backend.gemmLaunches(false, false, rows, nIn, n),
@@ -99,7 +99,8 @@ class KernelLaunchesTest {
                 }
             }
         }
-        launches.put(Profiler.Phase.OUTPUT_DELTA, 1);   // δ (f'(S) of the squared errors included), loss total, count
+        // Y = softmax(S) where the output is one, δ (f'(S) of the squared errors included), loss total, count.
+        launches.merge(Profiler.Phase.OUTPUT_DELTA, 1, Integer::sum);
         launches.put(Profiler.Phase.UPDATE, 1);         // Adam, over every parameter at once
         return launches;
     }
