@@ -37,7 +37,7 @@ public final class Profiler {
         BIAS_ACTIVATION("bias + activation", false),
         DELTA_STEP("δ step, g ⊙ f'(S)", false),
         DROPOUT("dropout masks", false),
-        OUTPUT_DELTA("output layer: X·Wᵀ, δ + loss (+ sum, count)", false),
+        OUTPUT_DELTA("output X·Wᵀ + δ, loss (+ sum, count)", false),
         ROW_SUMS("row sums (bias gradients, loss)", false),
         COUNT_CORRECT("counting correct predictions", false),
         L2("L2 term", false),
