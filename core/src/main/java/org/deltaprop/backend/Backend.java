@@ -131,6 +131,18 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * A layer's two backward products, which both read its δ: {@link #weightGradients}{@code (delta, x, beta,
+     * gradW, gradB)}, then, for the layer below, {@link #gemmActivationBackward}{@code (delta, w, f, s, xBelow,
+     * deltaBelow)}. The default runs the two fused operations; {@link UnfusedSequences#layerBackward} is the
+     * plain sequence.
+     */
+    default void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                               Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        weightGradients(delta, x, beta, gradW, gradB);
+        gemmActivationBackward(delta, w, f, s, xBelow, deltaBelow);
+    }
+
+    /**
      * The output layer's step: {@link #outputDelta}, then, where given, lossSum ← lossSum + Σ_n rowLoss_n
      * and {@link #countCorrect} into {@code correct} (each may be null: then it is not computed).
      */

@@ -41,6 +41,12 @@ public final class UnfusedSequences {
         }
     }
 
+    public static void layerBackward(Backend backend, Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB,
+                                     Matrix w, Activation f, Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        weightGradients(backend, delta, x, beta, gradW, gradB);
+        gemmActivationBackward(backend, delta, w, f, s, xBelow, deltaBelow);
+    }
+
     public static void outputLayerStep(Backend backend, Matrix x, Matrix w, Matrix bias, Loss loss, Activation f,
                                        float scale, Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss,
                                        Matrix lossSum, Matrix correct) {

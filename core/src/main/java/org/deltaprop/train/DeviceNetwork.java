@@ -253,10 +253,6 @@ public final class DeviceNetwork implements AutoCloseable {
         for (int h = depth; h >= 1; h--) {
             Matrix d = delta[h - 1].topRows(rows);
             Matrix previous = h == 1 ? input.topRows(rows) : layerInput(h).topRows(rows);
-            backend.weightGradients(d, previous, beta, into.weight(h), into.bias(h));
-            if (l2 != 0) {
-                backend.axpy(l2, weight[h - 1], into.weight(h));
-            }
             if (h > 1) {
                 Matrix back = delta[h - 2].topRows(rows);
                 Activation f = architecture.activation(h - 1);
@@ -265,12 +261,20 @@ public final class DeviceNetwork implements AutoCloseable {
                 if (masked && dropped[h - 2] != null) {
                     // The mask scales δ·W between the product and f'(S), so the three stay apart:
                     // δ·W lands in δʰ⁻¹'s buffer, then M/(1 − p) and f'(S) scale it in place.
+                    backend.weightGradients(d, previous, beta, into.weight(h), into.bias(h));
                     backend.gemm(false, false, 1f, d, weight[h - 1], 0f, back);
                     backend.dropout(layerSeed(maskSeed, h - 1), (float) architecture.dropoutAfter(h - 1), back, back);
                     backend.activationBackward(f, s, x, back, back);
                 } else {
-                    backend.gemmActivationBackward(d, weight[h - 1], f, s, x, back);
+                    // Both products read δʰ: one operation, which a backend may launch as one.
+                    backend.layerBackward(d, previous, beta, into.weight(h), into.bias(h), weight[h - 1], f, s, x, back);
                 }
+            } else {
+                backend.weightGradients(d, previous, beta, into.weight(h), into.bias(h));
+            }
+            // The L2 term goes into the finished gradient; δ·W does not read the gradient, so coming after it changes nothing.
+            if (l2 != 0) {
+                backend.axpy(l2, weight[h - 1], into.weight(h));
             }
         }
     }

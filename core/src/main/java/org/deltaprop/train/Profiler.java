@@ -31,7 +31,7 @@ public final class Profiler {
     /** The phases of a training step, in the order the report lists them. */
     public enum Phase {
         FORWARD_GEMM("products X·Wᵀ (+ bias, activation)", true),
-        GRADIENT_GEMM("products δᵀ·X (+ bias gradient)", true),
+        GRADIENT_GEMM("products δᵀ·X (+ bias gradient, δ·W)", true),
         BACKWARD_GEMM("products δ·W (+ δ step)", true),
         OTHER_GEMM("other products", true),
         BIAS_ACTIVATION("bias + activation", false),

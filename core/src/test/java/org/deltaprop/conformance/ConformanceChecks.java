@@ -496,6 +496,49 @@ public final class ConformanceChecks {
     }
 
     /**
+     * layerBackward: a layer's ∂W = δᵀ·X + β·∂W, ∂b = Σ δ + β·∂b and the δ of the layer below,
+     * (δ·W) ⊙ f'(S), for every element-wise activation, β = 0 over NaN and β = 1, the δ below over NaN.
+     * ∂W and the δ below have the sequence's bits, ∂b the tolerance (as in {@link #fusedWeightGradients}).
+     */
+    public void fusedLayerBackward() {
+        long seed = 9300;
+        List<Activation> elementwise = ACTIVATIONS.stream().filter(Activation::isElementwise).toList();
+        for (int[] shape : fusedShapes()) {
+            int rows = shape[0], n = shape[1], nIn = shape[2];
+            seed++;
+            float beta = seed % 2 == 0 ? 0f : 1f;
+            Activation f = elementwise.get((int) (seed % elementwise.size()));
+            float[] delta = uniform(seed, rows * n, -1, 1);
+            float[] w = uniform(seed + 1, n * nIn, -1, 1);
+            float[] s = withExtremes(uniform(seed + 2, rows * nIn, -4, 4), seed);
+            float[] fs = referenceActivation(f, s, rows, nIn);
+            // The layer's input apart from f(S): in training it is f(S) (or its dropout), but the saturated
+            // values withExtremes puts in S would make δᵀ·X a sum of large terms that cancel, whose float
+            // rounding no tolerance on the result bounds.
+            float[] x = uniform(seed + 5, rows * nIn, -1, 1);
+            float[] gw = beta == 0 ? filled(n * nIn, Float.NaN) : uniform(seed + 3, n * nIn, -1, 1);
+            float[] gb = beta == 0 ? filled(n, Float.NaN) : uniform(seed + 4, n, -1, 1);
+            assertFused("layerBackward(" + f + ", β=" + beta + ") B=" + rows + " n=" + n + " nIn=" + nIn,
+                    new String[] {"∂W", "δ below", "∂b"}, new int[] {nIn, nIn, n}, 2, (backend, fused, arena) -> {
+                        Matrix dm = arena.matrix(rows, n, delta);
+                        Matrix xm = arena.matrix(rows, nIn, x);
+                        Matrix wm = arena.matrix(n, nIn, w);
+                        Matrix sm = arena.matrix(rows, nIn, s);
+                        Matrix fm = arena.matrix(rows, nIn, fs);
+                        Matrix gwm = arena.matrix(n, nIn, gw);
+                        Matrix gbm = arena.matrix(1, n, gb);
+                        Matrix below = arena.matrix(rows, nIn, filled(rows * nIn, Float.NaN));
+                        if (fused) {
+                            backend.layerBackward(dm, xm, beta, gwm, gbm, wm, f, sm, fm, below);
+                        } else {
+                            UnfusedSequences.layerBackward(backend, dm, xm, beta, gwm, gbm, wm, f, sm, fm, below);
+                        }
+                        return new float[][] {arena.read(gwm), arena.read(below), arena.read(gbm)};
+                    });
+        }
+    }
+
+    /**
      * outputStep: the output δ, the row losses, the loss total (added to 0.25) and the count (added to
      * 5) for every loss and output activation it accepts, with and without the total and the count;
      * every output has the sequence's bits.

@@ -64,6 +64,12 @@ class FusedTrainingTest {
             }
 
             @Override
+            public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w,
+                                      Activation f, Matrix s, Matrix xBelow, Matrix deltaBelow) {
+                UnfusedSequences.layerBackward(this, delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            }
+
+            @Override
             public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale,
                                         Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum,
                                         Matrix correct) {

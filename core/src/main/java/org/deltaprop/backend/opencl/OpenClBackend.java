@@ -101,6 +101,7 @@ public final class OpenClBackend implements Backend {
     private cl_kernel activationBackward;
     private cl_kernel outputDelta;
     private cl_kernel outputStep;
+    private cl_kernel directPair;
     private final cl_kernel[] splitKernels = new cl_kernel[3 * Epilogue.KINDS];  // (general, direct, tiled) × epilogue
     private cl_kernel splitKSum;
     private cl_kernel sumRows;
@@ -690,6 +691,62 @@ public final class OpenClBackend implements Backend {
         }
         gemm(chooseGemm(true, false, gradW.rows(), gradW.cols(), delta.rows()), true, false, 1f, delta, x, beta, gradW,
                 new Epilogue(Epilogue.BIAS_GRADIENT, mem(gradB)));
+    }
+
+    /**
+     * A layer's δᵀ·X (with the bias gradient) and δ·W (with f'(S) below) in one launch of gemm_direct's
+     * pair kernel, its work-groups split between the two, where both products run on the direct kernel
+     * in one launch each (no slice of K, no split); else the two fused operations apart.
+     */
+    @Override
+    public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                              Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        checkOpen();
+        Shapes.gemm(this, true, false, delta, x, gradW);
+        Shapes.sumRows(this, delta, gradB);
+        Shapes.gemm(this, false, false, delta, w, deltaBelow);
+        Shapes.activationBackward(this, f, s, xBelow, deltaBelow, deltaBelow);
+        int rows = delta.rows(), n = delta.cols(), nIn = gradW.cols();
+        if (!pairs(rows, n, nIn)) {
+            weightGradients(delta, x, beta, gradW, gradB);
+            gemmActivationBackward(delta, w, f, s, xBelow, deltaBelow);
+            return;
+        }
+        int[] block1 = tuning.directBlock(true, false), block2 = tuning.directBlock(false, false);
+        int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
+        // Product 1, ∂W = δᵀ·X, is n × nIn over the batch; product 2, δ·W, is rows × nIn over n.
+        long rows1 = roundUp(ceilDiv(n, block1[0]), groupRows), rows2 = roundUp(ceilDiv(rows, block2[0]), groupRows);
+        long cols = Math.max(roundUp(ceilDiv(nIn, block1[1]), groupCols), roundUp(ceilDiv(nIn, block2[1]), groupCols));
+        if (directPair == null) {
+            SortedMap<String, Integer> defines = tuning.directDefines(false, false);
+            defines.put("PAIR", 1);
+            directPair = programs.kernel(device.id(), "gemm_direct.cl", KernelSource.load("gemm_direct.cl"), defines,
+                    "gemm_direct_pair");
+        }
+        args(directPair, (int) (rows1 / groupRows), n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
+                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
+                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
+        launch(directPair, "layerBackward", new long[] {cols, rows1 + rows2}, new long[] {groupCols, groupRows});
+    }
+
+    /**
+     * Whether a layer's two backward products (δᵀ·X: n × nIn over the batch's rows; δ·W: rows × nIn over n)
+     * go in one launch: both on the direct kernel, each in one launch of it.
+     */
+    boolean pairs(int rows, int n, int nIn) {
+        return rows > 0 && n > 0 && nIn > 0 && tuning.direct() && singleDirectLaunch(true, false, n, nIn, rows)
+                && singleDirectLaunch(false, false, rows, nIn, n);
+    }
+
+    private boolean singleDirectLaunch(boolean transA, boolean transB, int m, int n, int k) {
+        GemmKernel kernel = chooseGemm(transA, transB, m, n, k);
+        return kernel == GemmKernel.DIRECT && splitSlice(kernel, transA, transB, m, n, k) == 0
+                && k <= directSlice(transA, transB, k);
+    }
+
+    /** The launches of {@link #layerBackward} for a layer of n units over nIn inputs and a batch of rows. */
+    int layerBackwardLaunches(int rows, int n, int nIn) {
+        return pairs(rows, n, nIn) ? 1 : gemmLaunches(true, false, n, nIn, rows) + gemmLaunches(false, false, rows, nIn, n);
     }
 
     /** output_step.cl: the output δ, the loss total and the count in one work-group, the bits of the three apart. */

@@ -36,6 +36,7 @@ class FusedKernelsTest {
         checks.fusedDeltaStep();
         checks.fusedWeightGradients();
         checks.fusedOutputLayerStep();
+        checks.fusedLayerBackward();
     }
 
     /** The direct kernel, whatever this device's own tuning, with each epilogue. */
@@ -46,5 +47,6 @@ class FusedKernelsTest {
         checks.fusedDeltaStep();
         checks.fusedWeightGradients();
         checks.fusedOutputLayerStep();
+        checks.fusedLayerBackward();
     }
 }
