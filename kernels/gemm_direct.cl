@@ -19,6 +19,8 @@
 //
 // Any epilogue of common.cl (EPILOGUE): the bias gradient only in the outer-product form, the
 // others in both. With SPLIT_K, the slice comes from the third NDRange dimension, not p_from, p_to.
+// The body is direct_block, which gemm_direct calls with TRANS_A and EPILOGUE and, with PAIR,
+// gemm_direct_pair calls twice, for a layer's two backward products in one launch.
 //
 // A file of its own rather than more knobs of gemm.cl: the two share the problem and common.cl's
 // helpers, not a loop, and each loop nest is only fast on its kind of device.
@@ -103,7 +105,8 @@ inline void direct_block(const int trans_a, const int epilogue, const int gi, co
                 for (int p = p_begin; p < p_end; p++) {
                     sum = fma(OP_A(i, p), OP_B(p, j), sum);
                 }
-                store_c_as(epilogue, C, i * N + j, j, alpha, sum, beta, bias, X_out, S_in, X_in, act, act_alpha, act_beta, act_gamma, act_lambda, finish);
+                store_c_as(epilogue, C, i * N + j, j, alpha, sum, beta, bias, X_out, S_in, X_in, act, act_alpha,
+                           act_beta, act_gamma, act_lambda, finish);
             }
             if (epilogue == EPI_BIAS_GRADIENT && j0 == 0) {
                 float bias_sum = 0.0f;

@@ -46,12 +46,14 @@ class KernelLaunchesTest {
     /**
      * A classifier trained with Adam under the profiler: per step, every phase launches what the
      * step's fused operations need: per layer a forward product with its bias and activation in its
-     * stores (a softmax computed by the output step, with no launch of its own), a weight-gradient product with the bias gradient in it,
-     * below the output a δ·W product with the δ step in its stores (with dropout: the product, the
-     * mask and the δ step apart, and a mask per hidden layer forward), each product one launch or as
-     * many as the backend makes of it (slices of K); one output step (δ, loss total and count), and
-     * one update of all parameters; no separate bias + activation, row sum or count. The batch is
-     * longer than the direct kernel's default slice of K, so a sliced product is counted too.
+     * stores (a softmax computed by the output step, with no launch of its own), a weight-gradient
+     * product with the bias gradient in it, below the output a δ·W product with the δ step in its
+     * stores (with dropout: the product, the mask and the δ step apart, and a mask per hidden layer
+     * forward), in one launch with the weight-gradient product above it where the backend pairs them,
+     * each product one launch or as many as the backend makes of it (slices of K); one output step
+     * (Y of a softmax, δ, loss total and count), and one update of all parameters; no separate bias +
+     * activation, row sum or count. Batches of 300 are longer than the direct kernel's default slice of
+     * K, so a sliced product is counted too; batches of 128 are paired on the direct kernel.
      */
     @ParameterizedTest(name = "{0} {1} dropout {2} batch {3}")
     @MethodSource("outputs")
