@@ -170,10 +170,12 @@ public final class DeviceNetwork implements AutoCloseable {
     }
 
     /**
-     * The forward pass of a training step and its output step ({@link #outputStep}), the output layer's
-     * forward and output step in one operation that a backend may fuse (a softmax computed with the
-     * output δ): with {@code dropout}, the masks of {@code seed} as {@link #forwardTraining} draws them.
-     * {@link #activations}(L) holds Y = f(Sᴸ) afterwards as after {@link #forward}.
+     * The forward pass of a training step and its output step: {@link #outputDelta}, adding the batch's
+     * loss to {@code lossSum} and, for a classifier, its correct predictions to {@code correct} (1 × 1
+     * each; either may be null, then it is left out). The output layer's forward and output step are one
+     * operation that a backend may fuse (a softmax computed with the output δ). With {@code dropout},
+     * the masks of {@code seed} as {@link #forwardTraining} draws them. {@link #activations}(L) holds
+     * Y = f(Sᴸ) afterwards as after {@link #forward}.
      */
     public void forwardAndOutputStep(int rows, boolean dropout, long seed, float scale, Matrix lossSum,
                                      Matrix correct) {
@@ -223,18 +225,6 @@ public final class DeviceNetwork implements AutoCloseable {
         backend.outputDelta(architecture.loss(), architecture.outputActivation(), scale,
                 net[depth - 1].topRows(rows), out[depth - 1].topRows(rows), target.topRows(rows),
                 delta[depth - 1].topRows(rows), rowLoss.topRows(rows));
-    }
-
-    /**
-     * {@link #outputDelta}, adding the batch's loss to {@code lossSum} and, for a classifier, its correct
-     * predictions to {@code correct} (1 × 1 each; either may be null, then it is left out), in one
-     * operation that a backend may fuse.
-     */
-    public void outputStep(float scale, int rows, Matrix lossSum, Matrix correct) {
-        checkRows(rows);
-        backend.outputStep(architecture.loss(), architecture.outputActivation(), scale, net[depth - 1].topRows(rows),
-                out[depth - 1].topRows(rows), target.topRows(rows), delta[depth - 1].topRows(rows),
-                rowLoss.topRows(rows), lossSum, correct);
     }
 
     /**
