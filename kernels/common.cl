@@ -104,6 +104,23 @@ inline float output_delta_row(const int i, const int cols, const int loss, const
     return error;
 }
 
+// One row of a softmax: y_k = e^(s_k - max s) / sum_j e^(s_j - max s), the row maximum subtracted so that
+// e^s stays finite. bias_softmax and output_step (which computes a softmax output layer's Y itself) both
+// run it, so their bits are the same.
+inline void softmax_row(const __global float* s, __global float* y, const int cols) {
+    float max = -INFINITY;
+    for (int j = 0; j < cols; j++) {
+        max = fmax(max, s[j]);
+    }
+    float sum = 0.0f;
+    for (int j = 0; j < cols; j++) {
+        sum += exp(s[j] - max);
+    }
+    for (int j = 0; j < cols; j++) {
+        y[j] = exp(s[j] - max) / sum;
+    }
+}
+
 // The first index of a row's largest value: the class a row of outputs predicts, or a one-hot target's label.
 inline int arg_max(const __global float* row, const int n) {
     int best = 0;
@@ -167,24 +184,42 @@ inline void store_scaled(__global float* c, const float alpha, const float sum, 
 #define EPILOGUE_ARGS
 #endif
 
-// C[index] <- alpha*sum + beta*C[index] (store_scaled), then the element-wise epilogue; col is the
-// element's column.
+// C[index] <- alpha*sum + beta*C[index] (store_scaled), then the element-wise epilogue `epilogue` with
+// its operands (those of other epilogues are unused): the one store of every GEMM kernel. A kernel that
+// calls it with a constant epilogue, as store_c does, gets the branches folded away when it is inlined;
+// gemm_direct's pair kernel calls it with two.
+inline void store_c_as(const int epilogue, __global float* C, const int index, const int col, const float alpha,
+                       const float sum, const float beta, const __global float* bias, __global float* X_out,
+                       const __global float* S_in, const __global float* X_in, const int act, const float act_alpha,
+                       const float act_beta, const float act_gamma, const float act_lambda, const int finish) {
+    float c = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[index];
+    if (epilogue == EPI_BIAS_ACTIVATION) {
+        // S, then X: where X is S (in place, as bias_activation allows) it ends up holding f(S) as there.
+        c = c + bias[col];
+        C[index] = c;
+        X_out[index] = activate(act, act_alpha, act_beta, act_gamma, act_lambda, c);
+        return;
+    }
+    if (epilogue == EPI_DERIVATIVE && finish) {
+        c = c * activation_derivative(act, act_alpha, act_beta, act_lambda, S_in[index], X_in[index]);
+    }
+    C[index] = c;
+}
+
+// The compile-time EPILOGUE's operands in store_c_as's order (bias, X_out, S_in, X_in, act, alpha, beta,
+// gamma, lambda, finish), from the names EPILOGUE_PARAMS declares.
+#if EPILOGUE == EPI_BIAS_ACTIVATION
+#define EPILOGUE_OPERANDS bias, X, 0, 0, act, act_alpha, act_beta, act_gamma, act_lambda, 0
+#elif EPILOGUE == EPI_DERIVATIVE
+#define EPILOGUE_OPERANDS 0, 0, S, X, act, act_alpha, act_beta, 0.0f, act_lambda, finish
+#else
+#define EPILOGUE_OPERANDS 0, 0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, 0
+#endif
+
+// store_c_as with the program's EPILOGUE; col is the element's column.
 inline void store_c(__global float* C, const int index, const int col, const float alpha, const float sum,
                     const float beta EPILOGUE_PARAMS) {
-    float c = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[index];
-#if EPILOGUE == EPI_BIAS_ACTIVATION
-    // S, then X: where X is S (in place, as bias_activation allows) it ends up holding f(S) as there.
-    c = c + bias[col];
-    C[index] = c;
-    X[index] = activate(act, act_alpha, act_beta, act_gamma, act_lambda, c);
-#else
-#if EPILOGUE == EPI_DERIVATIVE
-    if (finish) {
-        c = c * activation_derivative(act, act_alpha, act_beta, act_lambda, S[index], X[index]);
-    }
-#endif
-    C[index] = c;
-#endif
+    store_c_as(EPILOGUE, C, index, col, alpha, sum, beta, EPILOGUE_OPERANDS);
 }
 
 // The bias gradient's element i: its sum over this launch's range of K, plus beta times what it held.

@@ -19,6 +19,8 @@
 //
 // Any epilogue of common.cl (EPILOGUE): the bias gradient only in the outer-product form, the
 // others in both. With SPLIT_K, the slice comes from the third NDRange dimension, not p_from, p_to.
+// The body is direct_block, which gemm_direct calls with TRANS_A and EPILOGUE and, with PAIR,
+// gemm_direct_pair calls twice, for a layer's two backward products in one launch.
 //
 // A file of its own rather than more knobs of gemm.cl: the two share the problem and common.cl's
 // helpers, not a loop, and each loop nest is only fast on its kind of device.
@@ -49,6 +51,9 @@
 #ifndef NDIMCD
 #define NDIMCD 1       // work-items per work-group along N
 #endif
+#ifndef PAIR
+#define PAIR 0         // 1: also gemm_direct_pair, the two backward products of a layer in one launch
+#endif
 
 #if NWID % VWD != 0
 #error "gemm_direct: NWID must be a multiple of VWD"
@@ -67,31 +72,27 @@ typedef XCAT(float, VWD) floatv;
 #define COLS NWID
 #endif
 
-// op(A)(i, p) and op(B)(p, j) of the stored matrices.
-#if TRANS_A
-#define OP_A(i, p) A[(p) * M + (i)]
-#else
-#define OP_A(i, p) A[(i) * K + (p)]
-#endif
+// op(A)(i, p) and op(B)(p, j) of the stored matrices; direct_block's trans_a is TRANS_A but in the
+// pair kernel, and a constant wherever it is called, so the choice is made at compile time.
+#define OP_A(i, p) (trans_a ? A[(p) * M + (i)] : A[(i) * K + (p)])
 #if TRANS_B
 #define OP_B(p, j) B[(j) * K + (p)]
 #else
 #define OP_B(p, j) B[(p) * N + (j)]
 #endif
 
-__kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
-void gemm_direct(const int M, const int N, const int K, const int p_from, const int p_to,
-                 const float alpha, const float beta,
-                 const __global float* restrict A, const __global float* restrict B, __global float* C
-                 EPILOGUE_PARAMS SPLIT_PARAMS) {
-#if SPLIT_K
-    K_RANGE(p_begin, p_end)
-#else
-    const int p_begin = p_from;
-    const int p_end = p_to;
-#endif
-    const int i0 = get_global_id(1) * ROWS;
-    const int j0 = get_global_id(0) * COLS;
+// The block of C at (block row gi, block column gj) of a product over K's range [p_begin, p_end), with
+// the epilogue `epilogue` (its operands as store_c_as takes them, and bias_grad).
+inline void direct_block(const int trans_a, const int epilogue, const int gi, const int gj,
+                         const int M, const int N, const int K, const int p_begin, const int p_end,
+                         const float alpha, const float beta,
+                         const __global float* restrict A, const __global float* restrict B, __global float* C,
+                         const __global float* bias, __global float* X_out, const __global float* S_in,
+                         const __global float* X_in, const int act, const float act_alpha, const float act_beta,
+                         const float act_gamma, const float act_lambda, const int finish,
+                         __global float* bias_grad) {
+    const int i0 = gi * ROWS;
+    const int j0 = gj * COLS;
     if (i0 >= M || j0 >= N) {
         return;  // a work-item of the rounded-up NDRange with nothing to do
     }
@@ -104,17 +105,16 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
                 for (int p = p_begin; p < p_end; p++) {
                     sum = fma(OP_A(i, p), OP_B(p, j), sum);
                 }
-                store_c(C, i * N + j, j, alpha, sum, beta EPILOGUE_ARGS);
+                store_c_as(epilogue, C, i * N + j, j, alpha, sum, beta, bias, X_out, S_in, X_in, act, act_alpha,
+                           act_beta, act_gamma, act_lambda, finish);
             }
-#if EPILOGUE == EPI_BIAS_GRADIENT
-            if (j0 == 0) {
+            if (epilogue == EPI_BIAS_GRADIENT && j0 == 0) {
                 float bias_sum = 0.0f;
                 for (int p = p_begin; p < p_end; p++) {
                     bias_sum += OP_A(i, p);
                 }
                 store_bias_gradient(bias_grad, i, bias_sum, beta);
             }
-#endif
         }
         return;
     }
@@ -158,7 +158,8 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
             for (int p = k_vectors; p < p_end; p++) {
                 sum = fma(OP_A(i0 + a, p), OP_B(p, j0 + b), sum);
             }
-            store_c(C, (i0 + a) * N + j0 + b, j0 + b, alpha, sum, beta EPILOGUE_ARGS);
+            store_c_as(epilogue, C, (i0 + a) * N + j0 + b, j0 + b, alpha, sum, beta,
+                       bias, X_out, S_in, X_in, act, act_alpha, act_beta, act_gamma, act_lambda, finish);
         }
     }
 #else
@@ -199,24 +200,24 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
     for (int a = 0; a < MWID; a++) {
         #pragma unroll
         for (int v = 0; v < NWID / VWD; v++) {
-#if EPILOGUE_PER_ELEMENT
-            const float* lanes = (const float*) &acc[a][v];
-            #pragma unroll
-            for (int e = 0; e < VWD; e++) {
-                const int j = j0 + v * VWD + e;
-                store_c(C, (i0 + a) * N + j, j, alpha, lanes[e], beta EPILOGUE_ARGS);
+            if (epilogue == EPI_BIAS_ACTIVATION || epilogue == EPI_DERIVATIVE) {
+                const float* lanes = (const float*) &acc[a][v];
+                #pragma unroll
+                for (int e = 0; e < VWD; e++) {
+                    const int j = j0 + v * VWD + e;
+                    store_c_as(epilogue, C, (i0 + a) * N + j, j, alpha, lanes[e], beta,
+                               bias, X_out, S_in, X_in, act, act_alpha, act_beta, act_gamma, act_lambda, finish);
+                }
+            } else {
+                __global float* c = C + (i0 + a) * N + j0 + v * VWD;
+                const floatv r = alpha * acc[a][v];
+                VSTORE(beta == 0.0f ? r : r + beta * VLOAD(0, c), 0, c);
             }
-#else
-            __global float* c = C + (i0 + a) * N + j0 + v * VWD;
-            const floatv r = alpha * acc[a][v];
-            VSTORE(beta == 0.0f ? r : r + beta * VLOAD(0, c), 0, c);
-#endif
         }
     }
-#if EPILOGUE == EPI_BIAS_GRADIENT
     // The work-items of C's first columns also add up op(A)'s rows, the bias gradient: in a loop of
     // their own, which keeps the branch out of the multiply-adds' loop (the rows are in the cache).
-    if (j0 == 0) {
+    if (epilogue == EPI_BIAS_GRADIENT && j0 == 0) {
         for (int a = 0; a < MWID; a++) {
             float bias_sum = 0.0f;
             for (int p = p_begin; p < p_end; p++) {
@@ -226,5 +227,50 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
         }
     }
 #endif
-#endif
 }
+
+// The bias-gradient operand of the compile-time EPILOGUE, for direct_block.
+#if EPILOGUE == EPI_BIAS_GRADIENT
+#define BIAS_GRAD_OPERAND bias_grad
+#else
+#define BIAS_GRAD_OPERAND 0
+#endif
+
+__kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
+void gemm_direct(const int M, const int N, const int K, const int p_from, const int p_to,
+                 const float alpha, const float beta,
+                 const __global float* restrict A, const __global float* restrict B, __global float* C
+                 EPILOGUE_PARAMS SPLIT_PARAMS) {
+#if SPLIT_K
+    K_RANGE(p_begin, p_end)
+#else
+    const int p_begin = p_from;
+    const int p_end = p_to;
+#endif
+    direct_block(TRANS_A, EPILOGUE, get_global_id(1), get_global_id(0), M, N, K, p_begin, p_end, alpha, beta, A, B, C,
+                 EPILOGUE_OPERANDS, BIAS_GRAD_OPERAND);
+}
+
+#if PAIR
+// A layer's two backward products in one launch (-D PAIR=1, built with TRANS_A = TRANS_B = 0 and no
+// EPILOGUE): the work-groups whose index along dimension 1 is below groups1 compute
+// C1 = delta^T * X1 + beta1*C1 with the bias gradient (the TRANS_A case with EPI_BIAS_GRADIENT), the
+// others C2 = (delta * W) .* f'(S, X) (EPI_DERIVATIVE); each over all of its K, with the arithmetic of
+// its own launch. Both read delta (A1, A2). NDRange (max of the two N extents, rows of both stacked).
+__kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
+void gemm_direct_pair(const int groups1, const int M1, const int N1, const int K1, const float beta1,
+                      const __global float* restrict A1, const __global float* restrict B1, __global float* C1,
+                      __global float* bias_grad,
+                      const int M2, const int N2, const int K2,
+                      const __global float* restrict A2, const __global float* restrict B2, __global float* C2,
+                      const __global float* S, const __global float* X, const int act, const float act_alpha,
+                      const float act_beta, const float act_lambda) {
+    if ((int) get_group_id(1) < groups1) {
+        direct_block(1, EPI_BIAS_GRADIENT, get_global_id(1), get_global_id(0), M1, N1, K1, 0, K1, 1.0f, beta1,
+                     A1, B1, C1, 0, 0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, 0, bias_grad);
+    } else {
+        direct_block(0, EPI_DERIVATIVE, (int) get_global_id(1) - groups1 * MDIMCD, get_global_id(0), M2, N2, K2, 0,
+                     K2, 1.0f, 0.0f, A2, B2, C2, 0, 0, S, X, act, act_alpha, act_beta, 0.0f, act_lambda, 1, 0);
+    }
+}
+#endif

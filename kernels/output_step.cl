@@ -7,6 +7,9 @@
 // first RL work-items add it up lane by lane and a fixed tree in local memory combines the lanes,
 // the order sum_rows uses with the same RL, so the total is the bits sum_rows gives. The counts are
 // integers, combined by a fixed tree as in count_correct. NDRange (WGS) in one work-group.
+// With `softmax`, S holds a softmax output layer's product with its bias and the kernel first writes
+// each row's Y = softmax(S) (common.cl's softmax_row, bias_softmax's bits), then goes on from that Y,
+// so the forward step needs no launch of its own.
 // Y is read before D is written, so D may be Y.
 
 #ifndef RL
@@ -20,16 +23,19 @@
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void output_step(const int rows, const int cols, const int loss, const float scale,
                  const int act, const float alpha, const float beta, const float lambda,
-                 const __global float* S, const __global float* Y,
+                 const __global float* S, __global float* Y,
                  const __global float* T, __global float* D,
                  __global float* row_loss, const int summing, __global float* loss_sum,
-                 const int counting, __global float* count) {
+                 const int counting, __global float* count, const int softmax) {
     __local float partial_loss[RL];
     __local int partial_hits[WGS];
     const int w = get_local_id(0);
 
     int hits = 0;
     for (int i = w; i < rows; i += WGS) {
+        if (softmax) {
+            softmax_row(S + i * cols, Y + i * cols, cols);
+        }
         if (counting) {
             hits += arg_max(Y + i * cols, cols) == arg_max(T + i * cols, cols) ? 1 : 0;
         }

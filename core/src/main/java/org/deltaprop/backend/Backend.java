@@ -139,12 +139,36 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * A layer's two backward products, which both read its δ: {@link #weightGradients}{@code (delta, x, beta,
+     * gradW, gradB)}, then, for the layer below, {@link #gemmActivationBackward}{@code (delta, w, f, s, xBelow,
+     * deltaBelow)}. The default runs the two fused operations; {@link UnfusedSequences#layerBackward} is the
+     * plain sequence.
+     */
+    default void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                               Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        weightGradients(delta, x, beta, gradW, gradB);
+        gemmActivationBackward(delta, w, f, s, xBelow, deltaBelow);
+    }
+
+    /**
      * The output layer's step: {@link #outputDelta}, then, where given, lossSum ← lossSum + Σ_n rowLoss_n
      * and {@link #countCorrect} into {@code correct} (each may be null: then it is not computed).
      */
     default void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss, Matrix lossSum, Matrix correct) {
         UnfusedSequences.outputStep(this, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
+
+    /**
+     * The output layer's forward step and output step in training: {@link #gemmBiasActivation} into S and
+     * Y, then {@link #outputStep}. A backend may leave Y = f(S) to the output step (a softmax needs whole
+     * rows, which no product's store holds); Y is written all the same. The default runs the two fused
+     * operations; {@link UnfusedSequences#outputLayerStep} is the plain sequence.
+     */
+    default void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
+                                 Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        gemmBiasActivation(x, w, bias, f, s, y);
+        outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
     }
 
     /**

@@ -117,6 +117,18 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                              Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        delegate.layerBackward(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+    }
+
+    @Override
+    public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
+                                Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        delegate.outputLayerStep(x, w, bias, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
+
+    @Override
     public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss) {
         delegate.outputDelta(loss, f, scale, s, y, t, delta, rowLoss);

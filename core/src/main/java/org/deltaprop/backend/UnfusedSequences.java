@@ -40,4 +40,17 @@ public final class UnfusedSequences {
             backend.countCorrect(y, t, correct);
         }
     }
+
+    public static void layerBackward(Backend backend, Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB,
+                                     Matrix w, Activation f, Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        weightGradients(backend, delta, x, beta, gradW, gradB);
+        gemmActivationBackward(backend, delta, w, f, s, xBelow, deltaBelow);
+    }
+
+    public static void outputLayerStep(Backend backend, Matrix x, Matrix w, Matrix bias, Loss loss, Activation f,
+                                       float scale, Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss,
+                                       Matrix lossSum, Matrix correct) {
+        gemmBiasActivation(backend, x, w, bias, f, s, y);
+        outputStep(backend, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
 }

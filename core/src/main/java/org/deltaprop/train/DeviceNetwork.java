@@ -179,12 +179,33 @@ public final class DeviceNetwork implements AutoCloseable {
         forward(rows, true, seed);
     }
 
+    /**
+     * The forward pass of a training step and its output step: {@link #outputDelta}, adding the batch's
+     * loss to {@code lossSum} and, for a classifier, its correct predictions to {@code correct} (1 × 1
+     * each; either may be null, then it is left out). The output layer's forward and output step are one
+     * operation that a backend may fuse (a softmax computed with the output δ). With {@code dropout},
+     * the masks of {@code seed} as {@link #forwardTraining} draws them. {@link #activations}(L) holds
+     * Y = f(Sᴸ) afterwards as after {@link #forward}.
+     */
+    public void forwardAndOutputStep(int rows, boolean dropout, long seed, float scale, Matrix lossSum,
+                                     Matrix correct) {
+        Matrix previous = forward(rows, dropout, seed, depth - 1);
+        backend.outputLayerStep(previous, weight[depth - 1], bias[depth - 1], architecture.loss(),
+                architecture.outputActivation(), scale, net[depth - 1].topRows(rows), out[depth - 1].topRows(rows),
+                target.topRows(rows), delta[depth - 1].topRows(rows), rowLoss.topRows(rows), lossSum, correct);
+    }
+
     private void forward(int rows, boolean training, long seed) {
+        forward(rows, training, seed, depth);
+    }
+
+    /** Layers 1..{@code layers} of the forward pass; returns what the next layer reads. */
+    private Matrix forward(int rows, boolean training, long seed, int layers) {
         checkRows(rows);
         masked = training && architecture.hasDropout();
         maskSeed = seed;
         Matrix previous = input.topRows(rows);
-        for (int h = 1; h <= depth; h++) {
+        for (int h = 1; h <= layers; h++) {
             Matrix s = net[h - 1].topRows(rows);
             Matrix x = out[h - 1].topRows(rows);
             backend.gemmBiasActivation(previous, weight[h - 1], bias[h - 1], architecture.activation(h), s, x);
@@ -194,6 +215,7 @@ public final class DeviceNetwork implements AutoCloseable {
                 backend.dropout(layerSeed(seed, h), (float) architecture.dropoutAfter(h), x, previous);
             }
         }
+        return previous;
     }
 
     /** The mask seed of the dropout after layer h, from the pass's seed (SplitMix64's finaliser, so nearby seeds differ). */
@@ -216,18 +238,6 @@ public final class DeviceNetwork implements AutoCloseable {
     }
 
     /**
-     * {@link #outputDelta}, adding the batch's loss to {@code lossSum} and, for a classifier, its correct
-     * predictions to {@code correct} (1 × 1 each; either may be null, then it is left out), in one
-     * operation that a backend may fuse.
-     */
-    public void outputStep(float scale, int rows, Matrix lossSum, Matrix correct) {
-        checkRows(rows);
-        backend.outputStep(architecture.loss(), architecture.outputActivation(), scale, net[depth - 1].topRows(rows),
-                out[depth - 1].topRows(rows), target.topRows(rows), delta[depth - 1].topRows(rows),
-                rowLoss.topRows(rows), lossSum, correct);
-    }
-
-    /**
      * Backpropagation after {@link #outputDelta} (docs/MATH.md §5): for h = L..1, ∂E/∂Wʰ = δʰᵀ·Xʰ⁻¹
      * (plus {@code l2}·Wʰ when L2 regularisation is on), ∂E/∂bʰ = Σ_rows δʰ, and
      * δʰ⁻¹ = (δʰ·Wʰ) ⊙ fʰ⁻¹'(Sʰ⁻¹). After {@link #forwardTraining}, Dʰ⁻¹ stands for Xʰ⁻¹ and the
@@ -243,10 +253,6 @@ public final class DeviceNetwork implements AutoCloseable {
         for (int h = depth; h >= 1; h--) {
             Matrix d = delta[h - 1].topRows(rows);
             Matrix previous = h == 1 ? input.topRows(rows) : layerInput(h).topRows(rows);
-            backend.weightGradients(d, previous, beta, into.weight(h), into.bias(h));
-            if (l2 != 0) {
-                backend.axpy(l2, weight[h - 1], into.weight(h));
-            }
             if (h > 1) {
                 Matrix back = delta[h - 2].topRows(rows);
                 Activation f = architecture.activation(h - 1);
@@ -255,12 +261,20 @@ public final class DeviceNetwork implements AutoCloseable {
                 if (masked && dropped[h - 2] != null) {
                     // The mask scales δ·W between the product and f'(S), so the three stay apart:
                     // δ·W lands in δʰ⁻¹'s buffer, then M/(1 − p) and f'(S) scale it in place.
+                    backend.weightGradients(d, previous, beta, into.weight(h), into.bias(h));
                     backend.gemm(false, false, 1f, d, weight[h - 1], 0f, back);
                     backend.dropout(layerSeed(maskSeed, h - 1), (float) architecture.dropoutAfter(h - 1), back, back);
                     backend.activationBackward(f, s, x, back, back);
                 } else {
-                    backend.gemmActivationBackward(d, weight[h - 1], f, s, x, back);
+                    // Both products read δʰ: one operation, which a backend may launch as one.
+                    backend.layerBackward(d, previous, beta, into.weight(h), into.bias(h), weight[h - 1], f, s, x, back);
                 }
+            } else {
+                backend.weightGradients(d, previous, beta, into.weight(h), into.bias(h));
+            }
+            // The L2 term goes into the finished gradient; δ·W does not read the gradient, so coming after it changes nothing.
+            if (l2 != 0) {
+                backend.axpy(l2, weight[h - 1], into.weight(h));
             }
         }
     }

@@ -83,14 +83,12 @@ public final class GradientStep implements AutoCloseable {
         }
         double scale = reduction.scale(batchRows);
         double l2Share = rows == batchRows ? l2 : l2 * rows / batchRows;
-        if (network.architecture().hasDropout()) {
-            network.forwardTraining(rows, maskSeed(seed, draws));
+        boolean dropout = network.architecture().hasDropout();
+        network.forwardAndOutputStep(rows, dropout, dropout ? maskSeed(seed, draws) : 0, (float) scale,
+                tally == null ? null : tally.lossSum(), tally == null ? null : tally.correct());
+        if (dropout) {
             draws++;
-        } else {
-            network.forward(rows);
         }
-        network.outputStep((float) scale, rows, tally == null ? null : tally.lossSum(),
-                tally == null ? null : tally.correct());
         network.backward((float) (scale * l2Share), rows, into, accumulate);
     }
 

@@ -31,13 +31,13 @@ public final class Profiler {
     /** The phases of a training step, in the order the report lists them. */
     public enum Phase {
         FORWARD_GEMM("products X·Wᵀ (+ bias, activation)", true),
-        GRADIENT_GEMM("products δᵀ·X (+ bias gradient)", true),
+        GRADIENT_GEMM("products δᵀ·X (+ bias gradient, δ·W)", true),
         BACKWARD_GEMM("products δ·W (+ δ step)", true),
         OTHER_GEMM("other products", true),
         BIAS_ACTIVATION("bias + activation", false),
         DELTA_STEP("δ step, g ⊙ f'(S)", false),
         DROPOUT("dropout masks", false),
-        OUTPUT_DELTA("output δ + loss (+ sum, count)", false),
+        OUTPUT_DELTA("output X·Wᵀ + δ, loss (+ sum, count)", false),
         ROW_SUMS("row sums (bias gradients, loss)", false),
         COUNT_CORRECT("counting correct predictions", false),
         L2("L2 term", false),

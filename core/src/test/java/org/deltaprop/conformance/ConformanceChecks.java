@@ -554,6 +554,49 @@ public final class ConformanceChecks {
     }
 
     /**
+     * layerBackward: a layer's ∂W = δᵀ·X + β·∂W, ∂b = Σ δ + β·∂b and the δ of the layer below,
+     * (δ·W) ⊙ f'(S), for every element-wise activation, β = 0 over NaN and β = 1, the δ below over NaN.
+     * ∂W and the δ below have the sequence's bits, ∂b the tolerance (as in {@link #fusedWeightGradients}).
+     */
+    public void fusedLayerBackward() {
+        long seed = 9300;
+        List<Activation> elementwise = ACTIVATIONS.stream().filter(Activation::isElementwise).toList();
+        for (int[] shape : fusedShapes()) {
+            int rows = shape[0], n = shape[1], nIn = shape[2];
+            seed++;
+            float beta = seed % 2 == 0 ? 0f : 1f;
+            Activation f = elementwise.get((int) (seed % elementwise.size()));
+            float[] delta = uniform(seed, rows * n, -1, 1);
+            float[] w = uniform(seed + 1, n * nIn, -1, 1);
+            float[] s = withExtremes(uniform(seed + 2, rows * nIn, -4, 4), seed);
+            float[] fs = referenceActivation(f, s, rows, nIn);
+            // The layer's input apart from f(S): in training it is f(S) (or its dropout), but the saturated
+            // values withExtremes puts in S would make δᵀ·X a sum of large terms that cancel, whose float
+            // rounding no tolerance on the result bounds.
+            float[] x = uniform(seed + 5, rows * nIn, -1, 1);
+            float[] gw = beta == 0 ? filled(n * nIn, Float.NaN) : uniform(seed + 3, n * nIn, -1, 1);
+            float[] gb = beta == 0 ? filled(n, Float.NaN) : uniform(seed + 4, n, -1, 1);
+            assertFused("layerBackward(" + f + ", β=" + beta + ") B=" + rows + " n=" + n + " nIn=" + nIn,
+                    new String[] {"∂W", "δ below", "∂b"}, new int[] {nIn, nIn, n}, 2, (backend, fused, arena) -> {
+                        Matrix dm = arena.matrix(rows, n, delta);
+                        Matrix xm = arena.matrix(rows, nIn, x);
+                        Matrix wm = arena.matrix(n, nIn, w);
+                        Matrix sm = arena.matrix(rows, nIn, s);
+                        Matrix fm = arena.matrix(rows, nIn, fs);
+                        Matrix gwm = arena.matrix(n, nIn, gw);
+                        Matrix gbm = arena.matrix(1, n, gb);
+                        Matrix below = arena.matrix(rows, nIn, filled(rows * nIn, Float.NaN));
+                        if (fused) {
+                            backend.layerBackward(dm, xm, beta, gwm, gbm, wm, f, sm, fm, below);
+                        } else {
+                            UnfusedSequences.layerBackward(backend, dm, xm, beta, gwm, gbm, wm, f, sm, fm, below);
+                        }
+                        return new float[][] {arena.read(gwm), arena.read(below), arena.read(gbm)};
+                    });
+        }
+    }
+
+    /**
      * outputStep: the output δ, the row losses, the loss total (added to 0.25) and the count (added to
      * 5) for every loss and output activation it accepts, with and without the total and the count;
      * every output has the sequence's bits.
@@ -594,6 +637,60 @@ public final class ConformanceChecks {
                                     return new float[][] {arena.read(dm), arena.read(em), arena.read(lm), arena.read(cm)};
                                 });
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * outputLayerStep: the output layer's product with its bias, Y = f(S), then the output step, for every
+     * loss and output activation it accepts (a softmax computed by the output step where a backend
+     * fuses it), S, Y and δ over NaN; every output has the bits of the plain sequence.
+     */
+    public void fusedOutputLayerStep() {
+        long seed = 9700;
+        for (Loss loss : Loss.values()) {
+            for (Activation f : ACTIVATIONS) {
+                if (!accepts(loss, f)) {
+                    continue;
+                }
+                for (int[] shape : new int[][] {{1, 1, 7}, {7, 10, 13}, {33, 13, 33}, {300, 10, 1}, {257, 7, 127}}) {
+                    int rows = shape[0], cols = shape[1], nIn = shape[2];
+                    seed++;
+                    // S of about unit spread at any nIn: outputs that saturate to equal floats would make the
+                    // count hang on ties the reference's rounding breaks otherwise.
+                    double range = 3 / Math.sqrt(nIn);
+                    float[] x = uniform(seed, rows * nIn, -1, 1);
+                    float[] w = uniform(seed + 1, cols * nIn, -range, range);
+                    float[] bias = uniform(seed + 2, cols, -1, 1);
+                    float[] t = targets(loss, rows, cols, seed + 3);
+                    float scale = seed % 2 == 0 ? 1f / rows : 1f;
+                    boolean tally = seed % 3 != 0;
+                    assertFused("outputLayerStep(" + loss + ", " + f + ", scale=" + scale + (tally ? "" : ", no tally")
+                                    + ") B=" + rows + " n=" + cols + " nIn=" + nIn,
+                            new String[] {"S", "Y", "δ", "rowLoss", "loss total", "count"},
+                            new int[] {cols, cols, cols, 1, 1, 1}, 6, (backend, fused, arena) -> {
+                                Matrix xm = arena.matrix(rows, nIn, x);
+                                Matrix wm = arena.matrix(cols, nIn, w);
+                                Matrix bm = arena.matrix(1, cols, bias);
+                                Matrix sm = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                Matrix ym = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                Matrix tm = arena.matrix(rows, cols, t);
+                                Matrix dm = arena.matrix(rows, cols, filled(rows * cols, Float.NaN));
+                                Matrix em = arena.matrix(rows, 1, filled(rows, Float.NaN));
+                                Matrix lm = arena.matrix(1, 1, new float[] {0.25f});
+                                Matrix cm = arena.matrix(1, 1, new float[] {5f});
+                                Matrix sum = tally ? lm : null;
+                                Matrix count = tally ? cm : null;
+                                if (fused) {
+                                    backend.outputLayerStep(xm, wm, bm, loss, f, scale, sm, ym, tm, dm, em, sum, count);
+                                } else {
+                                    UnfusedSequences.outputLayerStep(backend, xm, wm, bm, loss, f, scale, sm, ym, tm, dm,
+                                            em, sum, count);
+                                }
+                                return new float[][] {arena.read(sm), arena.read(ym), arena.read(dm), arena.read(em),
+                                        arena.read(lm), arena.read(cm)};
+                            });
                 }
             }
         }

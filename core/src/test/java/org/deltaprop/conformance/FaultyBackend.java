@@ -125,6 +125,18 @@ final class FaultyBackend extends ForwardingBackend {
     }
 
     @Override
+    public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                              Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        UnfusedSequences.layerBackward(this, delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+    }
+
+    @Override
+    public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
+                                Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        UnfusedSequences.outputLayerStep(this, x, w, bias, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+    }
+
+    @Override
     public void outputDelta(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                             Matrix rowLoss) {
         super.outputDelta(loss, f, fault == Fault.OUTPUT_DELTA_UNSCALED ? 1f : scale, s, y, t, delta, rowLoss);

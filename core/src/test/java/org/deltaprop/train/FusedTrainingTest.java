@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,13 +64,28 @@ class FusedTrainingTest {
                                    Matrix rowLoss, Matrix lossSum, Matrix correct) {
                 UnfusedSequences.outputStep(this, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
             }
+
+            @Override
+            public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w,
+                                      Activation f, Matrix s, Matrix xBelow, Matrix deltaBelow) {
+                UnfusedSequences.layerBackward(this, delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            }
+
+            @Override
+            public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale,
+                                        Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum,
+                                        Matrix correct) {
+                UnfusedSequences.outputLayerStep(this, x, w, bias, loss, f, scale, s, y, t, delta, rowLoss, lossSum,
+                        correct);
+            }
         };
     }
 
     /**
      * Three epochs of Adam on a network with every kind of fused step (element-wise and softmax
      * outputs, a hidden layer wider than a slice of K for δ·W, batches long enough to split δᵀ·X where the
-     * backend splits), fused against unfused on the same backend: the same weights and epoch losses
+     * backend splits, and batches of 128 whose backward products a backend on the direct kernel launches
+     * in pairs), fused against unfused on the same backend: the same weights and epoch losses
      * within the conformance tolerance. Only the bias gradient may be added up in another order by a
      * fused backend (the GEMM's order along the batch instead of the row sum's), which Adam's
      * normalised steps carry over three epochs as differences of a few units in the last place.
@@ -76,12 +93,17 @@ class FusedTrainingTest {
     @ParameterizedTest
     @MethodSource("backends")
     void fusedTrainingEndsWithTheWeightsOfTheSequences(String name) {
-        for (Architecture arch : List.of(
-                Architecture.of("13-33-300-5", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH, Activation.RELU,
-                        Activation.SOFTMAX),
-                Architecture.of("9-33-3", Loss.HALF_SUM_OF_SQUARES, Activation.GUDERMANNIAN, Activation.SIGMOID))) {
+        Map<Architecture, Integer> batches = new LinkedHashMap<>();
+        batches.put(Architecture.of("13-33-300-5", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH, Activation.RELU,
+                Activation.SOFTMAX), 800);
+        batches.put(Architecture.of("9-33-3", Loss.HALF_SUM_OF_SQUARES, Activation.GUDERMANNIAN, Activation.SIGMOID),
+                800);
+        batches.put(Architecture.of("13-40-48-6", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.TANH, Activation.RELU,
+                Activation.SOFTMAX), 128);
+        for (Map.Entry<Architecture, Integer> entry : batches.entrySet()) {
+            Architecture arch = entry.getKey();
             Dataset data = ConformanceChecks.randomData(arch, 1600, 12);
-            TrainingOptions options = TrainingOptions.of(800, Optimizer.adam(0.01), 3);
+            TrainingOptions options = TrainingOptions.of(entry.getValue(), Optimizer.adam(0.01), 3);
             Network[] trained = new Network[2];
             double[] loss = new double[2];
             for (int side = 0; side < 2; side++) {

@@ -43,9 +43,11 @@ class ProfilerTest {
             }
         }
         int batches = 5, depth = 3;
-        assertEquals(batches * depth, profiler.callsPerEpoch(Profiler.Phase.FORWARD_GEMM));
+        // The output layer's product is part of its step, filed under the output δ's phase.
+        assertEquals(batches * (depth - 1), profiler.callsPerEpoch(Profiler.Phase.FORWARD_GEMM));
+        // Above the first layer, a layer's δᵀ·X and δ·W are one call, filed under the weight gradients.
         assertEquals(batches * depth, profiler.callsPerEpoch(Profiler.Phase.GRADIENT_GEMM));
-        assertEquals(batches * (depth - 1), profiler.callsPerEpoch(Profiler.Phase.BACKWARD_GEMM));
+        assertEquals(0, profiler.callsPerEpoch(Profiler.Phase.BACKWARD_GEMM));
         // The fused operations are filed whole under their product's or the output δ's phase: the bias +
         // activation, the δ step, the bias gradients' row sums, the loss total and the count are in them.
         for (Profiler.Phase inFused : new Profiler.Phase[] {Profiler.Phase.BIAS_ACTIVATION, Profiler.Phase.DELTA_STEP,
@@ -59,9 +61,11 @@ class ProfilerTest {
         // Per row and multiply-add, 2 flops: forward and weight gradient in every layer, δ·W in all but the first.
         double allLayers = 2.0 * (4 * 6 + 6 * 5 + 5 * 3) * rows;
         double upperLayers = 2.0 * (6 * 5 + 5 * 3) * rows;
-        assertEquals(allLayers, profiler.flopsPerEpoch(Profiler.Phase.FORWARD_GEMM), 1e-9 * allLayers);
-        assertEquals(allLayers, profiler.flopsPerEpoch(Profiler.Phase.GRADIENT_GEMM), 1e-9 * allLayers);
-        assertEquals(upperLayers, profiler.flopsPerEpoch(Profiler.Phase.BACKWARD_GEMM), 1e-9 * upperLayers);
+        double outputLayer = 2.0 * 5 * 3 * rows;
+        assertEquals(allLayers - outputLayer, profiler.flopsPerEpoch(Profiler.Phase.FORWARD_GEMM), 1e-9 * allLayers);
+        assertEquals(outputLayer, profiler.flopsPerEpoch(Profiler.Phase.OUTPUT_DELTA), 1e-9 * outputLayer);
+        assertEquals(allLayers + upperLayers, profiler.flopsPerEpoch(Profiler.Phase.GRADIENT_GEMM),
+                1e-9 * allLayers);
         String report = profiler.report();
         assertTrue(report.contains("epochs after the first"), report);
         assertTrue(report.contains("mean of 2 epochs"), report);

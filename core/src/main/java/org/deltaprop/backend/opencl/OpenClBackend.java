@@ -103,6 +103,7 @@ public final class OpenClBackend implements Backend {
     private cl_kernel activationBackward;
     private cl_kernel outputDelta;
     private cl_kernel outputStep;
+    private cl_kernel directPair;
     private final cl_kernel[] splitKernels = new cl_kernel[3 * Epilogue.KINDS];  // (general, direct, tiled) × epilogue
     private cl_kernel splitKSum;
     private cl_kernel sumRows;
@@ -780,11 +781,98 @@ public final class OpenClBackend implements Backend {
                 new Epilogue(Epilogue.BIAS_GRADIENT, mem(gradB)));
     }
 
+    /**
+     * A layer's δᵀ·X (with the bias gradient) and δ·W (with f'(S) below) in one launch of gemm_direct's
+     * pair kernel, its work-groups split between the two, where both products run on the direct kernel
+     * in one launch each (no slice of K, no split); else the two fused operations apart.
+     */
+    @Override
+    public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                              Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        checkOpen();
+        Shapes.gemm(this, true, false, delta, x, gradW);
+        Shapes.sumRows(this, delta, gradB);
+        Shapes.gemm(this, false, false, delta, w, deltaBelow);
+        Shapes.activationBackward(this, f, s, xBelow, deltaBelow, deltaBelow);
+        int rows = delta.rows(), n = delta.cols(), nIn = gradW.cols();
+        if (!pairs(rows, n, nIn)) {
+            weightGradients(delta, x, beta, gradW, gradB);
+            gemmActivationBackward(delta, w, f, s, xBelow, deltaBelow);
+            return;
+        }
+        int[] block1 = tuning.directBlock(true, false), block2 = tuning.directBlock(false, false);
+        int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
+        // Product 1, ∂W = δᵀ·X, is n × nIn over the batch; product 2, δ·W, is rows × nIn over n.
+        long rows1 = roundUp(ceilDiv(n, block1[0]), groupRows), rows2 = roundUp(ceilDiv(rows, block2[0]), groupRows);
+        long cols = Math.max(roundUp(ceilDiv(nIn, block1[1]), groupCols), roundUp(ceilDiv(nIn, block2[1]), groupCols));
+        if (directPair == null) {
+            SortedMap<String, Integer> defines = tuning.directDefines(false, false);
+            defines.put("PAIR", 1);
+            directPair = programs.kernel(device.id(), "gemm_direct.cl", KernelSource.load("gemm_direct.cl"), defines,
+                    "gemm_direct_pair");
+        }
+        args(directPair, (int) (rows1 / groupRows), n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
+                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
+                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
+        launch(directPair, "layerBackward", new long[] {cols, rows1 + rows2}, new long[] {groupCols, groupRows});
+    }
+
+    /**
+     * Whether a layer's two backward products (δᵀ·X: n × nIn over the batch's rows; δ·W: rows × nIn over n)
+     * go in one launch: both on the direct kernel, each in one launch of it.
+     */
+    boolean pairs(int rows, int n, int nIn) {
+        return rows > 0 && n > 0 && nIn > 0 && tuning.direct() && singleDirectLaunch(true, false, n, nIn, rows)
+                && singleDirectLaunch(false, false, rows, nIn, n);
+    }
+
+    private boolean singleDirectLaunch(boolean transA, boolean transB, int m, int n, int k) {
+        GemmKernel kernel = chooseGemm(transA, transB, m, n, k);
+        return kernel == GemmKernel.DIRECT && splitSlice(kernel, transA, transB, m, n, k) == 0
+                && k <= directSlice(transA, transB, k);
+    }
+
+    /** The launches of {@link #layerBackward} for a layer of n units over nIn inputs and a batch of rows. */
+    int layerBackwardLaunches(int rows, int n, int nIn) {
+        return pairs(rows, n, nIn) ? 1 : gemmLaunches(true, false, n, nIn, rows) + gemmLaunches(false, false, rows, nIn, n);
+    }
+
     /** output_step.cl: the output δ, the loss total and the count in one work-group, the bits of the three apart. */
     @Override
     public void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
                            Matrix rowLoss, Matrix lossSum, Matrix correct) {
         checkOpen();
+        checkOutputStep(loss, f, s, y, t, delta, rowLoss, lossSum, correct);
+        outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, false);
+    }
+
+    /**
+     * A softmax output layer's step in two launches: its product with the bias in the stores (S alone,
+     * no activation), then output_step computing Y = softmax(S) itself before δ, the loss and the count:
+     * the bits of the product, bias_softmax and the output step apart. An element-wise output runs as
+     * its fused forward step and output step.
+     */
+    @Override
+    public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
+                                Matrix y, Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        checkOpen();
+        Shapes.gemm(this, false, true, x, w, s);
+        Shapes.biasActivation(this, bias, s, y);
+        checkOutputStep(loss, f, s, y, t, delta, rowLoss, lossSum, correct);
+        if (f.isElementwise()) {
+            gemmBiasActivation(x, w, bias, f, s, y);
+            outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, false);
+            return;
+        }
+        // S = X·Wᵀ + b with the identity "activation" written over S itself: the same value stored twice.
+        gemm(chooseGemm(false, true, s.rows(), s.cols(), x.cols()), false, true, 1f, x, w, 0f, s,
+                new Epilogue(Epilogue.BIAS_ACTIVATION, mem(bias), mem(s), KernelCodes.activation(Activation.IDENTITY),
+                        1f, 1f, 0f, 0f));
+        outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, true);
+    }
+
+    private void checkOutputStep(Loss loss, Activation f, Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss,
+                                 Matrix lossSum, Matrix correct) {
         Shapes.outputDelta(this, loss, f, s, y, t, delta, rowLoss);
         if (lossSum != null) {
             Shapes.sumRows(this, rowLoss, lossSum);
@@ -792,6 +880,11 @@ public final class OpenClBackend implements Backend {
         if (correct != null) {
             Shapes.countCorrect(this, y, t, correct);
         }
+    }
+
+    /** The output step's launch; with {@code softmax}, Y = softmax(S) is computed first, S holding the product and bias. */
+    private void outputStep(Loss loss, Activation f, float scale, Matrix s, Matrix y, Matrix t, Matrix delta,
+                            Matrix rowLoss, Matrix lossSum, Matrix correct, boolean softmax) {
         int rows = s.rows(), cols = s.cols();
         if (rows == 0) {
             return;
@@ -805,8 +898,9 @@ public final class OpenClBackend implements Backend {
         args(outputStep, rows, cols, KernelCodes.loss(loss), scale, KernelCodes.activation(derivative),
                 (float) derivative.alpha(), (float) derivative.beta(), (float) derivative.lambda(), mem(s), mem(y),
                 mem(t), mem(delta), mem(rowLoss), lossSum == null ? 0 : 1, mem(lossSum == null ? rowLoss : lossSum),
-                correct == null || cols == 0 ? 0 : 1, mem(correct == null ? rowLoss : correct));
-        launch(outputStep, "outputStep(" + loss + ")", new long[] {elementGroup}, new long[] {elementGroup});
+                correct == null || cols == 0 ? 0 : 1, mem(correct == null ? rowLoss : correct), softmax ? 1 : 0);
+        launch(outputStep, "outputStep(" + loss + (softmax ? ", softmax" : "") + ")", new long[] {elementGroup},
+                new long[] {elementGroup});
     }
 
     private static Object[] concat(Object[] first, Object[] second) {

@@ -35,6 +35,8 @@ class FusedKernelsTest {
         checks.fusedForward();
         checks.fusedDeltaStep();
         checks.fusedWeightGradients();
+        checks.fusedOutputLayerStep();
+        checks.fusedLayerBackward();
     }
 
     /** The direct kernel, whatever this device's own tuning, with each epilogue. */
@@ -44,5 +46,7 @@ class FusedKernelsTest {
         checks.fusedForward();
         checks.fusedDeltaStep();
         checks.fusedWeightGradients();
+        checks.fusedOutputLayerStep();
+        checks.fusedLayerBackward();
     }
 }

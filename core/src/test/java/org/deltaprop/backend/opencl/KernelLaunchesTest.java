@@ -12,6 +12,7 @@ import org.deltaprop.train.Profiler;
 import org.deltaprop.train.Trainer;
 import org.deltaprop.train.TrainingOptions;
 import org.deltaprop.train.optimizer.Optimizer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +24,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelLaunchesTest {
@@ -37,29 +39,32 @@ class KernelLaunchesTest {
      * dropout after the hidden layers, which keeps the δ step apart from δ·W.
      */
     static List<Arguments> outputs() {
-        return List.of(Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, 0.0),
-                Arguments.of(Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID, 0.0),
-                Arguments.of(Loss.SUM_OF_SQUARES, Activation.TANH, 0.0),
-                Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, 0.25));
+        return List.of(Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, 0.0, 300),
+                Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, 0.0, 128),
+                Arguments.of(Loss.HALF_SUM_OF_SQUARES, Activation.SIGMOID, 0.0, 300),
+                Arguments.of(Loss.SUM_OF_SQUARES, Activation.TANH, 0.0, 128),
+                Arguments.of(Loss.CATEGORICAL_CROSS_ENTROPY, Activation.SOFTMAX, 0.25, 128));
     }
 
     /**
      * A classifier trained with Adam under the profiler: per step, every phase launches what the
      * step's fused operations need: per layer a forward product with its bias and activation in its
-     * stores (the softmax a launch of its own), a weight-gradient product with the bias gradient in it,
-     * below the output a δ·W product with the δ step in its stores (with dropout: the product, the
-     * mask and the δ step apart, and a mask per hidden layer forward), each product one launch or as
-     * many as the backend makes of it (slices of K); one output step (δ, loss total and count), and
-     * one update of all parameters; no separate bias + activation, row sum or count. The batch is
-     * longer than the direct kernel's default slice of K, so a sliced product is counted too.
+     * stores (a softmax computed by the output step, with no launch of its own), a weight-gradient
+     * product with the bias gradient in it, below the output a δ·W product with the δ step in its
+     * stores (with dropout: the product, the mask and the δ step apart, and a mask per hidden layer
+     * forward), in one launch with the weight-gradient product above it where the backend pairs them,
+     * each product one launch or as many as the backend makes of it (slices of K); one output step
+     * (Y of a softmax, δ, loss total and count), and one update of all parameters; no separate bias +
+     * activation, row sum or count. Batches of 300 are longer than the direct kernel's default slice of
+     * K, so a sliced product is counted too; batches of 128 are paired on the direct kernel.
      */
-    @ParameterizedTest(name = "{0} {1} dropout {2}")
+    @ParameterizedTest(name = "{0} {1} dropout {2} batch {3}")
     @MethodSource("outputs")
-    void aTrainingStepLaunchesWhatItsOperationsNeed(Loss loss, Activation output, double dropout) {
+    void aTrainingStepLaunchesWhatItsOperationsNeed(Loss loss, Activation output, double dropout, int batch) {
         Architecture arch = Architecture.of("13-33-7-5", loss, Activation.TANH, Activation.RELU, output)
                 .withHiddenDropout(dropout);
         for (boolean resident : new boolean[] {false, true}) {
-            int batch = 300, steps = 3;
+            int steps = 3;
             Profiler profiler = new Profiler();
             OpenClBackend openCl = new OpenClBackend(OpenClTestDevice.selected());
             Backend backend = profiler.wrap(openCl);
@@ -92,6 +97,28 @@ class KernelLaunchesTest {
         }
     }
 
+    /**
+     * On the direct kernel's tuning, which any device runs, the default network's layers with batches of
+     * 128 rows pair their two backward products (one launch each), and batches longer than a slice of K
+     * do not (δᵀ·X takes more than one launch there).
+     */
+    @Test
+    void theDirectKernelPairsALayersBackwardProductsWhereEachIsOneLaunch() {
+        OpenClBackend direct = new OpenClBackend(OpenClTestDevice.selected(), GemmTuning.cpu(8), null);
+        try {
+            int slice = GemmTuning.cpu(8).knob("KCD");
+            assertAll(() -> assertTrue(direct.pairs(128, 128, 256), "784-256-128-10: layer 2"),
+                    () -> assertTrue(direct.pairs(128, 10, 128), "layer 3"),
+                    () -> assertEquals(1, direct.layerBackwardLaunches(128, 10, 128)),
+                    () -> assertFalse(direct.pairs(slice + 1, 10, 128), "a batch over a slice of K"),
+                    () -> assertEquals(direct.gemmLaunches(true, false, 10, 128, slice + 1)
+                            + direct.gemmLaunches(false, false, slice + 1, 128, 10),
+                            direct.layerBackwardLaunches(slice + 1, 10, 128)));
+        } finally {
+            direct.close();
+        }
+    }
+
     /** The launches of one step, by phase, derived from the layers and the backend's choice of GEMM kernel. */
     private static Map<Profiler.Phase, Integer> expectedPerStep(OpenClBackend backend, Architecture arch, int rows) {
         Map<Profiler.Phase, Integer> launches = new EnumMap<>(Profiler.Phase.class);
@@ -101,20 +128,25 @@ class KernelLaunchesTest {
         }
         for (int h = 1; h <= depth; h++) {
             int n = arch.units(h), nIn = arch.units(h - 1);
-            boolean softmax = !arch.activation(h).isElementwise();
-            launches.merge(Profiler.Phase.FORWARD_GEMM, backend.gemmLaunches(false, true, rows, n, nIn)
-                    + (softmax ? 1 : 0), Integer::sum);
-            launches.merge(Profiler.Phase.GRADIENT_GEMM, backend.gemmLaunches(true, false, n, nIn, rows), Integer::sum);
-            if (h > 1) {
+            // The output layer's product is part of its step, filed under the output δ's phase.
+            launches.merge(h == depth ? Profiler.Phase.OUTPUT_DELTA : Profiler.Phase.FORWARD_GEMM,
+                    backend.gemmLaunches(false, true, rows, n, nIn), Integer::sum);
+            if (h > 1 && arch.dropoutAfter(h - 1) == 0) {
+                // Both backward products in one operation: one launch where the backend pairs them.
+                launches.merge(Profiler.Phase.GRADIENT_GEMM, backend.layerBackwardLaunches(rows, n, nIn), Integer::sum);
+            } else {
+                launches.merge(Profiler.Phase.GRADIENT_GEMM, backend.gemmLaunches(true, false, n, nIn, rows),
+                        Integer::sum);
+            }
+            if (h > 1 && arch.dropoutAfter(h - 1) > 0) {
                 launches.merge(Profiler.Phase.BACKWARD_GEMM, backend.gemmLaunches(false, false, rows, nIn, n),
                         Integer::sum);
-                if (arch.dropoutAfter(h - 1) > 0) {
-                    launches.merge(Profiler.Phase.DROPOUT, 2, Integer::sum);       // forward and backward
-                    launches.merge(Profiler.Phase.DELTA_STEP, 1, Integer::sum);
-                }
+                launches.merge(Profiler.Phase.DROPOUT, 2, Integer::sum);       // forward and backward
+                launches.merge(Profiler.Phase.DELTA_STEP, 1, Integer::sum);
             }
         }
-        launches.put(Profiler.Phase.OUTPUT_DELTA, 1);   // δ (f'(S) of the squared errors included), loss total, count
+        // Y = softmax(S) where the output is one, δ (f'(S) of the squared errors included), loss total, count.
+        launches.merge(Profiler.Phase.OUTPUT_DELTA, 1, Integer::sum);
         launches.put(Profiler.Phase.UPDATE, 1);         // Adam, over every parameter at once
         return launches;
     }
