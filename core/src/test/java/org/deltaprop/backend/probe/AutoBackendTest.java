@@ -54,7 +54,7 @@ class AutoBackendTest {
         assertSame(simd.made.getFirst(), selection.backend(), "the probed backend itself, warm");
         assertFalse(simd.made.getFirst().closed);
         assertTrue(scalar.made.getFirst().closed && opencl.made.getFirst().closed, "the others are closed");
-        assertEquals(List.of("simd", "opencl", "scalar"), prober.measured, "highest ranked first");
+        assertEquals(List.of("scalar", "opencl", "simd"), prober.measured, "lowest ranked first");
         String line = selection.explanation();
         assertTrue(line.startsWith("backend auto → simd ("), line);
         assertTrue(line.contains("the fastest for 4,690 steps of 784-256-128-10 [relu, relu, softmax], loss cce; "
