@@ -6,6 +6,7 @@
 // every value read from local memory feeds several multiply-adds. The transposes are
 // compile-time: one program per (TRANS_A, TRANS_B). Any epilogue of common.cl (EPILOGUE), and
 // split-K (SPLIT_K), whose slices of K the host makes multiples of KWG.
+// With -D PAIR=1, gemm_pair runs a layer's two backward products in one launch (at the end).
 //
 // The host prepends -D values for the knobs below (and TRANS_A, TRANS_B, defaulted in common.cl) and
 // launches NDRange (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the
