@@ -6,6 +6,7 @@
 // every value read from local memory feeds several multiply-adds. The transposes are
 // compile-time: one program per (TRANS_A, TRANS_B). Any epilogue of common.cl (EPILOGUE), and
 // split-K (SPLIT_K), whose slices of K the host makes multiples of KWG.
+// With -D PAIR=1, gemm_pair runs a layer's two backward products in one launch (at the end).
 //
 // The host prepends -D values for the knobs below (and TRANS_A, TRANS_B, defaulted in common.cl) and
 // launches NDRange (ceil(N/NWG)*NDIMC, ceil(M/MWG)*MDIMC) with work-groups of (NDIMC, MDIMC); the
@@ -103,20 +104,23 @@ inline void load_tile(const __global float* restrict src, const int ld, const in
 #endif
 }
 
-__kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
-void gemm(const int M, const int N, const int K, const float alpha, const float beta,
-          const __global float* restrict A, const __global float* restrict B, __global float* C
-          EPILOGUE_PARAMS SPLIT_PARAMS) {
-    K_RANGE(p_lo, p_hi)
-    // Alm[k * LDA + i] = op(A)(i0 + i, p0 + k); Blm[k * NWG + j] = op(B)(p0 + k, j0 + j).
-    __local float Alm[KWG * LDA];
-    __local floatn Blm[KWG * NWG / VWN];
-
+// One work-group's MWG x NWG block of C, at block row gm and block column gn, summed over K's range
+// [p_lo, p_hi) through the local tiles Alm and Blm (declared by the kernel, as OpenCL wants). The
+// transposes and the epilogue are arguments so that the pair kernel can call it with two sets of
+// constants; inlined with constants, the branches fold away and the arithmetic is the gemm kernel's.
+inline void tiled_block(const int trans_a, const int trans_b, const int epilogue, const int gm, const int gn,
+                        const int M, const int N, const int K, const int p_lo, const int p_hi, const float alpha,
+                        const float beta, const __global float* restrict A, const __global float* restrict B,
+                        __global float* C, const __global float* bias, __global float* X_out,
+                        const __global float* S_in, const __global float* X_in, const int act,
+                        const float act_alpha, const float act_beta, const float act_gamma, const float act_lambda,
+                        const int finish, __global float* bias_grad, __local float* Alm, __local floatn* Blm) {
     const int tx = get_local_id(0);
     const int ty = get_local_id(1);
     const int wi = ty * NDIMC + tx;
-    const int i0 = get_group_id(1) * MWG;
-    const int j0 = get_group_id(0) * NWG;
+    const int i0 = gm * MWG;
+    const int j0 = gn * NWG;
+    const bool per_element = EDGES || epilogue == EPI_BIAS_ACTIVATION || epilogue == EPI_DERIVATIVE;
 
     floatn acc[MWI][NVW];
     #pragma unroll
@@ -127,7 +131,6 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
         }
     }
 
-#if EPILOGUE == EPI_BIAS_GRADIENT
     // The first column of work-items of the first column of work-groups also adds up its rows of
     // op(A) in the local tile (the padding of EDGES tiles is 0): the bias gradient.
     float bias_sum[MWI];
@@ -135,19 +138,18 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
     for (int wm = 0; wm < MWI; wm++) {
         bias_sum[wm] = 0.0f;
     }
-    const bool sums_bias = j0 == 0 && tx == 0;
-#endif
+    const bool sums_bias = epilogue == EPI_BIAS_GRADIENT && j0 == 0 && tx == 0;
     for (int p0 = p_lo; p0 < p_hi; p0 += KWG) {
-#if TRANS_A
-        load_tile(A, M, K, M, p0, i0, KWG, MWG, 0, Alm, LDA, wi);
-#else
-        load_tile(A, K, M, K, i0, p0, MWG, KWG, 1, Alm, LDA, wi);
-#endif
-#if TRANS_B
-        load_tile(B, K, N, K, j0, p0, NWG, KWG, 1, (__local float*) Blm, NWG, wi);
-#else
-        load_tile(B, N, K, N, p0, j0, KWG, NWG, 0, (__local float*) Blm, NWG, wi);
-#endif
+        if (trans_a) {
+            load_tile(A, M, K, M, p0, i0, KWG, MWG, 0, Alm, LDA, wi);
+        } else {
+            load_tile(A, K, M, K, i0, p0, MWG, KWG, 1, Alm, LDA, wi);
+        }
+        if (trans_b) {
+            load_tile(B, K, N, K, j0, p0, NWG, KWG, 1, (__local float*) Blm, NWG, wi);
+        } else {
+            load_tile(B, N, K, N, p0, j0, KWG, NWG, 0, (__local float*) Blm, NWG, wi);
+        }
         barrier(CLK_LOCAL_MEM_FENCE);
 
         for (int k = 0; k < KWG; k++) {
@@ -167,7 +169,6 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
                 }
             }
         }
-#if EPILOGUE == EPI_BIAS_GRADIENT
         if (sums_bias) {
             // Out of the multiply-adds' loop, so that only this loop pays for the branch.
             for (int k = 0; k < KWG; k++) {
@@ -177,7 +178,6 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
                 }
             }
         }
-#endif
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
@@ -188,23 +188,68 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
         for (int wn = 0; wn < NVW; wn++) {
             const int j = j0 + (wn * NDIMC + tx) * VWN;
             __global float* c = C + i * N + j;
-#if EDGES || EPILOGUE_PER_ELEMENT
-            const float* v = (const float*) &acc[wm][wn];
-            #pragma unroll
-            for (int e = 0; e < VWN; e++) {
-                if (!EDGES || (i < M && j + e < N)) {
-                    store_c(C, i * N + j + e, j + e, alpha, v[e], beta EPILOGUE_ARGS);
+            if (per_element) {
+                const float* v = (const float*) &acc[wm][wn];
+                #pragma unroll
+                for (int e = 0; e < VWN; e++) {
+                    if (!EDGES || (i < M && j + e < N)) {
+                        store_c_as(epilogue, C, i * N + j + e, j + e, alpha, v[e], beta, bias, X_out, S_in, X_in,
+                                   act, act_alpha, act_beta, act_gamma, act_lambda, finish);
+                    }
                 }
+            } else {
+                const floatn r = alpha * acc[wm][wn];
+                VSTOREN(beta == 0.0f ? r : r + beta * VLOADN(0, c), 0, c);
             }
-#else
-            const floatn r = alpha * acc[wm][wn];
-            VSTOREN(beta == 0.0f ? r : r + beta * VLOADN(0, c), 0, c);
-#endif
         }
-#if EPILOGUE == EPI_BIAS_GRADIENT
         if (sums_bias && i < M) {
             store_bias_gradient(bias_grad, i, bias_sum[wm], beta);
         }
-#endif
     }
 }
+
+// The bias-gradient operand of the compile-time EPILOGUE, for tiled_block.
+#if EPILOGUE == EPI_BIAS_GRADIENT
+#define BIAS_GRAD_OPERAND bias_grad
+#else
+#define BIAS_GRAD_OPERAND 0
+#endif
+
+__kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
+void gemm(const int M, const int N, const int K, const float alpha, const float beta,
+          const __global float* restrict A, const __global float* restrict B, __global float* C
+          EPILOGUE_PARAMS SPLIT_PARAMS) {
+    K_RANGE(p_lo, p_hi)
+    // Alm[k * LDA + i] = op(A)(i0 + i, p0 + k); Blm[k * NWG + j] = op(B)(p0 + k, j0 + j).
+    __local float Alm[KWG * LDA];
+    __local floatn Blm[KWG * NWG / VWN];
+    tiled_block(TRANS_A, TRANS_B, EPILOGUE, get_group_id(1), get_group_id(0), M, N, K, p_lo, p_hi, alpha, beta,
+                A, B, C, EPILOGUE_OPERANDS, BIAS_GRAD_OPERAND, Alm, Blm);
+}
+
+#if PAIR
+// A layer's two backward products in one launch (-D PAIR=1, built with TRANS_A = TRANS_B = 0 and no
+// EPILOGUE): the work-groups whose index along dimension 1 is below groups1 compute
+// C1 = delta^T * X1 + beta1*C1 with the bias gradient, the others C2 = (delta * W) .* f'(S, X); each
+// over all of its K with the arithmetic of its own launch. Both share the one pair of local tiles
+// (the tuning's, the same for both). NDRange (N extent, block rows of both stacked).
+__kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
+void gemm_pair(const int groups1, const int M1, const int N1, const int K1, const float beta1,
+               const __global float* restrict A1, const __global float* restrict B1, __global float* C1,
+               __global float* bias_grad,
+               const int M2, const int N2, const int K2,
+               const __global float* restrict A2, const __global float* restrict B2, __global float* C2,
+               const __global float* S, const __global float* X, const int act, const float act_alpha,
+               const float act_beta, const float act_lambda) {
+    __local float Alm[KWG * LDA];
+    __local floatn Blm[KWG * NWG / VWN];
+    const int gm = get_group_id(1);
+    if (gm < groups1) {
+        tiled_block(1, 0, EPI_BIAS_GRADIENT, gm, get_group_id(0), M1, N1, K1, 0, K1, 1.0f, beta1, A1, B1, C1,
+                    0, 0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, 0, bias_grad, Alm, Blm);
+    } else {
+        tiled_block(0, 0, EPI_DERIVATIVE, gm - groups1, get_group_id(0), M2, N2, K2, 0, K2, 1.0f, 0.0f, A2, B2, C2,
+                    0, 0, S, X, act, act_alpha, act_beta, 0.0f, act_lambda, 1, 0, Alm, Blm);
+    }
+}
+#endif

@@ -426,7 +426,7 @@ public final class ConformanceChecks {
     private static List<int[]> fusedShapes() {
         List<int[]> shapes = new ArrayList<>(gemmShapes());
         shapes.addAll(List.of(new int[] {1024, 10, 128}, new int[] {4096, 13, 33}, new int[] {1000, 7, 257},
-                new int[] {4097, 33, 10}, new int[] {1025, 1, 7}));
+                new int[] {4097, 33, 10}, new int[] {1025, 1, 7}, new int[] {64, 64, 128}));
         return shapes;
     }
 

@@ -104,6 +104,7 @@ public final class OpenClBackend implements Backend {
     private cl_kernel outputDelta;
     private cl_kernel outputStep;
     private cl_kernel directPair;
+    private cl_kernel tiledPair;
     private final cl_kernel[] splitKernels = new cl_kernel[3 * Epilogue.KINDS];  // (general, direct, tiled) × epilogue
     private cl_kernel splitKSum;
     private cl_kernel sumRows;
@@ -782,9 +783,9 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * A layer's δᵀ·X (with the bias gradient) and δ·W (with f'(S) below) in one launch of gemm_direct's
-     * pair kernel, its work-groups split between the two, where both products run on the direct kernel
-     * in one launch each (no slice of K, no split); else the two fused operations apart.
+     * A layer's δᵀ·X (with the bias gradient) and δ·W (with f'(S) below) in one launch of the pair kernel
+     * of gemm_direct.cl or gemm.cl, its work-groups split between the two, where both products run on
+     * that kernel in one launch each (see {@link #pairs}); else the two fused operations apart.
      */
     @Override
     public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
@@ -798,6 +799,10 @@ public final class OpenClBackend implements Backend {
         if (!pairs(rows, n, nIn)) {
             weightGradients(delta, x, beta, gradW, gradB);
             gemmActivationBackward(delta, w, f, s, xBelow, deltaBelow);
+            return;
+        }
+        if (!tuning.direct()) {
+            tiledPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
             return;
         }
         int[] block1 = tuning.directBlock(true, false), block2 = tuning.directBlock(false, false);
@@ -817,13 +822,43 @@ public final class OpenClBackend implements Backend {
         launch(directPair, "layerBackward", new long[] {cols, rows1 + rows2}, new long[] {groupCols, groupRows});
     }
 
+
+    /** The pair on gemm.cl's kernel: both products' tiles, MWG × NWG, stacked along dimension 1. */
+    private void tiledPair(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                           Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        int rows = delta.rows(), n = delta.cols(), nIn = gradW.cols();
+        int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), mdimc = tuning.knob("MDIMC"), ndimc = tuning.knob("NDIMC");
+        int groups1 = ceilDiv(n, mwg), groups2 = ceilDiv(rows, mwg);
+        if (tiledPair == null) {
+            SortedMap<String, Integer> defines = tuning.tiledDefines(false, false, false);
+            defines.put("PAIR", 1);
+            tiledPair = programs.kernel(device.id(), "gemm.cl", KernelSource.load("gemm.cl"), defines, "gemm_pair");
+        }
+        args(tiledPair, groups1, n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
+                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
+                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
+        launch(tiledPair, "layerBackward", new long[] {(long) ceilDiv(nIn, nwg) * ndimc, (long) (groups1 + groups2) * mdimc},
+                new long[] {ndimc, mdimc});
+    }
+
     /**
      * Whether a layer's two backward products (δᵀ·X: n × nIn over the batch's rows; δ·W: rows × nIn over n)
-     * go in one launch: both on the direct kernel, each in one launch of it.
+     * go in one launch: both on the direct kernel, each in one launch of it (no slice of K, no split); or
+     * both on the tiled kernel with the tuning's own tiles (no edges, not the large-product tiles), unsplit.
      */
     boolean pairs(int rows, int n, int nIn) {
-        return rows > 0 && n > 0 && nIn > 0 && tuning.direct() && singleDirectLaunch(true, false, n, nIn, rows)
-                && singleDirectLaunch(false, false, rows, nIn, n);
+        if (rows <= 0 || n <= 0 || nIn <= 0) {
+            return false;
+        }
+        return tuning.direct()
+                ? singleDirectLaunch(true, false, n, nIn, rows) && singleDirectLaunch(false, false, rows, nIn, n)
+                : singleTiledLaunch(true, false, n, nIn, rows) && singleTiledLaunch(false, false, rows, nIn, n);
+    }
+
+    /** On the tiled kernel with the tuning's tiles, exactly (no edges, no large tiles), and not split. */
+    private boolean singleTiledLaunch(boolean transA, boolean transB, int m, int n, int k) {
+        GemmKernel kernel = chooseGemm(transA, transB, m, n, k);
+        return kernel == GemmKernel.TILED && splitSlice(kernel, transA, transB, m, n, k) == 0;
     }
 
     private boolean singleDirectLaunch(boolean transA, boolean transB, int m, int n, int k) {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FusedKernelsTest {
 
@@ -28,9 +30,13 @@ class FusedKernelsTest {
         cpuTuned.close();
     }
 
-    /** The tiled kernel (exact and with edges) and the general one, with each epilogue. */
+    /**
+     * The tiled kernel (exact and with edges) and the general one, with each epilogue; and gemm.cl's pair
+     * kernel, which a batch of 64 rows, 64 units over 128 inputs (among the fused shapes) takes.
+     */
     @Test
     void tiledKernelsEpiloguesGiveTheSequencesBits() {
+        assertTrue(gpuTuned.pairs(64, 64, 128), "the shape that covers the tiled pair kernel no longer pairs");
         ConformanceChecks checks = new ConformanceChecks(gpuTuned);
         checks.fusedForward();
         checks.fusedDeltaStep();

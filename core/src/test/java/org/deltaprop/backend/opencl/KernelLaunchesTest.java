@@ -119,6 +119,39 @@ class KernelLaunchesTest {
         }
     }
 
+    /**
+     * With the GPU tuning (the tiled kernel), the default network 784-256-128-10 at batch 128 pairs layer 2's
+     * backward products (128 × 256, exact 64 × 64 tiles, unsplit) but not layer 3's (10 units: the general
+     * kernel): 9 launches per step, counted by the profiler over real steps on this device. Layer 2 takes
+     * the large-product tiles instead on a device of one compute unit (two of its 128 × 128 tiles fill it),
+     * which does not pair: 10 there.
+     */
+    @Test
+    void theTiledKernelPairsALayersBackwardProductsWhereBothTakeItsTiles() {
+        OpenClDevices.Device device = OpenClTestDevice.selected();
+        OpenClBackend tiled = new OpenClBackend(device, GemmTuning.gpu(), GemmTuning.gpuLarge());
+        Architecture arch = Architecture.of("784-256-128-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.RELU,
+                Activation.RELU, Activation.SOFTMAX);
+        int batch = 128, steps = 3;
+        boolean bigTiles = device.computeUnits() < 2;
+        assertAll(() -> assertEquals(!bigTiles, tiled.pairs(batch, 128, 256), "layer 2"),
+                () -> assertFalse(tiled.pairs(batch, 10, 128), "layer 3"),
+                () -> assertEquals(tiled.gemmLaunches(true, false, 10, 128, batch)
+                        + tiled.gemmLaunches(false, false, batch, 128, 10), tiled.layerBackwardLaunches(batch, 10, 128)),
+                () -> assertEquals(1, tiled.layerBackwardLaunches(64, 64, 128), "64 rows, 64 units over 128 inputs"));
+        Profiler profiler = new Profiler();
+        Backend backend = profiler.wrap(tiled);
+        try (Trainer trainer = new Trainer(backend, Network.initialize(arch, 3),
+                TrainingOptions.of(batch, Optimizer.adam(0.01), 1), data(arch, batch * steps))) {
+            trainer.epoch(1);
+        } finally {
+            backend.close();
+        }
+        int expected = expectedPerStep(tiled, arch, batch).values().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(expected, profiler.launchesPerStep(), 0.0, profiler.report());
+        assertEquals(bigTiles ? 10 : 9, expected);
+    }
+
     /** The launches of one step, by phase, derived from the layers and the backend's choice of GEMM kernel. */
     private static Map<Profiler.Phase, Integer> expectedPerStep(OpenClBackend backend, Architecture arch, int rows) {
         Map<Profiler.Phase, Integer> launches = new EnumMap<>(Profiler.Phase.class);
