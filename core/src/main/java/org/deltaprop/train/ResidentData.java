@@ -82,8 +82,9 @@ final class ResidentData implements AutoCloseable {
         if (device == null) {
             return null;
         }
+        boolean onTheHostsCores = mode == Mode.AUTO && backend.hostThreads() > 0;
         String why = mode == Mode.OFF ? "-D" + PROPERTY + "=off"
-                : mode == Mode.AUTO && backend.hostThreads() > 0 ? "the device computes on the host's own cores, "
+                : onTheHostsCores ? "the device computes on the host's own cores, "
                 + "where uploading a batch costs less than gathering it; -D" + PROPERTY + "=on holds the data anyway"
                 : whyNot(device, data, batch, optimizer, architecture);
         if (why != null) {
@@ -91,7 +92,10 @@ final class ResidentData implements AutoCloseable {
                 throw new SettingException(SETTING, "on: the training data cannot be held on the device: " + why
                         + "; use auto or off to stream the batches");
             }
-            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "training data streamed: each batch "
+            // Streaming is the expected path on a device that shares the host's cores (PoCL), so that
+            // is not news a user needs on every run; a device apart that cannot hold the data is.
+            LOG.log(onTheHostsCores ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+                    String.format(Locale.ROOT, "training data streamed: each batch "
                     + "uploaded per step, %,d rows (%s)", data.size(), why));
             return null;
         }

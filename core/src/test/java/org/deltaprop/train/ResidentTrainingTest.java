@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -156,7 +157,7 @@ class ResidentTrainingTest {
      * On a device apart from the host that reports too little memory for the data beside the run,
      * auto streams and says why, and on is refused with the numbers and the fix; with the memory it
      * has, auto holds the data. On the OpenCL device as it is, auto holds it where the device is
-     * apart from the host (a GPU) and streams on the host's own cores (PoCL), saying so. A host
+     * apart from the host (a GPU) and streams on the host's own cores (PoCL), saying so below INFO. A host
      * backend keeps its path for every mode and logs nothing.
      */
     @Test
@@ -170,7 +171,7 @@ class ResidentTrainingTest {
             @Override
             public void publish(LogRecord record) {
                 if (record.getMessage().startsWith("training data")) {
-                    lines.add(record.getMessage());
+                    lines.add(record.getLevel() + " " + record.getMessage());
                 }
             }
 
@@ -183,6 +184,8 @@ class ResidentTrainingTest {
             }
         };
         Logger logger = Logger.getLogger("org.deltaprop");
+        Level level = logger.getLevel();
+        logger.setLevel(Level.ALL);
         logger.addHandler(capture);
         try {
             try (Backend scalar = new ScalarBackend()) {
@@ -200,7 +203,7 @@ class ResidentTrainingTest {
                     assertFalse(trainer.resident(), "auto on a device too small");
                 }
                 assertEquals(1, lines.size(), lines::toString);
-                assertTrue(lines.get(0).startsWith("training data streamed"), lines.get(0));
+                assertTrue(lines.get(0).startsWith("INFO training data streamed"), lines.get(0));
                 assertTrue(lines.get(0).contains("would pass 75% of the 1 MB"), lines.get(0));
                 SettingException refused = assertThrows(SettingException.class,
                         () -> new Trainer(small, initial, options, data, false, ResidentData.Mode.ON));
@@ -212,7 +215,7 @@ class ResidentTrainingTest {
                     assertTrue(trainer.resident(), "auto on a device apart from the host with room");
                 }
                 assertEquals(2, lines.size(), lines::toString);
-                assertTrue(lines.get(1).startsWith("training data resident on the device: 5,000 rows"), lines.get(1));
+                assertTrue(lines.get(1).startsWith("INFO training data resident on the device: 5,000 rows"), lines.get(1));
                 boolean onTheHostsCores = opencl.hostThreads() > 0;
                 try (Trainer trainer = new Trainer(opencl, initial, options, data, false, ResidentData.Mode.AUTO)) {
                     assertEquals(!onTheHostsCores, trainer.resident(), "auto on the OpenCL device as it is");
@@ -220,9 +223,12 @@ class ResidentTrainingTest {
                 assertEquals(3, lines.size(), lines::toString);
                 assertEquals(onTheHostsCores, lines.get(2).contains("the device computes on the host's own cores"),
                         lines.get(2));
+                // The expected path on the host's cores is logged below INFO, out of the user's way.
+                assertEquals(onTheHostsCores ? "FINE" : "INFO", lines.get(2).substring(0, 4), lines.get(2));
             }
         } finally {
             logger.removeHandler(capture);
+            logger.setLevel(level);
         }
     }
 
