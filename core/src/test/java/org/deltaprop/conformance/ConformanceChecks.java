@@ -420,13 +420,14 @@ public final class ConformanceChecks {
     }
 
     /**
-     * The shapes the fused operations are checked on, as (B, n, nIn): the GEMM shapes, and batches long
-     * enough for a backend to split K (1024, 4096, and ragged lengths around them).
+     * The shapes the fused operations are checked on, as (B, n, nIn): the GEMM shapes, batches long
+     * enough for a backend to split K (1024, 4096, and ragged lengths around them), and the default
+     * network's output layer (128, 10, 128).
      */
     private static List<int[]> fusedShapes() {
         List<int[]> shapes = new ArrayList<>(gemmShapes());
         shapes.addAll(List.of(new int[] {1024, 10, 128}, new int[] {4096, 13, 33}, new int[] {1000, 7, 257},
-                new int[] {4097, 33, 10}, new int[] {1025, 1, 7}, new int[] {64, 64, 128}));
+                new int[] {4097, 33, 10}, new int[] {1025, 1, 7}, new int[] {64, 64, 128}, new int[] {128, 10, 128}));
         return shapes;
     }
 

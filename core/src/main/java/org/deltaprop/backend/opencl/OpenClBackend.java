@@ -114,6 +114,7 @@ public final class OpenClBackend implements Backend {
     private final cl_kernel[] outputLayer = new cl_kernel[2];   // output_layer.cl: gemm_general's order, the direct kernel's
     private cl_kernel directPair;
     private cl_kernel tiledPair;
+    private cl_kernel generalPair;
     private final cl_kernel[] splitKernels = new cl_kernel[3 * Epilogue.KINDS];  // (general, direct, tiled) × epilogue
     private cl_kernel splitKSum;
     private cl_kernel sumRows;
@@ -820,7 +821,11 @@ public final class OpenClBackend implements Backend {
             return;
         }
         if (!tuning.direct()) {
-            tiledPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            if (pairsOnTiles(rows, n, nIn)) {
+                tiledPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            } else {
+                generalPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            }
             return;
         }
         int[] block1 = tuning.directBlock(true, false), block2 = tuning.directBlock(false, false);
@@ -859,10 +864,29 @@ public final class OpenClBackend implements Backend {
                 new long[] {ndimc, mdimc});
     }
 
+    /** The pair on gemm_general.cl's kernel: one work-item per element of either product, their rows stacked. */
+    private void generalPair(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                             Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        int rows = delta.rows(), n = delta.cols(), nIn = gradW.cols();
+        int groups1 = ceilDiv(n, generalTile), groups2 = ceilDiv(rows, generalTile);
+        if (generalPair == null) {
+            SortedMap<String, Integer> defines = ProgramCache.defines("TSN", generalTile, "TSM", generalTile);
+            defines.put("PAIR", 1);
+            generalPair = programs.kernel(device.id(), "gemm_general.cl", KernelSource.load("gemm_general.cl"), defines,
+                    "gemm_general_pair");
+        }
+        args(generalPair, groups1, n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
+                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
+                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
+        launch(generalPair, "layerBackward", new long[] {roundUp(nIn, generalTile), (long) (groups1 + groups2) * generalTile},
+                new long[] {generalTile, generalTile});
+    }
+
     /**
      * Whether a layer's two backward products (δᵀ·X: n × nIn over the batch's rows; δ·W: rows × nIn over n)
-     * go in one launch: both on the direct kernel, each in one launch of it (no slice of K, no split); or
-     * both on the tiled kernel with the tuning's own tiles (no edges, not the large-product tiles), unsplit.
+     * go in one launch: both on the direct kernel, each in one launch of it (no slice of K, no split); both
+     * on the tiled kernel with the tuning's own tiles (no edges, not the large-product tiles), unsplit; or,
+     * with the tiled tuning, both on the general kernel ({@link #pairsOnGeneral}).
      */
     boolean pairs(int rows, int n, int nIn) {
         if (rows <= 0 || n <= 0 || nIn <= 0) {
@@ -870,7 +894,25 @@ public final class OpenClBackend implements Backend {
         }
         return tuning.direct()
                 ? singleDirectLaunch(true, false, n, nIn, rows) && singleDirectLaunch(false, false, rows, nIn, n)
-                : singleTiledLaunch(true, false, n, nIn, rows) && singleTiledLaunch(false, false, rows, nIn, n);
+                : pairsOnTiles(rows, n, nIn) || pairsOnGeneral(rows, n, nIn);
+    }
+
+    private boolean pairsOnTiles(int rows, int n, int nIn) {
+        return singleTiledLaunch(true, false, n, nIn, rows) && singleTiledLaunch(false, false, rows, nIn, n);
+    }
+
+    /**
+     * With the tiled tuning, the pair on the general kernel: where δᵀ·X takes the general kernel unsplit and
+     * δ·W takes it too, or takes the tiled kernel with edges over a K (the layer's units) of at most one
+     * slice, KWG: there a tile holds no more than one slice of K and saves nothing over the general kernel's
+     * reads, and the general kernel sums each element in the tiled kernel's order, so δ·W keeps its bits.
+     * A narrow output layer's backward products are such a pair (the default network's 10 units).
+     */
+    private boolean pairsOnGeneral(int rows, int n, int nIn) {
+        GemmKernel gradient = chooseGemm(true, false, n, nIn, rows);
+        GemmKernel back = chooseGemm(false, false, rows, nIn, n);
+        return gradient == GemmKernel.GENERAL && splitSlice(gradient, true, false, n, nIn, rows) == 0
+                && (back == GemmKernel.GENERAL || back == GemmKernel.TILED_EDGES && n <= tuning.knob("KWG"));
     }
 
     /** On the tiled kernel with the tuning's tiles, exactly (no edges, no large tiles), and not split. */

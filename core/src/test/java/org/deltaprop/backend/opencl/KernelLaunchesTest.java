@@ -144,13 +144,15 @@ class KernelLaunchesTest {
 
     /**
      * With the GPU tuning (the tiled kernel), the default network 784-256-128-10 at batch 128 pairs layer 2's
-     * backward products (128 × 256, exact 64 × 64 tiles, unsplit) but not layer 3's (10 units: the general
-     * kernel), and fuses the output layer's product (the general kernel's) with its output step: 8 launches
+     * backward products on the tiled kernel (128 × 256, exact 64 × 64 tiles, unsplit) and layer 3's on the
+     * general kernel (δᵀ·X, 10 × 128, takes it; δ·W takes the tiled kernel with edges over K = 10 units, one
+     * slice), and fuses the output layer's product (the general kernel's) with its output step: 7 launches
      * per step, counted by the profiler over real steps on this device. Layer 2 takes the large-product tiles
-     * instead on a device of one compute unit (two of its 128 × 128 tiles fill it), which does not pair: 9 there.
+     * instead on a device of one compute unit (two of its 128 × 128 tiles fill it), which does not pair: 8 there.
+     * Layers of more units than a slice of K keep δ·W on the tiled kernel with edges, apart.
      */
     @Test
-    void theTiledKernelPairsALayersBackwardProductsWhereBothTakeItsTiles() {
+    void theTiledTuningPairsALayersBackwardProductsOnTilesOrOnTheGeneralKernel() {
         OpenClDevices.Device device = OpenClTestDevice.selected();
         OpenClBackend tiled = new OpenClBackend(device, GemmTuning.gpu(), GemmTuning.gpuLarge());
         Architecture arch = Architecture.of("784-256-128-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.RELU,
@@ -158,13 +160,15 @@ class KernelLaunchesTest {
         int batch = 128;
         boolean bigTiles = device.computeUnits() < 2;
         assertAll(() -> assertEquals(!bigTiles, tiled.pairs(batch, 128, 256), "layer 2"),
-                () -> assertFalse(tiled.pairs(batch, 10, 128), "layer 3"),
-                () -> assertEquals(tiled.gemmLaunches(true, false, 10, 128, batch)
-                        + tiled.gemmLaunches(false, false, batch, 128, 10), tiled.layerBackwardLaunches(batch, 10, 128)),
+                () -> assertTrue(tiled.pairs(batch, 10, 128), "layer 3"),
+                () -> assertEquals(1, tiled.layerBackwardLaunches(batch, 10, 128)),
+                () -> assertFalse(tiled.pairs(batch, 17, 128), "17 units: δ·W over more than a slice of K"),
+                () -> assertEquals(tiled.gemmLaunches(true, false, 17, 128, batch)
+                        + tiled.gemmLaunches(false, false, batch, 128, 17), tiled.layerBackwardLaunches(batch, 17, 128)),
                 () -> assertEquals(1, tiled.layerBackwardLaunches(64, 64, 128), "64 rows, 64 units over 128 inputs"),
                 () -> assertTrue(tiled.fusesOutputLayer(batch, 10, 128), "layer 3's step"),
                 () -> assertFalse(tiled.fusesOutputLayer(64, 64, 128), "64 units in whole tiles: the tiled kernel's"));
-        assertEquals(bigTiles ? 9 : 8, launchesPerStep(tiled, arch, batch));
+        assertEquals(bigTiles ? 8 : 7, launchesPerStep(tiled, arch, batch));
     }
 
     /**
