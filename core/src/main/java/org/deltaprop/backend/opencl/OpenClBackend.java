@@ -803,8 +803,9 @@ public final class OpenClBackend implements Backend {
 
     /**
      * A layer's δᵀ·X (with the bias gradient) and δ·W (with f'(S) below) in one launch of the pair kernel
-     * of gemm_direct.cl or gemm.cl, its work-groups split between the two, where both products run on
-     * that kernel in one launch each (see {@link #pairs}); else the two fused operations apart.
+     * of gemm_direct.cl, gemm.cl or gemm_general.cl, its work-groups split between the two, where both
+     * products run on that kernel in one launch each, or δ·W's tiles would save nothing (see {@link #pairs});
+     * else the two fused operations apart.
      */
     @Override
     public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
