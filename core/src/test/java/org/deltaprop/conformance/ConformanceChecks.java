@@ -420,13 +420,14 @@ public final class ConformanceChecks {
     }
 
     /**
-     * The shapes the fused operations are checked on, as (B, n, nIn): the GEMM shapes, and batches long
-     * enough for a backend to split K (1024, 4096, and ragged lengths around them).
+     * The shapes the fused operations are checked on, as (B, n, nIn): the GEMM shapes, batches long
+     * enough for a backend to split K (1024, 4096, and ragged lengths around them), and the default
+     * network's output layer (128, 10, 128).
      */
     private static List<int[]> fusedShapes() {
         List<int[]> shapes = new ArrayList<>(gemmShapes());
         shapes.addAll(List.of(new int[] {1024, 10, 128}, new int[] {4096, 13, 33}, new int[] {1000, 7, 257},
-                new int[] {4097, 33, 10}, new int[] {1025, 1, 7}, new int[] {64, 64, 128}));
+                new int[] {4097, 33, 10}, new int[] {1025, 1, 7}, new int[] {64, 64, 128}, new int[] {128, 10, 128}));
         return shapes;
     }
 
@@ -645,7 +646,9 @@ public final class ConformanceChecks {
     /**
      * outputLayerStep: the output layer's product with its bias, Y = f(S), then the output step, for every
      * loss and output activation it accepts (a softmax computed by the output step where a backend
-     * fuses it), S, Y and δ over NaN; every output has the bits of the plain sequence.
+     * fuses it), S, Y and δ over NaN; every output has the bits of the plain sequence. The shapes (B, n, nIn)
+     * include batches of one row and of fewer rows than a work-group, ragged batches over several work-groups,
+     * the default network's output layer (128, 10, 128), and layers too wide for OpenCL's one-launch form.
      */
     public void fusedOutputLayerStep() {
         long seed = 9700;
@@ -654,7 +657,8 @@ public final class ConformanceChecks {
                 if (!accepts(loss, f)) {
                     continue;
                 }
-                for (int[] shape : new int[][] {{1, 1, 7}, {7, 10, 13}, {33, 13, 33}, {300, 10, 1}, {257, 7, 127}}) {
+                for (int[] shape : new int[][] {{1, 1, 7}, {7, 10, 13}, {33, 13, 33}, {300, 10, 1}, {257, 7, 127},
+                        {128, 10, 128}, {1000, 10, 37}, {5, 64, 20}, {70, 65, 9}}) {
                     int rows = shape[0], cols = shape[1], nIn = shape[2];
                     seed++;
                     // S of about unit spread at any nIn: outputs that saturate to equal floats would make the

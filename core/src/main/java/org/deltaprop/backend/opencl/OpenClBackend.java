@@ -91,6 +91,14 @@ public final class OpenClBackend implements Backend {
     static final int SPLIT_MIN_K = 256;
     private final long scratchFloats;       // the split-K parts' buffer, allocated with the backend
     private final cl_mem scratch;
+    private final cl_mem tally;             // output_layer.cl's two counters (rows finished, correct rows), 0 between launches
+
+    /**
+     * The widest output layer whose training step is one launch ({@link #fusesOutputLayer}): there a
+     * work-item computes a whole row of the product, which a blocked GEMM shares among work-items, so
+     * beyond a few dozen columns the product's own kernel is worth the second launch.
+     */
+    static final int FUSED_OUTPUT_COLUMNS = 64;
 
     // Kernel objects, made on first use and released by programs.close().
     // GEMM kernels by (epilogue, transposes[, edges]); see the index in each getter.
@@ -103,8 +111,10 @@ public final class OpenClBackend implements Backend {
     private cl_kernel activationBackward;
     private cl_kernel outputDelta;
     private cl_kernel outputStep;
+    private final cl_kernel[] outputLayer = new cl_kernel[2];   // output_layer.cl: gemm_general's order, the direct kernel's
     private cl_kernel directPair;
     private cl_kernel tiledPair;
+    private cl_kernel generalPair;
     private final cl_kernel[] splitKernels = new cl_kernel[3 * Epilogue.KINDS];  // (general, direct, tiled) × epilogue
     private cl_kernel splitKSum;
     private cl_kernel sumRows;
@@ -170,6 +180,15 @@ public final class OpenClBackend implements Backend {
         } catch (RuntimeException e) {
             programs.close();
             CL.clReleaseCommandQueue(queue);  // the context is kept: see DeviceContexts
+            throw e;
+        }
+        try {
+            this.tally = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE | CL.CL_MEM_COPY_HOST_PTR, 2L * Sizeof.cl_int,
+                    Pointer.to(new int[2]), null);
+        } catch (RuntimeException e) {
+            CL.clReleaseMemObject(scratch);
+            programs.close();
+            CL.clReleaseCommandQueue(queue);
             throw e;
         }
         this.timeline = timeline;
@@ -784,8 +803,9 @@ public final class OpenClBackend implements Backend {
 
     /**
      * A layer's δᵀ·X (with the bias gradient) and δ·W (with f'(S) below) in one launch of the pair kernel
-     * of gemm_direct.cl or gemm.cl, its work-groups split between the two, where both products run on
-     * that kernel in one launch each (see {@link #pairs}); else the two fused operations apart.
+     * of gemm_direct.cl, gemm.cl or gemm_general.cl, its work-groups split between the two, where both
+     * products run on that kernel in one launch each, or δ·W's tiles would save nothing (see {@link #pairs});
+     * else the two fused operations apart.
      */
     @Override
     public void layerBackward(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
@@ -802,7 +822,11 @@ public final class OpenClBackend implements Backend {
             return;
         }
         if (!tuning.direct()) {
-            tiledPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            if (pairsOnTiles(rows, n, nIn)) {
+                tiledPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            } else {
+                generalPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+            }
             return;
         }
         int[] block1 = tuning.directBlock(true, false), block2 = tuning.directBlock(false, false);
@@ -841,10 +865,29 @@ public final class OpenClBackend implements Backend {
                 new long[] {ndimc, mdimc});
     }
 
+    /** The pair on gemm_general.cl's kernel: one work-item per element of either product, their rows stacked. */
+    private void generalPair(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                             Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        int rows = delta.rows(), n = delta.cols(), nIn = gradW.cols();
+        int groups1 = ceilDiv(n, generalTile), groups2 = ceilDiv(rows, generalTile);
+        if (generalPair == null) {
+            SortedMap<String, Integer> defines = ProgramCache.defines("TSN", generalTile, "TSM", generalTile);
+            defines.put("PAIR", 1);
+            generalPair = programs.kernel(device.id(), "gemm_general.cl", KernelSource.load("gemm_general.cl"), defines,
+                    "gemm_general_pair");
+        }
+        args(generalPair, groups1, n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
+                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
+                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
+        launch(generalPair, "layerBackward", new long[] {roundUp(nIn, generalTile), (long) (groups1 + groups2) * generalTile},
+                new long[] {generalTile, generalTile});
+    }
+
     /**
      * Whether a layer's two backward products (δᵀ·X: n × nIn over the batch's rows; δ·W: rows × nIn over n)
-     * go in one launch: both on the direct kernel, each in one launch of it (no slice of K, no split); or
-     * both on the tiled kernel with the tuning's own tiles (no edges, not the large-product tiles), unsplit.
+     * go in one launch: both on the direct kernel, each in one launch of it (no slice of K, no split); both
+     * on the tiled kernel with the tuning's own tiles (no edges, not the large-product tiles), unsplit; or,
+     * with the tiled tuning, both on the general kernel ({@link #pairsOnGeneral}).
      */
     boolean pairs(int rows, int n, int nIn) {
         if (rows <= 0 || n <= 0 || nIn <= 0) {
@@ -852,7 +895,25 @@ public final class OpenClBackend implements Backend {
         }
         return tuning.direct()
                 ? singleDirectLaunch(true, false, n, nIn, rows) && singleDirectLaunch(false, false, rows, nIn, n)
-                : singleTiledLaunch(true, false, n, nIn, rows) && singleTiledLaunch(false, false, rows, nIn, n);
+                : pairsOnTiles(rows, n, nIn) || pairsOnGeneral(rows, n, nIn);
+    }
+
+    private boolean pairsOnTiles(int rows, int n, int nIn) {
+        return singleTiledLaunch(true, false, n, nIn, rows) && singleTiledLaunch(false, false, rows, nIn, n);
+    }
+
+    /**
+     * With the tiled tuning, the pair on the general kernel: where δᵀ·X takes the general kernel unsplit and
+     * δ·W takes it too, or takes the tiled kernel with edges over a K (the layer's units) of at most one
+     * slice, KWG: there a tile holds no more than one slice of K and saves nothing over the general kernel's
+     * reads, and the general kernel sums each element in the tiled kernel's order, so δ·W keeps its bits.
+     * A narrow output layer's backward products are such a pair (the default network's 10 units).
+     */
+    private boolean pairsOnGeneral(int rows, int n, int nIn) {
+        GemmKernel gradient = chooseGemm(true, false, n, nIn, rows);
+        GemmKernel back = chooseGemm(false, false, rows, nIn, n);
+        return gradient == GemmKernel.GENERAL && splitSlice(gradient, true, false, n, nIn, rows) == 0
+                && (back == GemmKernel.GENERAL || back == GemmKernel.TILED_EDGES && n <= tuning.knob("KWG"));
     }
 
     /** On the tiled kernel with the tuning's tiles, exactly (no edges, no large tiles), and not split. */
@@ -882,10 +943,13 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * A softmax output layer's step in two launches: its product with the bias in the stores (S alone,
-     * no activation), then output_step computing Y = softmax(S) itself before δ, the loss and the count:
-     * the bits of the product, bias_softmax and the output step apart. An element-wise output runs as
-     * its fused forward step and output step.
+     * A narrow output layer's step in one launch of output_layer.cl ({@link #fusesOutputLayer}): each
+     * work-item computes its row's product in the order of the GEMM kernel the shape would take, the bias,
+     * Y (a softmax computed from the stored S), δ and the row's loss, and the last to finish adds up the
+     * total and the count; the bits of the product, the activation and the output step apart. Elsewhere two
+     * launches: a softmax output layer's product with the bias in the stores (S alone, no activation), then
+     * output_step computing Y = softmax(S) itself before δ, the loss and the count; an element-wise output
+     * as its fused forward step and output step.
      */
     @Override
     public void outputLayerStep(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s,
@@ -894,6 +958,10 @@ public final class OpenClBackend implements Backend {
         Shapes.gemm(this, false, true, x, w, s);
         Shapes.biasActivation(this, bias, s, y);
         checkOutputStep(loss, f, s, y, t, delta, rowLoss, lossSum, correct);
+        if (fusesOutputLayer(s.rows(), s.cols(), x.cols())) {
+            outputLayer(x, w, bias, loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct);
+            return;
+        }
         if (f.isElementwise()) {
             gemmBiasActivation(x, w, bias, f, s, y);
             outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, false);
@@ -904,6 +972,57 @@ public final class OpenClBackend implements Backend {
                 new Epilogue(Epilogue.BIAS_ACTIVATION, mem(bias), mem(s), KernelCodes.activation(Activation.IDENTITY),
                         1f, 1f, 0f, 0f));
         outputStep(loss, f, scale, s, y, t, delta, rowLoss, lossSum, correct, true);
+    }
+
+    /**
+     * Whether {@link #outputLayerStep} is one launch for an output layer of n units over nIn inputs and a
+     * batch of rows: where the layer is at most {@value #FUSED_OUTPUT_COLUMNS} wide and its product would
+     * take the direct or the general kernel, whose order of summation output_layer.cl reproduces (the
+     * tiled kernel's tiles are not reproduced: there the product and the output step stay two launches).
+     */
+    boolean fusesOutputLayer(int rows, int n, int nIn) {
+        if (rows <= 0 || n <= 0 || n > FUSED_OUTPUT_COLUMNS) {
+            return false;
+        }
+        GemmKernel kernel = chooseGemm(false, true, rows, n, nIn);
+        return kernel == GemmKernel.DIRECT || kernel == GemmKernel.GENERAL;
+    }
+
+    /** The launches of {@link #outputLayerStep} for an output layer of n units over nIn inputs and a batch of rows. */
+    int outputLayerLaunches(int rows, int n, int nIn) {
+        if (rows <= 0) {
+            return 0;
+        }
+        return fusesOutputLayer(rows, n, nIn) ? 1 : gemmLaunches(false, true, rows, n, nIn) + 1;
+    }
+
+    /** output_layer.cl over the batch, one work-item per row, the product summed as its own kernel would. */
+    private void outputLayer(Matrix x, Matrix w, Matrix bias, Loss loss, Activation f, float scale, Matrix s, Matrix y,
+                             Matrix t, Matrix delta, Matrix rowLoss, Matrix lossSum, Matrix correct) {
+        int rows = s.rows(), cols = s.cols(), k = x.cols();
+        boolean dot = chooseGemm(false, true, rows, cols, k) == GemmKernel.DIRECT;
+        int which = dot ? 1 : 0;
+        if (outputLayer[which] == null) {
+            SortedMap<String, Integer> defines = ProgramCache.defines("WGS", rowGroup, "RL", sumLanes, "DOT", which);
+            if (dot) {
+                for (String knob : new String[] {"VWD", "MDOT", "NDOT"}) {
+                    defines.put(knob, tuning.knob(knob));
+                }
+            }
+            outputLayer[which] = kernel("output_layer", defines);
+        }
+        boolean softmax = !f.isElementwise();
+        Activation stored = softmax ? Activation.IDENTITY : f;
+        boolean squared = loss == Loss.HALF_SUM_OF_SQUARES || loss == Loss.SUM_OF_SQUARES;
+        Activation derivative = squared ? f : Activation.IDENTITY;
+        // An absent total or count is not computed; the row losses' buffer stands in for its argument.
+        args(outputLayer[which], rows, cols, k, mem(x), mem(w), mem(bias), mem(s), mem(y), mem(t), mem(delta), mem(rowLoss),
+                KernelCodes.activation(stored), (float) stored.alpha(), (float) stored.beta(), (float) stored.gamma(),
+                (float) stored.lambda(), softmax ? 1 : 0, KernelCodes.loss(loss), scale, KernelCodes.activation(derivative),
+                (float) derivative.alpha(), (float) derivative.beta(), (float) derivative.lambda(),
+                lossSum == null ? 0 : 1, mem(lossSum == null ? rowLoss : lossSum), correct == null ? 0 : 1,
+                mem(correct == null ? rowLoss : correct), tally);
+        launch(outputLayer[which], "outputLayerStep(" + loss + (softmax ? ", softmax" : "") + ")", rows, rowGroup);
     }
 
     private void checkOutputStep(Loss loss, Activation f, Matrix s, Matrix y, Matrix t, Matrix delta, Matrix rowLoss,
@@ -1146,6 +1265,7 @@ public final class OpenClBackend implements Backend {
         live.clear();
         liveBytes = 0;
         releases.attempt(() -> CL.clReleaseMemObject(scratch));
+        releases.attempt(() -> CL.clReleaseMemObject(tally));
         releases.attempt(programs::close);
         releases.attempt(() -> CL.clReleaseCommandQueue(queue));  // the context is kept: see DeviceContexts
         RuntimeException failure = releases.failure();

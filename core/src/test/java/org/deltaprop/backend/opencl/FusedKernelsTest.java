@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -31,12 +32,17 @@ class FusedKernelsTest {
     }
 
     /**
-     * The tiled kernel (exact and with edges) and the general one, with each epilogue; and gemm.cl's pair
-     * kernel, which a batch of 64 rows, 64 units over 128 inputs (among the fused shapes) takes.
+     * The tiled kernel (exact and with edges) and the general one, with each epilogue; gemm.cl's pair
+     * kernel, which a batch of 64 rows, 64 units over 128 inputs (among the fused shapes) takes; and
+     * gemm_general.cl's, which the default network's output layer (128 rows, 10 units over 128 inputs) takes,
+     * its δ·W otherwise on the tiled kernel with edges.
      */
     @Test
     void tiledKernelsEpiloguesGiveTheSequencesBits() {
         assertTrue(gpuTuned.pairs(64, 64, 128), "the shape that covers the tiled pair kernel no longer pairs");
+        assertTrue(gpuTuned.pairs(128, 10, 128), "the shape that covers the general pair kernel no longer pairs");
+        assertEquals(OpenClBackend.GemmKernel.TILED_EDGES, gpuTuned.chooseGemm(false, false, 128, 128, 10),
+                "δ·W of that shape");
         ConformanceChecks checks = new ConformanceChecks(gpuTuned);
         checks.fusedForward();
         checks.fusedDeltaStep();

@@ -120,36 +120,74 @@ class KernelLaunchesTest {
     }
 
     /**
-     * With the GPU tuning (the tiled kernel), the default network 784-256-128-10 at batch 128 pairs layer 2's
-     * backward products (128 × 256, exact 64 × 64 tiles, unsplit) but not layer 3's (10 units: the general
-     * kernel): 9 launches per step, counted by the profiler over real steps on this device. Layer 2 takes
-     * the large-product tiles instead on a device of one compute unit (two of its 128 × 128 tiles fill it),
-     * which does not pair: 10 there.
+     * On the direct kernel's tuning the default network 784-256-128-10 at batch 128 makes two launches per
+     * layer plus the update: 7 per step, counted by the profiler over real steps on this device. The two
+     * hidden layers' forward products; the output layer's product, softmax, δ, loss total and count in one
+     * launch (10 units, on the direct kernel); each layer's backward products in one (layer 1's δᵀ·X alone);
+     * Adam. An output layer wider than {@link OpenClBackend#FUSED_OUTPUT_COLUMNS} keeps its product and its
+     * output step apart, and a last batch of 96 rows (60,000 = 468·128 + 96) is fused too.
      */
     @Test
-    void theTiledKernelPairsALayersBackwardProductsWhereBothTakeItsTiles() {
+    void theDefaultNetworkMakesTwoLaunchesPerLayerAndOneUpdateOnTheDirectKernel() {
+        OpenClBackend direct = new OpenClBackend(OpenClTestDevice.selected(), GemmTuning.cpu(8), null);
+        int wide = OpenClBackend.FUSED_OUTPUT_COLUMNS + 1;
+        assertAll(() -> assertTrue(direct.fusesOutputLayer(128, 10, 128), "784-256-128-10's output layer"),
+                () -> assertTrue(direct.fusesOutputLayer(96, 10, 128), "its last batch"),
+                () -> assertEquals(1, direct.outputLayerLaunches(128, 10, 128)),
+                () -> assertFalse(direct.fusesOutputLayer(128, wide, 128), wide + " units"),
+                () -> assertEquals(direct.gemmLaunches(false, true, 128, wide, 128) + 1,
+                        direct.outputLayerLaunches(128, wide, 128)));
+        int perStep = launchesPerStep(direct, Architecture.of("784-256-128-10", Loss.CATEGORICAL_CROSS_ENTROPY,
+                Activation.RELU, Activation.RELU, Activation.SOFTMAX), 128);
+        assertEquals(7, perStep);
+    }
+
+    /**
+     * With the GPU tuning (the tiled kernel), the default network 784-256-128-10 at batch 128 pairs layer 2's
+     * backward products on the tiled kernel (128 × 256, exact 64 × 64 tiles, unsplit) and layer 3's on the
+     * general kernel (δᵀ·X, 10 × 128, takes it; δ·W takes the tiled kernel with edges over K = 10 units, one
+     * slice), and fuses the output layer's product (the general kernel's) with its output step: 7 launches
+     * per step, counted by the profiler over real steps on this device. Layer 2 takes the large-product tiles
+     * instead on a device of one compute unit (two of its 128 × 128 tiles fill it), which does not pair: 8 there.
+     * Layers of more units than a slice of K keep δ·W on the tiled kernel with edges, apart.
+     */
+    @Test
+    void theTiledTuningPairsALayersBackwardProductsOnTilesOrOnTheGeneralKernel() {
         OpenClDevices.Device device = OpenClTestDevice.selected();
         OpenClBackend tiled = new OpenClBackend(device, GemmTuning.gpu(), GemmTuning.gpuLarge());
         Architecture arch = Architecture.of("784-256-128-10", Loss.CATEGORICAL_CROSS_ENTROPY, Activation.RELU,
                 Activation.RELU, Activation.SOFTMAX);
-        int batch = 128, steps = 3;
+        int batch = 128;
         boolean bigTiles = device.computeUnits() < 2;
         assertAll(() -> assertEquals(!bigTiles, tiled.pairs(batch, 128, 256), "layer 2"),
-                () -> assertFalse(tiled.pairs(batch, 10, 128), "layer 3"),
-                () -> assertEquals(tiled.gemmLaunches(true, false, 10, 128, batch)
-                        + tiled.gemmLaunches(false, false, batch, 128, 10), tiled.layerBackwardLaunches(batch, 10, 128)),
-                () -> assertEquals(1, tiled.layerBackwardLaunches(64, 64, 128), "64 rows, 64 units over 128 inputs"));
+                () -> assertTrue(tiled.pairs(batch, 10, 128), "layer 3"),
+                () -> assertEquals(1, tiled.layerBackwardLaunches(batch, 10, 128)),
+                () -> assertFalse(tiled.pairs(batch, 17, 128), "17 units: δ·W over more than a slice of K"),
+                () -> assertEquals(tiled.gemmLaunches(true, false, 17, 128, batch)
+                        + tiled.gemmLaunches(false, false, batch, 128, 17), tiled.layerBackwardLaunches(batch, 17, 128)),
+                () -> assertEquals(1, tiled.layerBackwardLaunches(64, 64, 128), "64 rows, 64 units over 128 inputs"),
+                () -> assertTrue(tiled.fusesOutputLayer(batch, 10, 128), "layer 3's step"),
+                () -> assertFalse(tiled.fusesOutputLayer(64, 64, 128), "64 units in whole tiles: the tiled kernel's"));
+        assertEquals(bigTiles ? 8 : 7, launchesPerStep(tiled, arch, batch));
+    }
+
+    /**
+     * Trains three steps of {@code arch} on {@code openCl} (closed afterwards) under the profiler, checks the
+     * launches counted against {@link #expectedPerStep} and returns them.
+     */
+    private static int launchesPerStep(OpenClBackend openCl, Architecture arch, int batch) {
+        int steps = 3;
+        int expected = expectedPerStep(openCl, arch, batch).values().stream().mapToInt(Integer::intValue).sum();
         Profiler profiler = new Profiler();
-        Backend backend = profiler.wrap(tiled);
+        Backend backend = profiler.wrap(openCl);
         try (Trainer trainer = new Trainer(backend, Network.initialize(arch, 3),
                 TrainingOptions.of(batch, Optimizer.adam(0.01), 1), data(arch, batch * steps))) {
             trainer.epoch(1);
         } finally {
             backend.close();
         }
-        int expected = expectedPerStep(tiled, arch, batch).values().stream().mapToInt(Integer::intValue).sum();
         assertEquals(expected, profiler.launchesPerStep(), 0.0, profiler.report());
-        assertEquals(bigTiles ? 10 : 9, expected);
+        return expected;
     }
 
     /** The launches of one step, by phase, derived from the layers and the backend's choice of GEMM kernel. */
@@ -161,9 +199,15 @@ class KernelLaunchesTest {
         }
         for (int h = 1; h <= depth; h++) {
             int n = arch.units(h), nIn = arch.units(h - 1);
-            // The output layer's product is part of its step, filed under the output δ's phase.
-            launches.merge(h == depth ? Profiler.Phase.OUTPUT_DELTA : Profiler.Phase.FORWARD_GEMM,
-                    backend.gemmLaunches(false, true, rows, n, nIn), Integer::sum);
+            // The output layer's product is part of its step, filed under the output δ's phase: with Y of a
+            // softmax, δ (f'(S) of the squared errors included), the loss total and the count, one launch
+            // where the backend fuses them, else the product's launches and one output step.
+            if (h == depth) {
+                launches.merge(Profiler.Phase.OUTPUT_DELTA, backend.outputLayerLaunches(rows, n, nIn), Integer::sum);
+            } else {
+                launches.merge(Profiler.Phase.FORWARD_GEMM, backend.gemmLaunches(false, true, rows, n, nIn),
+                        Integer::sum);
+            }
             if (h > 1 && arch.dropoutAfter(h - 1) == 0) {
                 // Both backward products in one operation: one launch where the backend pairs them.
                 launches.merge(Profiler.Phase.GRADIENT_GEMM, backend.layerBackwardLaunches(rows, n, nIn), Integer::sum);
@@ -178,8 +222,6 @@ class KernelLaunchesTest {
                 launches.merge(Profiler.Phase.DELTA_STEP, 1, Integer::sum);
             }
         }
-        // Y = softmax(S) where the output is one, δ (f'(S) of the squared errors included), loss total, count.
-        launches.merge(Profiler.Phase.OUTPUT_DELTA, 1, Integer::sum);
         launches.put(Profiler.Phase.UPDATE, 1);         // Adam, over every parameter at once
         return launches;
     }
