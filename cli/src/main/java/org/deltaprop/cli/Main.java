@@ -125,13 +125,41 @@ public final class Main implements Runnable {
         if (e instanceof IllegalArgumentException || e instanceof BackendUnavailableException
                 || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException
                 || e instanceof TrainingDivergedException || e instanceof OpenClException) {
-            err.println("deltaprop " + commandLine.getCommandName() + ": error: " + BadDataException.shorten(e.getMessage()));
+            err.println("deltaprop " + commandLine.getCommandName() + ": error: "
+                    + visible(BadDataException.shorten(e.getMessage())));
             err.flush();
             return 1;
         }
         e.printStackTrace(err);
         err.flush();
         return 2;
+    }
+
+    /**
+     * The message with its control characters written as escapes (a NUL as \\u0000, a line break
+     * as \\n): it quotes fields of the user's files, and a raw NUL or line break would make the one
+     * error line binary (which grep then hides) or split it.
+     */
+    static String visible(String message) {
+        if (message == null || message.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            return message;
+        }
+        StringBuilder out = new StringBuilder(message.length() + 16);
+        for (char c : message.toCharArray()) {
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** A failure the user can fix, with a message that says how. */

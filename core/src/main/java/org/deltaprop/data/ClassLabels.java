@@ -130,8 +130,14 @@ public final class ClassLabels {
         if (!fixed.isEmpty() || knownClasses > 0) {
             return;
         }
-        CsvReader.checkClassCount(file, classes(), max);
         String column = rows.labelName();
+        if (Boolean.FALSE.equals(numbers) && classes() < 2) {
+            throw new BadDataException(file, "every row" + (count > 1 ? " (" + count + " rows)" : "") + " has class '"
+                    + abbreviate(seen.getFirst()) + "' in " + (column.startsWith("column ") ? column : "column '"
+                    + column + "'") + "; classification needs at least two classes: train on rows of more than one "
+                    + "class, or if this is not the class column, name that one with --label-column");
+        }
+        CsvReader.checkClassCount(file, classes(), max);
         int classes = classes();
         int distinct = present.cardinality();
         if (numbers && distinct > FEW_CLASSES && distinct > count / 10 && gapsBetween() >= SCATTERED

@@ -393,6 +393,11 @@ public final class CsvReader {
                     case AUTO -> looksLikeHeader(first.fields, second == null ? null : second.fields);
                 };
                 names = header ? first.fields.stream().map(String::trim).toList() : null;
+                if (header) {
+                    for (int c = 0; c < names.size(); c++) {
+                        utf8(file, first.line, c + 1, names.get(c));
+                    }
+                }
                 columns = first.fields.size();
                 firstLine = first.line;
                 if (header && second == null) {
@@ -597,7 +602,7 @@ public final class CsvReader {
                 }
                 float v = current == null ? scanner.number(c) : Float.NaN;
                 if (Float.isNaN(v)) {
-                    v = number(file, line, c + 1, field(c));
+                    v = number(file, line, c + 1, field(c), names == null ? null : names.get(c));
                 }
                 if (targetOf[c] >= 0) {
                     targets[targetOf[c]] = v;
@@ -618,8 +623,8 @@ public final class CsvReader {
         }
 
         /** The current row's class field as written, trimmed. */
-        public String labelField() {
-            return field(labelIndex).trim();
+        public String labelField() throws BadDataException {
+            return utf8(file, line(), labelIndex + 1, field(labelIndex).trim());
         }
 
         /**
@@ -701,25 +706,91 @@ public final class CsvReader {
         return column;
     }
 
-    private static float number(Path file, long line, int column, String field) throws BadDataException {
+    /**
+     * A feature or target field as a float. What is not a finite float is refused with the reason
+     * and the fix: a missing value (empty, or a marker that pandas, R or a spreadsheet writes for
+     * one), text (a category, a date, an identifier), a decimal comma or a thousands separator, an
+     * infinity, or a magnitude beyond a float's (about 3.4e38).
+     *
+     * @param name the column's header name, or null without a header
+     */
+    private static float number(Path file, long line, int column, String field, String name)
+            throws BadDataException {
         String s = field.trim();
+        String where = name == null ? "column " + column : name.isEmpty() ? "column " + column + " (unnamed in "
+                + "the header)" : "column '" + abbreviate(name) + "'";
         float v;
         try {
             v = Float.parseFloat(s);
         } catch (NumberFormatException e) {
+            utf8(file, line, column, s);
+            if (THOUSANDS.matcher(s).matches()) {
+                throw new BadDataException(file, line, column, "'" + s + "' has a comma: a thousands separator ("
+                        + s.replace(",", "") + ") or a decimal comma (" + s.replace(',', '.') + "); numbers must be "
+                        + "written without separators and with a decimal point: export the file so, or remove the "
+                        + "commas in the numbers");
+            }
             if (DECIMAL_COMMA.matcher(s).matches()) {
                 throw new BadDataException(file, line, column, "'" + s + "' has a decimal comma; numbers must be "
                         + "written with a decimal point (" + s.replace(',', '.') + "): export the file with a point "
                         + "as the decimal separator, or replace the commas in the numbers");
             }
-            throw new BadDataException(file, line, column, (s.isEmpty() ? "empty field" : "'" + abbreviate(s)
-                    + "' is not a number") + "; features and targets must be numbers");
+            if (MISSING.contains(s.toLowerCase(Locale.ROOT))) {
+                throw missing(file, line, column, s, where);
+            }
+            if (INFINITY.matcher(s).matches()) {
+                throw new BadDataException(file, line, column, "'" + s + "' in " + where + " is infinite; features "
+                        + "and targets must be finite numbers: replace or remove the infinities");
+            }
+            throw new BadDataException(file, line, column, where + " holds text ('" + abbreviate(s) + "'), and "
+                    + "features and targets must be numbers: encode it as numbers first (a category as one 0/1 "
+                    + "column per value, a date as a number such as days since a start), or leave the column out "
+                    + "of the file; if it is the class column, name it with --label-column");
         }
-        if (!Float.isFinite(v)) {
-            throw new BadDataException(file, line, column, "'" + s + "' is not a finite number; remove or impute "
-                    + "missing values before training");
+        if (Float.isNaN(v)) {
+            throw missing(file, line, column, s, where);
+        }
+        if (Float.isInfinite(v)) {
+            throw new BadDataException(file, line, column, "'" + s + "' in " + where + (INFINITY.matcher(s).matches()
+                    ? " is infinite" : " is beyond the largest float (about 3.4e38)") + "; features and targets must "
+                    + "be finite numbers" + (INFINITY.matcher(s).matches() ? ": replace or remove the infinities"
+                    : ": rescale the column (divide it by a power of ten)"));
         }
         return v;
+    }
+
+    private static BadDataException missing(Path file, long line, int column, String s, String where) {
+        return new BadDataException(file, line, column, (s.isEmpty() ? "empty field" : "missing value '" + s + "'")
+                + " in " + where + "; every feature and target needs a number: remove the rows with missing values "
+                + "or fill them in (impute them, e.g. with the column's mean)");
+    }
+
+    /**
+     * Missing values as pandas' {@code to_csv} (empty, or {@code NaN}), R ({@code NA}), spreadsheets
+     * ({@code #N/A}), databases ({@code null}) and the UCI repository ({@code ?}) write them; lower case.
+     */
+    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "#n/a", "nan", "-nan",
+            "null", "none", "nil", "?", "-", "missing");
+
+    /** Infinities as C, NumPy, R and spreadsheets write them. */
+    private static final Pattern INFINITY = Pattern.compile("(?i)[+-]?(inf|infinity|#inf|1\\.#inf)");
+
+    /** A number with thousands separated by commas: 1,000 or -12,345,678.5. */
+    private static final Pattern THOUSANDS = Pattern.compile("[+-]?\\d{1,3}(,\\d{3})+(\\.\\d*)?");
+
+    /**
+     * The text of a field that names something (a header's column, a class), refused when the file
+     * was not UTF-8: the decoder made each byte it could not read U+FFFD, so classes written in
+     * Latin-1 would all become the same name.
+     */
+    static String utf8(Path file, long line, int column, String text) throws BadDataException {
+        if (text.indexOf('\uFFFD') >= 0) {
+            throw new BadDataException(file, line, column, "'" + abbreviate(text) + "' holds bytes that are not "
+                    + "UTF-8 (shown as \uFFFD): the file is in another encoding, such as Latin-1 or Windows-1252, as "
+                    + "older spreadsheets save CSV; save it as UTF-8 (Excel: 'CSV UTF-8'; iconv -f WINDOWS-1252 -t "
+                    + "UTF-8 " + file.getFileName() + " > NEW.csv)");
+        }
+        return text;
     }
 
     /** A number with a decimal comma, as spreadsheets write them in many locales: 5,1 or -0,25. */

@@ -1,0 +1,133 @@
+package org.deltaprop.data;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * CSV files as a new user brings them, not as a test suite would write them: in another
+ * encoding, with missing values, text columns, infinities and thousands separators. Each is
+ * refused with its line and column, the column's name, and the fix.
+ */
+class HostileCsvTest {
+
+    private static final String IRIS_LIKE = "width,length,species\n1.5,2.5,setosa\n3.5,4.5,versicolor\n1.25,2.25,setosa\n";
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text, Charset charset) throws IOException {
+        return Files.write(dir.resolve(name), text.getBytes(charset));
+    }
+
+    private String refusal(Path file) {
+        return assertThrows(BadDataException.class,
+                () -> DataFiles.read(file, null, CsvReader.Options.classification(), 0)).getMessage();
+    }
+
+    private String refusal(String text) throws IOException {
+        return refusal(write("data.csv", text, StandardCharsets.UTF_8));
+    }
+
+    /** UTF-16 and UTF-32 have zero bytes at the start, which would otherwise make the file IDX. */
+    @Test
+    void wideTextIsRefusedAsSuchNotReadAsIdx() throws IOException {
+        String[][] cases = {{"UTF-16", "UTF-16BE"}, {"UTF-16LE", "UTF-16LE"}, {"UTF-16BE", "UTF-16BE"},
+                {"UTF-32", "UTF-32BE"}, {"UTF-32LE", "UTF-32LE"}};
+        for (String[] c : cases) {
+            String text = (c[0].equals("UTF-16LE") ? "\uFEFF" : "") + IRIS_LIKE;
+            Path file = write(c[0] + ".csv", text, Charset.forName(c[0]));
+            String m = refusal(file);
+            assertTrue(m.startsWith(file + ": is " + c[1] + " text; CSV must be UTF-8"), c[0] + ": " + m);
+            assertTrue(m.contains("iconv -f " + c[1] + " -t UTF-8"), m);
+        }
+        Path noMark = write("nomark.csv", IRIS_LIKE, StandardCharsets.UTF_16LE);
+        assertTrue(refusal(noMark).contains(": is UTF-16LE text"), refusal(noMark));
+    }
+
+    /**
+     * Class names in Latin-1 are not UTF-8; decoded, each of é, ü and ß would become U+FFFD, one
+     * class where there are three. The first such field is refused where it stands.
+     */
+    @Test
+    void classNamesInAnotherEncodingAreRefusedNotMerged() throws IOException {
+        Path file = write("latin1.csv", "a,b,name\n1,2,é\n3,4,ü\n5,6,ß\n", StandardCharsets.ISO_8859_1);
+        String m = refusal(file);
+        assertTrue(m.startsWith(file + ":2:3: '\uFFFD' holds bytes that are not UTF-8"), m);
+        assertTrue(m.contains("save it as UTF-8"), m);
+        Path header = write("header.csv", "größe,label\n1,0\n2,1\n", StandardCharsets.ISO_8859_1);
+        assertTrue(refusal(header).startsWith(header + ":1:1: 'gr\uFFFD\uFFFDe' holds bytes that are not UTF-8"),
+                refusal(header));
+        Path utf8 = write("utf8.csv", "a,b,name\n1,2,é\n3,4,ü\n5,6,ß\n", StandardCharsets.UTF_8);
+        assertEquals(3, DataFiles.read(utf8, null, CsvReader.Options.classification(), 0).classes());
+    }
+
+    /** The markers pandas, R, spreadsheets, databases and UCI files write for a missing value. */
+    @Test
+    void missingValuesAreCalledSoWithTheirColumn() throws IOException {
+        for (String marker : new String[] {"", "NA", "N/A", "#N/A", "NaN", "nan", "null", "None", "?", "-"}) {
+            String m = refusal("width,length,label\n1,2,0\n3," + marker + ",1\n");
+            String what = marker.isEmpty() ? "empty field" : "missing value '" + marker + "'";
+            assertTrue(m.endsWith(":3:2: " + what + " in column 'length'; every feature and target needs a number: "
+                    + "remove the rows with missing values or fill them in (impute them, e.g. with the column's mean)"),
+                    marker + ": " + m);
+        }
+        assertTrue(refusal("1,2,0\n3,NA,1\n").contains(":2:2: missing value 'NA' in column 2;"), "no header");
+    }
+
+    /** A category, a date or an identifier: the column is named, and what to do with it said. */
+    @Test
+    void textInAFeatureColumnNamesTheColumn() throws IOException {
+        String m = refusal("age,sex,label\n31,male,0\n45,female,1\n");
+        assertTrue(m.endsWith(":2:2: column 'sex' holds text ('male'), and features and targets must be numbers: "
+                + "encode it as numbers first (a category as one 0/1 column per value, a date as a number such as "
+                + "days since a start), or leave the column out of the file; if it is the class column, name it "
+                + "with --label-column"), m);
+        assertTrue(refusal("id,x,label\nA-17,1,0\nA-18,2,1\n").contains(":2:1: column 'id' holds text ('A-17')"));
+    }
+
+    @Test
+    void infinitiesAndMagnitudesBeyondAFloat() throws IOException {
+        for (String inf : new String[] {"inf", "-inf", "Infinity", "-Infinity", "+INF"}) {
+            String m = refusal("u,v,label\n1,2,0\n3," + inf + ",1\n");
+            assertTrue(m.endsWith(":3:2: '" + inf + "' in column 'v' is infinite; features and targets must be "
+                    + "finite numbers: replace or remove the infinities"), inf + ": " + m);
+        }
+        String m = refusal("u,v,label\n1,2,0\n3,-1e39,1\n");
+        assertTrue(m.endsWith(":3:2: '-1e39' in column 'v' is beyond the largest float (about 3.4e38); features "
+                + "and targets must be finite numbers: rescale the column (divide it by a power of ten)"), m);
+    }
+
+    @Test
+    void aThousandsSeparatorIsNotCalledADecimalComma() throws IOException {
+        String m = refusal("u,v,label\n1,\"12,345\",0\n3,4,1\n");
+        assertTrue(m.endsWith(":2:2: '12,345' has a comma: a thousands separator (12345) or a decimal comma (12.345); "
+                + "numbers must be written without separators and with a decimal point: export the file so, or "
+                + "remove the commas in the numbers"), m);
+    }
+
+    /** A trailing delimiter makes an unnamed last column; its empty fields are reported by its number. */
+    @Test
+    void anUnnamedColumnIsReportedByNumber() throws IOException {
+        String m = refusal("u,v,label,\n1,2,0,\n3,4,1,\n");
+        assertTrue(m.contains(":2:4: empty field in column 4 (unnamed in the header);"), m);
+    }
+
+    /** One class by name: the message says which, and in which column. */
+    @Test
+    void aSingleNamedClassIsNamed() throws IOException {
+        String m = refusal("u,v,class\n1,2,setosa\n3,4,setosa\n");
+        assertTrue(m.endsWith(": every row (2 rows) has class 'setosa' in column 'class'; classification needs at "
+                + "least two classes: train on rows of more than one class, or if this is not the class column, "
+                + "name that one with --label-column"), m);
+    }
+}
