@@ -42,17 +42,28 @@ public final class CsvReader {
      * @param targetNames       the regression targets' column names when known (a model's), in order; else
      *                          empty. Without a label column, a file with a header takes these columns as targets
      * @param targetsPresent    false for inputs to {@code predict}, which have features only
+     * @param ignoredColumns    columns that are neither features nor targets (an identifier, a date), by
+     *                          header name or 1-based number; skipped unread
      */
     public record Options(Header header, Delimiter delimiter, String labelColumn, int regressionTargets,
                           int labelOffset, int classes, List<String> classNames, List<String> targetNames,
-                          boolean targetsPresent) {
+                          boolean targetsPresent, List<String> ignoredColumns) {
 
         public Options {
             classNames = List.copyOf(classNames);
             targetNames = List.copyOf(targetNames);
+            ignoredColumns = List.copyOf(ignoredColumns);
             if (regressionTargets < 0) {
                 throw new IllegalArgumentException("--targets must not be negative, got " + regressionTargets);
             }
+        }
+
+        /** Options that ignore no column. */
+        public Options(Header header, Delimiter delimiter, String labelColumn, int regressionTargets,
+                       int labelOffset, int classes, List<String> classNames, List<String> targetNames,
+                       boolean targetsPresent) {
+            this(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames, targetNames,
+                    targetsPresent, List.of());
         }
 
         public static Options classification() {
@@ -61,34 +72,34 @@ public final class CsvReader {
 
         public Options withHeader(Header h) {
             return new Options(h, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         public Options withDelimiter(Delimiter d) {
             return new Options(header, d, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         public Options withLabelColumn(String column) {
             return new Options(header, delimiter, column, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         /** Regression on K target columns (0: classification). */
         public Options withTargets(int k) {
             return new Options(header, delimiter, labelColumn, k, labelOffset, classes, classNames, targetNames,
-                    targetsPresent);
+                    targetsPresent, ignoredColumns);
         }
 
         public Options withLabelOffset(int offset) {
             return new Options(header, delimiter, labelColumn, regressionTargets, offset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         /** The classes as a model knows them: their count, and their names when it has them. */
         public Options withClasses(int n, List<String> names) {
             return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, n, names, targetNames,
-                    targetsPresent);
+                    targetsPresent, ignoredColumns);
         }
 
         public Options withClasses(int n) {
@@ -98,12 +109,18 @@ public final class CsvReader {
         /** The target columns' names as a model knows them: a file with a header has its targets in these. */
         public Options withTargetNames(List<String> names) {
             return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    names, targetsPresent);
+                    names, targetsPresent, ignoredColumns);
+        }
+
+        /** These columns, by header name or number from 1, are skipped: neither features nor targets. */
+        public Options withIgnoredColumns(List<String> columns) {
+            return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
+                    targetNames, targetsPresent, columns);
         }
 
         public Options featuresOnly() {
             return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, false);
+                    targetNames, false, ignoredColumns);
         }
     }
 
@@ -362,6 +379,8 @@ public final class CsvReader {
         private final int labelOffset;
         /** For each column, the index of the regression target it holds, or −1 for none. */
         private final int[] targetOf;
+        /** The columns of --ignore-columns: read past, neither features nor targets. */
+        private final boolean[] ignored;
         private final int targetCount;
         private final int features;
         /** The first data rows, read ahead to decide the header: the next and the one after it. */
@@ -410,6 +429,10 @@ public final class CsvReader {
                 int label = -1;
                 targetOf = new int[columns];
                 Arrays.fill(targetOf, -1);
+                ignored = new boolean[columns];
+                for (String spec : options.ignoredColumns()) {
+                    ignored[column(file, spec, names, columns, "a column to ignore (--ignore-columns)")] = true;
+                }
                 int count = 0;
                 if (options.targetsPresent()) {
                     if (options.regressionTargets() > 0) {
@@ -425,7 +448,7 @@ public final class CsvReader {
                                         + "--targets " + count + " asks for " + count + ": leave --label-column out to "
                                         + "take the last " + count + " columns");
                             }
-                            targetOf[labelColumn(file, options.labelColumn(), names, columns)] = 0;
+                            targetOf[labelColumn(file, options.labelColumn(), names, ignored)] = 0;
                         } else if (names != null && targetNames.size() == count) {
                             for (int k = 0; k < count; k++) {
                                 targetOf[targetColumn(file, targetNames, k, names)] = k;
@@ -433,21 +456,34 @@ public final class CsvReader {
                         } else if (count == 1) {
                             // One target column is found as a class column is, so that a label column found
                             // to hold numbers to predict is the same column read as a target.
-                            targetOf[labelColumn(file, null, names, columns)] = 0;
+                            targetOf[labelColumn(file, null, names, ignored)] = 0;
                         } else {
-                            for (int k = 0; k < count; k++) {
-                                targetOf[columns - count + k] = k;
+                            // The last K columns not ignored.
+                            for (int c = columns - 1, k = count - 1; k >= 0; c--) {
+                                if (!ignored[c]) {
+                                    targetOf[c] = k--;
+                                }
                             }
                         }
                     } else {
-                        label = labelColumn(file, options.labelColumn(), names, columns);
+                        label = labelColumn(file, options.labelColumn(), names, ignored);
                     }
                 } else if (options.labelColumn() != null) {
-                    label = labelColumn(file, options.labelColumn(), names, columns);  // present in the file, dropped
+                    label = labelColumn(file, options.labelColumn(), names, ignored);  // present in the file, dropped
                 }
                 labelIndex = label;
                 targetCount = count;
-                features = columns - (label >= 0 ? 1 : 0) - count;
+                int ignoredCount = 0;
+                for (int c = 0; c < columns; c++) {
+                    if (ignored[c] && (c == label || targetOf[c] >= 0)) {
+                        throw new BadDataException(file, "column " + (names != null ? "'" + names.get(c) + "'"
+                                : Integer.toString(c + 1)) + " is given to --ignore-columns, but it holds the "
+                                + (c == label ? "class" : "target") + ": leave it out of --ignore-columns, or name "
+                                + "another " + (c == label ? "class" : "target") + " column with --label-column");
+                    }
+                    ignoredCount += ignored[c] ? 1 : 0;
+                }
+                features = columns - (label >= 0 ? 1 : 0) - count - ignoredCount;
                 if (features < 1) {
                     throw new BadDataException(file, "has no feature columns" + (columns == 1
                             && options.delimiter() == Delimiter.AUTO ? " (its lines have one field each: if its "
@@ -537,7 +573,7 @@ public final class CsvReader {
             }
             List<String> featureNames = new ArrayList<>(features);
             for (int c = 0; c < columns; c++) {
-                if (c != labelIndex && targetOf[c] < 0) {
+                if (c != labelIndex && targetOf[c] < 0 && !ignored[c]) {
                     featureNames.add(names.get(c));
                 }
             }
@@ -597,7 +633,7 @@ public final class CsvReader {
             }
             int f = 0;
             for (int c = 0; c < columns; c++) {
-                if (c == labelIndex) {
+                if (c == labelIndex || ignored[c]) {
                     continue;
                 }
                 float v = current == null ? scanner.number(c) : Float.NaN;
@@ -649,7 +685,7 @@ public final class CsvReader {
             int f = -1;
             int column = 0;
             for (; column < columns; column++) {
-                if (column != labelIndex && targetOf[column] < 0 && ++f == feature) {
+                if (column != labelIndex && targetOf[column] < 0 && !ignored[column] && ++f == feature) {
                     break;
                 }
             }
@@ -662,17 +698,33 @@ public final class CsvReader {
         }
     }
 
-    private static int labelColumn(Path file, String spec, List<String> names, int columns) throws BadDataException {
-        if (spec == null) {
-            if (names != null) {
-                for (int c = 0; c < names.size(); c++) {
-                    if (LABEL_NAMES.contains(names.get(c).trim().toLowerCase(Locale.ROOT))) {
-                        return c;
-                    }
+    /**
+     * The class column (or the one target column): {@code spec} by name or number, else the first
+     * named label, class, target or y, else the last; columns to ignore are passed over.
+     */
+    private static int labelColumn(Path file, String spec, List<String> names, boolean[] ignored)
+            throws BadDataException {
+        int columns = ignored.length;
+        if (spec != null) {
+            return column(file, spec, names, columns, "the label column");
+        }
+        if (names != null) {
+            for (int c = 0; c < names.size(); c++) {
+                if (!ignored[c] && LABEL_NAMES.contains(names.get(c).trim().toLowerCase(Locale.ROOT))) {
+                    return c;
                 }
             }
-            return columns - 1;
         }
+        int last = columns - 1;
+        while (last > 0 && ignored[last]) {
+            last--;
+        }
+        return last;
+    }
+
+    /** The column {@code spec} names, by header name or number from 1; {@code what} it is for, in the error. */
+    private static int column(Path file, String spec, List<String> names, int columns, String what)
+            throws BadDataException {
         if (names != null) {
             for (int c = 0; c < names.size(); c++) {
                 if (names.get(c).trim().equals(spec.trim())) {
@@ -688,7 +740,7 @@ public final class CsvReader {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadDataException(file, "has no column '" + spec + "': give the label column by its header name or "
+        throw new BadDataException(file, "has no column '" + spec + "': give " + what + " by its header name or "
                 + "its number, 1.." + columns + (names != null ? " (the header has " + String.join(", ",
                 names.subList(0, Math.min(8, names.size()))) + (names.size() > 8 ? ", ..." : "") + ")" : ""));
     }

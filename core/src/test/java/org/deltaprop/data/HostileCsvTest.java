@@ -8,7 +8,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,5 +131,33 @@ class HostileCsvTest {
         assertTrue(m.endsWith(": every row (2 rows) has class 'setosa' in column 'class'; classification needs at "
                 + "least two classes: train on rows of more than one class, or if this is not the class column, "
                 + "name that one with --label-column"), m);
+    }
+
+    /**
+     * Ignored columns are read past: the features are the rest, in order, with their names, errors
+     * are reported at the column they are in, and --targets K takes the last K columns not ignored.
+     */
+    @Test
+    void ignoredColumnsAreNeitherFeaturesNorTargets() throws IOException {
+        Path file = write("ignored.csv", "id,a,when,b,label\nX1,1,2024-01-01,2,0\nX2,3,2024-01-02,4,1\n",
+                StandardCharsets.UTF_8);
+        CsvReader.Options ignoring = CsvReader.Options.classification().withIgnoredColumns(List.of("id", "3"));
+        ArrayDataset d = CsvReader.read(file, ignoring);
+        assertEquals(List.of("a", "b"), d.featureNames());
+        float[] x = new float[4];
+        d.gather(new int[] {0, 1}, 0, 2, x, new float[4]);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, x);
+        assertEquals(1, d.label(1));
+
+        Path bad = write("bad.csv", "id,a,when,b,label\nX1,1,2024-01-01,2,0\nX2,3,2024-01-02,oops,1\n",
+                StandardCharsets.UTF_8);
+        assertTrue(assertThrows(BadDataException.class, () -> CsvReader.read(bad, ignoring)).getMessage()
+                .contains(":3:4: column 'b' holds text ('oops')"));
+
+        Path regression = write("regression.csv", "a,t1,t2,note\n1,2,3,x\n4,5,6,y\n", StandardCharsets.UTF_8);
+        ArrayDataset r = CsvReader.read(regression, CsvReader.Options.classification().withTargets(2)
+                .withIgnoredColumns(List.of("note")));
+        assertEquals(List.of("a"), r.featureNames());
+        assertEquals(List.of("t1", "t2"), r.targetNames());
     }
 }

@@ -1,0 +1,145 @@
+package org.deltaprop.cli;
+
+import org.deltaprop.io.Model;
+import org.deltaprop.io.ModelFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a new user does with a table of their own: an identifier and a date beside the features,
+ * the class column left in the file given to predict, a field with a control character in it, a
+ * model path that is a folder.
+ */
+class NewUserTest {
+
+    @TempDir
+    Path dir;
+
+    private String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    /** Two classes 4σ apart in x and z, with an identifier first and a date between the features. */
+    private Path customers(String name, int rows, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        StringBuilder csv = new StringBuilder("id,x,signed_up,z,churned\n");
+        for (int i = 0; i < rows; i++) {
+            int k = i % 2;
+            csv.append(String.format(Locale.ROOT, "C-%05d,%.3f,2024-%02d-%02d,%.3f,%s%n", i,
+                    4 * k + random.nextGaussian(), 1 + i % 12, 1 + i % 28, -4 * k + random.nextGaussian(),
+                    k == 0 ? "no" : "yes"));
+        }
+        return Files.writeString(dir.resolve(name), csv);
+    }
+
+    @Test
+    void ignoredColumnsAreLeftOutOfTrainingAndEvalAndPredictLeaveThemOutByName() throws IOException {
+        Path train = customers("train.csv", 80, 1);
+        Cli refused = Cli.run("train", "--train", train.toString(), "--label-column", "churned", "--backend",
+                "scalar", "-o", p("m.safetensors"));
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("train.csv:2:1: column 'id' holds text ('C-00000')"), refused.err());
+
+        Cli r = Cli.run("train", "--train", train.toString(), "--label-column", "churned", "--ignore-columns",
+                "id,3", "--hidden", "4", "--epochs", "30", "--lr", "0.01", "--backend", "scalar",
+                "-o", p("m.safetensors"), "--curve", "none");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("2 features, 2 classes (no, yes)"), r.out());
+        Model model = ModelFile.read(dir.resolve("m.safetensors"));
+        assertEquals(List.of("x", "z"), model.featureNames());
+
+        Path test = customers("test.csv", 40, 2);
+        Cli eval = Cli.run("eval", "-m", p("m.safetensors"), "--data", test.toString(), "--label-column", "churned",
+                "--backend", "scalar");
+        assertEquals(0, eval.status(), eval.toString());
+        assertTrue(eval.err().contains("leaving out columns 'id', 'signed_up' of " + test + ", which the model was "
+                + "not trained on (--ignore-columns id,signed_up says so)"), eval.err());
+        assertTrue(eval.out().contains(": 40 rows, "), eval.out());
+        double accuracy = Double.parseDouble(eval.out().replaceAll("(?s).*accuracy ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.9, "classes 4σ apart: " + eval.out());
+
+        // The file as it was, class column and all: only the model's features are read.
+        Cli predict = Cli.run("predict", "-m", p("m.safetensors"), "-i", test.toString(), "-o", p("p.csv"),
+                "--backend", "scalar");
+        assertEquals(0, predict.status(), predict.toString());
+        assertTrue(predict.err().contains("leaving out columns 'id', 'signed_up', 'churned' of " + test),
+                predict.err());
+        List<String> lines = Files.readAllLines(dir.resolve("p.csv"));
+        assertEquals(41, lines.size());
+        assertEquals("class", lines.getFirst());
+        long right = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            right += lines.get(i).equals(i % 2 == 1 ? "no" : "yes") ? 1 : 0;
+        }
+        assertTrue(right > 36, right + " of 40 right");
+    }
+
+    /** A feature of the model's missing or moved is not made up for by leaving columns out. */
+    @Test
+    void columnsAreLeftOutOnlyWhenTheRestAreTheModelsFeaturesInOrder() throws IOException {
+        Path train = customers("train.csv", 40, 1);
+        assertEquals(0, Cli.run("train", "--train", train.toString(), "--ignore-columns", "id,signed_up",
+                "--hidden", "4", "--epochs", "2", "--backend", "scalar", "-o", p("m.safetensors"), "--curve", "none")
+                .status());
+        Files.writeString(dir.resolve("moved.csv"), "id,z,x\nC-1,1,2\n");
+        Cli moved = Cli.run("predict", "-m", p("m.safetensors"), "-i", p("moved.csv"), "--backend", "scalar");
+        assertEquals(1, moved.status());
+        assertTrue(moved.err().contains("moved.csv has the model's feature columns in another order: feature 1 is "
+                + "'z' where the model was trained on 'x'; put the columns in the model's order: 'x', 'z'"),
+                moved.err());
+        Files.writeString(dir.resolve("lacking.csv"), "id,x\nC-1,1\n");
+        Cli lacking = Cli.run("predict", "-m", p("m.safetensors"), "-i", p("lacking.csv"), "--backend", "scalar");
+        assertEquals(1, lacking.status());
+        assertTrue(lacking.err().contains("lacks the feature column 'z'"), lacking.err());
+        assertTrue(lacking.err().contains("other columns are left out with --ignore-columns"), lacking.err());
+    }
+
+    @Test
+    void aColumnToIgnoreMustExistAndCannotBeTheClassColumn() throws IOException {
+        Path train = customers("train.csv", 40, 1);
+        Cli unknown = Cli.run("train", "--train", train.toString(), "--ignore-columns", "id,signup", "--backend",
+                "scalar", "-o", p("m.safetensors"));
+        assertEquals(1, unknown.status());
+        assertTrue(unknown.err().contains("train.csv: has no column 'signup': give a column to ignore "
+                + "(--ignore-columns) by its header name or its number, 1..5 (the header has id, x, signed_up, z, "
+                + "churned)"), unknown.err());
+        Cli label = Cli.run("train", "--train", train.toString(), "--label-column", "churned", "--ignore-columns",
+                "id,signed_up,churned", "--backend", "scalar", "-o", p("m.safetensors"));
+        assertEquals(1, label.status());
+        assertTrue(label.err().contains("column 'churned' is given to --ignore-columns, but it holds the class"),
+                label.err());
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
+
+    /** A NUL or a line break quoted from a field would make the error line binary, or two lines. */
+    @Test
+    void controlCharactersInAnErrorLineAreEscaped() throws IOException {
+        Files.writeString(dir.resolve("nul.csv"), "a,b,label\n1,2,0\n3,\"4\u0000\n5\",1\n");
+        Cli r = Cli.run("train", "--train", p("nul.csv"), "--backend", "scalar", "-o", p("m.safetensors"));
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("nul.csv:3:2: column 'b' holds text ('4\\u0000\\n5')"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(r.err().contains("\u0000"), r.err());
+    }
+
+    @Test
+    void aModelPathThatIsAFolderIsNamed() throws IOException {
+        Files.createDirectory(dir.resolve("models"));
+        Files.writeString(dir.resolve("d.csv"), "a,label\n1,0\n2,1\n");
+        Cli r = Cli.run("eval", "-m", p("models"), "--data", p("d.csv"), "--backend", "scalar");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("error: " + p("models") + ": is a folder, not a model file: give the "
+                + ".safetensors file that train wrote"), r.err());
+    }
+}
