@@ -142,4 +142,17 @@ class NewUserTest {
         assertTrue(r.err().contains("error: " + p("models") + ": is a folder, not a model file: give the "
                 + ".safetensors file that train wrote"), r.err());
     }
+
+    /** convert skips ignored columns too, and reports a value at the column it is in, counting them. */
+    @Test
+    void convertSkipsIgnoredColumnsAndReportsTheRightColumn() throws IOException {
+        Files.writeString(dir.resolve("half.csv"), "id,when,a,label\nC-1,2024-01-01,1,0\nC-2,2024-01-02,70000,1\n");
+        Cli r = Cli.run("convert", p("half.csv"), "-o", p("store"), "--dtype", "float16", "--ignore-columns",
+                "id,when");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("half.csv:3:3: 70000 does not fit feature type float16"), r.err());
+        Cli ok = Cli.run("convert", p("half.csv"), "-o", p("store"), "--ignore-columns", "id,when");
+        assertEquals(0, ok.status(), ok.toString());
+        assertTrue(Files.readString(dir.resolve("store/store.json")).contains("\"features\": 1,"));
+    }
 }
