@@ -490,11 +490,42 @@ public final class CsvReader {
                             + "fields are separated by something other than ',' ';' tab or blanks, give --delimiter)"
                             : ""));
                 }
+                if (names != null) {
+                    checkNames(file, first.line, names, label, ignored);
+                }
                 done = true;
             } finally {
                 if (!done) {
                     scanner.close();
                 }
+            }
+        }
+
+        /**
+         * The header's names of the columns read must tell them apart: a model keeps its features'
+         * names, and eval and predict find the features by them. A first column without a name
+         * whose data start 0, 1 is the row index pandas' {@code to_csv} writes: as a feature it would
+         * count the rows, which in a file sorted by class is the class itself.
+         */
+        private void checkNames(Path file, long line, List<String> names, int label, boolean[] ignored)
+                throws BadDataException {
+            java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+            for (int c = 0; c < names.size(); c++) {
+                if (ignored[c]) {
+                    continue;
+                }
+                Integer before = seen.putIfAbsent(names.get(c), c);
+                if (before != null) {
+                    throw new BadDataException(file, line, c + 1, "columns " + (before + 1) + " and " + (c + 1)
+                            + " are both named '" + abbreviate(names.get(c)) + "'; a model tells its features apart "
+                            + "by name: rename one, or leave one out with --ignore-columns " + (c + 1));
+                }
+            }
+            if (names.getFirst().isEmpty() && label != 0 && targetOf[0] < 0 && !ignored[0] && pending != null
+                    && pending.fields.getFirst().trim().equals("0")) {
+                throw new BadDataException(file, line, 1, "column 1 has no name and its data start at 0: the row "
+                        + "index pandas writes (to_csv without index=False), which as a feature would count the rows; "
+                        + "leave it out with --ignore-columns 1, or write the file with index=False");
             }
         }
 
@@ -870,7 +901,8 @@ public final class CsvReader {
         }
         if (v < 0) {
             throw new BadDataException(file, line, column, "label '" + s + "' is " + (offset == 0 ? "negative"
-                    : "below the --label-offset " + offset) + "; classes are numbered 0, 1, 2, ...");
+                    : "below the --label-offset " + offset) + "; classes are numbered 0, 1, 2, ..." + (offset == 0
+                    ? ": if the classes are numbered from " + s + ", add --label-offset " + s : ""));
         }
         if (classes > 0 && v >= classes) {
             throw new BadDataException(file, line, column, "label " + s + " is out of range: there are "

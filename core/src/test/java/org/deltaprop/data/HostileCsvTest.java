@@ -160,4 +160,38 @@ class HostileCsvTest {
         assertEquals(List.of("a"), r.featureNames());
         assertEquals(List.of("t1", "t2"), r.targetNames());
     }
+
+    /** A model finds its features by name: two columns of one name are refused, unless one is left out. */
+    @Test
+    void duplicateColumnNamesAreRefusedUnlessOneIsIgnored() throws IOException {
+        Path file = write("dup.csv", "a,b,a,label\n1,2,3,0\n4,5,6,1\n", StandardCharsets.UTF_8);
+        String m = refusal(file);
+        assertTrue(m.endsWith(":1:3: columns 1 and 3 are both named 'a'; a model tells its features apart by name: "
+                + "rename one, or leave one out with --ignore-columns 3"), m);
+        ArrayDataset d = CsvReader.read(file, CsvReader.Options.classification().withIgnoredColumns(List.of("3")));
+        assertEquals(List.of("a", "b"), d.featureNames());
+    }
+
+    /** pandas' to_csv writes the row index first, unnamed: as a feature it would count the rows. */
+    @Test
+    void aPandasIndexColumnIsRefusedWithTheFix() throws IOException {
+        Path file = write("indexed.csv", ",a,b,label\n0,1.5,2,0\n1,3.5,4,1\n2,1.25,2,0\n", StandardCharsets.UTF_8);
+        String m = refusal(file);
+        assertTrue(m.endsWith(":1:1: column 1 has no name and its data start at 0: the row index pandas writes "
+                + "(to_csv without index=False), which as a feature would count the rows; leave it out with "
+                + "--ignore-columns 1, or write the file with index=False"), m);
+        ArrayDataset d = CsvReader.read(file, CsvReader.Options.classification().withIgnoredColumns(List.of("1")));
+        assertEquals(List.of("a", "b"), d.featureNames());
+        Path named = write("named.csv", "n,a,b,label\n0,1.5,2,0\n1,3.5,4,1\n", StandardCharsets.UTF_8);
+        assertEquals(3, CsvReader.read(named, CsvReader.Options.classification()).features());
+    }
+
+    @Test
+    void negativeLabelsSuggestTheOffset() throws IOException {
+        String m = refusal("a,label\n1,-1\n2,0\n3,1\n");
+        assertTrue(m.endsWith(":2:2: label '-1' is negative; classes are numbered 0, 1, 2, ...: if the classes are "
+                + "numbered from -1, add --label-offset -1"), m);
+        Path file = write("negative.csv", "a,label\n1,-1\n2,0\n3,1\n", StandardCharsets.UTF_8);
+        assertEquals(3, CsvReader.read(file, CsvReader.Options.classification().withLabelOffset(-1)).classes());
+    }
 }
