@@ -187,7 +187,7 @@ public final class ClassLabels {
 
     private static boolean isNumber(String s) {
         try {
-            Double.parseDouble(s);
+            Double.parseDouble(CsvReader.javaless(s));
             return true;
         } catch (NumberFormatException e) {
             return false;

@@ -402,6 +402,10 @@ public final class CsvReader {
             boolean done = false;
             try {
                 Record first = record();
+                if (first != null && first.line == 1 && Delimiter.isExcelSeparatorLine(String.join(
+                        String.valueOf((char) delimiter.separator()), first.fields))) {
+                    first = record();
+                }
                 if (first == null) {
                     throw new BadDataException(file, "is empty");
                 }
@@ -804,7 +808,7 @@ public final class CsvReader {
                 + "the header)" : "column '" + abbreviate(name) + "'";
         float v;
         try {
-            v = Float.parseFloat(s);
+            v = Float.parseFloat(javaless(s));
         } catch (NumberFormatException e) {
             utf8(file, line, column, s);
             if (THOUSANDS.matcher(s).matches()) {
@@ -849,6 +853,19 @@ public final class CsvReader {
     }
 
     /**
+     * The field, refused as a number (a {@link NumberFormatException}) when it is one only in Java's
+     * syntax: {@link Float#parseFloat} takes {@code 2d}, {@code 6f} and {@code 0x1p3}, which in a
+     * data file are text (3d for three days), not 2, 6 and 8.
+     */
+    static String javaless(String s) {
+        if (!s.isEmpty() && "fFdD".indexOf(s.charAt(s.length() - 1)) >= 0 || s.indexOf('x') >= 0
+                || s.indexOf('X') >= 0) {
+            throw new NumberFormatException(s);
+        }
+        return s;
+    }
+
+    /**
      * Missing values as pandas' {@code to_csv} (empty, or {@code NaN}), R ({@code NA}), spreadsheets
      * ({@code #N/A}), databases ({@code null}) and the UCI repository ({@code ?}) write them; lower case.
      */
@@ -884,7 +901,7 @@ public final class CsvReader {
         String s = field.trim();
         double v;
         try {
-            v = Double.parseDouble(s) - offset;
+            v = Double.parseDouble(javaless(s)) - offset;
         } catch (NumberFormatException e) {
             throw new BadDataException(file, line, column, "label '" + abbreviate(s) + "' is not a class number");
         }
@@ -937,7 +954,7 @@ public final class CsvReader {
 
     private static boolean isNumber(String field) {
         try {
-            Double.parseDouble(field.trim());
+            Double.parseDouble(javaless(field.trim()));
             return true;
         } catch (NumberFormatException e) {
             return false;

@@ -194,4 +194,29 @@ class HostileCsvTest {
         Path file = write("negative.csv", "a,label\n1,-1\n2,0\n3,1\n", StandardCharsets.UTF_8);
         assertEquals(3, CsvReader.read(file, CsvReader.Options.classification().withLabelOffset(-1)).classes());
     }
+
+    /** Java reads 2d, 6f and 0x1p3 as numbers; in a data file they are text (3d: three days). */
+    @Test
+    void numbersInJavaSyntaxOnlyAreText() throws IOException {
+        for (String field : new String[] {"2d", "6F", "0x1p3", "1.5D"}) {
+            String m = refusal("a,b,label\n1,2,0\n3," + field + ",1\n");
+            assertTrue(m.contains(":3:2: column 'b' holds text ('" + field + "')"), field + ": " + m);
+        }
+        ArrayDataset named = CsvReader.read(write("named.csv", "a,label\n1,0d\n2,1d\n", StandardCharsets.UTF_8),
+                CsvReader.Options.classification());
+        assertEquals(List.of("0d", "1d"), named.classNames(), "classes by name, not numbers 0 and 1");
+        assertEquals(2, CsvReader.read(write("ok.csv", "a,b,label\n1,2e3,0\n3,-4.5E-2,1\n", StandardCharsets.UTF_8),
+                CsvReader.Options.classification()).size());
+    }
+
+    /** Excel's first line sep=; names the delimiter; it is neither a header nor data. */
+    @Test
+    void excelsSeparatorLineNamesTheDelimiter() throws IOException {
+        Path file = write("sep.csv", "sep=;\r\nwidth;length;label\r\n1.5;2;0\r\n3.5;4;1\r\n", StandardCharsets.UTF_8);
+        ArrayDataset d = CsvReader.read(file, CsvReader.Options.classification());
+        assertEquals(List.of("width", "length"), d.featureNames());
+        assertEquals(2, d.size());
+        Path bad = write("bad.csv", "sep=;\nwidth;length;label\n1.5;x;0\n3.5;4;1\n", StandardCharsets.UTF_8);
+        assertTrue(refusal(bad).contains("bad.csv:3:2: column 'length' holds text ('x')"), refusal(bad));
+    }
 }
