@@ -155,4 +155,31 @@ class NewUserTest {
         assertEquals(0, ok.status(), ok.toString());
         assertTrue(Files.readString(dir.resolve("store/store.json")).contains("\"features\": 1,"));
     }
+
+    /**
+     * A bad row far into the input of predict -o: the error is the row's, and the file that was
+     * there before is as it was, with nothing half-written beside it.
+     */
+    @Test
+    void aBadRowInPredictsInputLeavesTheOutputAsItWas() throws IOException {
+        Path train = customers("train.csv", 40, 1);
+        assertEquals(0, Cli.run("train", "--train", train.toString(), "--ignore-columns", "id,signed_up",
+                "--hidden", "4", "--epochs", "2", "--backend", "scalar", "-o", p("m.safetensors"), "--curve", "none")
+                .status());
+        StringBuilder rows = new StringBuilder("x,z\n");
+        for (int i = 0; i < 5000; i++) {
+            rows.append(i % 7).append(",").append(i % 5).append('\n');
+        }
+        Files.writeString(dir.resolve("rows.csv"), rows.append("1,NA\n"));
+        Files.writeString(dir.resolve("out.csv"), "what was here\n");
+        Cli r = Cli.run("predict", "-m", p("m.safetensors"), "-i", p("rows.csv"), "-o", p("out.csv"), "--backend",
+                "scalar");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("error: " + p("rows.csv") + ":5002:2: missing value 'NA' in column 'z'"), r.err());
+        assertEquals("what was here\n", Files.readString(dir.resolve("out.csv")));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("m.safetensors", "out.csv", "rows.csv", "train.csv"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(), "no temporary file left");
+        }
+    }
 }
