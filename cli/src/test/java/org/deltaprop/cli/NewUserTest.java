@@ -182,4 +182,37 @@ class NewUserTest {
                     files.map(f -> f.getFileName().toString()).sorted().toList(), "no temporary file left");
         }
     }
+
+    /**
+     * Classes numbered 1, 2, 3 (written 1.0, 2.0, 3.0) with --label-offset 1: predict writes the
+     * user's numbers, not 0, 1, 2, and eval reads them without the offset given again.
+     */
+    @Test
+    void classesNumberedFromOneComeBackAsWritten() throws IOException {
+        StringBuilder csv = new StringBuilder("a,b,grade\n");
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 90; i++) {
+            int k = i % 3;
+            csv.append(String.format(Locale.ROOT, "%.3f,%.3f,%d.0%n", 5 * k + random.nextGaussian() * 0.3,
+                    random.nextGaussian(), k + 1));
+        }
+        Path file = Files.writeString(dir.resolve("grades.csv"), csv);
+        Cli train = Cli.run("train", "--train", file.toString(), "--label-column", "grade", "--label-offset", "1",
+                "--hidden", "8", "--epochs", "60", "--lr", "0.02", "--backend", "scalar", "-o", p("m.safetensors"),
+                "--curve", "none");
+        assertEquals(0, train.status(), train.toString());
+        assertTrue(train.out().contains("3 classes (1, 2, 3)"), train.out());
+
+        Cli eval = Cli.run("eval", "-m", p("m.safetensors"), "--data", file.toString(), "--label-column", "grade",
+                "--backend", "scalar");
+        assertEquals(0, eval.status(), eval.toString());
+        double accuracy = Double.parseDouble(eval.out().replaceAll("(?s).*accuracy ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.95, "classes 5σ apart: " + eval.out());
+
+        Cli predict = Cli.run("predict", "-m", p("m.safetensors"), "-i", file.toString(), "--backend", "scalar");
+        assertEquals(0, predict.status(), predict.toString());
+        List<String> classes = predict.out().lines().skip(1).toList();
+        assertEquals(90, classes.size());
+        assertEquals(List.of("1", "2", "3"), classes.stream().distinct().sorted().toList(), predict.out());
+    }
 }
