@@ -70,9 +70,10 @@ final class Predictor {
         if (unknown.isEmpty() || !rest.equals(expected)) {
             return options;
         }
-        System.err.println("deltaprop: leaving out " + (unknown.size() == 1 ? "column " : "columns ") + list(unknown)
-                + " of " + file + ", which the model was not trained on (--ignore-columns " + String.join(",", unknown)
-                + " says so)");
+        boolean unnamed = unknown.contains("");
+        System.err.println("deltaprop: leaving out " + (unknown.size() == 1 ? "column " : "columns ")
+                + list(unknown).replace("''", "(unnamed)") + " of " + file + ", which the model was not trained on"
+                + (unnamed ? "" : " (--ignore-columns " + String.join(",", unknown) + " says so)"));
         List<String> ignored = new ArrayList<>(options.ignoredColumns());
         ignored.addAll(unknown);
         return options.withIgnoredColumns(ignored);

@@ -215,4 +215,30 @@ class NewUserTest {
         assertEquals(90, classes.size());
         assertEquals(List.of("1", "2", "3"), classes.stream().distinct().sorted().toList(), predict.out());
     }
+
+    /**
+     * pandas' unnamed index is refused in training, with --ignore-columns 1 as the fix; eval and
+     * predict of that model then leave it out by itself, as a column the model does not know.
+     */
+    @Test
+    void aPandasIndexLeftOutInTrainingIsLeftOutInEvalAndPredict() throws IOException {
+        StringBuilder csv = new StringBuilder(",a,b,label\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i).append(',').append(i % 2 * 4 + i % 3 * 0.1).append(',').append(i % 5).append(',')
+                    .append(i % 2).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("indexed.csv"), csv);
+        Cli refused = Cli.run("train", "--train", file.toString(), "--backend", "scalar", "-o", p("m.safetensors"));
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("leave it out with --ignore-columns 1"), refused.err());
+        assertEquals(0, Cli.run("train", "--train", file.toString(), "--ignore-columns", "1", "--hidden", "4",
+                "--epochs", "2", "--backend", "scalar", "-o", p("m.safetensors"), "--curve", "none").status());
+        Cli eval = Cli.run("eval", "-m", p("m.safetensors"), "--data", file.toString(), "--backend", "scalar");
+        assertEquals(0, eval.status(), eval.toString());
+        assertTrue(eval.err().contains("leaving out column (unnamed) of " + file + ", which the model was not "
+                + "trained on\n"), eval.err());
+        Cli predict = Cli.run("predict", "-m", p("m.safetensors"), "-i", file.toString(), "--backend", "scalar");
+        assertEquals(0, predict.status(), predict.toString());
+        assertEquals(41, predict.out().lines().count());
+    }
 }

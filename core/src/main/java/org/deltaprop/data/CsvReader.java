@@ -495,7 +495,10 @@ public final class CsvReader {
                             : ""));
                 }
                 if (names != null) {
-                    checkNames(file, first.line, names, label, ignored);
+                    // The index check is for the reading that decides the columns (train, convert); with a
+                    // model's columns known, those it was not trained on are told apart by name instead.
+                    checkNames(file, first.line, names, label, ignored, options.targetsPresent()
+                            && options.classes() == 0 && options.targetNames().isEmpty());
                 }
                 done = true;
             } finally {
@@ -511,8 +514,8 @@ public final class CsvReader {
          * whose data start 0, 1 is the row index pandas' {@code to_csv} writes: as a feature it would
          * count the rows, which in a file sorted by class is the class itself.
          */
-        private void checkNames(Path file, long line, List<String> names, int label, boolean[] ignored)
-                throws BadDataException {
+        private void checkNames(Path file, long line, List<String> names, int label, boolean[] ignored,
+                                boolean checkIndex) throws BadDataException {
             java.util.Map<String, Integer> seen = new java.util.HashMap<>();
             for (int c = 0; c < names.size(); c++) {
                 if (ignored[c]) {
@@ -525,7 +528,7 @@ public final class CsvReader {
                             + "by name: rename one, or leave one out with --ignore-columns " + (c + 1));
                 }
             }
-            if (names.getFirst().isEmpty() && label != 0 && targetOf[0] < 0 && !ignored[0] && pending != null
+            if (checkIndex && names.getFirst().isEmpty() && label != 0 && targetOf[0] < 0 && !ignored[0] && pending != null
                     && pending.fields.getFirst().trim().equals("0")) {
                 throw new BadDataException(file, line, 1, "column 1 has no name and its data start at 0: the row "
                         + "index pandas writes (to_csv without index=False), which as a feature would count the rows; "
