@@ -107,6 +107,7 @@ public final class Main implements Runnable {
         named.map(List::<Class<?>>of).orElse(COMMANDS).forEach(commandLine::addSubcommand);
         // After the subcommands: these settings reach only the subcommands already added.
         commandLine.setExecutionExceptionHandler(Main::handle);
+        commandLine.setParameterExceptionHandler(Main::handleParameter);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // No @argument files: picocli reads any argument starting with @ as a file of arguments and,
         // when it cannot (@/, a folder), throws past every handler with a stack trace. Deltaprop's
@@ -118,6 +119,22 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * A mistake on the command line: the one line that says what is wrong (and picocli's guess at a
+     * misspelt name), and where the options are listed, rather than the line above a usage of a
+     * hundred lines that scrolls it away.
+     */
+    private static int handleParameter(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        String command = commandLine.getCommandSpec().qualifiedName();
+        err.println(command + ": error: " + visible(BadDataException.shorten(e.getMessage())));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("(" + command + " --help lists the options)");
+        err.flush();
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {

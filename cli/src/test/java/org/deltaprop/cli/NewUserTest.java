@@ -241,4 +241,19 @@ class NewUserTest {
         assertEquals(0, predict.status(), predict.toString());
         assertEquals(41, predict.out().lines().count());
     }
+
+    /** A mistake on the command line is one line and a pointer to --help, not a screen of usage. */
+    @Test
+    void aWrongOptionValueIsOneLineAndAPointerToHelp() {
+        Cli r = Cli.run("train", "--hidden", "4,,4");
+        assertEquals(2, r.status());
+        assertEquals("deltaprop train: error: Invalid value for option '--hidden' (N): '' is not an int\n"
+                + "(deltaprop train --help lists the options)\n", r.err());
+        Cli misspelt = Cli.run("train", "--epoch", "3");
+        assertEquals(2, misspelt.status());
+        assertTrue(misspelt.err().startsWith("deltaprop train: error: Unknown options: '--epoch', '3'"),
+                misspelt.err());
+        assertTrue(misspelt.err().contains("--epochs"), "the suggestion: " + misspelt.err());
+        assertTrue(misspelt.err().lines().count() <= 4, misspelt.err());
+    }
 }
