@@ -676,7 +676,8 @@ public final class CsvReader {
                 }
                 float v = current == null ? scanner.number(c) : Float.NaN;
                 if (Float.isNaN(v)) {
-                    v = number(file, line, c + 1, field(c), names == null ? null : names.get(c));
+                    v = number(file, line, c + 1, field(c), names == null ? null : names.get(c),
+                            c == columns - 1 ? delimiter : null);
                 }
                 if (targetOf[c] >= 0) {
                     targets[targetOf[c]] = v;
@@ -698,7 +699,16 @@ public final class CsvReader {
 
         /** The current row's class field as written, trimmed. */
         public String labelField() throws BadDataException {
-            return utf8(file, line(), labelIndex + 1, field(labelIndex).trim());
+            String field = utf8(file, line(), labelIndex + 1, field(labelIndex).trim());
+            if (field.isEmpty()) {
+                boolean unnamed = names == null || names.get(labelIndex).isEmpty();
+                throw labelError("the class is missing (an empty field in " + (unnamed ? "column " + (labelIndex + 1)
+                        : "column '" + names.get(labelIndex) + "'") + "): remove the row or fill in its class"
+                        + (unnamed && labelIndex == columns - 1 ? "; if the lines end with a " + delimiter + " after "
+                        + "their last value, remove it from the ends of the lines, or leave the column out with "
+                        + "--ignore-columns " + columns : ""));
+            }
+            return field;
         }
 
         /**
@@ -803,8 +813,9 @@ public final class CsvReader {
      * infinity, or a magnitude beyond a float's (about 3.4e38).
      *
      * @param name the column's header name, or null without a header
+     * @param last the delimiter when the field is the last of its line, else null
      */
-    private static float number(Path file, long line, int column, String field, String name)
+    private static float number(Path file, long line, int column, String field, String name, Delimiter last)
             throws BadDataException {
         String s = field.trim();
         String where = name == null ? "column " + column : name.isEmpty() ? "column " + column + " (unnamed in "
@@ -824,6 +835,12 @@ public final class CsvReader {
                 throw new BadDataException(file, line, column, "'" + s + "' has a decimal comma; numbers must be "
                         + "written with a decimal point (" + s.replace(',', '.') + "): export the file with a point "
                         + "as the decimal separator, or replace the commas in the numbers");
+            }
+            if (s.isEmpty() && last != null && (name == null || name.isEmpty())) {
+                throw new BadDataException(file, line, column, "empty field at the end of the line, in a column "
+                        + (name == null ? "" : "the header does not name either ") + "(column " + column + "): "
+                        + "if the lines end with a " + last + " after their last value, leave the column out with "
+                        + "--ignore-columns " + column + ", or remove the " + last + " from the ends of the lines");
             }
             if (MISSING.contains(s.toLowerCase(Locale.ROOT))) {
                 throw missing(file, line, column, s, where);

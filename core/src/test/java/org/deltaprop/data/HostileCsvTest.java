@@ -117,11 +117,31 @@ class HostileCsvTest {
                 + "remove the commas in the numbers"), m);
     }
 
-    /** A trailing delimiter makes an unnamed last column; its empty fields are reported by its number. */
+    /**
+     * A delimiter after the last value of every line makes an unnamed last column of empty fields:
+     * said so, with --ignore-columns as the fix, whether the column would be a feature or the class.
+     */
     @Test
-    void anUnnamedColumnIsReportedByNumber() throws IOException {
+    void aTrailingDelimiterIsCalledSo() throws IOException {
         String m = refusal("u,v,label,\n1,2,0,\n3,4,1,\n");
-        assertTrue(m.contains(":2:4: empty field in column 4 (unnamed in the header);"), m);
+        assertTrue(m.endsWith(":2:4: empty field at the end of the line, in a column the header does not name "
+                + "either (column 4): if the lines end with a ',' after their last value, leave the column out with "
+                + "--ignore-columns 4, or remove the ',' from the ends of the lines"), m);
+        m = refusal("1;2;0;\n3;4;1;\n");
+        assertTrue(m.endsWith(":1:4: the class is missing (an empty field in column 4): remove the row or fill in "
+                + "its class; if the lines end with a ';' after their last value, remove it from the ends of the "
+                + "lines, or leave the column out with --ignore-columns 4"), m);
+        Path file = write("trailing.csv", "u,v,label,\n1,2,0,\n3,4,1,\n", StandardCharsets.UTF_8);
+        assertEquals(List.of("u", "v"), CsvReader.read(file, CsvReader.Options.classification()
+                .withIgnoredColumns(List.of("4"))).featureNames());
+    }
+
+    /** An empty class field is a missing class, not a class named ''. */
+    @Test
+    void anEmptyClassIsMissing() throws IOException {
+        String m = refusal("a,label\n1,x\n2,\n3,y\n");
+        assertTrue(m.endsWith(":3:2: the class is missing (an empty field in column 'label'): remove the row or "
+                + "fill in its class"), m);
     }
 
     /** One class by name: the message says which, and in which column. */
