@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.List;
 import java.util.Optional;
 
@@ -122,6 +127,26 @@ public final class Main implements Runnable {
     }
 
     /**
+     * What went wrong, in words: the JDK's file-system exceptions say only the path (an
+     * AccessDeniedException's message is the file's name alone), so the reason is added.
+     */
+    static String describe(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof FileSystemException f && f.getReason() == null) {
+            String what = switch (f) {
+                case AccessDeniedException a -> "permission denied: this user may not " + (f.getOtherFile() != null
+                        ? "move it" : "open it") + " (check its permissions, and its folder's)";
+                case NoSuchFileException n -> "no such file";
+                case NotDirectoryException n -> "not a folder";
+                case FileAlreadyExistsException x -> "already exists";
+                default -> f.getClass().getSimpleName();
+            };
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
+        return e.getMessage();
+    }
+
+    /**
      * A mistake on the command line: the one line that says what is wrong (and picocli's guess at a
      * misspelt name), and where the options are listed, rather than the line above a usage of a
      * hundred lines that scrolls it away.
@@ -143,7 +168,7 @@ public final class Main implements Runnable {
                 || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException
                 || e instanceof TrainingDivergedException || e instanceof OpenClException) {
             err.println("deltaprop " + commandLine.getCommandName() + ": error: "
-                    + visible(BadDataException.shorten(e.getMessage())));
+                    + visible(BadDataException.shorten(describe(e))));
             err.flush();
             return 1;
         }

@@ -256,4 +256,19 @@ class NewUserTest {
         assertTrue(misspelt.err().contains("--epochs"), "the suggestion: " + misspelt.err());
         assertTrue(misspelt.err().lines().count() <= 4, misspelt.err());
     }
+
+    /**
+     * The JDK's message for a file this user may not read is the path alone; the error line says
+     * why. (As root the tests cannot be refused a file, so the exception is made here.)
+     */
+    @Test
+    void aFileThatCannotBeOpenedSaysWhy() {
+        assertEquals("/data/x.csv: permission denied: this user may not open it (check its permissions, and its "
+                + "folder's)", Main.describe(new java.nio.file.AccessDeniedException("/data/x.csv")));
+        assertEquals("/data/x.csv: no such file", Main.describe(new java.io.UncheckedIOException(
+                new java.nio.file.NoSuchFileException("/data/x.csv"))));
+        assertEquals("/data/x.csv: disk quota exceeded", Main.describe(new java.nio.file.FileSystemException(
+                "/data/x.csv", null, "disk quota exceeded")));
+        assertEquals("plain", Main.describe(new IOException("plain")));
+    }
 }
