@@ -45,8 +45,9 @@ final class PredictCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
-            description = "Features to predict for: CSV (a label column, if present, is ignored when named with "
-                    + "--label-column), IDX samples, a store folder or an x.npy (their targets are not read).")
+            description = "Features to predict for: CSV (columns a model with feature names was not trained on, "
+                    + "the class column among them, are left out by name; else name them with --label-column or "
+                    + "--ignore-columns), IDX samples, a store folder or an x.npy (their targets are not read).")
     Path input;
 
     @Option(names = {"-o", "--out"}, paramLabel = "CSV",

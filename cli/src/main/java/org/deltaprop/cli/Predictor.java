@@ -120,8 +120,8 @@ final class Predictor {
         if (!unknown.isEmpty()) {
             problem.append(missing.isEmpty() ? "" : ", and").append(" has the column")
                     .append(unknown.size() > 1 ? "s " : " ").append(list(unknown)).append(" that the model does not "
-                            + "know (a class or target column is named with --label-column; other columns are left out with "
-                            + "--ignore-columns)");
+                            + "know (a class or target column is named with --label-column; other columns are left "
+                            + "out with --ignore-columns)");
         }
         throw new Main.UserException(problem.append("; the model's features are ").append(list(expected)).toString());
     }

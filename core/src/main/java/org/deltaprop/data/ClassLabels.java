@@ -8,6 +8,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A CSV class column read row by row into class indices: numbers taken as they are (0, 1, 2, ...,
@@ -128,7 +129,7 @@ public final class ClassLabels {
         }
         int offset = rows.labelOffset();
         if (Boolean.TRUE.equals(numbers) && knownClasses == 0 && offset != 0) {
-            return java.util.stream.IntStream.range(0, classes()).mapToObj(k -> Integer.toString(k + offset)).toList();
+            return IntStream.range(0, classes()).mapToObj(k -> Integer.toString(k + offset)).toList();
         }
         return List.copyOf(seen);
     }

@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -511,12 +514,12 @@ public final class CsvReader {
         /**
          * The header's names of the columns read must tell them apart: a model keeps its features'
          * names, and eval and predict find the features by them. A first column without a name
-         * whose data start 0, 1 is the row index pandas' {@code to_csv} writes: as a feature it would
+         * whose data start at 0 is the row index pandas' {@code to_csv} writes: as a feature it would
          * count the rows, which in a file sorted by class is the class itself.
          */
         private void checkNames(Path file, long line, List<String> names, int label, boolean[] ignored,
                                 boolean checkIndex) throws BadDataException {
-            java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+            Map<String, Integer> seen = new HashMap<>();
             for (int c = 0; c < names.size(); c++) {
                 if (ignored[c]) {
                     continue;
@@ -528,8 +531,8 @@ public final class CsvReader {
                             + "by name: rename one, or leave one out with --ignore-columns " + (c + 1));
                 }
             }
-            if (checkIndex && names.getFirst().isEmpty() && label != 0 && targetOf[0] < 0 && !ignored[0] && pending != null
-                    && pending.fields.getFirst().trim().equals("0")) {
+            if (checkIndex && names.getFirst().isEmpty() && label != 0 && targetOf[0] < 0 && !ignored[0]
+                    && pending != null && pending.fields.getFirst().trim().equals("0")) {
                 throw new BadDataException(file, line, 1, "column 1 has no name and its data start at 0: the row "
                         + "index pandas writes (to_csv without index=False), which as a feature would count the rows; "
                         + "leave it out with --ignore-columns 1, or write the file with index=False");
@@ -851,8 +854,9 @@ public final class CsvReader {
             }
             throw new BadDataException(file, line, column, where + " holds text ('" + abbreviate(s) + "'), and "
                     + "features and targets must be numbers: encode it as numbers first (a category as one 0/1 "
-                    + "column per value, a date as a number such as days since a start), or leave the column out "
-                    + "of the file; if it is the class column, name it with --label-column");
+                    + "column per value, a date as a number such as days since a start), or leave it out with "
+                    + "--ignore-columns " + (name == null || name.isEmpty() || name.contains(",") ? column : name)
+                    + "; if it is the class column, name it with --label-column");
         }
         if (Float.isNaN(v)) {
             throw missing(file, line, column, s, where);
@@ -889,7 +893,7 @@ public final class CsvReader {
      * Missing values as pandas' {@code to_csv} (empty, or {@code NaN}), R ({@code NA}), spreadsheets
      * ({@code #N/A}), databases ({@code null}) and the UCI repository ({@code ?}) write them; lower case.
      */
-    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "#n/a", "nan", "-nan",
+    private static final Set<String> MISSING = Set.of("", "na", "n/a", "#n/a", "nan", "-nan",
             "null", "none", "nil", "?", "-", "missing");
 
     /** Infinities as C, NumPy, R and spreadsheets write them. */

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostileCsvTest {
 
-    private static final String IRIS_LIKE = "width,length,species\n1.5,2.5,setosa\n3.5,4.5,versicolor\n1.25,2.25,setosa\n";
+    private static final String IRIS_LIKE = "width,length,species\n1.5,2.5,setosa\n3.5,4.5,versicolor\n"
+            + "1.25,2.25,setosa\n";
 
     @TempDir
     Path dir;
@@ -92,8 +93,8 @@ class HostileCsvTest {
         String m = refusal("age,sex,label\n31,male,0\n45,female,1\n");
         assertTrue(m.endsWith(":2:2: column 'sex' holds text ('male'), and features and targets must be numbers: "
                 + "encode it as numbers first (a category as one 0/1 column per value, a date as a number such as "
-                + "days since a start), or leave the column out of the file; if it is the class column, name it "
-                + "with --label-column"), m);
+                + "days since a start), or leave it out with --ignore-columns sex; if it is the class column, name "
+                + "it with --label-column"), m);
         assertTrue(refusal("id,x,label\nA-17,1,0\nA-18,2,1\n").contains(":2:1: column 'id' holds text ('A-17')"));
     }
 
