@@ -7,6 +7,7 @@ import org.deltaprop.data.BadDataException;
 import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.RowStream;
+import org.deltaprop.data.store.StoreDataset;
 import org.deltaprop.io.Model;
 
 import java.io.IOException;
@@ -45,18 +46,23 @@ final class Predictor {
                 + "needs those features and the target column(s)"));
     }
 
-    /**
-     * The CSV options for running {@code model} on {@code file}, leaving out the file's columns that
-     * the model was not trained on (an identifier, a date, the class column beside the features
-     * given to predict), when the rest are the model's features in its order: they are told apart
-     * by name, so no value can reach another feature's weights. Says which, on standard error.
-     * Anything else (no names, a feature missing or moved, a file that cannot be read) is left to
-     * the reading and {@link #checkColumns} to report.
-     */
+    /** {@link #leavingOutUnknownColumns(List, Path, CsvReader.Options)} for the features of {@code model}. */
     static CsvReader.Options leavingOutUnknownColumns(Model model, Path file, CsvReader.Options options)
             throws IOException {
-        List<String> expected = model.featureNames();
-        if (expected.isEmpty() || !Files.isRegularFile(file) || DataFiles.isIdx(file)) {
+        return leavingOutUnknownColumns(model.featureNames(), file, options);
+    }
+
+    /**
+     * The CSV options for running a model of features {@code expected} on {@code file}, leaving out
+     * the file's columns that the model was not trained on (an identifier, a date, the class column
+     * beside the features given to predict), when the rest are the model's features in its order:
+     * they are told apart by name, so no value can reach another feature's weights. Says which, on
+     * standard error. Anything else (no names, a feature missing or moved, a file that cannot be
+     * read) is left to the reading and {@link #checkColumns} to report.
+     */
+    static CsvReader.Options leavingOutUnknownColumns(List<String> expected, Path file, CsvReader.Options options)
+            throws IOException {
+        if (expected.isEmpty() || !Files.isRegularFile(file) || StoreDataset.isStore(file) || DataFiles.isIdx(file)) {
             return options;
         }
         List<String> actual;

@@ -256,7 +256,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!testSpec.equals("none")) {
             Path[] testFiles = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                     : new Path[] {Path.of(testSpec), testLabels};
-            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.forTestOf(all), all.classes());
+            testSet = DataFiles.read(testFiles[0], testFiles[1],
+                    Predictor.leavingOutUnknownColumns(all.featureNames(), testFiles[0], csv.forTestOf(all)),
+                    all.classes());
             Predictor.checkColumns(all.featureNames(), testSet.featureNames(), testFiles[0]);
             Predictor.checkTargetNames(all.targetNames(), testSet.targetNames(), testFiles[0]);
         }

@@ -271,4 +271,22 @@ class NewUserTest {
                 "/data/x.csv", null, "disk quota exceeded")));
         assertEquals("plain", Main.describe(new IOException("plain")));
     }
+
+    /** train --test leaves out the test file's columns the training file did not have, as eval does. */
+    @Test
+    void theTestFileOfTrainLeavesOutColumnsTheTrainingFileLacks() throws IOException {
+        Path train = customers("train.csv", 60, 1);
+        StringBuilder test = new StringBuilder();
+        List<String> lines = Files.readAllLines(customers("test.csv", 30, 2));
+        for (int i = 0; i < lines.size(); i++) {
+            test.append(i == 0 ? "region," : "north,").append(lines.get(i)).append('\n');
+        }
+        Files.writeString(dir.resolve("test-more.csv"), test);
+        Cli r = Cli.run("train", "--train", train.toString(), "--test", p("test-more.csv"), "--label-column",
+                "churned", "--ignore-columns", "id,signed_up", "--hidden", "4", "--epochs", "2", "--backend",
+                "scalar", "-o", p("m.safetensors"), "--curve", "none");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("leaving out column 'region' of " + p("test-more.csv")), r.err());
+        assertTrue(r.out().contains("30 test"), r.out());
+    }
 }
