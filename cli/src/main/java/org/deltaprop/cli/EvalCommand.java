@@ -79,7 +79,8 @@ final class EvalCommand implements Callable<Integer> {
                         bar == null ? done -> { } : bar::stepTo);
             }
         }
-        System.out.printf(Locale.ROOT, "%s on %s: %d rows, %s (%s)%n", model.path, source, e.samples(),
+        System.out.printf(Locale.ROOT, "%s on %s: %d %s, %s (%s)%n", model.path, source, e.samples(),
+                e.samples() == 1 ? "row" : "rows",
                 Metrics.summary(e, m.targetScaling()), m.network().architecture().loss());
         if (e.confusion() != null) {
             printConfusion(e.confusion(), m);

@@ -378,7 +378,8 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n",
                 options.optimizer(), plan.settings().schedule(), options.batchSize() == TrainingOptions.FULL_BATCH
-                        ? "all" : Integer.toString(options.batchSize()),
+                        ? "all" : options.batchSize() > rows ? batchSize + " (all the rows)"
+                        : Integer.toString(options.batchSize()),
                 epochCount, run.seed(), options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
         Checkpoint resumed = plan.resumed();
         if (resumed != null && resumed.epoch() == epochCount && resumed.progress() == null) {

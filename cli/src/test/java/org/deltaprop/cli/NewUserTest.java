@@ -289,4 +289,19 @@ class NewUserTest {
         assertTrue(r.err().contains("leaving out column 'region' of " + p("test-more.csv")), r.err());
         assertTrue(r.out().contains("30 test"), r.out());
     }
+
+    /** A batch larger than the data is the data: the run's summary says the batch it trains with. */
+    @Test
+    void aBatchLargerThanTheRowsIsShownAsTheRowsAndOneRowIsARow() throws IOException {
+        Files.writeString(dir.resolve("two.csv"), "a,label\n1,0\n2,1\n");
+        Cli r = Cli.run("train", "--train", p("two.csv"), "--hidden", "2", "--epochs", "1", "--backend", "scalar",
+                "-o", p("m.safetensors"), "--curve", "none");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("defaults for 2 training rows: batch 2 "), r.out());
+        assertTrue(r.out().contains(", batch 2 (all the rows), 1 epochs,"), r.out());
+        Files.writeString(dir.resolve("one.csv"), "a,label\n1,0\n");
+        Cli eval = Cli.run("eval", "-m", p("m.safetensors"), "--data", p("one.csv"), "--backend", "scalar");
+        assertEquals(0, eval.status(), eval.toString());
+        assertTrue(eval.out().contains("one.csv: 1 row, loss "), eval.out());
+    }
 }
