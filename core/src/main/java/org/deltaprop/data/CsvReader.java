@@ -899,8 +899,8 @@ public final class CsvReader {
     /** Infinities as C, NumPy, R and spreadsheets write them. */
     private static final Pattern INFINITY = Pattern.compile("(?i)[+-]?(inf|infinity|#inf|1\\.#inf)");
 
-    /** A number with thousands separated by commas: 1,000 or -12,345,678.5. */
-    private static final Pattern THOUSANDS = Pattern.compile("[+-]?\\d{1,3}(,\\d{3})+(\\.\\d*)?");
+    /** A number with thousands separated by commas: 1,000 or -12,345,678.5 (not 0,386, a decimal comma). */
+    private static final Pattern THOUSANDS = Pattern.compile("[+-]?[1-9]\\d{0,2}(,\\d{3})+(\\.\\d*)?");
 
     /**
      * The text of a field that names something (a header's column, a class), refused when the file

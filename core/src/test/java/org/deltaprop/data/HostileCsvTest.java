@@ -116,6 +116,10 @@ class HostileCsvTest {
         assertTrue(m.endsWith(":2:2: '12,345' has a comma: a thousands separator (12345) or a decimal comma (12.345); "
                 + "numbers must be written without separators and with a decimal point: export the file so, or "
                 + "remove the commas in the numbers"), m);
+        m = refusal("u,v,label\n1,\"0,386\",0\n3,4,1\n");
+        assertTrue(m.endsWith(":2:2: '0,386' has a decimal comma; numbers must be written with a decimal point "
+                + "(0.386): export the file with a point as the decimal separator, or replace the commas in the "
+                + "numbers"), "no thousands start with 0: " + m);
     }
 
     /**
