@@ -679,8 +679,12 @@ public final class CsvReader {
                 }
                 float v = current == null ? scanner.number(c) : Float.NaN;
                 if (Float.isNaN(v)) {
-                    v = number(file, line, c + 1, field(c), names == null ? null : names.get(c),
-                            c == columns - 1 ? delimiter : null);
+                    try {
+                        v = number(file, line, c + 1, field(c), names == null ? null : names.get(c),
+                                c == columns - 1 ? delimiter : null);
+                    } catch (TextField e) {
+                        throw textColumns(e, c);
+                    }
                 }
                 if (targetOf[c] >= 0) {
                     targets[targetOf[c]] = v;
@@ -693,6 +697,42 @@ public final class CsvReader {
 
         private String field(int c) {
             return current != null ? current.fields.get(c) : scanner.field(c);
+        }
+
+        /**
+         * The refusal of text in column {@code first}, naming the other columns of the row that hold
+         * text after it too (a file of people has a name, a sex, a ticket, ...), so that one
+         * --ignore-columns can leave them all out rather than one run finding each.
+         */
+        private BadDataException textColumns(TextField e, int first) {
+            List<String> specs = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            for (int c = first; c < columns; c++) {
+                if (c == labelIndex || ignored[c]) {
+                    continue;
+                }
+                String s = field(c).trim();
+                if (c > first && (s.isEmpty() || isNumber(s) || MISSING.contains(s.toLowerCase(Locale.ROOT))
+                        || INFINITY.matcher(s).matches() || DECIMAL_COMMA.matcher(s).matches()
+                        || THOUSANDS.matcher(s).matches())) {
+                    continue;
+                }
+                String name = names == null ? null : names.get(c);
+                boolean byNumber = name == null || name.isEmpty() || name.contains(",");
+                specs.add(byNumber ? Integer.toString(c + 1) : name);
+                if (c > first) {
+                    others.add(byNumber ? "column " + (c + 1) : "'" + abbreviate(name) + "'");
+                }
+            }
+            boolean one = others.isEmpty();
+            String and = one ? "" : others.size() == 1 ? others.getFirst()
+                    : String.join(", ", others.subList(0, others.size() - 1)) + " and " + others.getLast();
+            return new BadDataException(file, e.line, e.column, e.problem + (one ? "" : ", as do " + and
+                    + " on this line")
+                    + ", and features and targets must be numbers: encode " + (one ? "it" : "them") + " as numbers "
+                    + "first (a category as one 0/1 column per value, a date as a number such as days since a start), "
+                    + "or leave " + (one ? "it" : "them") + " out with --ignore-columns " + String.join(",", specs)
+                    + "; if " + (one ? "it is" : "one is") + " the class column, name it with --label-column");
         }
 
         /** The line the current row starts on. */
@@ -852,11 +892,7 @@ public final class CsvReader {
                 throw new BadDataException(file, line, column, "'" + s + "' in " + where + " is infinite; features "
                         + "and targets must be finite numbers: replace or remove the infinities");
             }
-            throw new BadDataException(file, line, column, where + " holds text ('" + abbreviate(s) + "'), and "
-                    + "features and targets must be numbers: encode it as numbers first (a category as one 0/1 "
-                    + "column per value, a date as a number such as days since a start), or leave it out with "
-                    + "--ignore-columns " + (name == null || name.isEmpty() || name.contains(",") ? column : name)
-                    + "; if it is the class column, name it with --label-column");
+            throw new TextField(file, line, column, where + " holds text ('" + abbreviate(s) + "')");
         }
         if (Float.isNaN(v)) {
             throw missing(file, line, column, s, where);
@@ -887,6 +923,21 @@ public final class CsvReader {
             throw new NumberFormatException(s);
         }
         return s;
+    }
+
+    /** Text where a number must be: {@link Rows} names the row's other text columns with it. */
+    private static final class TextField extends BadDataException {
+        private static final long serialVersionUID = 1L;
+        final long line;
+        final int column;
+        final String problem;
+
+        TextField(Path file, long line, int column, String problem) {
+            super(file, line, column, problem);
+            this.line = line;
+            this.column = column;
+            this.problem = problem;
+        }
     }
 
     /**

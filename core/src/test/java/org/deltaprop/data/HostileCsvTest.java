@@ -96,6 +96,13 @@ class HostileCsvTest {
                 + "days since a start), or leave it out with --ignore-columns sex; if it is the class column, name "
                 + "it with --label-column"), m);
         assertTrue(refusal("id,x,label\nA-17,1,0\nA-18,2,1\n").contains(":2:1: column 'id' holds text ('A-17')"));
+        // A table of people: every text column of the line is named, for one --ignore-columns to leave out.
+        m = refusal("id,Name,Sex,Age,Cabin,Ticket,Fare,label\n1,\"Braund, Mr. Owen\",male,22,,A/5 21171,7.25,0\n"
+                + "2,\"Cumings, Mrs. John\",female,38,C85,PC 17599,71.28,1\n");
+        assertTrue(m.endsWith(":2:2: column 'Name' holds text ('Braund, Mr. Owen'), as do 'Sex' and 'Ticket' on "
+                + "this line, and features and targets must be numbers: encode them as numbers first (a category as "
+                + "one 0/1 column per value, a date as a number such as days since a start), or leave them out with "
+                + "--ignore-columns Name,Sex,Ticket; if one is the class column, name it with --label-column"), m);
     }
 
     @Test
