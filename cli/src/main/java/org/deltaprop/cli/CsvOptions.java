@@ -44,7 +44,7 @@ final class CsvOptions {
                     + "reads as a quantity as one target; integer targets of few values need --targets 1).")
     int regressionTargets;
 
-    @Option(names = "--ignore-columns", paramLabel = "NAME|N[,...]", split = ",",
+    @Option(names = "--ignore-columns", paramLabel = "NAME|N", split = ",", splitSynopsisLabel = ",",
             description = IGNORE_COLUMNS)
     List<String> ignoredColumns = new ArrayList<>();
 

@@ -69,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--label-column", paramLabel = "NAME|N", description = "A column of the CSV input to ignore.")
     String labelColumn;
 
-    @Option(names = "--ignore-columns", paramLabel = "NAME|N[,...]", split = ",",
+    @Option(names = "--ignore-columns", paramLabel = "NAME|N", split = ",", splitSynopsisLabel = ",",
             description = CsvOptions.IGNORE_COLUMNS)
     List<String> ignoredColumns = new ArrayList<>();
 
