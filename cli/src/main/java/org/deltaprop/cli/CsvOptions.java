@@ -8,6 +8,8 @@ import org.deltaprop.io.Model;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** How to read CSV data files: shared by train, eval and convert (predict takes the options it needs). */
@@ -42,9 +44,19 @@ final class CsvOptions {
                     + "reads as a quantity as one target; integer targets of few values need --targets 1).")
     int regressionTargets;
 
+    @Option(names = "--ignore-columns", paramLabel = "NAME|N", split = ",", splitSynopsisLabel = ",",
+            description = IGNORE_COLUMNS)
+    List<String> ignoredColumns = new ArrayList<>();
+
+    /** What --ignore-columns does, as train, eval, convert and predict say it. */
+    static final String IGNORE_COLUMNS = "CSV columns that are neither features nor targets (an identifier, a date, "
+            + "free text), by header name or number from 1: skipped unread. eval and predict also leave out, by "
+            + "name, the columns a model was not trained on, and say so.";
+
     CsvReader.Options options() {
         return CsvReader.Options.classification().withHeader(header).withDelimiter(Delimiter.parse(delimiter))
-                .withLabelColumn(labelColumn).withLabelOffset(labelOffset).withTargets(regressionTargets);
+                .withLabelColumn(labelColumn).withLabelOffset(labelOffset).withTargets(regressionTargets)
+                .withIgnoredColumns(ignoredColumns);
     }
 
     /**

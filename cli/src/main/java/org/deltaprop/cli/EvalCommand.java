@@ -2,6 +2,7 @@ package org.deltaprop.cli;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.deltaprop.backend.Backend;
+import org.deltaprop.data.CsvReader;
 import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.RowStream;
 import org.deltaprop.io.Model;
@@ -59,7 +60,8 @@ final class EvalCommand implements Callable<Integer> {
                 : new Path[] {Path.of(source), labels};
         Evaluator.Evaluation e;
         // Read once, front to back: a CSV of any size is evaluated in constant memory.
-        try (RowStream rows = DataFiles.stream(files[0], files[1], csv.forModel(m, model.path), m.classes())) {
+        CsvReader.Options options = Predictor.leavingOutUnknownColumns(m, files[0], csv.forModel(m, model.path));
+        try (RowStream rows = DataFiles.stream(files[0], files[1], options, m.classes())) {
             Predictor.checkColumns(m.featureNames(), rows.featureNames(), files[0]);
             Predictor.checkClassNames(m.classNames(), rows.classNames(), files[0]);
             Predictor.checkTargetNames(m.targetNames(), rows.targetNames(), files[0]);
@@ -77,7 +79,8 @@ final class EvalCommand implements Callable<Integer> {
                         bar == null ? done -> { } : bar::stepTo);
             }
         }
-        System.out.printf(Locale.ROOT, "%s on %s: %d rows, %s (%s)%n", model.path, source, e.samples(),
+        System.out.printf(Locale.ROOT, "%s on %s: %d %s, %s (%s)%n", model.path, source, e.samples(),
+                e.samples() == 1 ? "row" : "rows",
                 Metrics.summary(e, m.targetScaling()), m.network().architecture().loss());
         if (e.confusion() != null) {
             printConfusion(e.confusion(), m);

@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.List;
 import java.util.Optional;
 
@@ -107,6 +112,7 @@ public final class Main implements Runnable {
         named.map(List::<Class<?>>of).orElse(COMMANDS).forEach(commandLine::addSubcommand);
         // After the subcommands: these settings reach only the subcommands already added.
         commandLine.setExecutionExceptionHandler(Main::handle);
+        commandLine.setParameterExceptionHandler(Main::handleParameter);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // No @argument files: picocli reads any argument starting with @ as a file of arguments and,
         // when it cannot (@/, a folder), throws past every handler with a stack trace. Deltaprop's
@@ -120,18 +126,82 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * What went wrong, in words: the JDK's file-system exceptions say only the path (an
+     * AccessDeniedException's message is the file's name alone), so the reason is added.
+     */
+    static String describe(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof FileSystemException f && f.getReason() == null) {
+            String what = switch (f) {
+                case AccessDeniedException a -> "permission denied: this user may not " + (f.getOtherFile() != null
+                        ? "move it" : "open it") + " (check its permissions, and its folder's)";
+                case NoSuchFileException n -> "no such file";
+                case NotDirectoryException n -> "not a folder";
+                case FileAlreadyExistsException x -> "already exists";
+                default -> f.getClass().getSimpleName();
+            };
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
+        return e.getMessage();
+    }
+
+    /**
+     * A mistake on the command line: the one line that says what is wrong (and picocli's guess at a
+     * misspelt name), and where the options are listed, rather than the line above a usage of a
+     * hundred lines that scrolls it away.
+     */
+    private static int handleParameter(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        String command = commandLine.getCommandSpec().qualifiedName();
+        err.println(command + ": error: " + visible(BadDataException.shorten(e.getMessage())));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("(" + command + " --help lists the options)");
+        err.flush();
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         if (e instanceof IllegalArgumentException || e instanceof BackendUnavailableException
                 || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserException
                 || e instanceof TrainingDivergedException || e instanceof OpenClException) {
-            err.println("deltaprop " + commandLine.getCommandName() + ": error: " + BadDataException.shorten(e.getMessage()));
+            err.println("deltaprop " + commandLine.getCommandName() + ": error: "
+                    + visible(BadDataException.shorten(describe(e))));
             err.flush();
             return 1;
         }
         e.printStackTrace(err);
         err.flush();
         return 2;
+    }
+
+    /**
+     * The message with its control characters written as escapes (a NUL as \\u0000, a line break
+     * as \\n): it quotes fields of the user's files, and a raw NUL or line break would make the one
+     * error line binary (which grep then hides) or split it.
+     */
+    static String visible(String message) {
+        if (message == null || message.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            return message;
+        }
+        StringBuilder out = new StringBuilder(message.length() + 16);
+        for (char c : message.toCharArray()) {
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** A failure the user can fix, with a message that says how. */

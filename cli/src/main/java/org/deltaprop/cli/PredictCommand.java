@@ -21,6 +21,8 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
@@ -43,8 +45,9 @@ final class PredictCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
-            description = "Features to predict for: CSV (a label column, if present, is ignored when named with "
-                    + "--label-column), IDX samples, a store folder or an x.npy (their targets are not read).")
+            description = "Features to predict for: CSV (columns a model with feature names was not trained on, "
+                    + "the class column among them, are left out by name; else name them with --label-column or "
+                    + "--ignore-columns), IDX samples, a store folder or an x.npy (their targets are not read).")
     Path input;
 
     @Option(names = {"-o", "--out"}, paramLabel = "CSV",
@@ -66,6 +69,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--label-column", paramLabel = "NAME|N", description = "A column of the CSV input to ignore.")
     String labelColumn;
 
+    @Option(names = "--ignore-columns", paramLabel = "NAME|N", split = ",", splitSynopsisLabel = ",",
+            description = CsvOptions.IGNORE_COLUMNS)
+    List<String> ignoredColumns = new ArrayList<>();
+
     @Mixin
     BackendOptions backend;
 
@@ -81,8 +88,9 @@ final class PredictCommand implements Callable<Integer> {
         }
         Model m = model.read();
         // Read once, front to back: a CSV of any size is predicted for in constant memory.
-        CsvReader.Options csv = CsvReader.Options.classification().withHeader(header)
-                .withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn);
+        CsvReader.Options csv = Predictor.leavingOutUnknownColumns(m, input, CsvReader.Options.classification()
+                .withHeader(header).withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn)
+                .withIgnoredColumns(ignoredColumns).featuresOnly());
         try (RowStream rows = DataFiles.streamFeatures(input, csv)) {
             Predictor.checkColumns(m.featureNames(), rows.featureNames(), input);
             Predictor.checkWidth(m, rows.features(), input);

@@ -3,7 +3,11 @@ package org.deltaprop.cli;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.deltaprop.data.BadDataException;
+import org.deltaprop.data.CsvReader;
+import org.deltaprop.data.DataFiles;
 import org.deltaprop.data.RowStream;
+import org.deltaprop.data.store.StoreDataset;
 import org.deltaprop.io.Model;
 
 import java.io.IOException;
@@ -42,6 +46,45 @@ final class Predictor {
                 + "needs those features and the target column(s)"));
     }
 
+    /** {@link #leavingOutUnknownColumns(List, Path, CsvReader.Options)} for the features of {@code model}. */
+    static CsvReader.Options leavingOutUnknownColumns(Model model, Path file, CsvReader.Options options)
+            throws IOException {
+        return leavingOutUnknownColumns(model.featureNames(), file, options);
+    }
+
+    /**
+     * The CSV options for running a model of features {@code expected} on {@code file}, leaving out
+     * the file's columns that the model was not trained on (an identifier, a date, the class column
+     * beside the features given to predict), when the rest are the model's features in its order:
+     * they are told apart by name, so no value can reach another feature's weights. Says which, on
+     * standard error. Anything else (no names, a feature missing or moved, a file that cannot be
+     * read) is left to the reading and {@link #checkColumns} to report.
+     */
+    static CsvReader.Options leavingOutUnknownColumns(List<String> expected, Path file, CsvReader.Options options)
+            throws IOException {
+        if (expected.isEmpty() || !Files.isRegularFile(file) || StoreDataset.isStore(file) || DataFiles.isIdx(file)) {
+            return options;
+        }
+        List<String> actual;
+        try (CsvReader.Rows rows = CsvReader.rows(file, options)) {
+            actual = rows.featureNames();
+        } catch (BadDataException e) {
+            return options;
+        }
+        List<String> unknown = actual.stream().filter(name -> !expected.contains(name)).toList();
+        List<String> rest = actual.stream().filter(expected::contains).toList();
+        if (unknown.isEmpty() || !rest.equals(expected)) {
+            return options;
+        }
+        boolean unnamed = unknown.contains("");
+        System.err.println("deltaprop: leaving out " + (unknown.size() == 1 ? "column " : "columns ")
+                + list(unknown).replace("''", "(unnamed)") + " of " + file + ", which the model was not trained on"
+                + (unnamed ? "" : " (--ignore-columns " + String.join(",", unknown) + " says so)"));
+        List<String> ignored = new ArrayList<>(options.ignoredColumns());
+        ignored.addAll(unknown);
+        return options.withIgnoredColumns(ignored);
+    }
+
     /** The data must have exactly the model's input width. */
     static void checkWidth(Model model, int features, Path file) {
         int inputs = model.network().architecture().inputs();
@@ -64,13 +107,15 @@ final class Predictor {
         missing.removeAll(actual);
         List<String> unknown = new ArrayList<>(actual);
         unknown.removeAll(expected);
-        if (missing.isEmpty() && unknown.isEmpty() && actual.size() == expected.size()) {
+        // All the model's features, in another order (beside columns it does not know, or not).
+        List<String> known = actual.stream().filter(expected::contains).toList();
+        if (missing.isEmpty() && known.size() == expected.size() && !known.equals(expected)) {
             int i = 0;
-            while (actual.get(i).equals(expected.get(i))) {
+            while (known.get(i).equals(expected.get(i))) {
                 i++;
             }
             throw new Main.UserException(file + " has the model's feature columns in another order: feature "
-                    + (i + 1) + " is '" + actual.get(i) + "' where the model was trained on '" + expected.get(i)
+                    + (i + 1) + " is '" + known.get(i) + "' where the model was trained on '" + expected.get(i)
                     + "'; put the columns in the model's order: " + list(expected));
         }
         StringBuilder problem = new StringBuilder(file.toString());
@@ -81,7 +126,8 @@ final class Predictor {
         if (!unknown.isEmpty()) {
             problem.append(missing.isEmpty() ? "" : ", and").append(" has the column")
                     .append(unknown.size() > 1 ? "s " : " ").append(list(unknown)).append(" that the model does not "
-                            + "know (a class or target column is named with --label-column)");
+                            + "know (a class or target column is named with --label-column; other columns are left "
+                            + "out with --ignore-columns)");
         }
         throw new Main.UserException(problem.append("; the model's features are ").append(list(expected)).toString());
     }

@@ -256,7 +256,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!testSpec.equals("none")) {
             Path[] testFiles = testSpec.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
                     : new Path[] {Path.of(testSpec), testLabels};
-            testSet = DataFiles.read(testFiles[0], testFiles[1], csv.forTestOf(all), all.classes());
+            testSet = DataFiles.read(testFiles[0], testFiles[1],
+                    Predictor.leavingOutUnknownColumns(all.featureNames(), testFiles[0], csv.forTestOf(all)),
+                    all.classes());
             Predictor.checkColumns(all.featureNames(), testSet.featureNames(), testFiles[0]);
             Predictor.checkTargetNames(all.targetNames(), testSet.targetNames(), testFiles[0]);
         }
@@ -376,7 +378,8 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, arch.parameterCount());
         System.out.printf(Locale.ROOT, "training: %s, %s schedule, batch %s, %d epochs, seed %d%s; order: %s%n",
                 options.optimizer(), plan.settings().schedule(), options.batchSize() == TrainingOptions.FULL_BATCH
-                        ? "all" : Integer.toString(options.batchSize()),
+                        ? "all" : options.batchSize() > rows ? batchSize + " (all the rows)"
+                        : Integer.toString(options.batchSize()),
                 epochCount, run.seed(), options.l2() > 0 ? ", L2 " + options.l2() : "", options.order());
         Checkpoint resumed = plan.resumed();
         if (resumed != null && resumed.epoch() == epochCount && resumed.progress() == null) {

@@ -182,7 +182,7 @@ class ConvertCommandTest {
         assertTrue(r.err().contains("labels are given for IDX samples or an x.npy"), r.err());
         Files.writeString(dir.resolve("bad.csv"), "a,label\n1,0\n2,1\nx,0\n");
         r = convert(p("bad.csv"), "-o", p("s"), "--rows-per-shard", "1");
-        assertTrue(r.err().contains("bad.csv:4:1: 'x' is not a number"), r.err());
+        assertTrue(r.err().contains("bad.csv:4:1: column 'a' holds text ('x')"), r.err());
         assertNothingWritten("px.csv", "frac.csv", "big.csv", "bad.csv");
     }
 

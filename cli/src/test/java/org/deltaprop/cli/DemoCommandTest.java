@@ -31,7 +31,7 @@ class DemoCommandTest {
         assertEquals(2, Main.run("demo", "--steps", "many"), "picocli's usage error status");
         Cli threads = Cli.run("demo", "--threads", "0", "-o", png.toString());
         assertEquals(2, threads.status(), threads.toString());
-        assertTrue(threads.err().startsWith("--threads 0: give a thread count from 1 to"), threads.toString());
+        assertTrue(threads.err().startsWith("deltaprop demo: error: --threads 0: give a thread count from 1 to"), threads.toString());
         assertFalse(Files.exists(png));
     }
 

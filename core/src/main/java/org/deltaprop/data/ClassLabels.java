@@ -8,6 +8,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A CSV class column read row by row into class indices: numbers taken as they are (0, 1, 2, ...,
@@ -62,6 +63,9 @@ public final class ClassLabels {
         if (!fixed.isEmpty()) {
             Integer i = index.get(field);
             if (i == null) {
+                i = index.get(asWholeNumber(field));
+            }
+            if (i == null) {
                 throw rows.labelError("class '" + abbreviate(field) + "' is not one of the " + fixed.size()
                         + " classes (" + abbreviate(String.join(", ", fixed)) + ")");
             }
@@ -113,9 +117,30 @@ public final class ClassLabels {
         return !fixed.isEmpty() ? fixed.size() : knownClasses > 0 ? knownClasses : max + 1;
     }
 
-    /** The classes' names by index: the fixed ones, those seen, or empty when the labels were numbers. */
+    /**
+     * The classes' names by index: the fixed ones, those seen, or empty when the labels were numbers.
+     * Numbers read less a --label-offset while the classes are inferred are named by the numbers as
+     * written (1, 2, 3 for classes 0, 1, 2 at offset 1), so that a model trained on them predicts the
+     * user's numbers, and is evaluated on them, without the offset being given again.
+     */
     public List<String> names() {
-        return fixed.isEmpty() ? List.copyOf(seen) : fixed;
+        if (!fixed.isEmpty()) {
+            return fixed;
+        }
+        int offset = rows.labelOffset();
+        if (Boolean.TRUE.equals(numbers) && knownClasses == 0 && offset != 0) {
+            return IntStream.range(0, classes()).mapToObj(k -> Integer.toString(k + offset)).toList();
+        }
+        return List.copyOf(seen);
+    }
+
+    /** A label written as a whole number (2, 2.0, 2e0) as such a class's name ("2"); else null. */
+    private static String asWholeNumber(String field) {
+        if (!isNumber(field)) {
+            return null;
+        }
+        double v = Double.parseDouble(field);
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : null;
     }
 
     /**
@@ -130,8 +155,14 @@ public final class ClassLabels {
         if (!fixed.isEmpty() || knownClasses > 0) {
             return;
         }
-        CsvReader.checkClassCount(file, classes(), max);
         String column = rows.labelName();
+        if (Boolean.FALSE.equals(numbers) && classes() < 2) {
+            throw new BadDataException(file, "every row" + (count > 1 ? " (" + count + " rows)" : "") + " has class '"
+                    + abbreviate(seen.getFirst()) + "' in " + (column.startsWith("column ") ? column : "column '"
+                    + column + "'") + "; classification needs at least two classes: train on rows of more than one "
+                    + "class, or if this is not the class column, name that one with --label-column");
+        }
+        CsvReader.checkClassCount(file, classes(), max);
         int classes = classes();
         int distinct = present.cardinality();
         if (numbers && distinct > FEW_CLASSES && distinct > count / 10 && gapsBetween() >= SCATTERED
@@ -181,7 +212,7 @@ public final class ClassLabels {
 
     private static boolean isNumber(String s) {
         try {
-            Double.parseDouble(s);
+            Double.parseDouble(CsvReader.javaless(s));
             return true;
         } catch (NumberFormatException e) {
             return false;

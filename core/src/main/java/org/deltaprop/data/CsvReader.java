@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -42,17 +45,28 @@ public final class CsvReader {
      * @param targetNames       the regression targets' column names when known (a model's), in order; else
      *                          empty. Without a label column, a file with a header takes these columns as targets
      * @param targetsPresent    false for inputs to {@code predict}, which have features only
+     * @param ignoredColumns    columns that are neither features nor targets (an identifier, a date), by
+     *                          header name or 1-based number; skipped unread
      */
     public record Options(Header header, Delimiter delimiter, String labelColumn, int regressionTargets,
                           int labelOffset, int classes, List<String> classNames, List<String> targetNames,
-                          boolean targetsPresent) {
+                          boolean targetsPresent, List<String> ignoredColumns) {
 
         public Options {
             classNames = List.copyOf(classNames);
             targetNames = List.copyOf(targetNames);
+            ignoredColumns = List.copyOf(ignoredColumns);
             if (regressionTargets < 0) {
                 throw new IllegalArgumentException("--targets must not be negative, got " + regressionTargets);
             }
+        }
+
+        /** Options that ignore no column. */
+        public Options(Header header, Delimiter delimiter, String labelColumn, int regressionTargets,
+                       int labelOffset, int classes, List<String> classNames, List<String> targetNames,
+                       boolean targetsPresent) {
+            this(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames, targetNames,
+                    targetsPresent, List.of());
         }
 
         public static Options classification() {
@@ -61,34 +75,34 @@ public final class CsvReader {
 
         public Options withHeader(Header h) {
             return new Options(h, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         public Options withDelimiter(Delimiter d) {
             return new Options(header, d, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         public Options withLabelColumn(String column) {
             return new Options(header, delimiter, column, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         /** Regression on K target columns (0: classification). */
         public Options withTargets(int k) {
             return new Options(header, delimiter, labelColumn, k, labelOffset, classes, classNames, targetNames,
-                    targetsPresent);
+                    targetsPresent, ignoredColumns);
         }
 
         public Options withLabelOffset(int offset) {
             return new Options(header, delimiter, labelColumn, regressionTargets, offset, classes, classNames,
-                    targetNames, targetsPresent);
+                    targetNames, targetsPresent, ignoredColumns);
         }
 
         /** The classes as a model knows them: their count, and their names when it has them. */
         public Options withClasses(int n, List<String> names) {
             return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, n, names, targetNames,
-                    targetsPresent);
+                    targetsPresent, ignoredColumns);
         }
 
         public Options withClasses(int n) {
@@ -98,12 +112,18 @@ public final class CsvReader {
         /** The target columns' names as a model knows them: a file with a header has its targets in these. */
         public Options withTargetNames(List<String> names) {
             return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    names, targetsPresent);
+                    names, targetsPresent, ignoredColumns);
+        }
+
+        /** These columns, by header name or number from 1, are skipped: neither features nor targets. */
+        public Options withIgnoredColumns(List<String> columns) {
+            return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
+                    targetNames, targetsPresent, columns);
         }
 
         public Options featuresOnly() {
             return new Options(header, delimiter, labelColumn, regressionTargets, labelOffset, classes, classNames,
-                    targetNames, false);
+                    targetNames, false, ignoredColumns);
         }
     }
 
@@ -362,6 +382,8 @@ public final class CsvReader {
         private final int labelOffset;
         /** For each column, the index of the regression target it holds, or −1 for none. */
         private final int[] targetOf;
+        /** The columns of --ignore-columns: read past, neither features nor targets. */
+        private final boolean[] ignored;
         private final int targetCount;
         private final int features;
         /** The first data rows, read ahead to decide the header: the next and the one after it. */
@@ -383,6 +405,10 @@ public final class CsvReader {
             boolean done = false;
             try {
                 Record first = record();
+                if (first != null && first.line == 1 && Delimiter.isExcelSeparatorLine(String.join(
+                        String.valueOf((char) delimiter.separator()), first.fields))) {
+                    first = record();
+                }
                 if (first == null) {
                     throw new BadDataException(file, "is empty");
                 }
@@ -393,6 +419,11 @@ public final class CsvReader {
                     case AUTO -> looksLikeHeader(first.fields, second == null ? null : second.fields);
                 };
                 names = header ? first.fields.stream().map(String::trim).toList() : null;
+                if (header) {
+                    for (int c = 0; c < names.size(); c++) {
+                        utf8(file, first.line, c + 1, names.get(c));
+                    }
+                }
                 columns = first.fields.size();
                 firstLine = first.line;
                 if (header && second == null) {
@@ -405,6 +436,10 @@ public final class CsvReader {
                 int label = -1;
                 targetOf = new int[columns];
                 Arrays.fill(targetOf, -1);
+                ignored = new boolean[columns];
+                for (String spec : options.ignoredColumns()) {
+                    ignored[column(file, spec, names, columns, "a column to ignore (--ignore-columns)")] = true;
+                }
                 int count = 0;
                 if (options.targetsPresent()) {
                     if (options.regressionTargets() > 0) {
@@ -420,7 +455,7 @@ public final class CsvReader {
                                         + "--targets " + count + " asks for " + count + ": leave --label-column out to "
                                         + "take the last " + count + " columns");
                             }
-                            targetOf[labelColumn(file, options.labelColumn(), names, columns)] = 0;
+                            targetOf[labelColumn(file, options.labelColumn(), names, ignored)] = 0;
                         } else if (names != null && targetNames.size() == count) {
                             for (int k = 0; k < count; k++) {
                                 targetOf[targetColumn(file, targetNames, k, names)] = k;
@@ -428,32 +463,79 @@ public final class CsvReader {
                         } else if (count == 1) {
                             // One target column is found as a class column is, so that a label column found
                             // to hold numbers to predict is the same column read as a target.
-                            targetOf[labelColumn(file, null, names, columns)] = 0;
+                            targetOf[labelColumn(file, null, names, ignored)] = 0;
                         } else {
-                            for (int k = 0; k < count; k++) {
-                                targetOf[columns - count + k] = k;
+                            // The last K columns not ignored.
+                            for (int c = columns - 1, k = count - 1; k >= 0; c--) {
+                                if (!ignored[c]) {
+                                    targetOf[c] = k--;
+                                }
                             }
                         }
                     } else {
-                        label = labelColumn(file, options.labelColumn(), names, columns);
+                        label = labelColumn(file, options.labelColumn(), names, ignored);
                     }
                 } else if (options.labelColumn() != null) {
-                    label = labelColumn(file, options.labelColumn(), names, columns);  // present in the file, dropped
+                    label = labelColumn(file, options.labelColumn(), names, ignored);  // present in the file, dropped
                 }
                 labelIndex = label;
                 targetCount = count;
-                features = columns - (label >= 0 ? 1 : 0) - count;
+                int ignoredCount = 0;
+                for (int c = 0; c < columns; c++) {
+                    if (ignored[c] && (c == label || targetOf[c] >= 0)) {
+                        throw new BadDataException(file, "column " + (names != null ? "'" + names.get(c) + "'"
+                                : Integer.toString(c + 1)) + " is given to --ignore-columns, but it holds the "
+                                + (c == label ? "class" : "target") + ": leave it out of --ignore-columns, or name "
+                                + "another " + (c == label ? "class" : "target") + " column with --label-column");
+                    }
+                    ignoredCount += ignored[c] ? 1 : 0;
+                }
+                features = columns - (label >= 0 ? 1 : 0) - count - ignoredCount;
                 if (features < 1) {
                     throw new BadDataException(file, "has no feature columns" + (columns == 1
                             && options.delimiter() == Delimiter.AUTO ? " (its lines have one field each: if its "
                             + "fields are separated by something other than ',' ';' tab or blanks, give --delimiter)"
                             : ""));
                 }
+                if (names != null) {
+                    // The index check is for the reading that decides the columns (train, convert); with a
+                    // model's columns known, those it was not trained on are told apart by name instead.
+                    checkNames(file, first.line, names, label, ignored, options.targetsPresent()
+                            && options.classes() == 0 && options.targetNames().isEmpty());
+                }
                 done = true;
             } finally {
                 if (!done) {
                     scanner.close();
                 }
+            }
+        }
+
+        /**
+         * The header's names of the columns read must tell them apart: a model keeps its features'
+         * names, and eval and predict find the features by them. A first column without a name
+         * whose data start at 0 is the row index pandas' {@code to_csv} writes: as a feature it would
+         * count the rows, which in a file sorted by class is the class itself.
+         */
+        private void checkNames(Path file, long line, List<String> names, int label, boolean[] ignored,
+                                boolean checkIndex) throws BadDataException {
+            Map<String, Integer> seen = new HashMap<>();
+            for (int c = 0; c < names.size(); c++) {
+                if (ignored[c]) {
+                    continue;
+                }
+                Integer before = seen.putIfAbsent(names.get(c), c);
+                if (before != null) {
+                    throw new BadDataException(file, line, c + 1, "columns " + (before + 1) + " and " + (c + 1)
+                            + " are both named '" + abbreviate(names.get(c)) + "'; a model tells its features apart "
+                            + "by name: rename one, or leave one out with --ignore-columns " + (c + 1));
+                }
+            }
+            if (checkIndex && names.getFirst().isEmpty() && label != 0 && targetOf[0] < 0 && !ignored[0]
+                    && pending != null && pending.fields.getFirst().trim().equals("0")) {
+                throw new BadDataException(file, line, 1, "column 1 has no name and its data start at 0: the row "
+                        + "index pandas writes (to_csv without index=False), which as a feature would count the rows; "
+                        + "leave it out with --ignore-columns 1, or write the file with index=False");
             }
         }
 
@@ -532,7 +614,7 @@ public final class CsvReader {
             }
             List<String> featureNames = new ArrayList<>(features);
             for (int c = 0; c < columns; c++) {
-                if (c != labelIndex && targetOf[c] < 0) {
+                if (c != labelIndex && targetOf[c] < 0 && !ignored[c]) {
                     featureNames.add(names.get(c));
                 }
             }
@@ -592,12 +674,17 @@ public final class CsvReader {
             }
             int f = 0;
             for (int c = 0; c < columns; c++) {
-                if (c == labelIndex) {
+                if (c == labelIndex || ignored[c]) {
                     continue;
                 }
                 float v = current == null ? scanner.number(c) : Float.NaN;
                 if (Float.isNaN(v)) {
-                    v = number(file, line, c + 1, field(c));
+                    try {
+                        v = number(file, line, c + 1, field(c), names == null ? null : names.get(c),
+                                c == columns - 1 ? delimiter : null);
+                    } catch (TextField e) {
+                        throw textColumns(e, c);
+                    }
                 }
                 if (targetOf[c] >= 0) {
                     targets[targetOf[c]] = v;
@@ -612,14 +699,59 @@ public final class CsvReader {
             return current != null ? current.fields.get(c) : scanner.field(c);
         }
 
+        /**
+         * The refusal of text in column {@code first}, naming the other columns of the row that hold
+         * text after it too (a file of people has a name, a sex, a ticket, ...), so that one
+         * --ignore-columns can leave them all out rather than one run finding each.
+         */
+        private BadDataException textColumns(TextField e, int first) {
+            List<String> specs = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            for (int c = first; c < columns; c++) {
+                if (c == labelIndex || ignored[c]) {
+                    continue;
+                }
+                String s = field(c).trim();
+                if (c > first && (s.isEmpty() || isNumber(s) || MISSING.contains(s.toLowerCase(Locale.ROOT))
+                        || INFINITY.matcher(s).matches() || DECIMAL_COMMA.matcher(s).matches()
+                        || THOUSANDS.matcher(s).matches())) {
+                    continue;
+                }
+                String name = names == null ? null : names.get(c);
+                boolean byNumber = name == null || name.isEmpty() || name.contains(",");
+                specs.add(byNumber ? Integer.toString(c + 1) : name);
+                if (c > first) {
+                    others.add(byNumber ? "column " + (c + 1) : "'" + abbreviate(name) + "'");
+                }
+            }
+            boolean one = others.isEmpty();
+            String and = one ? "" : others.size() == 1 ? others.getFirst()
+                    : String.join(", ", others.subList(0, others.size() - 1)) + " and " + others.getLast();
+            return new BadDataException(file, e.line, e.column, e.problem + (one ? "" : ", as do " + and
+                    + " on this line")
+                    + ", and features and targets must be numbers: encode " + (one ? "it" : "them") + " as numbers "
+                    + "first (a category as one 0/1 column per value, a date as a number such as days since a start), "
+                    + "or leave " + (one ? "it" : "them") + " out with --ignore-columns " + String.join(",", specs)
+                    + "; if " + (one ? "it is" : "one is") + " the class column, name it with --label-column");
+        }
+
         /** The line the current row starts on. */
         public long line() {
             return current != null ? current.line : scanner.line();
         }
 
         /** The current row's class field as written, trimmed. */
-        public String labelField() {
-            return field(labelIndex).trim();
+        public String labelField() throws BadDataException {
+            String field = utf8(file, line(), labelIndex + 1, field(labelIndex).trim());
+            if (field.isEmpty()) {
+                boolean unnamed = names == null || names.get(labelIndex).isEmpty();
+                throw labelError("the class is missing (an empty field in " + (unnamed ? "column " + (labelIndex + 1)
+                        : "column '" + names.get(labelIndex) + "'") + "): remove the row or fill in its class"
+                        + (unnamed && labelIndex == columns - 1 ? "; if the lines end with a " + delimiter + " after "
+                        + "their last value, remove it from the ends of the lines, or leave the column out with "
+                        + "--ignore-columns " + columns : ""));
+            }
+            return field;
         }
 
         /**
@@ -644,7 +776,7 @@ public final class CsvReader {
             int f = -1;
             int column = 0;
             for (; column < columns; column++) {
-                if (column != labelIndex && targetOf[column] < 0 && ++f == feature) {
+                if (column != labelIndex && targetOf[column] < 0 && !ignored[column] && ++f == feature) {
                     break;
                 }
             }
@@ -657,17 +789,33 @@ public final class CsvReader {
         }
     }
 
-    private static int labelColumn(Path file, String spec, List<String> names, int columns) throws BadDataException {
-        if (spec == null) {
-            if (names != null) {
-                for (int c = 0; c < names.size(); c++) {
-                    if (LABEL_NAMES.contains(names.get(c).trim().toLowerCase(Locale.ROOT))) {
-                        return c;
-                    }
+    /**
+     * The class column (or the one target column): {@code spec} by name or number, else the first
+     * named label, class, target or y, else the last; columns to ignore are passed over.
+     */
+    private static int labelColumn(Path file, String spec, List<String> names, boolean[] ignored)
+            throws BadDataException {
+        int columns = ignored.length;
+        if (spec != null) {
+            return column(file, spec, names, columns, "the label column");
+        }
+        if (names != null) {
+            for (int c = 0; c < names.size(); c++) {
+                if (!ignored[c] && LABEL_NAMES.contains(names.get(c).trim().toLowerCase(Locale.ROOT))) {
+                    return c;
                 }
             }
-            return columns - 1;
         }
+        int last = columns - 1;
+        while (last > 0 && ignored[last]) {
+            last--;
+        }
+        return last;
+    }
+
+    /** The column {@code spec} names, by header name or number from 1; {@code what} it is for, in the error. */
+    private static int column(Path file, String spec, List<String> names, int columns, String what)
+            throws BadDataException {
         if (names != null) {
             for (int c = 0; c < names.size(); c++) {
                 if (names.get(c).trim().equals(spec.trim())) {
@@ -683,7 +831,7 @@ public final class CsvReader {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadDataException(file, "has no column '" + spec + "': give the label column by its header name or "
+        throw new BadDataException(file, "has no column '" + spec + "': give " + what + " by its header name or "
                 + "its number, 1.." + columns + (names != null ? " (the header has " + String.join(", ",
                 names.subList(0, Math.min(8, names.size()))) + (names.size() > 8 ? ", ..." : "") + ")" : ""));
     }
@@ -701,25 +849,123 @@ public final class CsvReader {
         return column;
     }
 
-    private static float number(Path file, long line, int column, String field) throws BadDataException {
+    /**
+     * A feature or target field as a float. What is not a finite float is refused with the reason
+     * and the fix: a missing value (empty, or a marker that pandas, R or a spreadsheet writes for
+     * one), text (a category, a date, an identifier), a decimal comma or a thousands separator, an
+     * infinity, or a magnitude beyond a float's (about 3.4e38).
+     *
+     * @param name the column's header name, or null without a header
+     * @param last the delimiter when the field is the last of its line, else null
+     */
+    private static float number(Path file, long line, int column, String field, String name, Delimiter last)
+            throws BadDataException {
         String s = field.trim();
+        String where = name == null ? "column " + column : name.isEmpty() ? "column " + column + " (unnamed in "
+                + "the header)" : "column '" + abbreviate(name) + "'";
         float v;
         try {
-            v = Float.parseFloat(s);
+            v = Float.parseFloat(javaless(s));
         } catch (NumberFormatException e) {
+            utf8(file, line, column, s);
+            if (THOUSANDS.matcher(s).matches()) {
+                throw new BadDataException(file, line, column, "'" + s + "' has a comma: a thousands separator ("
+                        + s.replace(",", "") + ") or a decimal comma (" + s.replace(',', '.') + "); numbers must be "
+                        + "written without separators and with a decimal point: export the file so, or remove the "
+                        + "commas in the numbers");
+            }
             if (DECIMAL_COMMA.matcher(s).matches()) {
                 throw new BadDataException(file, line, column, "'" + s + "' has a decimal comma; numbers must be "
                         + "written with a decimal point (" + s.replace(',', '.') + "): export the file with a point "
                         + "as the decimal separator, or replace the commas in the numbers");
             }
-            throw new BadDataException(file, line, column, (s.isEmpty() ? "empty field" : "'" + abbreviate(s)
-                    + "' is not a number") + "; features and targets must be numbers");
+            if (s.isEmpty() && last != null && (name == null || name.isEmpty())) {
+                throw new BadDataException(file, line, column, "empty field at the end of the line, in a column "
+                        + (name == null ? "" : "the header does not name either ") + "(column " + column + "): "
+                        + "if the lines end with a " + last + " after their last value, leave the column out with "
+                        + "--ignore-columns " + column + ", or remove the " + last + " from the ends of the lines");
+            }
+            if (MISSING.contains(s.toLowerCase(Locale.ROOT))) {
+                throw missing(file, line, column, s, where);
+            }
+            if (INFINITY.matcher(s).matches()) {
+                throw new BadDataException(file, line, column, "'" + s + "' in " + where + " is infinite; features "
+                        + "and targets must be finite numbers: replace or remove the infinities");
+            }
+            throw new TextField(file, line, column, where + " holds text ('" + abbreviate(s) + "')");
         }
-        if (!Float.isFinite(v)) {
-            throw new BadDataException(file, line, column, "'" + s + "' is not a finite number; remove or impute "
-                    + "missing values before training");
+        if (Float.isNaN(v)) {
+            throw missing(file, line, column, s, where);
+        }
+        if (Float.isInfinite(v)) {
+            throw new BadDataException(file, line, column, "'" + s + "' in " + where + (INFINITY.matcher(s).matches()
+                    ? " is infinite" : " is beyond the largest float (about 3.4e38)") + "; features and targets must "
+                    + "be finite numbers" + (INFINITY.matcher(s).matches() ? ": replace or remove the infinities"
+                    : ": rescale the column (divide it by a power of ten)"));
         }
         return v;
+    }
+
+    private static BadDataException missing(Path file, long line, int column, String s, String where) {
+        return new BadDataException(file, line, column, (s.isEmpty() ? "empty field" : "missing value '" + s + "'")
+                + " in " + where + "; every feature and target needs a number: remove the rows with missing values "
+                + "or fill them in (impute them, e.g. with the column's mean)");
+    }
+
+    /**
+     * The field, refused as a number (a {@link NumberFormatException}) when it is one only in Java's
+     * syntax: {@link Float#parseFloat} takes {@code 2d}, {@code 6f} and {@code 0x1p3}, which in a
+     * data file are text (3d for three days), not 2, 6 and 8.
+     */
+    static String javaless(String s) {
+        if (!s.isEmpty() && "fFdD".indexOf(s.charAt(s.length() - 1)) >= 0 || s.indexOf('x') >= 0
+                || s.indexOf('X') >= 0) {
+            throw new NumberFormatException(s);
+        }
+        return s;
+    }
+
+    /** Text where a number must be: {@link Rows} names the row's other text columns with it. */
+    private static final class TextField extends BadDataException {
+        private static final long serialVersionUID = 1L;
+        final long line;
+        final int column;
+        final String problem;
+
+        TextField(Path file, long line, int column, String problem) {
+            super(file, line, column, problem);
+            this.line = line;
+            this.column = column;
+            this.problem = problem;
+        }
+    }
+
+    /**
+     * Missing values as pandas' {@code to_csv} (empty, or {@code NaN}), R ({@code NA}), spreadsheets
+     * ({@code #N/A}), databases ({@code null}) and the UCI repository ({@code ?}) write them; lower case.
+     */
+    private static final Set<String> MISSING = Set.of("", "na", "n/a", "#n/a", "nan", "-nan",
+            "null", "none", "nil", "?", "-", "missing");
+
+    /** Infinities as C, NumPy, R and spreadsheets write them. */
+    private static final Pattern INFINITY = Pattern.compile("(?i)[+-]?(inf|infinity|#inf|1\\.#inf)");
+
+    /** A number with thousands separated by commas: 1,000 or -12,345,678.5 (not 0,386, a decimal comma). */
+    private static final Pattern THOUSANDS = Pattern.compile("[+-]?[1-9]\\d{0,2}(,\\d{3})+(\\.\\d*)?");
+
+    /**
+     * The text of a field that names something (a header's column, a class), refused when the file
+     * was not UTF-8: the decoder made each byte it could not read U+FFFD, so classes written in
+     * Latin-1 would all become the same name.
+     */
+    static String utf8(Path file, long line, int column, String text) throws BadDataException {
+        if (text.indexOf('\uFFFD') >= 0) {
+            throw new BadDataException(file, line, column, "'" + abbreviate(text) + "' holds bytes that are not "
+                    + "UTF-8 (shown as \uFFFD): the file is in another encoding, such as Latin-1 or Windows-1252, as "
+                    + "older spreadsheets save CSV; save it as UTF-8 (Excel: 'CSV UTF-8'; iconv -f WINDOWS-1252 -t "
+                    + "UTF-8 " + file.getFileName() + " > NEW.csv)");
+        }
+        return text;
     }
 
     /** A number with a decimal comma, as spreadsheets write them in many locales: 5,1 or -0,25. */
@@ -730,7 +976,7 @@ public final class CsvReader {
         String s = field.trim();
         double v;
         try {
-            v = Double.parseDouble(s) - offset;
+            v = Double.parseDouble(javaless(s)) - offset;
         } catch (NumberFormatException e) {
             throw new BadDataException(file, line, column, "label '" + abbreviate(s) + "' is not a class number");
         }
@@ -747,7 +993,8 @@ public final class CsvReader {
         }
         if (v < 0) {
             throw new BadDataException(file, line, column, "label '" + s + "' is " + (offset == 0 ? "negative"
-                    : "below the --label-offset " + offset) + "; classes are numbered 0, 1, 2, ...");
+                    : "below the --label-offset " + offset) + "; classes are numbered 0, 1, 2, ..." + (offset == 0
+                    ? ": if the classes are numbered from " + s + ", add --label-offset " + s : ""));
         }
         if (classes > 0 && v >= classes) {
             throw new BadDataException(file, line, column, "label " + s + " is out of range: there are "
@@ -782,7 +1029,7 @@ public final class CsvReader {
 
     private static boolean isNumber(String field) {
         try {
-            Double.parseDouble(field.trim());
+            Double.parseDouble(javaless(field.trim()));
             return true;
         } catch (NumberFormatException e) {
             return false;

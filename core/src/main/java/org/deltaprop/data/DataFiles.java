@@ -172,6 +172,12 @@ public final class DataFiles {
     public static boolean isIdx(Path file) throws IOException {
         try (InputStream body = open(file)) {
             byte[] head = body.readNBytes(4);
+            String encoding = wideText(head);
+            if (encoding != null) {
+                throw new BadDataException(file, "is " + encoding + " text; CSV must be UTF-8 (or ASCII): save it as "
+                        + "UTF-8 (Excel: 'CSV UTF-8'; iconv -f " + encoding + " -t UTF-8 " + file.getFileName()
+                        + " > NEW.csv)");
+            }
             for (byte b : head) {
                 if (b == 0) {
                     return true;
@@ -181,6 +187,49 @@ public final class DataFiles {
         } catch (ZipException e) {
             throw notGzip(file, e);
         }
+    }
+
+    /**
+     * The encoding of text written in 16 or 32 bits a character (Excel's "Unicode text",
+     * PowerShell's default), from its byte-order mark or, without one, from ASCII characters
+     * each beside zero bytes; null for anything else. Such text has zero bytes among its first
+     * four, so it would otherwise be taken for IDX, which starts 00 00 08 or 00 00 0D: neither a
+     * mark nor a printable character beside zeros.
+     */
+    static String wideText(byte[] head) {
+        if (head.length < 4) {
+            return null;
+        }
+        int b0 = head[0] & 0xff;
+        int b1 = head[1] & 0xff;
+        int b2 = head[2] & 0xff;
+        int b3 = head[3] & 0xff;
+        if (b0 == 0xff && b1 == 0xfe) {
+            return b2 == 0 && b3 == 0 ? "UTF-32LE" : "UTF-16LE";
+        }
+        if (b0 == 0xfe && b1 == 0xff) {
+            return "UTF-16BE";
+        }
+        if (b0 == 0 && b1 == 0 && b2 == 0xfe && b3 == 0xff) {
+            return "UTF-32BE";
+        }
+        if (b0 == 0 && b1 == 0 && b2 == 0 && printable(b3)) {
+            return "UTF-32BE";
+        }
+        if (printable(b0) && b1 == 0 && b2 == 0 && b3 == 0) {
+            return "UTF-32LE";
+        }
+        if (printable(b0) && b1 == 0 && printable(b2) && b3 == 0) {
+            return "UTF-16LE";
+        }
+        if (b0 == 0 && printable(b1) && b2 == 0 && printable(b3)) {
+            return "UTF-16BE";
+        }
+        return null;
+    }
+
+    private static boolean printable(int b) {
+        return b >= 0x20 && b < 0x7f || b == '\t' || b == '\n' || b == '\r';
     }
 
     /**

@@ -62,6 +62,23 @@ public enum Delimiter {
         if (lines.isEmpty()) {
             return COMMA;
         }
+        if (isExcelSeparatorLine(lines.getFirst())) {
+            switch (lines.getFirst().charAt(4)) {
+                case ',' -> {
+                    return COMMA;
+                }
+                case ';' -> {
+                    return SEMICOLON;
+                }
+                case '\t' -> {
+                    return TAB;
+                }
+                default -> lines = lines.subList(1, lines.size());
+            }
+            if (lines.isEmpty()) {
+                return COMMA;
+            }
+        }
         for (Delimiter d : List.of(TAB, SEMICOLON, COMMA)) {
             int count = count(lines.get(0), (char) d.separator());
             if (count > 0 && lines.stream().allMatch(line -> count(line, (char) d.separator()) == count)) {
@@ -73,6 +90,14 @@ public enum Delimiter {
             return WHITESPACE;
         }
         return COMMA;
+    }
+
+    /**
+     * Excel's first line {@code sep=;}, which names the delimiter of the lines after it (Excel
+     * writes and reads it); the reader skips it.
+     */
+    static boolean isExcelSeparatorLine(String line) {
+        return line.length() == 5 && line.startsWith("sep=");
     }
 
     /** Occurrences of {@code c} outside double quotes. */

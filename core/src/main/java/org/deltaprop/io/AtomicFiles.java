@@ -1,5 +1,7 @@
 package org.deltaprop.io;
 
+import org.deltaprop.data.BadDataException;
+
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -78,6 +80,10 @@ public final class AtomicFiles {
             rename(temp, absolute);
             done = true;
             syncFolder(dir);
+        } catch (BadDataException e) {
+            // What the content was made from failed (a bad row in a CSV being predicted for), not the
+            // file: that is the message, and the target is as it was.
+            throw e;
         } catch (IOException e) {
             throw new IOException("cannot write " + target + ": " + reason(e), e);
         } finally {

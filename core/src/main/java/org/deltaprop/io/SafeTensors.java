@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -141,6 +142,10 @@ public final class SafeTensors {
     }
 
     public static Contents read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new BadDataException(file, "is a folder, not a model file: give the .safetensors file that train "
+                    + "wrote");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < 8) {
