@@ -35,7 +35,7 @@ final class CsvOptions {
 
     @Option(names = "--label-offset", paramLabel = "N", defaultValue = "0",
             description = "Subtracted from numeric class labels: 1 for classes numbered 1..K (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "${DEFAULT-VALUE}). Classes named by text, and regression targets, have no offset.")
     int labelOffset;
 
     @Option(names = "--targets", paramLabel = "K", defaultValue = "0",
@@ -54,6 +54,11 @@ final class CsvOptions {
             + "name, the columns a model was not trained on, and say so.";
 
     CsvReader.Options options() {
+        if (labelOffset != 0 && regressionTargets > 0) {
+            throw new Main.UserException("--label-offset " + labelOffset + " shifts class numbers, but --targets "
+                    + regressionTargets + " reads regression targets, which are taken as they are: leave "
+                    + "--label-offset out");
+        }
         return CsvReader.Options.classification().withHeader(header).withDelimiter(Delimiter.parse(delimiter))
                 .withLabelColumn(labelColumn).withLabelOffset(labelOffset).withTargets(regressionTargets)
                 .withIgnoredColumns(ignoredColumns);
@@ -78,6 +83,18 @@ final class CsvOptions {
         if (model.classes() > 0 && options.regressionTargets() > 0) {
             throw new Main.UserException("--targets " + options.regressionTargets() + ": " + modelFile + " is a "
                     + "classifier of " + model.classes() + " classes; leave --targets out");
+        }
+        if (labelOffset != 0 && model.classes() == 0) {
+            throw new Main.UserException("--label-offset " + labelOffset + " shifts class numbers, but " + modelFile
+                    + " is a regression model, whose targets are read as they are: leave --label-offset out");
+        }
+        if (labelOffset != 0 && !model.classNames().isEmpty()
+                && model.classNames().stream().allMatch(name -> name.matches("-?[0-9]+"))) {
+            // A model trained with an offset names its classes by the numbers as written, and labels
+            // are matched to those names: giving the offset again changes nothing, but says so.
+            System.err.println("deltaprop: --label-offset " + labelOffset + " is not needed: " + modelFile
+                    + " names its classes " + String.join(", ", model.classNames()) + " as they were written in "
+                    + "training, and labels are matched to those names as written");
         }
         if (model.classes() == 0 && options.regressionTargets() == 0) {
             options = options.withTargets(model.network().architecture().outputs());

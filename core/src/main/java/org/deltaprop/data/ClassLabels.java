@@ -60,6 +60,11 @@ public final class ClassLabels {
     public int next() throws BadDataException {
         String field = rows.labelField();
         int label;
+        if (rows.labelOffset() != 0 && !isNumber(field)) {
+            throw rows.labelError("class '" + abbreviate(field) + "' is a name, and --label-offset "
+                    + rows.labelOffset() + " shifts classes written as numbers: classes named by text have no "
+                    + "offset; leave --label-offset out");
+        }
         if (!fixed.isEmpty()) {
             Integer i = index.get(field);
             if (i == null) {
