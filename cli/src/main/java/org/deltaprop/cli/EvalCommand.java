@@ -13,8 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 /**
  * {@code deltaprop eval}: a saved model on a data set: loss, accuracy and confusion matrix for a
@@ -88,29 +90,34 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The confusion matrix, headed by the classes' names (or numbers). */
+    /**
+     * The confusion matrix, headed by the classes' names (or numbers), their control characters
+     * written as escapes: a class named by a quoted CSV field may hold a line break or a tab,
+     * which printed raw would break the rows apart.
+     */
     private static void printConfusion(long[][] confusion, Model m) {
         int k = confusion.length;
+        List<String> names = IntStream.range(0, k).mapToObj(i -> Main.visible(m.className(i))).toList();
         long max = 1;
         int nameWidth = 5;
         for (int i = 0; i < k; i++) {
             for (long v : confusion[i]) {
                 max = Math.max(max, v);
             }
-            nameWidth = Math.max(nameWidth, m.className(i).length());
+            nameWidth = Math.max(nameWidth, names.get(i).length());
         }
         int width = Math.max(4, Long.toString(max).length() + 1);
         for (int j = 0; j < k; j++) {
-            width = Math.max(width, m.className(j).length() + 1);
+            width = Math.max(width, names.get(j).length() + 1);
         }
         StringBuilder head = new StringBuilder("confusion (rows: true, columns: predicted)\n")
                 .append(" ".repeat(nameWidth + 1));
         for (int j = 0; j < k; j++) {
-            head.append(String.format(Locale.ROOT, "%" + width + "s", m.className(j)));
+            head.append(String.format(Locale.ROOT, "%" + width + "s", names.get(j)));
         }
         System.out.println(head);
         for (int i = 0; i < k; i++) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%" + nameWidth + "s ", m.className(i)));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%" + nameWidth + "s ", names.get(i)));
             for (int j = 0; j < k; j++) {
                 line.append(String.format(Locale.ROOT, "%" + width + "d", confusion[i][j]));
             }

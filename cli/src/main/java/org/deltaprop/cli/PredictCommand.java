@@ -144,9 +144,14 @@ final class PredictCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** A name as a CSV field: quoted when it holds a comma, a quote or a line break. */
-    private static String csvField(String name) {
-        return name.matches("[^,\"\r\n]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
+    /**
+     * A name as a CSV field that reads back as the same name: quoted (quotes doubled) when it holds
+     * a comma, a quote or a line break, which RFC 4180 requires, and also a semicolon, a tab or
+     * another control character, which a reader that sniffs the delimiter could otherwise split on.
+     */
+    static String csvField(String name) {
+        return name.chars().allMatch(c -> c >= 0x20 && c != 0x7f && c != ',' && c != ';' && c != '"') ? name
+                : '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** class, and the outputs: named after the regression targets the model was trained on, else y0, y1, .... */

@@ -362,7 +362,7 @@ final class TrainCommand implements Callable<Integer> {
                 plan.validation() != null ? ", " + plan.validation().size() + " validation" : "",
                 testSet != null ? ", " + testSet.size() + " test" : "", arch.inputs(),
                 plan.classes() > 0 ? plan.classes() + " classes" + (plan.classNames().isEmpty() ? ""
-                        : " (" + abbreviate(String.join(", ", plan.classNames())) + ")")
+                        : " (" + abbreviate(Main.visible(String.join(", ", plan.classNames()))) + ")")
                         : arch.outputs() + (arch.outputs() == 1 ? " regression target" : " regression targets"),
                 plan.scaling() + (stored != null ? " (the store's statistics, all " + stored.rows() + " rows)" : ""),
                 plan.targetScaling().kind() == Scaling.Kind.NONE ? "" : ", targets standardized");
