@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "FILE",
             description = "Labelled data: IDX samples, CSV, a store folder, x.npy (with y.npy beside it), or "
-                    + "'fashion-mnist' for its test set (the default for a model of 784 inputs and 10 classes).")
+                    + "'fashion-mnist' for its test set (the default for a model of 784 inputs and 10 classes). - "
+                    + "reads CSV (gzipped or not) from standard input, copied first to a file in the system's "
+                    + "temporary folder (java.io.tmpdir) that is deleted afterwards.")
     String data;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX or .npy labels for --data.")
@@ -58,11 +61,21 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Model m = model.read();
         String source = data != null ? data : Predictor.defaultData(m, model.path, "--data", "to evaluate on");
-        Path[] files = source.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
-                : new Path[] {Path.of(source), labels};
+        if (StandardInput.named(source)) {
+            try (StandardInput in = StandardInput.copy(System.in, "--data")) {
+                return in.naming(() -> evaluate(m, new Path[] {in.path(), labels}, StandardInput.NAME));
+            }
+        }
+        return evaluate(m, source.equals("fashion-mnist") ? DataFiles.fashionMnist(false)
+                : new Path[] {Path.of(source), labels}, source);
+    }
+
+    /** Evaluates on {@code files} (the data and its labels or null), named {@code source} in messages. */
+    private int evaluate(Model m, Path[] files, String source) throws IOException {
         Evaluator.Evaluation e;
         // Read once, front to back: a CSV of any size is evaluated in constant memory.
-        CsvReader.Options options = Predictor.leavingOutUnknownColumns(m, files[0], csv.forModel(m, model.path));
+        CsvReader.Options options = Predictor.leavingOutUnknownColumns(m, files[0], source,
+                csv.forModel(m, model.path));
         try (RowStream rows = DataFiles.stream(files[0], files[1], options, m.classes())) {
             Predictor.checkColumns(m.featureNames(), rows.featureNames(), files[0]);
             Predictor.checkClassNames(m.classNames(), rows.classNames(), files[0]);

@@ -34,7 +34,9 @@ import java.util.function.LongConsumer;
                 + "outputs (regression outputs in the targets' units). The model's scaling is applied first; a CSV "
                 + "header must name the model's features in its order.",
                 "",
-                "Example:  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv"})
+                "Examples:",
+                "  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv",
+                "  zcat rows.csv.gz | deltaprop predict -m model.safetensors -i - | sort | uniq -c"})
 final class PredictCommand implements Callable<Integer> {
 
     enum Columns { CLASS, OUTPUTS, BOTH }
@@ -47,11 +49,15 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
             description = "Features to predict for: CSV (columns a model with feature names was not trained on, "
                     + "the class column among them, are left out by name; else name them with --label-column or "
-                    + "--ignore-columns), IDX samples, a store folder or an x.npy (their targets are not read).")
+                    + "--ignore-columns), IDX samples, a store folder or an x.npy (their targets are not read). - "
+                    + "reads standard input: CSV, gzipped or not, or IDX, copied first to a file in the system's "
+                    + "temporary folder (java.io.tmpdir) that is deleted afterwards, since the reader reads a file "
+                    + "more than once.")
     Path input;
 
     @Option(names = {"-o", "--out"}, paramLabel = "CSV",
-            description = "Where to write (default: standard output); a file is written whole or not at all.")
+            description = "Where to write (default, or -: standard output, which then holds the predictions alone: "
+                    + "messages go to standard error); a file is written whole or not at all.")
     Path out;
 
     @Option(names = "--columns", paramLabel = "class|outputs|both",
@@ -81,14 +87,26 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (out != null) {
-            OutputPaths.checkWritable(out, "predictions");
-            OutputPaths.checkSeparate(OutputPaths.named("predictions", out),
-                    OutputPaths.named("--input", input, "--model", model.path));
+        Path file = StandardInput.named(out) ? null : out;
+        boolean piped = StandardInput.named(input);
+        if (file != null) {
+            OutputPaths.checkWritable(file, "predictions");
+            OutputPaths.checkSeparate(OutputPaths.named("predictions", file), piped
+                    ? OutputPaths.named("--model", model.path) : OutputPaths.named("--input", input, "--model", model.path));
         }
         Model m = model.read();
+        if (!piped) {
+            return predict(m, input, input.toString(), file);
+        }
+        try (StandardInput in = StandardInput.copy(System.in, "--input")) {
+            return in.naming(() -> predict(m, in.path(), StandardInput.NAME, file));
+        }
+    }
+
+    /** Predicts for {@code input}, named {@code shown} in messages, into {@code out} or standard output (null). */
+    private int predict(Model m, Path input, String shown, Path out) throws IOException {
         // Read once, front to back: a CSV of any size is predicted for in constant memory.
-        CsvReader.Options csv = Predictor.leavingOutUnknownColumns(m, input, CsvReader.Options.classification()
+        CsvReader.Options csv = Predictor.leavingOutUnknownColumns(m, input, shown, CsvReader.Options.classification()
                 .withHeader(header).withDelimiter(Delimiter.parse(delimiter)).withLabelColumn(labelColumn)
                 .withIgnoredColumns(ignoredColumns).featuresOnly());
         try (RowStream rows = DataFiles.streamFeatures(input, csv)) {

@@ -46,10 +46,13 @@ final class Predictor {
                 + "needs those features and the target column(s)"));
     }
 
-    /** {@link #leavingOutUnknownColumns(List, Path, CsvReader.Options)} for the features of {@code model}. */
-    static CsvReader.Options leavingOutUnknownColumns(Model model, Path file, CsvReader.Options options)
+    /**
+     * {@link #leavingOutUnknownColumns(List, Path, CsvReader.Options)} for the features of {@code model},
+     * naming {@code file} as {@code shown} ("standard input" for a copy of it).
+     */
+    static CsvReader.Options leavingOutUnknownColumns(Model model, Path file, String shown, CsvReader.Options options)
             throws IOException {
-        return leavingOutUnknownColumns(model.featureNames(), file, options);
+        return leavingOutUnknownColumns(model.featureNames(), file, shown, options);
     }
 
     /**
@@ -62,6 +65,11 @@ final class Predictor {
      */
     static CsvReader.Options leavingOutUnknownColumns(List<String> expected, Path file, CsvReader.Options options)
             throws IOException {
+        return leavingOutUnknownColumns(expected, file, file.toString(), options);
+    }
+
+    private static CsvReader.Options leavingOutUnknownColumns(List<String> expected, Path file, String shown,
+                                                              CsvReader.Options options) throws IOException {
         if (expected.isEmpty() || !Files.isRegularFile(file) || StoreDataset.isStore(file) || DataFiles.isIdx(file)) {
             return options;
         }
@@ -78,7 +86,7 @@ final class Predictor {
         }
         boolean unnamed = unknown.contains("");
         System.err.println("deltaprop: leaving out " + (unknown.size() == 1 ? "column " : "columns ")
-                + list(unknown).replace("''", "(unnamed)") + " of " + file + ", which the model was not trained on"
+                + list(unknown).replace("''", "(unnamed)") + " of " + shown + ", which the model was not trained on"
                 + (unnamed ? "" : " (--ignore-columns " + String.join(",", unknown) + " says so)"));
         List<String> ignored = new ArrayList<>(options.ignoredColumns());
         ignored.addAll(unknown);
