@@ -318,11 +318,8 @@ final class CsvScanner implements Closeable {
             limit -= position;
             position = 0;
         } else if (limit == buffer.length) {
-            if (buffer.length >= MAX_RECORD) {
-                throw new MalformedException(line, "a record longer than " + (MAX_RECORD >> 20)
-                        + " MiB; is this a CSV file?");
-            }
-            buffer = Arrays.copyOf(buffer, 2 * buffer.length);
+            readPastLineBreak();
+            return;
         }
         int read = in.read(buffer, limit, buffer.length - limit);
         if (read < 0) {
@@ -330,6 +327,43 @@ final class CsvScanner implements Closeable {
         } else {
             limit += read;
         }
+    }
+
+    /**
+     * The record at the buffer's start fills it: grows the buffer and reads on until a line break
+     * arrives or the input ends, looking at nothing else. Scanning records every field, so
+     * rescanning the record after each read made a record of millions of fields cost seconds and
+     * gigabytes of field offsets before it was refused; now it is scanned again only once it may be
+     * complete (a line break inside a quoted field brings it back here), and a record past
+     * {@link #MAX_RECORD} is refused after one look at each of its bytes.
+     */
+    private void readPastLineBreak() throws IOException, MalformedException {
+        while (true) {
+            if (limit == buffer.length) {
+                if (buffer.length >= MAX_RECORD) {
+                    throw new MalformedException(line, "a record longer than " + (MAX_RECORD >> 20)
+                            + " MiB (the most one may hold) starts here; is this a CSV file?");
+                }
+                buffer = Arrays.copyOf(buffer, Math.min(2 * buffer.length, MAX_RECORD));
+            }
+            int read = in.read(buffer, limit, buffer.length - limit);
+            if (read < 0) {
+                end = true;
+                return;
+            }
+            int from = limit;
+            limit += read;
+            for (int p = from; p < limit; p++) {
+                if (buffer[p] == '\n' || buffer[p] == '\r') {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** How many fields the scanner has room to record: grown only by records that are scanned. */
+    int fieldCapacity() {
+        return starts.length;
     }
 
     @Override

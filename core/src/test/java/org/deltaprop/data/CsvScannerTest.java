@@ -164,4 +164,55 @@ class CsvScannerTest {
         });
         assertEquals("disk on fire", e.getMessage());
     }
+
+    /**
+     * A record of millions of empty fields past the 64 MiB limit (a hostile or binary file) is
+     * refused at the line it starts on, naming the limit, before any of its fields is recorded:
+     * recording them at every read cost seconds and gigabytes of offsets before the refusal.
+     */
+    @Test
+    void aRecordPastTheLimitIsRefusedWithoutRecordingItsFields() throws Exception {
+        byte[] file = new byte[CsvScanner.MAX_RECORD + 20];
+        java.util.Arrays.fill(file, (byte) ',');
+        byte[] head = "1,2\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(head, 0, file, 0, head.length);
+        file[file.length - 1] = '\n';
+        try (CsvScanner s = new CsvScanner(trickle(file, 1 << 18))) {
+            assertTrue(s.next());
+            assertEquals(2, s.fields());
+            CsvScanner.MalformedException e = assertThrows(CsvScanner.MalformedException.class, s::next);
+            assertEquals(2, e.line);
+            assertEquals("a record longer than 64 MiB (the most one may hold) starts here; is this a CSV file?",
+                    e.getMessage());
+            // Only the fields of the first buffer (1 MiB), scanned before the record was known to be
+            // longer, were recorded: not the 64 M of the whole record.
+            assertTrue(s.fieldCapacity() <= 2 << 20, "fields recorded: room for " + s.fieldCapacity());
+        }
+    }
+
+    /**
+     * Records longer than the first buffer, one with line breaks inside a quoted field well past
+     * it, read in small pieces: whole, on their lines, as short ones are.
+     */
+    @Test
+    void recordsLongerThanTheBufferAreReadWhole() throws Exception {
+        String wide = "7,".repeat(700_000) + "8";
+        String text = "\"" + "x".repeat(1_500_000) + "\n\r\ny\",2\n" + wide + "\n" + "3,4\n";
+        try (CsvScanner s = new CsvScanner(trickle(text.getBytes(StandardCharsets.US_ASCII), 5000))) {
+            assertTrue(s.next());
+            assertEquals(1, s.line());
+            assertEquals(2, s.fields());
+            assertEquals("x".repeat(1_500_000) + "\n\r\ny", s.field(0));
+            assertEquals("2", s.field(1));
+            assertTrue(s.next());
+            assertEquals(4, s.line());   // the quoted \n and \r\n were lines 1 and 2, the record's end line 3
+            assertEquals(700_001, s.fields());
+            assertEquals(7f, s.number(0));
+            assertEquals(8f, s.number(700_000));
+            assertTrue(s.next());
+            assertEquals(5, s.line());
+            assertEquals("3|4", s.field(0) + "|" + s.field(1));
+            assertTrue(!s.next());
+        }
+    }
 }
