@@ -35,8 +35,8 @@ import java.util.function.LongConsumer;
                 + "header must name the model's features in its order.",
                 "",
                 "Examples:",
-                "  deltaprop predict --model model.safetensors --input rows.csv -o predictions.csv",
-                "  zcat rows.csv.gz | deltaprop predict -m model.safetensors -i - | sort | uniq -c"})
+                "  deltaprop predict -m model.safetensors -i rows.csv -o predictions.csv",
+                "  zcat rows.csv.gz | deltaprop predict -m m.safetensors -i - | sort | uniq -c"})
 final class PredictCommand implements Callable<Integer> {
 
     enum Columns { CLASS, OUTPUTS, BOTH }
