@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 
@@ -91,8 +92,9 @@ final class PredictCommand implements Callable<Integer> {
         boolean piped = StandardInput.named(input);
         if (file != null) {
             OutputPaths.checkWritable(file, "predictions");
-            OutputPaths.checkSeparate(OutputPaths.named("predictions", file), piped
-                    ? OutputPaths.named("--model", model.path) : OutputPaths.named("--input", input, "--model", model.path));
+            Map<String, Path> inputs = piped ? OutputPaths.named("--model", model.path)
+                    : OutputPaths.named("--input", input, "--model", model.path);
+            OutputPaths.checkSeparate(OutputPaths.named("predictions", file), inputs);
         }
         Model m = model.read();
         if (!piped) {

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClassNameCharactersTest {
 
-    private static final List<String> NAMES = List.of("line\nbreak", "tab\there", "bell\u0007rings", "comma, \"quoted\"",
-            "semi;colon");
+    private static final List<String> NAMES = List.of("line\nbreak", "tab\there", "bell\u0007rings",
+            "comma, \"quoted\"", "semi;colon");
 
     @TempDir
     Path dir;
