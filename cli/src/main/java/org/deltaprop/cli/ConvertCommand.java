@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
                 "  deltaprop convert train.csv -o train-store",
                 "  deltaprop convert train-images-idx3-ubyte.gz -o fashion   # labels by name",
                 "  deltaprop convert x.npy -o store                          # y.npy beside it",
-                "  deltaprop convert test.csv -o test --classes-from train-store"})
+                "  deltaprop convert test.csv -o test --classes-from train-store", ""})
 final class ConvertCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "INPUT",

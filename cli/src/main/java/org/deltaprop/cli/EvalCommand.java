@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
                 "",
                 "Examples:",
                 "  deltaprop eval --model model.safetensors --data test.csv",
-                "  deltaprop eval --model out/fashion-mnist.safetensors     # a Fashion-MNIST model: on its test set"})
+                "  deltaprop eval -m out/fashion-mnist.safetensors   # on its test set", ""})
 final class EvalCommand implements Callable<Integer> {
 
     // Options that several commands share are mixins (BackendOptions, ModelOption, CsvOptions,

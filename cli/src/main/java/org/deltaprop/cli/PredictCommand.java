@@ -37,7 +37,7 @@ import java.util.function.LongConsumer;
                 "",
                 "Examples:",
                 "  deltaprop predict -m model.safetensors -i rows.csv -o predictions.csv",
-                "  zcat rows.csv.gz | deltaprop predict -m m.safetensors -i - | sort | uniq -c"})
+                "  zcat rows.csv.gz | deltaprop predict -m m.safetensors -i - | sort | uniq -c", ""})
 final class PredictCommand implements Callable<Integer> {
 
     enum Columns { CLASS, OUTPUTS, BOTH }

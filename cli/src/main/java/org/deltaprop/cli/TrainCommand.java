@@ -46,11 +46,11 @@ import java.util.concurrent.Callable;
                         + "reports the test accuracy.",
                 "",
                 "Examples:",
-                "  deltaprop train                                       # 784-256-128-10 on Fashion-MNIST",
+                "  deltaprop train                          # 784-256-128-10 on Fashion-MNIST",
                 "  deltaprop train --train iris.csv --hidden 8 --epochs 200 --validation 0.2",
-                "  deltaprop train --train housing.csv --label-column price      # prices: regression",
-                "  deltaprop train --train counts.csv --targets 1                # integer targets: say so",
-                "  deltaprop train --resume model.ckpt.safetensors --epochs 20"})
+                "  deltaprop train --train housing.csv --label-column price  # regression",
+                "  deltaprop train --train counts.csv --targets 1  # integer targets: say so",
+                "  deltaprop train --resume model.ckpt.safetensors --epochs 20", ""})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec

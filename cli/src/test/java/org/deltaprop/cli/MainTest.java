@@ -54,6 +54,31 @@ class MainTest {
         assertTrue(Cli.run("train", "--help").out().contains("--activation=F[,F...]"));
     }
 
+    /**
+     * picocli wraps a description at 80 columns, so an example longer than that would go on at the
+     * start of the next line, where a reader copying it would not take it for part of the command.
+     */
+    @Test
+    void everyCommandsExamplesFitOnTheirLinesAndEndBeforeTheOptions() {
+        int commandsWithExamples = 0;
+        for (String command : ALL.subList(0, ALL.size() - 1)) {
+            String out = Cli.run(command, "--help").out();
+            int start = out.indexOf("Examples:\n");
+            if (start < 0) {
+                continue;
+            }
+            commandsWithExamples++;
+            List<String> lines = out.substring(start).lines().skip(1).toList();
+            int i = 0;
+            for (; i < lines.size() && !lines.get(i).isEmpty(); i++) {
+                assertTrue(lines.get(i).startsWith("  deltaprop ") || lines.get(i).startsWith("  zcat "),
+                        command + " --help: an example wrapped onto '" + lines.get(i) + "'");
+            }
+            assertTrue(i < lines.size(), command + " --help: the examples run into the options");
+        }
+        assertTrue(commandsWithExamples >= 4, "commands with examples: " + commandsWithExamples);
+    }
+
     @Test
     void aCommandAloneStillReportsErrorsAsTheWholeCommandLineDoes() {
         Cli r = Cli.run("eval", "-m", "no-such-model.safetensors", "--data", "no-such.csv");
