@@ -205,6 +205,7 @@ final class TrainCommand implements Callable<Integer> {
                 train = Predictor.defaultData(start, resume != null ? resume : init, "--train", "to train on");
             }
         }
+        checkOptionsThatNeedNoData(start != null, resumed != null);
         Path modelOut = files.out();
         Path curveOut = curve == null ? OutputPaths.sibling(modelOut, "-curve.png")
                 : curve.equals("none") ? null : Path.of(curve);
@@ -228,6 +229,25 @@ final class TrainCommand implements Callable<Integer> {
                 OutputPaths.named("--resume", resume));
         try (OutputPaths.Lock lock = OutputPaths.lock(List.copyOf(outputs.values()))) {
             return train(wallStart, resumed, start, fashion, modelOut, curveOut, checkpointOut);
+        }
+    }
+
+    /**
+     * Throws what training would say of the options that need no data, before any is read: a typo in
+     * --epochs should not wait for a large file to be read, nor hide behind a problem in it.
+     */
+    private void checkOptionsThatNeedNoData(boolean fromAModel, boolean resuming) {
+        run.check();
+        try {
+            if (!fromAModel) {
+                network.check();
+            }
+            if (!resuming) {
+                optimization.optimizer();
+            }
+            optimization.schedule();
+        } catch (SettingException e) {
+            throw Main.UserException.forSetting(e);
         }
     }
 

@@ -88,6 +88,26 @@ class TrainCommandTest {
         }
     }
 
+    /**
+     * An option that needs no data is refused before the data is read: here the file has a problem
+     * of its own on its second line, and each option's message comes instead of the file's.
+     */
+    @Test
+    void optionsThatNeedNoDataAreCheckedBeforeItIsRead() throws IOException {
+        Files.writeString(dir.resolve("bad.csv"), "a,b,label\n1,2,0\n3,oops,1\n");
+        String[][] cases = {{"--epochs", "0", "--epochs 0"}, {"--batch", "0", "--batch 0"},
+                {"--lr", "-1", "learning rate"}, {"--hidden", "0", "--hidden [0]"},
+                {"--schedule", "sometimes", "unknown schedule 'sometimes'"}, {"--dropout", "1.5", "--dropout 1.5"},
+                {"--optimizer", "sgd,", "unknown optimizer"}};
+        for (String[] c : cases) {
+            Cli r = Cli.run("train", "--train", p("bad.csv"), "-o", p("m.safetensors"), "--backend", "scalar",
+                    c[0], c[1]);
+            assertEquals(1, r.status(), r.toString());
+            assertTrue(r.err().contains(c[2]) && !r.err().contains("oops"), c[0] + " " + c[1] + ": " + r.err());
+        }
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
+
     @Test
     void widthMismatchAndLabelsOutOfRange() throws IOException {
         Path train = blobs("train.csv", 30, 1);
