@@ -167,6 +167,17 @@ inline void store_scaled(__global float* c, const float alpha, const float sum, 
 // Whether C's elements are stored one by one through store_c (vector stores are left to the rest).
 #define EPILOGUE_PER_ELEMENT (EPILOGUE == EPI_BIAS_ACTIVATION || EPILOGUE == EPI_DERIVATIVE)
 
+// The parameters of the pair kernels (gemm_direct_pair, gemm_pair, gemm_general_pair), in the order the
+// host sets them: work-group rows below groups1 compute C1 = delta^T * X1 + beta1*C1 with the bias
+// gradient, the others C2 = (delta * W) .* f'(S, X).
+#define PAIR_PARAMS const int groups1, const int M1, const int N1, const int K1, const float beta1, \
+        const __global float* restrict A1, const __global float* restrict B1, __global float* C1, \
+        __global float* bias_grad, \
+        const int M2, const int N2, const int K2, \
+        const __global float* restrict A2, const __global float* restrict B2, __global float* C2, \
+        const __global float* S, const __global float* X, const int act, const float act_alpha, \
+        const float act_beta, const float act_lambda
+
 // The epilogue's kernel parameters, after C, and the same names passed on to store_c.
 #if EPILOGUE == EPI_BIAS_ACTIVATION
 #define EPILOGUE_PARAMS , const __global float* restrict bias, __global float* X, const int act, \

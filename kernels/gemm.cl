@@ -234,13 +234,7 @@ void gemm(const int M, const int N, const int K, const float alpha, const float 
 // over all of its K with the arithmetic of its own launch. Both share the one pair of local tiles
 // (the tuning's, the same for both). NDRange (N extent, block rows of both stacked).
 __kernel __attribute__((reqd_work_group_size(NDIMC, MDIMC, 1)))
-void gemm_pair(const int groups1, const int M1, const int N1, const int K1, const float beta1,
-               const __global float* restrict A1, const __global float* restrict B1, __global float* C1,
-               __global float* bias_grad,
-               const int M2, const int N2, const int K2,
-               const __global float* restrict A2, const __global float* restrict B2, __global float* C2,
-               const __global float* S, const __global float* X, const int act, const float act_alpha,
-               const float act_beta, const float act_lambda) {
+void gemm_pair(PAIR_PARAMS) {
     __local float Alm[KWG * LDA];
     __local floatn Blm[KWG * NWG / VWN];
     const int gm = get_group_id(1);

@@ -258,13 +258,7 @@ void gemm_direct(const int M, const int N, const int K, const int p_from, const 
 // others C2 = (delta * W) .* f'(S, X) (EPI_DERIVATIVE); each over all of its K, with the arithmetic of
 // its own launch. Both read delta (A1, A2). NDRange (max of the two N extents, rows of both stacked).
 __kernel __attribute__((reqd_work_group_size(NDIMCD, MDIMCD, 1)))
-void gemm_direct_pair(const int groups1, const int M1, const int N1, const int K1, const float beta1,
-                      const __global float* restrict A1, const __global float* restrict B1, __global float* C1,
-                      __global float* bias_grad,
-                      const int M2, const int N2, const int K2,
-                      const __global float* restrict A2, const __global float* restrict B2, __global float* C2,
-                      const __global float* S, const __global float* X, const int act, const float act_alpha,
-                      const float act_beta, const float act_lambda) {
+void gemm_direct_pair(PAIR_PARAMS) {
     if ((int) get_group_id(1) < groups1) {
         direct_block(1, EPI_BIAS_GRADIENT, get_global_id(1), get_global_id(0), M1, N1, K1, 0, K1, 1.0f, beta1,
                      A1, B1, C1, 0, 0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, 0, bias_grad);

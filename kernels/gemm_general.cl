@@ -73,13 +73,7 @@ void gemm_general(const int M, const int N, const int K, const int trans_a, cons
 // own launch of gemm_general (and of gemm.cl's, which sums each element in the same order). NDRange
 // (the wider N rounded up to TSN, both M extents rounded up to TSM and stacked).
 __kernel __attribute__((reqd_work_group_size(TSN, TSM, 1)))
-void gemm_general_pair(const int groups1, const int M1, const int N1, const int K1, const float beta1,
-                       const __global float* restrict A1, const __global float* restrict B1, __global float* C1,
-                       __global float* bias_grad,
-                       const int M2, const int N2, const int K2,
-                       const __global float* restrict A2, const __global float* restrict B2, __global float* C2,
-                       const __global float* S, const __global float* X, const int act, const float act_alpha,
-                       const float act_beta, const float act_lambda) {
+void gemm_general_pair(PAIR_PARAMS) {
     if ((int) get_group_id(1) < groups1) {
         general_element(1, 0, EPI_BIAS_GRADIENT, get_global_id(1), get_global_id(0), M1, N1, K1, 0, K1, 1.0f, beta1,
                         A1, B1, C1, 0, 0, 0, 0, 0, 0.0f, 0.0f, 0.0f, 0.0f, 0, bias_grad);

@@ -821,66 +821,86 @@ public final class OpenClBackend implements Backend {
             gemmActivationBackward(delta, w, f, s, xBelow, deltaBelow);
             return;
         }
-        if (!tuning.direct()) {
-            if (pairsOnTiles(rows, n, nIn)) {
-                tiledPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
-            } else {
-                generalPair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
-            }
-            return;
+        Pair pair = new Pair(delta, x, beta, gradW, gradB, w, f, s, xBelow, deltaBelow);
+        if (tuning.direct()) {
+            directPair(pair);
+        } else if (pairsOnTiles(rows, n, nIn)) {
+            tiledPair(pair);
+        } else {
+            generalPair(pair);
         }
+    }
+
+    /** The operands of {@link #layerBackward}, which every pair kernel takes in the same order (common.cl's PAIR_PARAMS). */
+    private record Pair(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
+                        Matrix s, Matrix xBelow, Matrix deltaBelow) {
+        int rows() {
+            return delta.rows();
+        }
+
+        int n() {
+            return delta.cols();
+        }
+
+        int nIn() {
+            return gradW.cols();
+        }
+    }
+
+    /** The pair on gemm_direct.cl's kernel: both products' blocks, their work-group rows stacked. */
+    private void directPair(Pair p) {
         int[] block1 = tuning.directBlock(true, false), block2 = tuning.directBlock(false, false);
         int groupRows = tuning.knob("MDIMCD"), groupCols = tuning.knob("NDIMCD");
         // Product 1, ∂W = δᵀ·X, is n × nIn over the batch; product 2, δ·W, is rows × nIn over n.
-        long rows1 = roundUp(ceilDiv(n, block1[0]), groupRows), rows2 = roundUp(ceilDiv(rows, block2[0]), groupRows);
-        long cols = Math.max(roundUp(ceilDiv(nIn, block1[1]), groupCols), roundUp(ceilDiv(nIn, block2[1]), groupCols));
+        long rows1 = roundUp(ceilDiv(p.n(), block1[0]), groupRows), rows2 = roundUp(ceilDiv(p.rows(), block2[0]), groupRows);
+        long cols = Math.max(roundUp(ceilDiv(p.nIn(), block1[1]), groupCols),
+                roundUp(ceilDiv(p.nIn(), block2[1]), groupCols));
         if (directPair == null) {
             SortedMap<String, Integer> defines = tuning.directDefines(false, false);
             defines.put("PAIR", 1);
             directPair = programs.kernel(device.id(), "gemm_direct.cl", KernelSource.load("gemm_direct.cl"), defines,
                     "gemm_direct_pair");
         }
-        args(directPair, (int) (rows1 / groupRows), n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
-                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
-                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
-        launch(directPair, "layerBackward", new long[] {cols, rows1 + rows2}, new long[] {groupCols, groupRows});
+        launchPair(directPair, (int) (rows1 / groupRows), p, new long[] {cols, rows1 + rows2},
+                new long[] {groupCols, groupRows});
     }
 
-
     /** The pair on gemm.cl's kernel: both products' tiles, MWG × NWG, stacked along dimension 1. */
-    private void tiledPair(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
-                           Matrix s, Matrix xBelow, Matrix deltaBelow) {
-        int rows = delta.rows(), n = delta.cols(), nIn = gradW.cols();
+    private void tiledPair(Pair p) {
         int mwg = tuning.knob("MWG"), nwg = tuning.knob("NWG"), mdimc = tuning.knob("MDIMC"), ndimc = tuning.knob("NDIMC");
-        int groups1 = ceilDiv(n, mwg), groups2 = ceilDiv(rows, mwg);
+        int groups1 = ceilDiv(p.n(), mwg), groups2 = ceilDiv(p.rows(), mwg);
         if (tiledPair == null) {
             SortedMap<String, Integer> defines = tuning.tiledDefines(false, false, false);
             defines.put("PAIR", 1);
             tiledPair = programs.kernel(device.id(), "gemm.cl", KernelSource.load("gemm.cl"), defines, "gemm_pair");
         }
-        args(tiledPair, groups1, n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
-                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
-                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
-        launch(tiledPair, "layerBackward", new long[] {(long) ceilDiv(nIn, nwg) * ndimc, (long) (groups1 + groups2) * mdimc},
-                new long[] {ndimc, mdimc});
+        launchPair(tiledPair, groups1, p, new long[] {(long) ceilDiv(p.nIn(), nwg) * ndimc,
+                (long) (groups1 + groups2) * mdimc}, new long[] {ndimc, mdimc});
     }
 
     /** The pair on gemm_general.cl's kernel: one work-item per element of either product, their rows stacked. */
-    private void generalPair(Matrix delta, Matrix x, float beta, Matrix gradW, Matrix gradB, Matrix w, Activation f,
-                             Matrix s, Matrix xBelow, Matrix deltaBelow) {
-        int rows = delta.rows(), n = delta.cols(), nIn = gradW.cols();
-        int groups1 = ceilDiv(n, generalTile), groups2 = ceilDiv(rows, generalTile);
+    private void generalPair(Pair p) {
+        int groups1 = ceilDiv(p.n(), generalTile), groups2 = ceilDiv(p.rows(), generalTile);
         if (generalPair == null) {
             SortedMap<String, Integer> defines = ProgramCache.defines("TSN", generalTile, "TSM", generalTile);
             defines.put("PAIR", 1);
             generalPair = programs.kernel(device.id(), "gemm_general.cl", KernelSource.load("gemm_general.cl"), defines,
                     "gemm_general_pair");
         }
-        args(generalPair, groups1, n, nIn, rows, beta, mem(delta), mem(x), mem(gradW), mem(gradB),
-                rows, nIn, n, mem(delta), mem(w), mem(deltaBelow), mem(s), mem(xBelow), KernelCodes.activation(f),
-                (float) f.alpha(), (float) f.beta(), (float) f.lambda());
-        launch(generalPair, "layerBackward", new long[] {roundUp(nIn, generalTile), (long) (groups1 + groups2) * generalTile},
-                new long[] {generalTile, generalTile});
+        launchPair(generalPair, groups1, p, new long[] {roundUp(p.nIn(), generalTile),
+                (long) (groups1 + groups2) * generalTile}, new long[] {generalTile, generalTile});
+    }
+
+    /**
+     * Launches a pair kernel over {@code global} in work-groups of {@code local}: the work-group rows below
+     * {@code groups1} compute δᵀ·X (+ bias gradient), the rest δ·W ⊙ f'(S).
+     */
+    private void launchPair(cl_kernel kernel, int groups1, Pair p, long[] global, long[] local) {
+        args(kernel, groups1, p.n(), p.nIn(), p.rows(), p.beta(), mem(p.delta()), mem(p.x()), mem(p.gradW()),
+                mem(p.gradB()), p.rows(), p.nIn(), p.n(), mem(p.delta()), mem(p.w()), mem(p.deltaBelow()), mem(p.s()),
+                mem(p.xBelow()), KernelCodes.activation(p.f()), (float) p.f().alpha(), (float) p.f().beta(),
+                (float) p.f().lambda());
+        launch(kernel, "layerBackward", global, local);
     }
 
     /**
